@@ -1,0 +1,58 @@
+# seedance for FFmpeg: top-level build.
+#
+#   make            libseedance, the seedance tool, the emulator, ffmpeg/ffprobe
+#   make check      the whole test suite (prints "N passed, N failed")
+#   make check-asan the library, tool and emulator tests under ASan/UBSan
+#   make demo       install dependencies, build, generate a clip against the emulator
+#   make bench      benchmarks against the emulator
+#   make install    PREFIX=/usr/local
+#   make deps       install the build dependencies (Debian, as root)
+#
+# Out-of-tree build directory: B (default build). The FFmpeg part is set up
+# by ./configure, which writes config.mk; without it, defaults are used.
+
+B       ?= build
+PREFIX  ?= /usr/local
+CC      ?= cc
+SAN     ?=
+PKG_CONFIG ?= pkg-config
+
+-include config.mk
+
+BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -g
+ifeq ($(SAN),1)
+OPT_CFLAGS  = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+SAN_LDFLAGS = -fsanitize=address,undefined
+else
+OPT_CFLAGS  = -O2
+SAN_LDFLAGS =
+endif
+CFLAGS  ?=
+LDFLAGS ?=
+ALL_CFLAGS  = $(BASE_CFLAGS) $(OPT_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
+
+CURL_CFLAGS  := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
+CURL_LIBS    := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
+CJSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
+CJSON_LIBS   := $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
+
+.PHONY: all lib tools check check-lib check-asan demo bench install deps clean distclean
+all: lib tools
+
+include src/build.mk
+include tests/build.mk
+include ffmpeg.mk
+
+# Object files: $(B)/obj/<path>.o from <path>.c, headers tracked with -MMD.
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(OBJ_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+clean:
+	rm -rf $(B)/obj $(B)/lib $(B)/bin/seedance $(B)/tests $(B)/asan
+
+distclean:
+	rm -rf $(B) config.mk

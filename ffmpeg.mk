@@ -1,0 +1,2 @@
+# FFmpeg build (written properly by the configure work); placeholder targets.
+.PHONY: ffmpeg

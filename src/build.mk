@@ -1,0 +1,46 @@
+# libseedance (static library + pkg-config file) and the seedance tool.
+#
+#   src/*.c         the library
+#   src/cli/*.c     the seedance command
+
+LIB_SRCS := $(wildcard src/*.c)
+LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
+LIB_A    := $(B)/lib/libseedance.a
+LIB_PC   := $(B)/lib/pkgconfig/seedance.pc
+LIB_LIBS := $(CURL_LIBS) $(CJSON_LIBS) -lpthread -lm
+CLI_SRCS := $(wildcard src/cli/*.c)
+CLI_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRCS))
+CLI_BIN  := $(B)/bin/seedance
+
+lib: $(LIB_A) $(LIB_PC)
+tools: $(CLI_BIN)
+
+$(LIB_OBJS) $(CLI_OBJS): OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS)
+
+$(LIB_A): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# The .pc file of the build tree points at the build tree (FFmpeg's
+# configure finds libseedance with it); "make install" writes one for PREFIX.
+$(LIB_PC): src/seedance.pc.in
+	@mkdir -p $(@D) $(B)/include
+	cp src/seedance.h $(B)/include/seedance.h
+	sed -e 's|@prefix@|$(abspath $(B))|' -e 's|@libdir@|$${prefix}/lib|' \
+	    -e 's|@includedir@|$${prefix}/include|' -e 's|@version@|$(shell sed -n 's/^#define SEEDANCE_VERSION "\(.*\)"/\1/p' src/seedance.h)|' $< >$@
+
+$(B)/include/seedance.h: src/seedance.h $(LIB_PC)
+
+$(CLI_BIN): $(CLI_OBJS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+install-lib: lib tools
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 src/seedance.h $(DESTDIR)$(PREFIX)/include/
+	install -m 755 $(CLI_BIN) $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$${prefix}/lib|' \
+	    -e 's|@includedir@|$${prefix}/include|' -e 's|@version@|$(shell sed -n 's/^#define SEEDANCE_VERSION "\(.*\)"/\1/p' src/seedance.h)|' \
+	    src/seedance.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/seedance.pc

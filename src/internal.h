@@ -1,0 +1,97 @@
+/*
+ * libseedance internals shared between the library's source files.
+ * Not installed.
+ */
+#ifndef SEEDANCE_INTERNAL_H
+#define SEEDANCE_INTERNAL_H
+
+#include <stdarg.h>
+#include <curl/curl.h>
+
+#include "seedance.h"
+
+#define SD_DEFAULT_TIMEOUT 3600.0   /* overall wait deadline, seconds */
+#define SD_USER_AGENT "libseedance/" SEEDANCE_VERSION
+
+struct seedance_client {
+    char *api_key;        /* never logged, never written to disk */
+    char *api_base;       /* no trailing slash */
+    char *files_base;     /* no trailing slash */
+    char *cache_dir;
+    int cache;            /* journal + clip cache on/off */
+    double timeout;       /* overall wait deadline in seconds */
+
+    seedance_interrupt_cb interrupt_cb;
+    void *interrupt_opaque;
+    seedance_progress_cb progress_cb;
+    void *progress_opaque;
+    seedance_log_cb log_cb;
+    void *log_opaque;
+
+    seedance_error err;   /* last failure */
+};
+
+/* error.c ----------------------------------------------------------- */
+
+/*
+ * Record a failure in e (may be NULL) and return code. http_status, api_code
+ * and task_id may be 0/NULL. The message is formatted; callers must never
+ * pass the API key or an Authorization header into it.
+ */
+int sd_error_set(seedance_error *e, int code, int http_status, const char *api_code,
+                 const char *task_id, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+int sd_error_vset(seedance_error *e, int code, int http_status, const char *api_code,
+                  const char *task_id, const char *fmt, va_list ap);
+void sd_error_clear(seedance_error *e);
+
+/* Same, into the client's last error. */
+#define sd_fail(c, ...) sd_error_set(&(c)->err, __VA_ARGS__)
+
+/* client.c ---------------------------------------------------------- */
+
+void sd_log(seedance_client *c, int level, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Non-zero when the caller's interrupt callback asks to stop. */
+int sd_interrupted(seedance_client *c);
+
+/* Report a progress event to the caller's callback, if any. */
+void sd_progress(seedance_client *c, const seedance_progress *p);
+
+/*
+ * Sleep up to seconds, checking the interrupt callback at least every
+ * 100 ms. Returns SEEDANCE_OK or SEEDANCE_E_INTERRUPTED (error recorded).
+ */
+int sd_sleep(seedance_client *c, double seconds);
+
+/* Monotonic clock in seconds. */
+double sd_now(void);
+
+/*
+ * Common libcurl settings for every handle: TLS peer and host verified,
+ * http/https only (redirects too), user agent, no signals, connect timeout,
+ * an XFERINFO callback that aborts the transfer when the interrupt callback
+ * fires. Never sets Authorization: that is for the API calls only.
+ */
+void sd_curl_setup(seedance_client *c, CURL *h);
+
+/*
+ * Check a base URL: https://, or http:// with a loopback host (127.0.0.0/8,
+ * ::1, localhost). Returns SEEDANCE_OK or SEEDANCE_E_CONFIG (error in e).
+ */
+int sd_check_base_url(const char *what, const char *url, seedance_error *e);
+
+/* Is the URL's host a loopback host? */
+int sd_url_is_loopback(const char *url);
+
+/* strdup that returns NULL for NULL. */
+char *sd_strdup(const char *s);
+
+#endif /* SEEDANCE_INTERNAL_H */

@@ -1,0 +1,295 @@
+/*
+ * libseedance: a client for the Evolink Seedance 2.0 video generation API.
+ *
+ * One client (seedance_client) holds the configuration: API key, API and
+ * Files API bases, cache directory, overall timeout and the caller's
+ * callbacks. A request (seedance_request) holds one generation job, set
+ * field by field with the API's own field names and validated locally
+ * before anything leaves the machine. seedance_open() turns a request into
+ * a seekable byte stream of the finished MP4: it submits the job exactly
+ * once (journal + Idempotency-Key), waits for the task, and streams the
+ * result while caching it.
+ *
+ * Every function that can fail returns SEEDANCE_OK (0) or a positive
+ * seedance_code, and leaves the details in seedance_last_error(). Stream
+ * reads and seeks return a negative seedance_code on failure.
+ *
+ * A client is not thread safe: use one client per thread. The API key
+ * never appears in any message, log line or file this library writes.
+ */
+#ifndef SEEDANCE_H
+#define SEEDANCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SEEDANCE_VERSION_MAJOR 0
+#define SEEDANCE_VERSION_MINOR 1
+#define SEEDANCE_VERSION_PATCH 0
+#define SEEDANCE_VERSION "0.1.0"
+
+#define SEEDANCE_DEFAULT_API_BASE   "https://api.evolink.ai"
+#define SEEDANCE_DEFAULT_FILES_BASE "https://files-api.evolink.ai"
+
+#define SEEDANCE_MODEL_T2V      "seedance-2.0-fast-text-to-video"
+#define SEEDANCE_MODEL_I2V      "seedance-2.0-fast-image-to-video"
+#define SEEDANCE_MODEL_T2V_PRO  "seedance-2.0-text-to-video"
+#define SEEDANCE_MODEL_I2V_PRO  "seedance-2.0-image-to-video"
+
+typedef enum seedance_code {
+    SEEDANCE_OK = 0,
+    SEEDANCE_E_INVALID,        /* invalid request or argument; nothing was sent */
+    SEEDANCE_E_CONFIG,         /* unusable configuration (no key, refused base URL) */
+    SEEDANCE_E_IMAGE,          /* a local image is unreadable or outside the limits */
+    SEEDANCE_E_NETWORK,        /* connection failed, retries exhausted */
+    SEEDANCE_E_HTTP,           /* an HTTP status with no more specific code */
+    SEEDANCE_E_BAD_REQUEST,    /* 400 from the API */
+    SEEDANCE_E_AUTH,           /* 401: missing, bad or expired key */
+    SEEDANCE_E_QUOTA,          /* 402: quota or balance */
+    SEEDANCE_E_FORBIDDEN,      /* 403: no access to the model */
+    SEEDANCE_E_NOT_FOUND,      /* 404: unknown task */
+    SEEDANCE_E_TOO_LARGE,      /* 413: request body too large */
+    SEEDANCE_E_RATE_LIMIT,     /* 429, retries exhausted */
+    SEEDANCE_E_SERVER,         /* 5xx, retries exhausted */
+    SEEDANCE_E_PROTOCOL,       /* a reply that is not what the API documents */
+    SEEDANCE_E_TASK_FAILED,    /* the task ended "failed" */
+    SEEDANCE_E_TASK_CANCELLED, /* the task ended "cancelled" */
+    SEEDANCE_E_TIMEOUT,        /* the overall deadline passed */
+    SEEDANCE_E_INTERRUPTED,    /* the interrupt callback asked to stop */
+    SEEDANCE_E_EXPIRED,        /* the result link expired and no cached copy exists */
+    SEEDANCE_E_IO,             /* local file or cache error */
+    SEEDANCE_E_NOMEM,          /* out of memory */
+    SEEDANCE_E_UPLOAD,         /* the Files API refused an upload */
+    SEEDANCE_E__LAST
+} seedance_code;
+
+/* Short constant description of a code ("task failed", ...). */
+const char *seedance_strerror(int code);
+
+/* The details of the last failure of a client. */
+typedef struct seedance_error {
+    int  code;             /* seedance_code */
+    int  http_status;      /* HTTP status involved, 0 if none */
+    char api_code[64];     /* the API's error.code (or Files API code), "" if none */
+    char task_id[96];      /* the task concerned, "" if none */
+    char message[1024];    /* one complete human-readable line, no trailing newline */
+} seedance_error;
+
+/* Log levels of the log callback (same order as syslog-ish levels). */
+enum {
+    SEEDANCE_LOG_ERROR   = 0,
+    SEEDANCE_LOG_WARNING = 1,
+    SEEDANCE_LOG_INFO    = 2,
+    SEEDANCE_LOG_DEBUG   = 3
+};
+
+/* Progress events. */
+typedef enum seedance_event {
+    SEEDANCE_EV_SUBMITTED = 0, /* a new task was created (task_id set) */
+    SEEDANCE_EV_ATTACHED,      /* an existing task was found (journal or explicit id) */
+    SEEDANCE_EV_POLL,          /* a task query returned (status/progress/eta set) */
+    SEEDANCE_EV_RETRY,         /* a request is retried after 429/5xx/network error */
+    SEEDANCE_EV_COMPLETED,     /* the task completed (result_url set) */
+    SEEDANCE_EV_DOWNLOAD,      /* the result download starts (or resumes) */
+    SEEDANCE_EV_CACHED,        /* the clip is served from the local cache */
+    SEEDANCE_EV_UPLOAD         /* a local image is being uploaded */
+} seedance_event;
+
+typedef struct seedance_progress {
+    seedance_event event;
+    const char *task_id;       /* may be NULL before the submit */
+    const char *status;        /* last status seen ("pending", ...), may be NULL */
+    int progress;              /* 0..100, -1 unknown */
+    int estimated_time;        /* seconds left as the API says, -1 unknown */
+    double elapsed;            /* seconds since the wait started */
+    double next_poll;          /* seconds until the next query, -1 if none */
+    const char *result_url;    /* on SEEDANCE_EV_COMPLETED / _DOWNLOAD */
+    int64_t size;              /* on SEEDANCE_EV_DOWNLOAD: total bytes, -1 unknown */
+} seedance_progress;
+
+typedef int  (*seedance_interrupt_cb)(void *opaque);  /* non-zero: stop now */
+typedef void (*seedance_progress_cb)(void *opaque, const seedance_progress *p);
+typedef void (*seedance_log_cb)(void *opaque, int level, const char *msg);
+
+/* ------------------------------------------------------------------ */
+/* Client                                                             */
+
+typedef struct seedance_client seedance_client;
+
+/*
+ * A new client configured from the environment:
+ *   key:   SEEDANCE_API_KEY, else EVOLINK_API_KEY
+ *   bases: SEEDANCE_API_BASE (default SEEDANCE_DEFAULT_API_BASE),
+ *          SEEDANCE_FILES_BASE (default SEEDANCE_DEFAULT_FILES_BASE)
+ *   cache: SEEDANCE_CACHE_DIR, else $XDG_CACHE_HOME/seedance,
+ *          else $HOME/.cache/seedance
+ * Returns NULL only when out of memory.
+ */
+seedance_client *seedance_client_new(void);
+void seedance_client_free(seedance_client *c);
+
+/* Setters; a NULL or empty string restores the environment/default value.
+ * Bases are checked when set: https://, or http:// for loopback hosts only. */
+int seedance_client_set_api_key(seedance_client *c, const char *key);
+int seedance_client_set_api_base(seedance_client *c, const char *url);
+int seedance_client_set_files_base(seedance_client *c, const char *url);
+int seedance_client_set_cache_dir(seedance_client *c, const char *dir);
+/* 1 (default): use the journal and the clip cache; 0: neither. */
+void seedance_client_set_cache(seedance_client *c, int enabled);
+/* Overall deadline of a wait in seconds; <= 0 means the default (3600 s). */
+void seedance_client_set_timeout(seedance_client *c, double seconds);
+void seedance_client_set_interrupt(seedance_client *c, seedance_interrupt_cb cb, void *opaque);
+void seedance_client_set_progress(seedance_client *c, seedance_progress_cb cb, void *opaque);
+void seedance_client_set_log(seedance_client *c, seedance_log_cb cb, void *opaque);
+
+const char *seedance_client_api_base(const seedance_client *c);
+const char *seedance_client_cache_dir(const seedance_client *c);
+const seedance_error *seedance_last_error(const seedance_client *c);
+
+/* ------------------------------------------------------------------ */
+/* Request                                                            */
+
+typedef struct seedance_request seedance_request;
+
+seedance_request *seedance_request_new(void);
+void seedance_request_free(seedance_request *r);
+
+/*
+ * Set one field by its API name, from text (as it comes from a URL query or
+ * a command line). Fields:
+ *   prompt, duration (4..15), quality (480p|720p), aspect_ratio
+ *   (16:9|9:16|1:1|4:3|3:4|21:9|adaptive), generate_audio, content_filter,
+ *   web_search (booleans: 1/0, true/false, yes/no, on/off), callback_url,
+ *   model, image (first frame), last_image (last frame),
+ *   image_mode (upload|inline: how local images reach the API).
+ * "aspect-ratio" style dashes are accepted for underscores.
+ * Fails with SEEDANCE_E_INVALID for an unknown field or a value that does
+ * not parse; the message (in err if not NULL) names field, value and what
+ * is allowed. Range and cross-field rules are checked by
+ * seedance_request_validate().
+ */
+int seedance_request_set(seedance_request *r, const char *field, const char *value,
+                         seedance_error *err);
+
+/* Field names accepted by seedance_request_set(), NULL-terminated. */
+const char *const *seedance_request_fields(void);
+
+/*
+ * Check every documented constraint, including local images (readable,
+ * JPEG/PNG/WebP by content, 300..6000 px, ratio 0.4..2.5, <= 30 MB, total
+ * body <= 64 MB). No network access. Warnings (an unknown model name) go to
+ * the client's log callback when c is not NULL.
+ */
+int seedance_request_validate(const seedance_request *r, seedance_client *c,
+                              seedance_error *err);
+
+/* The model the request will use: given, or chosen from the inputs. */
+const char *seedance_request_model(const seedance_request *r);
+
+/*
+ * The request body as it would be sent (image paths still local, not yet
+ * uploaded), canonical JSON, caller frees with free(). NULL when invalid.
+ */
+char *seedance_request_to_json(const seedance_request *r);
+
+/* ------------------------------------------------------------------ */
+/* Tasks                                                              */
+
+typedef struct seedance_task seedance_task;
+
+void seedance_task_free(seedance_task *t);
+const char *seedance_task_id(const seedance_task *t);
+const char *seedance_task_status(const seedance_task *t);   /* "pending", ... */
+const char *seedance_task_model(const seedance_task *t);
+int seedance_task_progress(const seedance_task *t);         /* 0..100, -1 unknown */
+int seedance_task_estimated_time(const seedance_task *t);   /* seconds, -1 unknown */
+int seedance_task_is_final(const seedance_task *t);         /* completed/failed/cancelled */
+const char *seedance_task_result_url(const seedance_task *t); /* NULL unless completed */
+const char *seedance_task_error_code(const seedance_task *t);    /* NULL unless failed */
+const char *seedance_task_error_message(const seedance_task *t); /* NULL unless failed */
+const char *seedance_task_json(const seedance_task *t);      /* the raw reply */
+
+/* Flags of seedance_submit() / seedance_open(). */
+#define SEEDANCE_NEW 0x1   /* ignore the journal: pay for a new generation */
+
+/*
+ * Validate, upload local images, and submit once: the journal entry is
+ * written before the submit and the same Idempotency-Key is reused by every
+ * retry. When the journal already knows this request (same canonical JSON
+ * and API base), the known task id is returned and nothing is submitted,
+ * unless flags has SEEDANCE_NEW. *task_id is allocated, free() it.
+ * *attached (may be NULL) is set to 1 when an existing task was reused.
+ */
+int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
+                    char **task_id, int *attached);
+
+/* One query of a task. */
+int seedance_get_task(seedance_client *c, const char *task_id, seedance_task **out);
+
+/*
+ * Poll the task until it is final, the deadline passes or the interrupt
+ * callback fires. Returns SEEDANCE_OK only for "completed" (*out is set
+ * then, and also on SEEDANCE_E_TASK_FAILED / _CANCELLED when out != NULL).
+ */
+int seedance_wait(seedance_client *c, const char *task_id, seedance_task **out);
+
+/* GET /v1/credits; *json is the raw reply body, free() it. */
+int seedance_credits(seedance_client *c, char **json);
+
+/* ------------------------------------------------------------------ */
+/* Result stream                                                      */
+
+/*
+ * A stream keeps a pointer to its client: the client must outlive it, and
+ * the details of a failed read or seek are in seedance_last_error(client).
+ * The client's interrupt callback is honoured while a read waits for data.
+ */
+typedef struct seedance_stream seedance_stream;
+
+/*
+ * submit (or reuse) + wait + open the result. The cached clip is used when
+ * present, so a second open of the same request sends no request at all.
+ */
+int seedance_open(seedance_client *c, const seedance_request *r, int flags,
+                  seedance_stream **out);
+
+/* wait for an existing task + open its result (cached clip if present). */
+int seedance_open_task(seedance_client *c, const char *task_id, seedance_stream **out);
+
+/*
+ * Read up to size bytes; blocks until at least one byte is available.
+ * Returns the number of bytes, 0 at the end of the clip, or a negative
+ * seedance_code.
+ */
+int64_t seedance_stream_read(seedance_stream *s, void *buf, size_t size);
+
+/* whence: SEEK_SET, SEEK_CUR or SEEK_END. New position or a negative code. */
+int64_t seedance_stream_seek(seedance_stream *s, int64_t offset, int whence);
+
+/* Total size in bytes, -1 while unknown. */
+int64_t seedance_stream_size(seedance_stream *s);
+
+/* 1 when any position can be reached (cached file or HTTP Range), else 0. */
+int seedance_stream_seekable(seedance_stream *s);
+
+const char *seedance_stream_task_id(const seedance_stream *s);
+/* The cache file the clip is (being) written to, NULL without cache. */
+const char *seedance_stream_cache_path(const seedance_stream *s);
+
+/*
+ * Read the whole stream into a file (atomically: temporary name, then
+ * rename). Used by "seedance download" and "seedance generate -o".
+ */
+int seedance_stream_save(seedance_stream *s, const char *path);
+
+void seedance_stream_close(seedance_stream *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SEEDANCE_H */

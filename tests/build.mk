@@ -1,0 +1,42 @@
+# Tests: unit test programs, the Evolink API emulator, and the runner.
+#
+#   tests/unit/test_*.c      one program each, linked with libseedance
+#   tests/emulator/*.c       the emulator, $(B)/tests/evolink-emu
+#   tests/emu/*.sh           emulator tests (real HTTP)
+#   tests/cli/*.sh           the seedance tool against the emulator
+#   tests/ffmpeg/*.sh        the built ffmpeg/ffprobe against the emulator
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+EMU_SRCS   := $(wildcard tests/emulator/*.c)
+EMU_OBJS   := $(patsubst %.c,$(B)/obj/%.o,$(EMU_SRCS))
+EMU_BIN    := $(B)/tests/evolink-emu
+EMU_PKGS   := libmicrohttpd libcurl libcjson libavformat libavcodec libswscale libavutil libswresample
+EMU_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(EMU_PKGS) 2>/dev/null)
+EMU_LIBS   := $(shell $(PKG_CONFIG) --libs $(EMU_PKGS) 2>/dev/null) -lpthread -lm
+
+$(EMU_OBJS): OBJ_CFLAGS = $(EMU_CFLAGS)
+$(EMU_BIN): $(EMU_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(EMU_LIBS)
+
+$(B)/obj/tests/unit/%.o: OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS)
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+TEST_RUN    = B=$(abspath $(B)) tests/run -j 2
+TESTS_LIB   = $(UNIT_BINS) $(sort $(wildcard tests/emu/*.sh)) $(sort $(wildcard tests/cli/*.sh))
+TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh))
+
+test-progs: $(UNIT_BINS) $(EMU_BIN)
+
+# The library, tool and emulator tests.
+check-lib: lib tools test-progs
+	$(TEST_RUN) $(TESTS_LIB)
+
+check: all test-progs
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_FFMPEG)
+
+check-asan:
+	$(MAKE) B=$(B)/asan SAN=1 check-lib

@@ -1,0 +1,160 @@
+# Shared helpers for the shell tests. Source it from a test script:
+#
+#   . "$(dirname "$0")/../lib.sh"
+#
+# TAP output: every check prints "ok N - what" or "not ok N - what".
+# Paths: $TOP is the project root, $B the build directory (absolute).
+# Every test gets its own scratch directory $T, removed at exit together
+# with any emulator it started.
+
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+: "${B:=$TOP/build}"
+case $B in /*) ;; *) B=$TOP/$B ;; esac
+export B TOP
+BIN=$B/bin
+EMU=$B/tests/evolink-emu
+T=$(mktemp -d "${TMPDIR:-/tmp}/seedance-test.XXXXXX")
+_tap_n=0
+_tap_failed=0
+EMU_PID=
+EMU_PORT=
+EMU_KEY=sk-emulator-test-$$-$RANDOM
+
+_cleanup() {
+    emu_stop
+    rm -rf "$T"
+}
+trap _cleanup EXIT
+
+# --- TAP -------------------------------------------------------------
+
+ok() {       # ok DESCRIPTION     (a passed check)
+    _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"
+}
+not_ok() {   # not_ok DESCRIPTION [DETAIL...]
+    _tap_n=$((_tap_n + 1)); _tap_failed=$((_tap_failed + 1))
+    echo "not ok $_tap_n - $1"; shift
+    local l; for l in "$@"; do printf '#   %s\n' "$l"; done
+}
+skip() {     # skip DESCRIPTION REASON
+    _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $1 # SKIP $2"
+}
+check() {    # check DESCRIPTION COMMAND...   (passes when COMMAND exits 0)
+    local d=$1; shift
+    if "$@" >"$T/.check.out" 2>&1; then ok "$d"; else
+        not_ok "$d" "command failed: $*" "$(tail -n 5 "$T/.check.out")"; fi
+}
+check_fails() { # check_fails DESCRIPTION COMMAND...  (passes when COMMAND exits non-zero)
+    local d=$1; shift
+    if "$@" >"$T/.check.out" 2>&1; then
+        not_ok "$d" "command succeeded but should have failed: $*"; else ok "$d"; fi
+}
+is() {       # is GOT WANT DESCRIPTION
+    if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3" "got:  '$1'" "want: '$2'"; fi
+}
+isnt() {     # isnt GOT UNWANTED DESCRIPTION
+    if [ "$1" != "$2" ]; then ok "$3"; else not_ok "$3" "got unwanted '$1'"; fi
+}
+like() {     # like TEXT EXTENDED-REGEX DESCRIPTION
+    if printf '%s' "$1" | grep -Eq -- "$2"; then ok "$3"; else
+        not_ok "$3" "no match for /$2/ in:" "$(printf '%s' "$1" | head -c 600)"; fi
+}
+unlike() {   # unlike TEXT EXTENDED-REGEX DESCRIPTION
+    if printf '%s' "$1" | grep -Eq -- "$2"; then
+        not_ok "$3" "unexpected match for /$2/ in:" "$(printf '%s' "$1" | grep -E -- "$2" | head -n 3)"
+    else ok "$3"; fi
+}
+cmp_num() {  # cmp_num A OP B DESCRIPTION   (OP: -eq -ne -lt -le -gt -ge; integers)
+    if [ "$1" "$2" "$3" ] 2>/dev/null; then ok "$4"; else not_ok "$4" "'$1' $2 '$3' is false"; fi
+}
+cmp_float() { # cmp_float A OP B DESCRIPTION  (OP: < <= > >= ==)
+    if awk -v a="$1" -v b="$3" "BEGIN { exit !(a $2 b) }"; then ok "$4"; else
+        not_ok "$4" "'$1' $2 '$3' is false"; fi
+}
+done_testing() {
+    echo "1..$_tap_n"
+    [ "$_tap_failed" -eq 0 ]
+}
+bail() {     # bail REASON   (stop the whole script: one failure)
+    not_ok "$1"; echo "1..$_tap_n"; exit 1
+}
+
+# --- JSON --------------------------------------------------------------
+
+# json_get JSON PATH   (PATH like .a.b[0].c; prints the value, strings raw)
+json_get() {
+    python3 -c '
+import json, re, sys
+v = json.loads(sys.argv[1])
+for part in re.findall(r"\.([^.\[]+)|\[(\d+)\]", sys.argv[2]):
+    try:
+        v = v[part[0]] if part[0] else v[int(part[1])]
+    except (KeyError, IndexError, TypeError):
+        sys.exit(1)
+print(json.dumps(v) if isinstance(v, (dict, list)) else
+      ("true" if v is True else "false" if v is False else "null" if v is None else v))
+' "$1" "$2"
+}
+
+# --- the emulator ------------------------------------------------------
+
+# emu_start [EMULATOR OPTIONS...]
+# Starts the emulator on a free port with a fresh data directory and request
+# log, waits until it answers, and points libseedance at it:
+# SEEDANCE_API_BASE, SEEDANCE_FILES_BASE, SEEDANCE_API_KEY (=$EMU_KEY) and
+# SEEDANCE_CACHE_DIR (=$T/cache) are exported. Default generation time is
+# 0.4 s unless the options say otherwise.
+emu_start() {
+    local pf=$T/emu.port i
+    mkdir -p "$T/emu-data"
+    EMU_LOG=$T/emu-requests.jsonl
+    rm -f "$pf"
+    printf '%s\n' "$EMU_KEY" >"$T/emu.key"
+    "$EMU" --port 0 --port-file "$pf" --key-file "$T/emu.key" --data-dir "$T/emu-data" \
+        --log "$EMU_LOG" --gen-time 0.4 --quiet "$@" >"$T/emu.out" 2>&1 &
+    EMU_PID=$!
+    for i in $(seq 1 200); do          # at most 20 s
+        [ -s "$pf" ] && break
+        kill -0 "$EMU_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ ! -s "$pf" ]; then
+        cat "$T/emu.out" >&2
+        EMU_PID=
+        bail "emulator did not start"
+    fi
+    EMU_PORT=$(cat "$pf")
+    EMU_URL=http://127.0.0.1:$EMU_PORT
+    export EMU_URL EMU_PORT EMU_LOG
+    export SEEDANCE_API_BASE=$EMU_URL SEEDANCE_FILES_BASE=$EMU_URL
+    export SEEDANCE_API_KEY=$EMU_KEY SEEDANCE_CACHE_DIR=$T/cache
+    unset EVOLINK_API_KEY
+}
+
+emu_stop() {
+    [ -n "${EMU_PID:-}" ] || return 0
+    kill -TERM "$EMU_PID" 2>/dev/null
+    local i
+    for i in $(seq 1 50); do kill -0 "$EMU_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$EMU_PID" 2>/dev/null
+    wait "$EMU_PID" 2>/dev/null
+    EMU_PID=
+}
+
+# emu_admin METHOD PATH [JSON-BODY]   e.g. emu_admin POST /_emu/faults '{"type":"status","status":429}'
+emu_admin() {
+    if [ $# -ge 3 ]; then
+        curl -sS --max-time 10 -X "$1" -H 'Content-Type: application/json' --data-binary "$3" "$EMU_URL$2"
+    else
+        curl -sS --max-time 10 -X "$1" "$EMU_URL$2"
+    fi
+}
+emu_fault() { emu_admin POST /_emu/faults "$1" >/dev/null; }
+emu_reset() { emu_admin POST /_emu/reset >/dev/null; }
+# emu_stat NAME   one counter of GET /_emu/stats (requests, submits, task_queries, downloads, uploads, credits, callbacks)
+emu_stat() { json_get "$(emu_admin GET /_emu/stats)" ".$1"; }
+# emu_task ID     the emulator's record of a task, with the request body it received under .request
+emu_task() { emu_admin GET "/_emu/tasks/$1"; }
+# emu_last_task   the id of the newest task
+emu_last_task() { json_get "$(emu_admin GET /_emu/stats)" ".last_task_id"; }
