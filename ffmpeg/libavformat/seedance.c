@@ -179,7 +179,7 @@ static int seedance_interrupt(void *opaque)
     return ff_check_interrupt(&h->interrupt_callback);
 }
 
-static void seedance_log(void *opaque, int level, const char *msg)
+static void seedance_on_log(void *opaque, int level, const char *msg)
 {
     static const int levels[] = { AV_LOG_ERROR, AV_LOG_WARNING, AV_LOG_VERBOSE, AV_LOG_DEBUG };
     SeedanceContext *s = opaque;
@@ -188,7 +188,7 @@ static void seedance_log(void *opaque, int level, const char *msg)
     av_log(s->h, level, "%s\n", msg);
 }
 
-static void seedance_progress(void *opaque, const seedance_progress *p)
+static void seedance_on_progress(void *opaque, const seedance_progress *p)
 {
     SeedanceContext *s = opaque;
     URLContext *h = s->h;
@@ -430,8 +430,8 @@ static int setup_client(URLContext *h, SeedanceContext *s)
     int code;
 
     seedance_client_set_interrupt(c, seedance_interrupt, h);
-    seedance_client_set_progress(c, seedance_progress, s);
-    seedance_client_set_log(c, seedance_log, s);
+    seedance_client_set_progress(c, seedance_on_progress, s);
+    seedance_client_set_log(c, seedance_on_log, s);
     seedance_client_set_cache(c, s->cache);
     seedance_client_set_timeout(c, s->timeout);
 
