@@ -158,3 +158,75 @@ emu_stat() { json_get "$(emu_admin GET /_emu/stats)" ".$1"; }
 emu_task() { emu_admin GET "/_emu/tasks/$1"; }
 # emu_last_task   the id of the newest task
 emu_last_task() { json_get "$(emu_admin GET /_emu/stats)" ".last_task_id"; }
+
+# --- ffmpeg ------------------------------------------------------------
+
+FFMPEG=$BIN/ffmpeg
+FFPROBE=$BIN/ffprobe
+
+# need_ffmpeg   stop the script (one failure) unless the built ffmpeg has the protocol
+need_ffmpeg() {
+    [ -x "$FFMPEG" ] && [ -x "$FFPROBE" ] || bail "no $FFMPEG / $FFPROBE: run make first"
+    "$FFMPEG" -hide_banner -protocols 2>/dev/null | grep -qx ' *seedance' ||
+        bail "$FFMPEG has no seedance protocol"
+}
+
+# probe FILE SECTION=ENTRY [SELECT]   one value from ffprobe, e.g.
+#   probe out.mp4 stream=width v:0     probe out.mp4 format=duration
+probe() {
+    local sel=()
+    [ $# -ge 3 ] && sel=(-select_streams "$3")
+    "$FFPROBE" -v error "${sel[@]}" -show_entries "$2" -of default=nw=1:nk=1 "$1" | head -n 1
+}
+
+# stream_types FILE   codec types of all streams, space separated ("video audio")
+stream_types() {
+    "$FFPROBE" -v error -show_entries stream=codec_type -of default=nw=1:nk=1 "$1" | tr '\n' ' ' | sed 's/ $//'
+}
+
+# psnr_first A B W H   PSNR (dB, average) of the first frame of A against the
+# first frame of B (an image or a video) scaled to WxH; "inf" when identical.
+psnr_first() {
+    _psnr "$1" "$2" "$3" "$4" ""
+}
+
+# psnr_last A B W H   the same for the last frame of A
+psnr_last() {
+    _psnr "$1" "$2" "$3" "$4" "reverse,"
+}
+
+_psnr() {
+    "$FFMPEG" -hide_banner -nostdin -i "$1" -i "$2" -filter_complex \
+        "[0:v]${5}trim=end_frame=1,setpts=PTS-STARTPTS,format=yuv420p[x];[1:v]trim=end_frame=1,scale=$3:$4,setpts=PTS-STARTPTS,format=yuv420p[y];[x][y]psnr" \
+        -f null - 2>&1 | sed -n 's/.*PSNR.* average:\([0-9.inf]*\).*/\1/p' | tail -n 1
+}
+
+# make_image FILE WIDTH HEIGHT [LAVFI-SOURCE]   a still test picture (PNG/JPEG/WebP by extension)
+make_image() {
+    local src=${4:-testsrc2=size=${2}x${3}}
+    /usr/bin/ffmpeg -hide_banner -nostdin -loglevel error -y -f lavfi -i "$src" -frames:v 1 "$1"
+}
+
+# log_count FIELD=VALUE...   request-log lines where every FIELD equals VALUE
+# (a VALUE ending in * matches a prefix), e.g. log_count path=/v1/tasks/* status=200
+log_count() {
+    [ -f "$EMU_LOG" ] || { echo 0; return; }
+    python3 - "$EMU_LOG" "$@" <<'PY'
+import json, sys
+want = [a.split("=", 1) for a in sys.argv[2:]]
+def match(v, w):
+    if v is True or v is False:
+        v = "true" if v else "false"
+    v = "" if v is None else str(v)
+    return v.startswith(w[:-1]) if w.endswith("*") else v == w
+n = 0
+for line in open(sys.argv[1]):
+    try:
+        r = json.loads(line)
+    except ValueError:
+        continue
+    if all(match(r.get(k), w) for k, w in want):
+        n += 1
+print(n)
+PY
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# URL keys and AVOptions reach the server as sent; invalid jobs send nothing.
+. "$(dirname "$0")/../lib.sh"
+need_ffmpeg
+emu_start
+
+# Every URL key, percent-decoded.
+url='seedance:?prompt=neon%20city%2C%20rain%20%26%20fog&duration=5&quality=480p&aspect_ratio=1:1'
+url="$url&generate_audio=0&content_filter=false&web_search=1&model=seedance-2.0-fast-text-to-video"
+url="$url&callback_url=https%3A%2F%2Fhooks.example.com%2Fseedance%3Fjob%3D7"
+"$FFMPEG" -hide_banner -nostdin -y -i "$url" -c copy "$T/all.mp4" >"$T/ff.log" 2>&1
+rc=$?
+is "$rc" 0 "a URL with every key works"
+[ "$rc" -eq 0 ] || sed 's/^/#   /' "$T/ff.log" | tail -n 20
+r=$(emu_task "$(emu_last_task)")
+is "$(json_get "$r" .request.prompt)" "neon city, rain & fog" "prompt is percent-decoded"
+is "$(json_get "$r" .request.duration)" 5 "duration reaches the server as an integer"
+is "$(json_get "$r" .request.quality)" 480p "quality reaches the server"
+is "$(json_get "$r" .request.aspect_ratio)" 1:1 "aspect_ratio reaches the server"
+is "$(json_get "$r" .request.generate_audio)" false "generate_audio reaches the server"
+is "$(json_get "$r" .request.content_filter)" false "content_filter reaches the server"
+is "$(json_get "$r" .request.model_params.web_search)" true "web_search reaches the server as model_params.web_search"
+is "$(json_get "$r" .request.model)" seedance-2.0-fast-text-to-video "model reaches the server"
+is "$(json_get "$r" .request.callback_url)" "https://hooks.example.com/seedance?job=7" "callback_url reaches the server"
+is "$(probe "$T/all.mp4" stream=width v:0)x$(probe "$T/all.mp4" stream=height v:0)" 640x640 "480p 1:1 is 640x640"
+is "$(stream_types "$T/all.mp4")" video "generate_audio=0: no audio stream"
+
+# The same settings as AVOptions before -i.
+"$FFMPEG" -hide_banner -nostdin -y -prompt "options before -i" -video_duration 4 -video_quality 480p \
+    -aspect_ratio 9:16 -generate_audio 1 -content_filter 1 -i seedance: -c copy "$T/opts.mp4" >"$T/ff2.log" 2>&1
+rc=$?
+is "$rc" 0 "AVOptions before -i work"
+[ "$rc" -eq 0 ] || sed 's/^/#   /' "$T/ff2.log" | tail -n 20
+r=$(emu_task "$(emu_last_task)")
+is "$(json_get "$r" .request.prompt)" "options before -i" "-prompt reaches the server"
+is "$(json_get "$r" .request.duration)" 4 "-video_duration reaches the server as duration"
+is "$(json_get "$r" .request.aspect_ratio)" 9:16 "-aspect_ratio reaches the server"
+is "$(probe "$T/opts.mp4" stream=width v:0)x$(probe "$T/opts.mp4" stream=height v:0)" 496x864 "480p 9:16 is 496x864"
+
+# ffmpeg -h protocol=seedance lists the options; none collides with ffmpeg's own.
+help=$("$FFMPEG" -hide_banner -h protocol=seedance 2>&1)
+for o in prompt video_duration video_quality aspect_ratio generate_audio content_filter web_search \
+         callback_url model image last_image image_mode task api_base files_base api_key api_key_file \
+         cache cache_dir new_generation seedance_timeout; do
+    like "$help" "^ *-$o " "-h protocol=seedance lists -$o"
+done
+full=$("$FFMPEG" -hide_banner -h full 2>&1)
+for o in prompt video_duration video_quality aspect_ratio generate_audio content_filter web_search \
+         callback_url model image last_image image_mode task api_base files_base api_key api_key_file \
+         cache cache_dir new_generation seedance_timeout; do
+    n=$(printf '%s\n' "$full" | grep -cE "^ *-$o ")
+    is "$n" 1 "-$o names only the seedance option in ffmpeg -h full"
+done
+
+# Invalid jobs: a clear error, a non-zero exit, and not a single request.
+emu_reset
+invalid() { # URL EXPECTED-REGEX WHAT
+    local log
+    log=$("$FFMPEG" -hide_banner -nostdin -y -i "$1" -f null - 2>&1)
+    local rc=$?
+    isnt "$rc" 0 "$3: ffmpeg fails"
+    like "$log" "$2" "$3: the error names field, value and what is allowed"
+}
+invalid "seedance:?prompt=x&duration=16" "duration.*16.*4" "duration 16"
+invalid "seedance:?prompt=x&duration=3" "duration.*3.*4" "duration 3"
+invalid "seedance:?prompt=x&duration=eight" "duration.*eight" "duration not a number"
+invalid "seedance:?prompt=x&quality=1080p" "quality.*1080p.*480p.*720p" "quality 1080p"
+invalid "seedance:?prompt=x&aspect_ratio=2:1" "aspect_ratio.*2:1.*16:9" "aspect_ratio 2:1"
+invalid "seedance:?prompt=x&generate_audio=maybe" "generate_audio.*maybe" "generate_audio not a boolean"
+invalid "seedance:?prompt=x&colour=red" "colour" "unknown key"
+invalid "seedance:?duration=5" "prompt" "no prompt"
+invalid "seedance:?prompt=x&callback_url=http://hooks.example.com/x" "callback_url.*https" "callback_url not https"
+invalid "seedance:?prompt=x&image=$T/missing.png" "image.*missing.png" "missing local image"
+invalid "seedance:?prompt=x&last_image=$T/missing.png" "last_image" "last_image without image"
+invalid "seedance:?prompt=x&api_key=sk-in-the-url" "API key is not accepted in the URL" "API key in the URL"
+make_image "$T/tiny.png" 200 200 "testsrc2=size=200x200"
+invalid "seedance:?prompt=x&image=$T/tiny.png" "image.*200.*300" "image smaller than 300 px"
+invalid "seedance:?prompt=x&image=$T/tiny.png&web_search=1" "web_search" "web_search with an image"
+"$FFMPEG" -hide_banner -nostdin -y -video_duration 20 -i "seedance:?prompt=x" -f null - >"$T/inv.log" 2>&1
+isnt "$?" 0 "-video_duration 20 fails"
+is "$(emu_stat requests)" 0 "invalid jobs sent no request at all"
+
+done_testing
