@@ -1,0 +1,138 @@
+/*
+ * From a request or a task id to a stream of the finished clip, and from
+ * a stream to a file.
+ *
+ *   seedance_open:      submit once (or reuse the journal's task), then as
+ *                       seedance_open_task.
+ *   seedance_open_task: the complete clip in the cache is opened locally
+ *                       with no request at all; otherwise wait for the
+ *                       task and stream its result URL, caching it.
+ *
+ * A download is never answered with a new generation: a result that cannot
+ * be fetched (expired link, server errors) is an error naming the task, and
+ * the same task can be opened again later.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "stream.h"
+
+int seedance_open_task(seedance_client *c, const char *task_id, seedance_stream **out)
+{
+    seedance_task *t = NULL;
+    const char *url;
+    int rc;
+
+    if (!out)
+        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL, "seedance_open_task: out is NULL");
+    *out = NULL;
+    if (!task_id || !*task_id)
+        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL,
+                       "task id is empty: expected an id like task-unified-...");
+    if (c->cache) {
+        char *path = sd_cache_clip_path(c, task_id, ".mp4", 0);
+        struct stat st;
+
+        if (!path)
+            return c->err.code;
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+            rc = sd_stream_open_file(c, task_id, path, out);
+            free(path);
+            return rc;
+        }
+        free(path);
+    }
+
+    if ((rc = seedance_wait(c, task_id, &t))) {
+        seedance_task_free(t);
+        return rc;
+    }
+    url = seedance_task_result_url(t);
+    if (!url || !*url)
+        rc = sd_fail(c, SEEDANCE_E_PROTOCOL, 0, NULL, task_id,
+                     "task %s completed but its reply has no result URL", task_id);
+    else
+        rc = sd_stream_open_url(c, task_id, url, out);
+    seedance_task_free(t);
+    return rc;
+}
+
+int seedance_open(seedance_client *c, const seedance_request *r, int flags,
+                  seedance_stream **out)
+{
+    char *task_id = NULL;
+    int rc;
+
+    if (!out)
+        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL, "seedance_open: out is NULL");
+    *out = NULL;
+    if ((rc = seedance_submit(c, r, flags, &task_id, NULL)))
+        return rc;
+    rc = seedance_open_task(c, task_id, out);
+    free(task_id);
+    return rc;
+}
+
+int seedance_stream_save(seedance_stream *s, const char *path)
+{
+    seedance_client *c = s->c;
+    char *tmp = NULL, *buf = NULL;
+    int64_t total = 0, n, size;
+    int fd, rc = SEEDANCE_OK;
+
+    if (!path || !*path)
+        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, s->task_id,
+                       "output path is empty: expected a file name");
+    if ((fd = sd_tmpfile_next_to(path, &tmp)) < 0)
+        return sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id,
+                       "cannot create a file next to %s: %s", path, strerror(errno));
+    if (!(buf = malloc(64 * 1024))) {
+        rc = sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, s->task_id, NULL);
+        goto out;
+    }
+    if ((n = seedance_stream_seek(s, 0, SEEK_SET)) < 0) {
+        rc = (int)-n;
+        goto out;
+    }
+    while ((n = seedance_stream_read(s, buf, 64 * 1024)) > 0) {
+        for (int64_t done = 0; done < n;) {
+            ssize_t w = write(fd, buf + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                rc = sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id, "cannot write %s: %s",
+                             path, strerror(errno));
+                goto out;
+            }
+            done += w;
+        }
+        total += n;
+    }
+    if (n < 0) {
+        rc = (int)-n;
+        goto out;
+    }
+    size = seedance_stream_size(s);
+    if (size >= 0 && total != size) {
+        rc = sd_fail(c, SEEDANCE_E_PROTOCOL, 0, NULL, s->task_id,
+                     "task %s: got %lld bytes of a %lld-byte clip", s->task_id,
+                     (long long)total, (long long)size);
+        goto out;
+    }
+    /* the user's output file, not a cache file: the usual 0644 */
+    fchmod(fd, 0644);
+    if (sd_commit_file(fd, tmp, path) < 0)
+        rc = sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id, "cannot write %s: %s", path,
+                     strerror(errno));
+out:
+    close(fd);
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    free(buf);
+    return rc;
+}

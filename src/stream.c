@@ -1,0 +1,533 @@
+/*
+ * The result stream: read, seek and size over a clip that may still be
+ * downloading (see stream.h for the layout and stream_fetch.c for the
+ * download thread).
+ *
+ * Reads are served from the files only:
+ *   - below main.end, from the cache (or spool) file;
+ *   - inside the side download's range, from its spool file;
+ *   - otherwise the reader waits for one of them, in slices of 100 ms
+ *     during which the client's interrupt callback is checked. A position
+ *     more than SD_SIDE_GAP bytes ahead of the main download starts a side
+ *     download with Range when the server honours it; without Range the
+ *     read waits for the main download to get there.
+ *
+ * Closing a stream before its download ended keeps the .part file: the
+ * next open of the same task resumes it with Range instead of starting
+ * over. The progress events (SEEDANCE_EV_DOWNLOAD when the download
+ * starts or resumes) are reported from the caller's thread, by the
+ * stream's own functions.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "stream.h"
+
+/* A read this far ahead of the main download uses a Range request. */
+#define SD_SIDE_GAP (64 * 1024)
+
+static sd_stream *stream_new(seedance_client *c, const char *task_id, const char *url)
+{
+    sd_stream *s = calloc(1, sizeof(*s));
+    pthread_condattr_t ca;
+
+    if (!s)
+        return NULL;
+    s->c = c;
+    s->size = -1;
+    s->main.s = s;
+    s->main.fd = -1;
+    s->main.is_main = 1;
+    s->side.s = s;
+    s->side.fd = -1;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    s->task_id = strdup(task_id);
+    s->url = sd_strdup(url);
+    if (!s->task_id || (url && !s->url)) {
+        seedance_stream_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void sd_stream_wait(sd_stream *s, double seconds)
+{
+    struct timespec ts;
+    double t;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + seconds;
+    ts.tv_sec = (time_t)t;
+    ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&s->cond, &s->lock, &ts);
+}
+
+void sd_stream_main_complete(sd_stream *s)
+{
+    /* The size was checked by the download thread; make the name final. */
+    if (s->part_path && s->cache_path &&
+        sd_commit_file(s->main.fd, s->part_path, s->cache_path) == 0) {
+        pthread_mutex_lock(&s->lock);
+        s->cached = 1;
+        pthread_mutex_unlock(&s->lock);
+    }
+    /* On failure the .part stays: the next open finds it complete (416)
+     * and commits it then. */
+}
+
+/* Report the download (re)starts seen since the last call (lock held;
+ * released around the caller's callbacks). */
+static void report(sd_stream *s)
+{
+    while (s->reported_starts < s->main.starts) {
+        seedance_progress p;
+        int resumed = s->reported_starts > 0;
+        int64_t at = s->main.end;
+
+        s->reported_starts = s->main.starts;
+        memset(&p, 0, sizeof(p));
+        p.event = SEEDANCE_EV_DOWNLOAD;
+        p.task_id = s->task_id;
+        p.status = "completed";
+        p.progress = 100;
+        p.estimated_time = -1;
+        p.next_poll = -1;
+        p.result_url = s->url;
+        p.size = s->size;
+        pthread_mutex_unlock(&s->lock);
+        if (resumed || at > 0)
+            sd_log(s->c, SEEDANCE_LOG_INFO, "task %s: download resumed at byte %" PRId64,
+                   s->task_id, at);
+        sd_progress(s->c, &p);
+        pthread_mutex_lock(&s->lock);
+    }
+}
+
+/* Wait up to 100 ms for a change, then check the interrupt callback
+ * (lock held; released around the callback). */
+static int wait_change(sd_stream *s)
+{
+    int stop;
+
+    sd_stream_wait(s, 0.1);
+    pthread_mutex_unlock(&s->lock);
+    stop = sd_interrupted(s->c);
+    pthread_mutex_lock(&s->lock);
+    if (stop)
+        return sd_fail(s->c, SEEDANCE_E_INTERRUPTED, 0, NULL, s->task_id,
+                       "task %s: interrupted while waiting for the result download",
+                       s->task_id);
+    return SEEDANCE_OK;
+}
+
+/* The main download failed: its error becomes the client's. */
+static int main_error(sd_stream *s)
+{
+    s->c->err = s->main.err;
+    return s->main.err.code ? s->main.err.code : SEEDANCE_E_NETWORK;
+}
+
+/* Stop the side download and forget its data (lock held; released while
+ * joining the thread). */
+static void side_stop(sd_stream *s)
+{
+    if (s->side.fd < 0)
+        return;
+    pthread_mutex_unlock(&s->lock);
+    sd_fetch_stop(&s->side);
+    pthread_mutex_lock(&s->lock);
+}
+
+/*
+ * Will the data at pos come from the side download? Starts one when pos
+ * is far ahead of the main download and the server honours Range (lock
+ * held). Returns 1 when the side download covers or approaches pos.
+ */
+static int side_for(sd_stream *s, int64_t pos)
+{
+    sd_fetch *f = &s->side;
+    int fd;
+
+    if (f->fd >= 0 && f->done && f->err.code) {
+        /* It failed (no Range after all, link gone...): rely on main. */
+        s->ranges = 0;
+        return 0;
+    }
+    if (f->fd >= 0 && pos >= f->origin && pos <= f->end + SD_SIDE_GAP)
+        return 1;
+    if (!s->url || !s->ranges || s->size < 0 || pos >= s->size ||
+        pos <= s->main.end + SD_SIDE_GAP || s->main.done)
+        return 0;
+
+    /* a new side download from pos */
+    side_stop(s);
+    fd = f->fd;
+    if (fd < 0) {
+        char *dir = NULL;
+        if (s->cache_path && (dir = strdup(s->cache_path)))
+            *strrchr(dir, '/') = '\0';
+        fd = sd_spool_file(dir);
+        free(dir);
+        if (fd < 0)
+            return 0;
+    } else if (ftruncate(fd, 0) < 0) {
+        return 0;
+    }
+    memset(f, 0, sizeof(*f));
+    f->s = s;
+    f->fd = fd;
+    f->origin = pos;
+    f->end = pos;
+    pthread_mutex_unlock(&s->lock);
+    int rc = sd_fetch_start(f);
+    pthread_mutex_lock(&s->lock);
+    if (rc) {
+        close(f->fd);
+        f->fd = -1;
+        return 0;
+    }
+    sd_log(s->c, SEEDANCE_LOG_DEBUG, "task %s: reading from byte %" PRId64 " with Range",
+           s->task_id, pos);
+    return 1;
+}
+
+int64_t seedance_stream_read(seedance_stream *s, void *buf, size_t size)
+{
+    int rc;
+
+    if (!s || !buf)
+        return -SEEDANCE_E_INVALID;
+    if (size == 0)
+        return 0;
+    if (size > INT32_MAX)
+        size = INT32_MAX;
+
+    pthread_mutex_lock(&s->lock);
+    for (;;) {
+        int64_t pos = s->pos, avail = 0, off = 0;
+        int fd = -1;
+
+        report(s);
+        if (pos < s->main.end) {
+            fd = s->main.fd;
+            avail = s->main.end - pos;
+            off = pos - s->main.origin;
+        } else if (s->side.fd >= 0 && pos >= s->side.origin && pos < s->side.end) {
+            fd = s->side.fd;
+            avail = s->side.end - pos;
+            off = pos - s->side.origin;
+        }
+        if (fd >= 0) {
+            size_t want = (int64_t)size < avail ? size : (size_t)avail;
+            ssize_t n;
+            pthread_mutex_unlock(&s->lock);
+            do
+                n = pread(fd, buf, want, (off_t)off);
+            while (n < 0 && errno == EINTR);
+            if (n <= 0) {
+                int e = n < 0 ? errno : EIO;
+                return -sd_fail(s->c, SEEDANCE_E_IO, 0, NULL, s->task_id,
+                                "task %s: cannot read the downloaded clip: %s",
+                                s->task_id, strerror(e));
+            }
+            s->pos += n;
+            return n;
+        }
+        if (s->size >= 0 && pos >= s->size) {
+            if (s->main.done && s->side.fd >= 0)
+                side_stop(s);
+            pthread_mutex_unlock(&s->lock);
+            return 0;
+        }
+        if (!side_for(s, pos) && s->main.done) {
+            rc = s->main.err.code ? main_error(s) : SEEDANCE_OK;
+            pthread_mutex_unlock(&s->lock);
+            return rc ? -rc : 0;   /* complete and no size announced: the end */
+        }
+        if ((rc = wait_change(s))) {
+            pthread_mutex_unlock(&s->lock);
+            return -rc;
+        }
+    }
+}
+
+int64_t seedance_stream_seek(seedance_stream *s, int64_t offset, int whence)
+{
+    int64_t base;
+    int rc;
+
+    if (!s)
+        return -SEEDANCE_E_INVALID;
+    pthread_mutex_lock(&s->lock);
+    switch (whence) {
+    case SEEK_SET:
+        base = 0;
+        break;
+    case SEEK_CUR:
+        base = s->pos;
+        break;
+    case SEEK_END:
+        /* The size is known from the first reply unless the server sent
+         * no length: then only the end of the download tells. */
+        while (s->size < 0) {
+            if (s->main.done) {
+                if (s->main.err.code) {
+                    rc = main_error(s);
+                    pthread_mutex_unlock(&s->lock);
+                    return -rc;
+                }
+                s->size = s->main.end;
+                break;
+            }
+            if ((rc = wait_change(s))) {
+                pthread_mutex_unlock(&s->lock);
+                return -rc;
+            }
+        }
+        base = s->size;
+        break;
+    default:
+        pthread_mutex_unlock(&s->lock);
+        return -sd_fail(s->c, SEEDANCE_E_INVALID, 0, NULL, s->task_id,
+                        "seek: whence %d is not SEEK_SET, SEEK_CUR or SEEK_END", whence);
+    }
+    if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0) {
+        pthread_mutex_unlock(&s->lock);
+        return -sd_fail(s->c, SEEDANCE_E_INVALID, 0, NULL, s->task_id,
+                        "seek: offset %" PRId64 " from %" PRId64 " is outside the clip",
+                        offset, base);
+    }
+    s->pos = base + offset;
+    pthread_mutex_unlock(&s->lock);
+    return base + offset;
+}
+
+int64_t seedance_stream_size(seedance_stream *s)
+{
+    int64_t size;
+
+    if (!s)
+        return -1;
+    pthread_mutex_lock(&s->lock);
+    report(s);
+    size = s->size;
+    pthread_mutex_unlock(&s->lock);
+    return size;
+}
+
+int seedance_stream_seekable(seedance_stream *s)
+{
+    int ok;
+
+    if (!s)
+        return 0;
+    /* Every byte is spooled to a file, so every position can be reached:
+     * at once when received, with Range when the server honours it, or by
+     * waiting for the download. Only a failed download cannot get further. */
+    pthread_mutex_lock(&s->lock);
+    ok = s->cached || !s->main.done || !s->main.err.code || s->ranges;
+    pthread_mutex_unlock(&s->lock);
+    return ok;
+}
+
+const char *seedance_stream_task_id(const seedance_stream *s)
+{
+    return s ? s->task_id : NULL;
+}
+
+const char *seedance_stream_cache_path(const seedance_stream *s)
+{
+    return s ? s->cache_path : NULL;
+}
+
+void seedance_stream_close(seedance_stream *s)
+{
+    if (!s)
+        return;
+    sd_fetch_stop(&s->side);
+    sd_fetch_stop(&s->main);
+    if (s->side.fd >= 0)
+        close(s->side.fd);
+    if (s->main.fd >= 0)
+        close(s->main.fd);      /* also releases the lock on the .part */
+    pthread_cond_destroy(&s->cond);
+    pthread_mutex_destroy(&s->lock);
+    free(s->task_id);
+    free(s->url);
+    free(s->cache_path);
+    free(s->part_path);
+    free(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* Opening                                                            */
+
+int sd_stream_open_file(seedance_client *c, const char *task_id, const char *path,
+                        sd_stream **out)
+{
+    sd_stream *s;
+    struct stat st;
+    seedance_progress p;
+
+    *out = NULL;
+    if (!(s = stream_new(c, task_id, NULL)) || !(s->cache_path = strdup(path))) {
+        seedance_stream_close(s);
+        return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, task_id, NULL);
+    }
+    s->main.fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (s->main.fd < 0 || fstat(s->main.fd, &st) < 0) {
+        int e = errno;
+        seedance_stream_close(s);
+        return sd_fail(c, SEEDANCE_E_IO, 0, NULL, task_id, "task %s: cannot open cached clip %s: %s",
+                       task_id, path, strerror(e));
+    }
+    s->main.end = s->size = st.st_size;
+    s->main.done = 1;
+    s->cached = 1;
+
+    memset(&p, 0, sizeof(p));
+    p.event = SEEDANCE_EV_CACHED;
+    p.task_id = s->task_id;
+    p.status = "completed";
+    p.progress = 100;
+    p.estimated_time = -1;
+    p.next_poll = -1;
+    p.size = s->size;
+    sd_log(c, SEEDANCE_LOG_INFO, "task %s: using the cached clip %s", task_id, path);
+    sd_progress(c, &p);
+    *out = s;
+    return SEEDANCE_OK;
+}
+
+/* Is path a non-empty regular file? */
+static int complete_clip(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+/*
+ * The destination of the main download: the task's .part in the clip
+ * cache (locked against a second process downloading the same task), or
+ * an unlinked spool file. Returns 1 when the complete clip appeared in the
+ * cache meanwhile, 0 when s->main.fd is set, or a negative code.
+ */
+static int open_destination(sd_stream *s)
+{
+    seedance_client *c = s->c;
+    char *dir = NULL;
+    struct stat st;
+    int fd;
+
+    if (c->cache) {
+        if (!(s->cache_path = sd_cache_clip_path(c, s->task_id, ".mp4", 1)) ||
+            !(s->part_path = sd_cache_clip_path(c, s->task_id, ".mp4.part", 0)))
+            return -c->err.code;
+        fd = open(s->part_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return -sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id,
+                            "task %s: cannot create cache file %s: %s", s->task_id,
+                            s->part_path, strerror(errno));
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            if (complete_clip(s->cache_path)) {
+                close(fd);
+                return 1;
+            }
+            if (fstat(fd, &st) < 0 || fchmod(fd, 0600) < 0) {
+                int e = errno;
+                close(fd);
+                return -sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id,
+                                "task %s: cannot use cache file %s: %s", s->task_id,
+                                s->part_path, strerror(e));
+            }
+            s->main.fd = fd;
+            s->main.end = st.st_size;     /* a kept .part: resume after it */
+            return 0;
+        }
+        /* Another process is downloading this clip: spool privately. */
+        close(fd);
+        sd_log(c, SEEDANCE_LOG_INFO, "task %s: another process is downloading to %s; "
+               "this copy is not cached", s->task_id, s->part_path);
+        free(s->part_path);
+        s->part_path = NULL;
+        if ((dir = strdup(s->cache_path)))
+            *strrchr(dir, '/') = '\0';
+        free(s->cache_path);
+        s->cache_path = NULL;
+    }
+    fd = sd_spool_file(dir);
+    free(dir);
+    if (fd < 0)
+        return -sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id,
+                        "task %s: cannot create a spool file: %s", s->task_id, strerror(errno));
+    s->main.fd = fd;
+    return 0;
+}
+
+int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
+                       sd_stream **out)
+{
+    sd_stream *s;
+    int rc;
+
+    *out = NULL;
+    if (!url || !*url)
+        return sd_fail(c, SEEDANCE_E_PROTOCOL, 0, NULL, task_id,
+                       "task %s: no result URL", task_id);
+    if (sd_check_base_url("result URL", url, &c->err)) {
+        c->err.code = SEEDANCE_E_PROTOCOL;
+        snprintf(c->err.task_id, sizeof(c->err.task_id), "%s", task_id);
+        return SEEDANCE_E_PROTOCOL;
+    }
+    if (!(s = stream_new(c, task_id, url)))
+        return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, task_id, NULL);
+
+    rc = open_destination(s);
+    if (rc == 1) {
+        char *path = s->cache_path;
+        s->cache_path = NULL;
+        seedance_stream_close(s);
+        rc = sd_stream_open_file(c, task_id, path, out);
+        free(path);
+        return rc;
+    }
+    if (rc < 0 || (rc = sd_fetch_start(&s->main))) {
+        seedance_stream_close(s);
+        return rc < 0 ? -rc : rc;
+    }
+
+    /* Wait for the server's first answer: an expired link or a refused
+     * download fails the open, and the size is known afterwards. */
+    pthread_mutex_lock(&s->lock);
+    while (!s->main.ready && !s->main.done) {
+        if ((rc = wait_change(s)))
+            break;
+    }
+    if (!rc && s->main.done && s->main.err.code)
+        rc = main_error(s);
+    if (!rc)
+        report(s);
+    pthread_mutex_unlock(&s->lock);
+    if (rc) {
+        seedance_stream_close(s);
+        return rc;
+    }
+    *out = s;
+    return SEEDANCE_OK;
+}

@@ -1,0 +1,145 @@
+/*
+ * libseedance internals of the result stream and the clip cache.
+ * Not installed.
+ *
+ * A stream is a file plus up to two downloads feeding it:
+ *
+ *   main  the whole clip, from the first byte missing to the end, written
+ *         to the cache file <cache>/clips/<task-id>.mp4.part (or to an
+ *         unlinked spool file when the cache is off). On success the .part
+ *         is renamed to <task-id>.mp4: that name only ever holds a
+ *         complete, size-checked clip.
+ *   side  started only when the reader seeks well beyond what main has
+ *         received and the server honours Range: it fetches from the seek
+ *         target to the end into a separate unlinked spool file, so the
+ *         cache file stays a plain prefix of the clip (which is what makes
+ *         resuming it with Range trivially correct).
+ *
+ * The reader only ever reads files (pread), never network buffers, so
+ * memory stays bounded by libcurl's receive buffer whatever the clip size.
+ */
+#ifndef SEEDANCE_STREAM_H
+#define SEEDANCE_STREAM_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+/* cache.c ------------------------------------------------------------ */
+
+/* Is name usable as a file name in the cache (task ids)? */
+int sd_cache_name_ok(const char *name);
+
+/* mkdir -p with mode 0700 for the directories created. 0 or -1 (errno). */
+int sd_mkdirs(const char *path);
+
+/*
+ * "<cache_dir>/clips/<task_id><suffix>", allocated (free()). The clips
+ * directory is created (0700) when mkdir is non-zero. NULL with the error
+ * recorded in c on failure (unsafe task id, no memory, mkdir failure).
+ */
+char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *suffix,
+                         int mkdir);
+
+/*
+ * Open a new temporary file next to path ("<path>.tmp-XXXXXX", mode 0600).
+ * *tmp receives its allocated name. Returns the fd or -1 (errno set).
+ */
+int sd_tmpfile_next_to(const char *path, char **tmp);
+
+/*
+ * Make a finished temporary file permanent: fsync it, rename it to path,
+ * fsync the directory. Does not close fd. 0 or -1 (errno set).
+ */
+int sd_commit_file(int fd, const char *tmp, const char *path);
+
+/*
+ * An anonymous spool file (created then unlinked at once) in dir, or in
+ * $TMPDIR or /tmp when dir is NULL. Returns the fd or -1 (errno set).
+ */
+int sd_spool_file(const char *dir);
+
+/* stream_fetch.c ----------------------------------------------------- */
+
+typedef struct seedance_stream sd_stream;
+
+/* One download into one file. Fields marked (lock) are shared between the
+ * download thread and the reader and are guarded by the stream's mutex. */
+typedef struct sd_fetch {
+    sd_stream *s;
+    int fd;                 /* destination file */
+    int64_t origin;         /* clip offset stored at file offset 0 */
+    int is_main;            /* main: may finish the cache file */
+    pthread_t thread;
+    int running;            /* a thread was started (join it) */
+
+    /* (lock) */
+    int64_t end;            /* clip offset received up to (exclusive) */
+    int ready;              /* a 2xx response arrived: size/ranges known */
+    int done;               /* finished: complete (err.code == 0) or failed */
+    int abort;              /* the reader asks the thread to stop */
+    int starts;             /* responses received (1 = start, >1 = resumes) */
+    seedance_error err;     /* why it failed, when done and failed */
+
+    /* thread only */
+    CURL *h;
+    int64_t skip;           /* bytes of a 200 reply to drop (resume without Range) */
+    int64_t resp_start;     /* clip offset the current response starts at */
+    long resp_status;       /* status of the current header block */
+    char resp_cr[128];      /* its Content-Range value, "" if none */
+    int resp_ranges;        /* the current response advertises byte ranges */
+    int resp_ok;            /* the current response is 2xx and checked */
+} sd_fetch;
+
+/* Start the download thread of f from f->end. 0 or a seedance_code. */
+int sd_fetch_start(sd_fetch *f);
+
+/* Ask the thread to stop and join it. Safe on a fetch never started. */
+void sd_fetch_stop(sd_fetch *f);
+
+/* stream.c ----------------------------------------------------------- */
+
+struct seedance_stream {
+    seedance_client *c;
+    char *task_id;
+    char *url;              /* result URL, NULL when served from the cache */
+    char *cache_path;       /* <task>.mp4 (complete) or NULL without cache */
+    char *part_path;        /* <task>.mp4.part while downloading, else NULL */
+
+    pthread_mutex_t lock;
+    pthread_cond_t cond;    /* signalled on every change of a fetch */
+
+    int64_t pos;            /* reader position */
+
+    /* (lock) */
+    int64_t size;           /* total size, -1 unknown */
+    int ranges;             /* the server honours Range */
+    int cached;             /* the complete clip is in the cache file */
+    int reported_starts;    /* main->starts already reported as events */
+
+    sd_fetch main;
+    sd_fetch side;          /* side.fd < 0: no side download */
+};
+
+/*
+ * Open a stream on a local complete clip (path). Reports SEEDANCE_EV_CACHED.
+ */
+int sd_stream_open_file(seedance_client *c, const char *task_id, const char *path,
+                        sd_stream **out);
+
+/*
+ * Open a stream on a result URL, resuming or caching in the clip cache
+ * when the client's cache is on. Waits for the server's first answer, so
+ * an expired link fails here with SEEDANCE_E_EXPIRED.
+ */
+int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
+                       sd_stream **out);
+
+/* Wait on s->cond (lock held) for at most seconds. */
+void sd_stream_wait(sd_stream *s, double seconds);
+
+/* Called by the main fetch (lock held) once the clip is complete. */
+void sd_stream_main_complete(sd_stream *s);
+
+#endif /* SEEDANCE_STREAM_H */

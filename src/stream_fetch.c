@@ -1,0 +1,469 @@
+/*
+ * One download of a result URL into a file, in its own thread.
+ *
+ * Why a thread and not a multi handle driven from read(): the download
+ * must go on at network speed while the caller is busy elsewhere (FFmpeg
+ * decodes and encodes between two reads), so that the clip reaches the
+ * cache even when the consumer is slow, and so that "wait for the
+ * download" (a seek without Range support) is simply a wait on a
+ * condition variable. The thread writes every received block to the file
+ * and signals the stream's condition variable; the reader sleeps on that
+ * variable in slices of at most 100 ms to check the caller's interrupt
+ * callback. Nothing busy-loops.
+ *
+ * The thread never calls the caller's callbacks (interrupt, progress, log)
+ * and never touches the client: those are not thread safe. It records its
+ * state and its error in the sd_fetch, under the stream's mutex, and the
+ * reader reports them.
+ *
+ * A dropped connection resumes with "Range: bytes=N-" from the last byte
+ * received. A server that answers 200 to that sends the whole clip again:
+ * the bytes already stored are skipped. Errors the result URL may answer
+ * for a short time (404, 408, 425, 429, 5xx) and network errors are
+ * retried with backoff, at most SD_FETCH_ATTEMPTS times in a row without
+ * progress. 403 means the link expired (24 h after completion). The URL
+ * is a CDN link: no Authorization header is ever sent to it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "stream.h"
+
+#define SD_FETCH_ATTEMPTS 8      /* failed attempts in a row before giving up */
+#define SD_FETCH_BACKOFF_MIN 0.25
+#define SD_FETCH_BACKOFF_MAX 4.0
+#define SD_FETCH_STALL_SECONDS 30L  /* no byte for this long: reconnect */
+
+/* Record a failure that ends the download (lock held or thread-local). */
+#define fetch_fail(f, ...) sd_error_set(&(f)->err, __VA_ARGS__)
+
+/* ------------------------------------------------------------------ */
+/* Response headers                                                   */
+
+/* Parse "bytes A-B/T" or "bytes * /T" (without the space); -1 parts when absent. */
+static int parse_content_range(const char *v, int64_t *start, int64_t *total)
+{
+    long long a, b, t;
+
+    *start = -1;
+    *total = -1;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    if (strncasecmp(v, "bytes", 5))
+        return -1;
+    v += 5;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    if (*v == '*') {
+        if (sscanf(v, "*/%lld", &t) == 1 && t >= 0)
+            *total = t;
+        return 0;
+    }
+    if (sscanf(v, "%lld-%lld/%lld", &a, &b, &t) == 3 && a >= 0 && b >= a && t > b) {
+        *start = a;
+        *total = t;
+        return 0;
+    }
+    if (sscanf(v, "%lld-%lld/*", &a, &b) == 2 && a >= 0 && b >= a) {
+        *start = a;
+        return 0;
+    }
+    return -1;
+}
+
+/* The headers of a 2xx response are complete: check them (lock taken here). */
+static void response_ready(sd_fetch *f)
+{
+    sd_stream *s = f->s;
+    int64_t total = -1;
+    curl_off_t clen = -1;
+
+    curl_easy_getinfo(f->h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen);
+    pthread_mutex_lock(&s->lock);
+    if (f->resp_status == 206) {
+        int64_t start, t;
+        const char *cr = f->resp_cr;
+        if (!cr[0] || parse_content_range(cr, &start, &t) < 0 || start != f->resp_start) {
+            fetch_fail(f, SEEDANCE_E_PROTOCOL, 206, NULL, s->task_id,
+                       "task %s: the result server answered a download from byte %" PRId64
+                       " with an unusable Content-Range '%.80s'", s->task_id,
+                       f->resp_start, cr);
+            goto out;
+        }
+        total = t;
+        f->skip = 0;
+        s->ranges = 1;
+    } else {
+        /* 200 (or another 2xx): the whole clip from its first byte. */
+        if (!f->is_main) {
+            /* A side download without Range is useless: stop it. */
+            fetch_fail(f, SEEDANCE_E_HTTP, (int)f->resp_status, NULL, s->task_id,
+                       "task %s: the result server ignored a Range request", s->task_id);
+            s->ranges = 0;
+            goto out;
+        }
+        total = clen >= 0 ? (int64_t)clen : -1;
+        f->skip = f->resp_start - f->origin;
+        if (f->resp_ranges)
+            s->ranges = 1;
+    }
+    if (total >= 0) {
+        if (s->size >= 0 && s->size != total) {
+            fetch_fail(f, SEEDANCE_E_PROTOCOL, (int)f->resp_status, NULL, s->task_id,
+                       "task %s: the result changed size during the download (%" PRId64
+                       " then %" PRId64 " bytes)", s->task_id, s->size, total);
+            goto out;
+        }
+        s->size = total;
+    }
+    f->resp_ok = 1;
+    f->ready = 1;
+    if (f->is_main)
+        f->starts++;
+out:
+    pthread_cond_broadcast(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+}
+
+static size_t on_header(char *buf, size_t size, size_t n, void *opaque)
+{
+    sd_fetch *f = opaque;
+    size_t len = size * n;
+    char line[256];
+    size_t l = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
+
+    memcpy(line, buf, l);
+    line[l] = '\0';
+    line[strcspn(line, "\r\n")] = '\0';
+
+    if (!strncasecmp(line, "HTTP/", 5)) {
+        /* a new response (after a redirect, or the first one) */
+        const char *sp = strchr(line, ' ');
+        f->resp_status = sp ? strtol(sp + 1, NULL, 10) : 0;
+        f->resp_ranges = 0;
+        f->resp_ok = 0;
+        f->resp_cr[0] = '\0';
+    } else if (!strncasecmp(line, "Content-Range:", 14)) {
+        snprintf(f->resp_cr, sizeof(f->resp_cr), "%.120s", line + 14);
+    } else if (!strncasecmp(line, "Accept-Ranges:", 14)) {
+        f->resp_ranges = strstr(line + 14, "bytes") != NULL;
+    } else if (line[0] == '\0') {
+        /* end of a header block */
+        if (f->resp_status >= 200 && f->resp_status < 300)
+            response_ready(f);
+    }
+    return len;
+}
+
+/* ------------------------------------------------------------------ */
+/* Body                                                               */
+
+static size_t on_body(char *data, size_t size, size_t n, void *opaque)
+{
+    sd_fetch *f = opaque;
+    sd_stream *s = f->s;
+    size_t len = size * n, left;
+    int64_t at;
+
+    if (!f->resp_ok) {
+        /* the body of an error or a refused reply: not part of the clip */
+        pthread_mutex_lock(&s->lock);
+        int stop = f->err.code != 0 || f->abort;
+        pthread_mutex_unlock(&s->lock);
+        return stop ? 0 : len;
+    }
+    if (f->skip > 0) {
+        size_t k = (int64_t)len < f->skip ? len : (size_t)f->skip;
+        f->skip -= (int64_t)k;
+        data += k;
+        len -= k;
+        if (!len)
+            return size * n;
+    }
+
+    pthread_mutex_lock(&s->lock);
+    at = f->end;
+    if (s->size >= 0 && at + (int64_t)len > s->size) {
+        fetch_fail(f, SEEDANCE_E_PROTOCOL, (int)f->resp_status, NULL, s->task_id,
+                   "task %s: the result server sent more than the announced %" PRId64
+                   " bytes", s->task_id, s->size);
+        pthread_mutex_unlock(&s->lock);
+        return 0;
+    }
+    pthread_mutex_unlock(&s->lock);
+
+    /* Only this thread writes this file region; the reader reads below
+     * f->end only, which is advanced after the write. */
+    for (left = len; left > 0;) {
+        ssize_t w = pwrite(f->fd, data, left, (off_t)(at - f->origin));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int e = w < 0 ? errno : ENOSPC;
+            pthread_mutex_lock(&s->lock);
+            fetch_fail(f, SEEDANCE_E_IO, 0, NULL, s->task_id,
+                       "task %s: cannot write the downloaded clip: %s", s->task_id,
+                       strerror(e));
+            pthread_mutex_unlock(&s->lock);
+            return 0;
+        }
+        data += w;
+        left -= (size_t)w;
+        at += w;
+    }
+
+    pthread_mutex_lock(&s->lock);
+    f->end = at;
+    pthread_cond_broadcast(&s->cond);
+    int stop = f->abort;
+    pthread_mutex_unlock(&s->lock);
+    return stop ? 0 : size * n;
+}
+
+/* Replaces the client's XFERINFO check: the caller's interrupt callback
+ * belongs to the caller's thread; this one only obeys the stream. */
+static int on_xferinfo(void *opaque, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    sd_fetch *f = opaque;
+    int stop;
+
+    (void)dt; (void)dn; (void)ut; (void)un;
+    pthread_mutex_lock(&f->s->lock);
+    stop = f->abort;
+    pthread_mutex_unlock(&f->s->lock);
+    return stop;
+}
+
+/* ------------------------------------------------------------------ */
+/* The thread                                                         */
+
+/* HTTP statuses the result URL may answer for a short while. */
+static int status_retryable(long st)
+{
+    return st == 404 || st == 408 || st == 425 || st == 429 || (st >= 500 && st <= 599);
+}
+
+static int curl_retryable(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Wait up to seconds unless asked to stop (lock held). Returns f->abort. */
+static int backoff_wait(sd_fetch *f, double seconds)
+{
+    double until = sd_now() + seconds;
+
+    while (!f->abort) {
+        double left = until - sd_now();
+        if (left <= 0)
+            break;
+        sd_stream_wait(f->s, left);
+    }
+    return f->abort;
+}
+
+/* One attempt: GET from f->end. Returns the curl code, the status in *st. */
+static CURLcode attempt(sd_fetch *f, int64_t from, long *st)
+{
+    char range[64];
+    CURLcode rc;
+
+    f->resp_start = from;
+    f->resp_status = 0;
+    f->resp_ok = 0;
+    f->resp_ranges = 0;
+    f->resp_cr[0] = '\0';
+    f->skip = 0;
+    if (from > 0) {
+        snprintf(range, sizeof(range), "%" PRId64 "-", from);
+        curl_easy_setopt(f->h, CURLOPT_RANGE, range);
+    } else {
+        curl_easy_setopt(f->h, CURLOPT_RANGE, NULL);
+    }
+    rc = curl_easy_perform(f->h);
+    *st = 0;
+    curl_easy_getinfo(f->h, CURLINFO_RESPONSE_CODE, st);
+    return rc;
+}
+
+static void *fetch_thread(void *opaque)
+{
+    sd_fetch *f = opaque;
+    sd_stream *s = f->s;
+    int failures = 0, complete = 0;
+    char last[160] = "";
+
+    pthread_mutex_lock(&s->lock);
+    while (!f->abort && !f->err.code) {
+        int64_t from = f->end;
+        long st;
+        CURLcode rc;
+
+        if (s->size >= 0 && from >= s->size && f->ready) {
+            complete = 1;
+            break;
+        }
+        pthread_mutex_unlock(&s->lock);
+        rc = attempt(f, from, &st);
+        pthread_mutex_lock(&s->lock);
+        if (f->abort || f->err.code)
+            break;
+
+        if (rc == CURLE_OK && f->resp_ok) {
+            if (s->size < 0)
+                s->size = f->end;       /* no length announced: the end is the end */
+            if (f->end >= s->size) {
+                complete = 1;
+                break;
+            }
+            snprintf(last, sizeof(last), "connection closed after byte %" PRId64 " of %" PRId64,
+                     f->end, s->size);
+        } else if (rc == CURLE_OK && st == 403) {
+            fetch_fail(f, SEEDANCE_E_EXPIRED, 403, NULL, s->task_id,
+                       "task %s: the result link expired (result links last 24 h after "
+                       "completion) and no complete cached copy exists (HTTP 403)",
+                       s->task_id);
+            break;
+        } else if (rc == CURLE_OK && st == 416 && f->is_main && from > 0) {
+            /* The stored part is as long as the clip, or longer (corrupt). */
+            int64_t start, total;
+            if (parse_content_range(f->resp_cr, &start, &total) == 0 && total == from) {
+                s->size = total;
+                f->ready = 1;
+                complete = 1;
+                break;
+            }
+            if (ftruncate(f->fd, 0) < 0) {
+                fetch_fail(f, SEEDANCE_E_IO, 0, NULL, s->task_id,
+                           "task %s: cannot truncate the partial download: %s",
+                           s->task_id, strerror(errno));
+                break;
+            }
+            f->end = 0;
+            s->size = -1;
+            snprintf(last, sizeof(last), "HTTP 416 for the stored part; starting over");
+        } else if (rc == CURLE_OK && !status_retryable(st)) {
+            fetch_fail(f, st >= 200 && st < 300 ? SEEDANCE_E_PROTOCOL : SEEDANCE_E_HTTP,
+                       (int)st, NULL, s->task_id,
+                       "task %s: the result download failed with HTTP %ld", s->task_id, st);
+            break;
+        } else if (rc == CURLE_OK) {
+            snprintf(last, sizeof(last), "HTTP %ld", st);
+        } else if (curl_retryable(rc)) {
+            snprintf(last, sizeof(last), "%s", curl_easy_strerror(rc));
+        } else {
+            fetch_fail(f, SEEDANCE_E_NETWORK, (int)st, NULL, s->task_id,
+                       "task %s: the result download failed: %s", s->task_id,
+                       curl_easy_strerror(rc));
+            break;
+        }
+
+        /* retry: from the last byte received, after a backoff */
+        if (f->end > from)
+            failures = 0;
+        if (++failures > SD_FETCH_ATTEMPTS) {
+            fetch_fail(f, st >= 500 ? SEEDANCE_E_SERVER : st >= 400 ? SEEDANCE_E_HTTP
+                                                                     : SEEDANCE_E_NETWORK,
+                       (int)st, NULL, s->task_id,
+                       "task %s: the result download failed after %d attempts (%s); "
+                       "%" PRId64 " bytes kept, run again to resume", s->task_id,
+                       SD_FETCH_ATTEMPTS, last, f->end);
+            break;
+        }
+        double delay = SD_FETCH_BACKOFF_MIN * (double)(1 << (failures - 1));
+        if (failures == 1 && f->end > from)
+            delay = 0;    /* a drop after progress: reconnect at once */
+        if (delay > SD_FETCH_BACKOFF_MAX)
+            delay = SD_FETCH_BACKOFF_MAX;
+        if (backoff_wait(f, delay))
+            break;
+    }
+    pthread_mutex_unlock(&s->lock);
+
+    if (complete && f->is_main)
+        sd_stream_main_complete(s);
+
+    pthread_mutex_lock(&s->lock);
+    if (!complete && !f->err.code)
+        fetch_fail(f, SEEDANCE_E_INTERRUPTED, 0, NULL, s->task_id,
+                   "task %s: download stopped", s->task_id);
+    f->done = 1;
+    pthread_cond_broadcast(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+int sd_fetch_start(sd_fetch *f)
+{
+    sd_stream *s = f->s;
+    sigset_t all, old;
+    int rc;
+
+    if (!(f->h = curl_easy_init()))
+        return sd_fail(s->c, SEEDANCE_E_NOMEM, 0, NULL, s->task_id, NULL);
+    sd_curl_setup(s->c, f->h);
+    curl_easy_setopt(f->h, CURLOPT_URL, s->url);
+    curl_easy_setopt(f->h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(f->h, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(f->h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(f->h, CURLOPT_HEADERDATA, f);
+    curl_easy_setopt(f->h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(f->h, CURLOPT_WRITEDATA, f);
+    curl_easy_setopt(f->h, CURLOPT_XFERINFOFUNCTION, on_xferinfo);
+    curl_easy_setopt(f->h, CURLOPT_XFERINFODATA, f);
+    curl_easy_setopt(f->h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(f->h, CURLOPT_LOW_SPEED_TIME, SD_FETCH_STALL_SECONDS);
+    /* the clip as stored: no transfer decoding that would change offsets */
+    curl_easy_setopt(f->h, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+
+    /* The thread takes no signals: they stay with the caller's threads. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    rc = pthread_create(&f->thread, NULL, fetch_thread, f);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc) {
+        curl_easy_cleanup(f->h);
+        f->h = NULL;
+        return sd_fail(s->c, SEEDANCE_E_NOMEM, 0, NULL, s->task_id,
+                       "task %s: cannot start the download thread: %s", s->task_id,
+                       strerror(rc));
+    }
+    f->running = 1;
+    return SEEDANCE_OK;
+}
+
+void sd_fetch_stop(sd_fetch *f)
+{
+    if (f->running) {
+        pthread_mutex_lock(&f->s->lock);
+        f->abort = 1;
+        pthread_cond_broadcast(&f->s->cond);
+        pthread_mutex_unlock(&f->s->lock);
+        pthread_join(f->thread, NULL);
+        f->running = 0;
+    }
+    if (f->h) {
+        curl_easy_cleanup(f->h);
+        f->h = NULL;
+    }
+}
