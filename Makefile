@@ -37,12 +37,25 @@ CURL_LIBS    := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 CJSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 CJSON_LIBS   := $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 
-.PHONY: all lib tools check check-lib check-asan demo bench install deps clean distclean
+.PHONY: all lib tools doc check check-lib check-asan demo bench install install-lib install-ffmpeg install-doc deps clean distclean
 all: lib tools
 
 include src/build.mk
 include tests/build.mk
 include ffmpeg.mk
+include doc/build.mk
+
+# Install what the demo needs, build, and generate a clip against the
+# local emulator (README's first command).
+demo:
+	$(MAKE) deps
+	$(MAKE) all test-progs
+	tools/demo.sh $(B)
+
+deps:
+	tools/deps.sh
+
+install: install-lib install-ffmpeg install-doc
 
 # Object files: $(B)/obj/<path>.o from <path>.c, headers tracked with -MMD.
 $(B)/obj/%.o: %.c
