@@ -1,6 +1,5 @@
 /*
- * From a request or a task id to a stream of the finished clip, and from
- * a stream to a file.
+ * From a request or a task id to a stream of the finished clip.
  *
  *   seedance_open:      submit once (or reuse the journal's task), then as
  *                       seedance_open_task.
@@ -12,12 +11,10 @@
  * be fetched (expired link, server errors) is an error naming the task, and
  * the same task can be opened again later.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "stream.h"
 
@@ -74,65 +71,5 @@ int seedance_open(seedance_client *c, const seedance_request *r, int flags,
         return rc;
     rc = seedance_open_task(c, task_id, out);
     free(task_id);
-    return rc;
-}
-
-int seedance_stream_save(seedance_stream *s, const char *path)
-{
-    seedance_client *c = s->c;
-    char *tmp = NULL, *buf = NULL;
-    int64_t total = 0, n, size;
-    int fd, rc = SEEDANCE_OK;
-
-    if (!path || !*path)
-        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, s->task_id,
-                       "output path is empty: expected a file name");
-    if ((fd = sd_tmpfile_next_to(path, &tmp)) < 0)
-        return sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id,
-                       "cannot create a file next to %s: %s", path, strerror(errno));
-    if (!(buf = malloc(64 * 1024))) {
-        rc = sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, s->task_id, NULL);
-        goto out;
-    }
-    if ((n = seedance_stream_seek(s, 0, SEEK_SET)) < 0) {
-        rc = (int)-n;
-        goto out;
-    }
-    while ((n = seedance_stream_read(s, buf, 64 * 1024)) > 0) {
-        for (int64_t done = 0; done < n;) {
-            ssize_t w = write(fd, buf + done, (size_t)(n - done));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w < 0) {
-                rc = sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id, "cannot write %s: %s",
-                             path, strerror(errno));
-                goto out;
-            }
-            done += w;
-        }
-        total += n;
-    }
-    if (n < 0) {
-        rc = (int)-n;
-        goto out;
-    }
-    size = seedance_stream_size(s);
-    if (size >= 0 && total != size) {
-        rc = sd_fail(c, SEEDANCE_E_PROTOCOL, 0, NULL, s->task_id,
-                     "task %s: got %lld bytes of a %lld-byte clip", s->task_id,
-                     (long long)total, (long long)size);
-        goto out;
-    }
-    /* the user's output file, not a cache file: the usual 0644 */
-    fchmod(fd, 0644);
-    if (sd_commit_file(fd, tmp, path) < 0)
-        rc = sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id, "cannot write %s: %s", path,
-                     strerror(errno));
-out:
-    close(fd);
-    if (rc)
-        unlink(tmp);
-    free(tmp);
-    free(buf);
     return rc;
 }
