@@ -7,7 +7,9 @@ LIB_SRCS := $(wildcard src/*.c)
 LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
 LIB_A    := $(B)/lib/libseedance.a
 LIB_PC   := $(B)/lib/pkgconfig/seedance.pc
-LIB_LIBS := $(CURL_LIBS) $(CJSON_LIBS) -lpthread -lm
+CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
+CRYPTO_LIBS   := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
+LIB_LIBS := $(CURL_LIBS) $(CJSON_LIBS) $(CRYPTO_LIBS) -lpthread -lm
 CLI_SRCS := $(wildcard src/cli/*.c)
 CLI_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRCS))
 CLI_BIN  := $(B)/bin/seedance
@@ -15,7 +17,7 @@ CLI_BIN  := $(B)/bin/seedance
 lib: $(LIB_A) $(LIB_PC)
 tools: $(CLI_BIN)
 
-$(LIB_OBJS) $(CLI_OBJS): OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS)
+$(LIB_OBJS) $(CLI_OBJS): OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS)
 
 $(LIB_A): $(LIB_OBJS)
 	@mkdir -p $(@D)

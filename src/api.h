@@ -1,0 +1,236 @@
+/*
+ * libseedance internals of the API client: the request model, local image
+ * checks, JSON building and parsing, HTTP calls, uploads, the submit
+ * journal and the poll schedule. Not installed.
+ */
+#ifndef SEEDANCE_API_H
+#define SEEDANCE_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "internal.h"
+
+/* request.c --------------------------------------------------------- */
+
+enum { SD_IMAGE_UPLOAD = 0, SD_IMAGE_INLINE = 1 };
+
+struct seedance_request {
+    char *prompt;
+    int duration;          /* seconds (API default 5) */
+    int duration_set;      /* duration given */
+    char *quality;         /* NULL = not set */
+    char *aspect_ratio;
+    int generate_audio;    /* -1 = not set, else 0/1 */
+    int content_filter;
+    int web_search;
+    char *callback_url;
+    char *model;           /* NULL = chosen from the inputs */
+    char *image;           /* first frame: path, URL or data: URI */
+    char *last_image;      /* last frame */
+    int image_mode;        /* SD_IMAGE_UPLOAD or SD_IMAGE_INLINE */
+};
+
+/* Number of images (0..2). */
+int sd_request_image_count(const seedance_request *r);
+
+/* Is the model one of the known text-to-video / image-to-video models? */
+int sd_model_is_t2v(const char *model);
+int sd_model_is_i2v(const char *model);
+
+/* Parse a text boolean: 1/0 true/false yes/no on/off. -1 when none. */
+int sd_parse_bool(const char *s);
+
+/* image.c ----------------------------------------------------------- */
+
+#define SD_IMAGE_MIN_SIDE   300
+#define SD_IMAGE_MAX_SIDE   6000
+#define SD_IMAGE_MIN_RATIO  0.4
+#define SD_IMAGE_MAX_RATIO  2.5
+#define SD_IMAGE_MAX_BYTES  (30L * 1024 * 1024)
+#define SD_BODY_MAX_BYTES   (64L * 1024 * 1024)
+
+enum { SD_IMG_URL, SD_IMG_DATA, SD_IMG_FILE };
+
+/* How an image value reaches the API. */
+int sd_image_kind(const char *value);
+
+/* An image in memory, probed. */
+typedef struct sd_image {
+    unsigned char *data;   /* file content (or decoded data: URI) */
+    size_t size;
+    const char *mime;      /* "image/jpeg", "image/png", "image/webp" */
+    int width, height;
+} sd_image;
+
+/*
+ * Identify a JPEG, PNG or WebP by content and read its dimensions.
+ * Returns SEEDANCE_OK or SEEDANCE_E_IMAGE with a message naming field and
+ * name (err may be NULL).
+ */
+int sd_image_probe(const unsigned char *data, size_t size, const char *field,
+                   const char *name, const char **mime, int *w, int *h,
+                   seedance_error *err);
+
+/* Check the limits (sides, ratio, bytes) of a probed image. */
+int sd_image_check(const char *field, const char *name, size_t size, int w, int h,
+                   seedance_error *err);
+
+/*
+ * Load and check an image value that is a local file or a data: URI.
+ * A data: URI that is not base64 is left unchecked: *img is zeroed and
+ * SEEDANCE_OK returned. Free with sd_image_clear().
+ */
+int sd_image_load(const char *field, const char *value, sd_image *img, seedance_error *err);
+void sd_image_clear(sd_image *img);
+
+/* base64 of data (NUL-terminated, free()); NULL when out of memory. */
+char *sd_base64(const unsigned char *data, size_t size);
+/* Decode base64 text; NULL when it is not valid base64. free() it. */
+unsigned char *sd_unbase64(const char *text, size_t len, size_t *out_size);
+/* "data:<mime>;base64,<...>", free() it. */
+char *sd_data_uri(const sd_image *img);
+
+/* sha256.c ---------------------------------------------------------- */
+
+/* Lower-case hex SHA-256 of data into hex (65 bytes). */
+int sd_sha256_hex(const void *data, size_t size, char hex[65]);
+
+/* Random lower-case hex string of 2*nbytes characters into out. */
+int sd_random_hex(char *out, size_t nbytes);
+
+/* json.c ------------------------------------------------------------ */
+
+/*
+ * The request body. image_urls overrides the images of r when not NULL
+ * (count given by n_urls): uploaded URLs, data: URIs, or content hashes
+ * for the canonical form. Unformatted JSON, free() it.
+ */
+char *sd_request_json(const seedance_request *r, const char *const *image_urls, int n_urls);
+
+/* Parse a task reply (query or submit). SEEDANCE_E_PROTOCOL when malformed. */
+int sd_task_parse(const char *body, size_t len, seedance_task **out, seedance_error *err);
+
+/* The API's error envelope: code (string or integer), message, suggestion. */
+typedef struct sd_api_error {
+    char code[64];
+    char message[512];
+    char suggestion[256];
+} sd_api_error;
+
+/* Parse {"error":{...}} (or {"success":false,"code","msg"}); 0 if found, -1 if not. */
+int sd_api_error_parse(const char *body, size_t len, sd_api_error *out);
+
+/* Parse a Files API reply; *file_url allocated on success. */
+int sd_upload_reply_parse(const char *body, size_t len, long http_status,
+                          char **file_url, seedance_error *err);
+
+/* task.c ------------------------------------------------------------ */
+
+struct seedance_task {
+    char *id;
+    char *status;
+    char *model;
+    int progress;          /* -1 unknown */
+    int estimated_time;    /* -1 unknown */
+    char *result_url;
+    char *error_code;
+    char *error_message;
+    char *json;            /* the raw reply */
+};
+
+seedance_task *sd_task_new(void);
+
+/* http.c ------------------------------------------------------------ */
+
+enum { SD_BASE_API = 0, SD_BASE_FILES = 1 };
+
+typedef struct sd_http_req {
+    const char *method;    /* "GET" or "POST" */
+    int base;              /* SD_BASE_API or SD_BASE_FILES */
+    const char *path;      /* "/v1/..." */
+    const char *body;      /* JSON body for POST, or NULL */
+    const char *idempotency_key; /* or NULL */
+    const char *task_id;   /* named in errors, or NULL */
+    double deadline;       /* sd_now() value after which no retry starts; 0 = none */
+    int max_attempts;      /* 0 = default */
+    long timeout;          /* per attempt in seconds; 0 = default */
+} sd_http_req;
+
+typedef struct sd_http_resp {
+    long status;
+    char *body;            /* NUL-terminated */
+    size_t len;
+    int replayed;          /* idempotency-replayed: true */
+} sd_http_resp;
+
+/*
+ * Send an API call with Bearer auth, retrying network errors, 429 and 5xx
+ * with backoff (Retry-After honoured). On a 2xx status returns SEEDANCE_OK
+ * with the response; otherwise the error (distinct code, HTTP status, API
+ * code and message, task id) is in c->err and resp holds the last reply.
+ * Call sd_http_resp_clear() in both cases.
+ */
+int sd_http_call(seedance_client *c, const sd_http_req *req, sd_http_resp *resp);
+void sd_http_resp_clear(sd_http_resp *resp);
+
+/* The seedance_code of an HTTP status (0 for 2xx). */
+int sd_http_code(long status);
+
+/* A Retry-After value (seconds or HTTP-date) in seconds from now; -1 if none. */
+double sd_retry_after_parse(const char *value, time_t now);
+
+/* Backoff before attempt n (1 = first retry), seconds. */
+double sd_backoff(int attempt);
+
+/* Check key and base before any call (SEEDANCE_E_CONFIG). */
+int sd_http_ready(seedance_client *c, int base);
+
+/* upload.c ---------------------------------------------------------- */
+
+/* Upload an image through the Files API; *file_url allocated. */
+int sd_upload_image(seedance_client *c, const sd_image *img, const char *file_name,
+                    char **file_url);
+
+/* journal.c --------------------------------------------------------- */
+
+typedef struct sd_journal_entry {
+    char hash[65];
+    char idempotency_key[65];
+    char task_id[96];          /* "" while submitting */
+    char state[16];            /* "submitting" or "submitted" */
+} sd_journal_entry;
+
+/* <cache_dir>/journal/<hash>.json, free() it. */
+char *sd_journal_path(const seedance_client *c, const char *hash);
+/* 1 found, 0 not found (or unreadable: a warning is logged), <0 never. */
+int sd_journal_load(seedance_client *c, const char *hash, sd_journal_entry *e);
+/* Write atomically (mode 0600, directories 0700). */
+int sd_journal_store(seedance_client *c, const sd_journal_entry *e, const char *request_json);
+int sd_journal_remove(seedance_client *c, const char *hash);
+/* Hold <hash>.lock while looking up and submitting (other processes wait). */
+int sd_journal_lock(seedance_client *c, const char *hash, int *fd);
+void sd_journal_unlock(int fd);
+/* Create a directory and its parents with mode 0700. */
+int sd_mkdirs(const char *path, seedance_error *err);
+
+/* poll.c ------------------------------------------------------------ */
+
+/* State of the poll schedule; all times in seconds since the wait started. */
+typedef struct sd_poll {
+    int polls;               /* queries sent so far */
+    double last_poll;        /* time of the last reply, -1 before the first */
+    double expected_end;     /* estimated completion time, -1 unknown */
+    double p0_time;          /* first progress sample (for a rate), -1 none */
+    int p0;
+    double retry_after;      /* earliest next query allowed, 0 none */
+} sd_poll;
+
+void sd_poll_init(sd_poll *p);
+/* Record a reply received at time now. progress/eta -1 when absent. */
+void sd_poll_update(sd_poll *p, double now, int progress, int estimated_time);
+/* Seconds to wait from now before the next query. */
+double sd_poll_delay(const sd_poll *p, double now);
+
+#endif /* SEEDANCE_API_H */

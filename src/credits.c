@@ -1,0 +1,22 @@
+/*
+ * GET /v1/credits: checks a key without paying.
+ */
+#include <stdlib.h>
+
+#include "api.h"
+
+int seedance_credits(seedance_client *c, char **json)
+{
+    sd_http_req req = { .method = "GET", .base = SD_BASE_API, .path = "/v1/credits" };
+    sd_http_resp resp;
+    int rc;
+
+    *json = NULL;
+    sd_error_clear(&c->err);
+    if ((rc = sd_http_call(c, &req, &resp)) == SEEDANCE_OK) {
+        *json = resp.body;
+        resp.body = NULL;
+    }
+    sd_http_resp_clear(&resp);
+    return rc;
+}

@@ -1,0 +1,286 @@
+/*
+ * JSON with cJSON: the request body, task replies (with the variants seen
+ * in published clients), the API's error envelope and Files API replies.
+ * Anything that is not what the API documents is SEEDANCE_E_PROTOCOL.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "api.h"
+
+/* ------------------------------------------------------------------ */
+/* Request body                                                       */
+
+char *sd_request_json(const seedance_request *r, const char *const *image_urls, int n_urls)
+{
+    cJSON *o = cJSON_CreateObject(), *arr, *mp;
+    char *out = NULL;
+    int ok = o != NULL;
+
+    if (!ok)
+        return NULL;
+    ok &= cJSON_AddStringToObject(o, "model", seedance_request_model(r)) != NULL;
+    ok &= cJSON_AddStringToObject(o, "prompt", r->prompt ? r->prompt : "") != NULL;
+    if (image_urls ? n_urls > 0 : sd_request_image_count(r) > 0) {
+        ok &= (arr = cJSON_AddArrayToObject(o, "image_urls")) != NULL;
+        if (ok && image_urls) {
+            for (int i = 0; i < n_urls; i++)
+                ok &= cJSON_AddItemToArray(arr, cJSON_CreateString(image_urls[i]));
+        } else if (ok) {
+            if (r->image)
+                ok &= cJSON_AddItemToArray(arr, cJSON_CreateString(r->image));
+            if (r->last_image)
+                ok &= cJSON_AddItemToArray(arr, cJSON_CreateString(r->last_image));
+        }
+    }
+    if (r->duration_set)
+        ok &= cJSON_AddNumberToObject(o, "duration", r->duration) != NULL;
+    if (r->quality)
+        ok &= cJSON_AddStringToObject(o, "quality", r->quality) != NULL;
+    if (r->aspect_ratio)
+        ok &= cJSON_AddStringToObject(o, "aspect_ratio", r->aspect_ratio) != NULL;
+    if (r->generate_audio >= 0)
+        ok &= cJSON_AddBoolToObject(o, "generate_audio", r->generate_audio) != NULL;
+    if (r->content_filter >= 0)
+        ok &= cJSON_AddBoolToObject(o, "content_filter", r->content_filter) != NULL;
+    if (r->web_search >= 0) {
+        ok &= (mp = cJSON_AddObjectToObject(o, "model_params")) != NULL;
+        if (ok)
+            ok &= cJSON_AddBoolToObject(mp, "web_search", r->web_search) != NULL;
+    }
+    if (r->callback_url)
+        ok &= cJSON_AddStringToObject(o, "callback_url", r->callback_url) != NULL;
+    if (ok)
+        out = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return out;
+}
+
+/* ------------------------------------------------------------------ */
+/* Task replies                                                       */
+
+static int dup_string(char **dst, const cJSON *item)
+{
+    if (!cJSON_IsString(item) || !item->valuestring)
+        return 0;
+    free(*dst);
+    *dst = strdup(item->valuestring);
+    return *dst ? 1 : -1;
+}
+
+/* A number field as an int in [lo, hi]; -1 when absent or not a number. */
+static int get_int(const cJSON *o, const char *name, int lo, int hi)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    double d;
+
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+        return -1;
+    d = v->valuedouble;
+    if (d < lo)
+        d = lo;
+    if (d > hi)
+        d = hi;
+    return (int)(d + 0.5);
+}
+
+/* A code that is a string or an integer, as text. */
+static int code_text(const cJSON *v, char *buf, size_t size)
+{
+    if (cJSON_IsString(v) && v->valuestring) {
+        snprintf(buf, size, "%s", v->valuestring);
+        return 0;
+    }
+    if (cJSON_IsNumber(v)) {
+        snprintf(buf, size, "%.0f", v->valuedouble);
+        return 0;
+    }
+    return -1;
+}
+
+/* The result URL: results[0] (string or {"url"}), else result_data[].video_url. */
+static const char *result_url(const cJSON *o)
+{
+    const cJSON *results = cJSON_GetObjectItemCaseSensitive(o, "results");
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(o, "result_data");
+    const cJSON *it;
+
+    if (cJSON_IsArray(results)) {
+        cJSON_ArrayForEach(it, results) {
+            const cJSON *u = it;
+            if (cJSON_IsObject(it)) {
+                u = cJSON_GetObjectItemCaseSensitive(it, "url");
+                if (!cJSON_IsString(u))
+                    u = cJSON_GetObjectItemCaseSensitive(it, "video_url");
+            }
+            if (cJSON_IsString(u) && u->valuestring && *u->valuestring)
+                return u->valuestring;
+        }
+    }
+    if (cJSON_IsArray(data)) {
+        cJSON_ArrayForEach(it, data) {
+            const cJSON *u = cJSON_GetObjectItemCaseSensitive(it, "video_url");
+            if (!cJSON_IsString(u))
+                u = cJSON_GetObjectItemCaseSensitive(it, "url");
+            if (cJSON_IsString(u) && u->valuestring && *u->valuestring)
+                return u->valuestring;
+        }
+    }
+    return NULL;
+}
+
+static int fill_task(seedance_task *t, const cJSON *o, seedance_error *err)
+{
+    const cJSON *info = cJSON_GetObjectItemCaseSensitive(o, "task_info");
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "error");
+    const char *url;
+    char code[64];
+
+    if (dup_string(&t->id, cJSON_GetObjectItemCaseSensitive(o, "id")) <= 0 || !*t->id)
+        return sd_error_set(err, SEEDANCE_E_PROTOCOL, 0, NULL, NULL,
+                            "malformed task reply: no task id");
+    if (dup_string(&t->status, cJSON_GetObjectItemCaseSensitive(o, "status")) <= 0 ||
+        !*t->status)
+        return sd_error_set(err, SEEDANCE_E_PROTOCOL, 0, NULL, t->id,
+                            "malformed reply for task %s: no status", t->id);
+    if (dup_string(&t->model, cJSON_GetObjectItemCaseSensitive(o, "model")) < 0)
+        return SEEDANCE_E_NOMEM;
+    t->progress = get_int(o, "progress", 0, 100);
+    t->estimated_time = cJSON_IsObject(info) ? get_int(info, "estimated_time", 0, 1 << 30) : -1;
+    if (t->estimated_time < 0)
+        t->estimated_time = get_int(o, "estimated_time", 0, 1 << 30);
+
+    if (!strcmp(t->status, "completed")) {
+        if (!(url = result_url(o)))
+            return sd_error_set(err, SEEDANCE_E_PROTOCOL, 0, NULL, t->id,
+                                "malformed reply for task %s: completed without a result URL",
+                                t->id);
+        if (!(t->result_url = strdup(url)))
+            return SEEDANCE_E_NOMEM;
+    }
+    if (cJSON_IsObject(e)) {
+        if (code_text(cJSON_GetObjectItemCaseSensitive(e, "code"), code, sizeof(code)) == 0 &&
+            !(t->error_code = strdup(code)))
+            return SEEDANCE_E_NOMEM;
+        if (dup_string(&t->error_message, cJSON_GetObjectItemCaseSensitive(e, "message")) < 0)
+            return SEEDANCE_E_NOMEM;
+    } else if (cJSON_IsString(e)) {
+        if (dup_string(&t->error_message, e) < 0)
+            return SEEDANCE_E_NOMEM;
+    }
+    return SEEDANCE_OK;
+}
+
+int sd_task_parse(const char *body, size_t len, seedance_task **out, seedance_error *err)
+{
+    cJSON *o = cJSON_ParseWithLength(body, len);
+    seedance_task *t;
+    int rc;
+
+    *out = NULL;
+    if (!cJSON_IsObject(o)) {
+        cJSON_Delete(o);
+        return sd_error_set(err, SEEDANCE_E_PROTOCOL, 0, NULL, NULL,
+                            "malformed task reply: not a JSON object (%zu bytes)", len);
+    }
+    if (!(t = sd_task_new()) || !(t->json = malloc(len + 1))) {
+        seedance_task_free(t);
+        cJSON_Delete(o);
+        return sd_error_set(err, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+    }
+    memcpy(t->json, body, len);
+    t->json[len] = '\0';
+    rc = fill_task(t, o, err);
+    cJSON_Delete(o);
+    if (rc) {
+        if (rc == SEEDANCE_E_NOMEM)
+            sd_error_set(err, rc, 0, NULL, NULL, NULL);
+        seedance_task_free(t);
+        return rc;
+    }
+    *out = t;
+    return SEEDANCE_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                             */
+
+int sd_api_error_parse(const char *body, size_t len, sd_api_error *out)
+{
+    cJSON *o = body ? cJSON_ParseWithLength(body, len) : NULL;
+    const cJSON *e, *v;
+    int found = -1;
+
+    memset(out, 0, sizeof(*out));
+    if (!cJSON_IsObject(o))
+        goto done;
+    e = cJSON_GetObjectItemCaseSensitive(o, "error");
+    if (cJSON_IsObject(e)) {
+        found = 0;
+        code_text(cJSON_GetObjectItemCaseSensitive(e, "code"), out->code, sizeof(out->code));
+        v = cJSON_GetObjectItemCaseSensitive(e, "message");
+        if (cJSON_IsString(v))
+            snprintf(out->message, sizeof(out->message), "%s", v->valuestring);
+        v = cJSON_GetObjectItemCaseSensitive(e, "fallback_suggestion");
+        if (!cJSON_IsString(v))
+            v = cJSON_GetObjectItemCaseSensitive(e, "suggestion");
+        if (!cJSON_IsString(v))
+            v = cJSON_GetObjectItemCaseSensitive(o, "fallback_suggestion");
+        if (cJSON_IsString(v))
+            snprintf(out->suggestion, sizeof(out->suggestion), "%s", v->valuestring);
+    } else if (cJSON_IsString(e)) {
+        found = 0;
+        snprintf(out->message, sizeof(out->message), "%s", e->valuestring);
+    } else if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "success"))) {
+        /* the Files API: {"success":false,"code":...,"msg":...} */
+        found = 0;
+        code_text(cJSON_GetObjectItemCaseSensitive(o, "code"), out->code, sizeof(out->code));
+        v = cJSON_GetObjectItemCaseSensitive(o, "msg");
+        if (!cJSON_IsString(v))
+            v = cJSON_GetObjectItemCaseSensitive(o, "message");
+        if (cJSON_IsString(v))
+            snprintf(out->message, sizeof(out->message), "%s", v->valuestring);
+    }
+done:
+    cJSON_Delete(o);
+    return found;
+}
+
+int sd_upload_reply_parse(const char *body, size_t len, long http_status, char **file_url,
+                          seedance_error *err)
+{
+    cJSON *o = cJSON_ParseWithLength(body, len);
+    const cJSON *data, *url;
+    sd_api_error ae;
+    int rc = SEEDANCE_OK;
+
+    *file_url = NULL;
+    if (!cJSON_IsObject(o)) {
+        rc = sd_error_set(err, SEEDANCE_E_PROTOCOL, (int)http_status, NULL, NULL,
+                          "malformed Files API reply: not a JSON object");
+        goto done;
+    }
+    if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "success"))) {
+        sd_api_error_parse(body, len, &ae);
+        rc = sd_error_set(err, SEEDANCE_E_UPLOAD, (int)http_status, ae.code, NULL,
+                          "image upload refused (HTTP %ld)%s%s%s%s", http_status,
+                          *ae.code ? ": " : "", ae.code, *ae.message ? ": " : "", ae.message);
+        goto done;
+    }
+    data = cJSON_GetObjectItemCaseSensitive(o, "data");
+    url = cJSON_IsObject(data) ? cJSON_GetObjectItemCaseSensitive(data, "file_url") : NULL;
+    if (!cJSON_IsString(url) || !*url->valuestring) {
+        rc = sd_error_set(err, SEEDANCE_E_PROTOCOL, (int)http_status, NULL, NULL,
+                          "malformed Files API reply: success without data.file_url");
+        goto done;
+    }
+    if (!(*file_url = strdup(url->valuestring)))
+        rc = sd_error_set(err, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+done:
+    cJSON_Delete(o);
+    return rc;
+}

@@ -1,0 +1,213 @@
+/*
+ * The request model: one generation job, set field by field with the API's
+ * own field names. Values are parsed here (numbers, booleans, names);
+ * ranges and cross-field rules are checked by validate.c.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+
+static const char *const fields[] = {
+    "prompt", "duration", "quality", "aspect_ratio", "generate_audio",
+    "content_filter", "web_search", "callback_url", "model", "image",
+    "last_image", "image_mode", NULL
+};
+
+const char *const *seedance_request_fields(void)
+{
+    return fields;
+}
+
+seedance_request *seedance_request_new(void)
+{
+    seedance_request *r = calloc(1, sizeof(*r));
+
+    if (!r)
+        return NULL;
+    r->generate_audio = -1;
+    r->content_filter = -1;
+    r->web_search = -1;
+    r->image_mode = SD_IMAGE_UPLOAD;
+    return r;
+}
+
+void seedance_request_free(seedance_request *r)
+{
+    if (!r)
+        return;
+    free(r->prompt);
+    free(r->quality);
+    free(r->aspect_ratio);
+    free(r->callback_url);
+    free(r->model);
+    free(r->image);
+    free(r->last_image);
+    free(r);
+}
+
+int sd_request_image_count(const seedance_request *r)
+{
+    return (r->image != NULL) + (r->last_image != NULL);
+}
+
+int sd_model_is_t2v(const char *model)
+{
+    return !strcmp(model, SEEDANCE_MODEL_T2V) || !strcmp(model, SEEDANCE_MODEL_T2V_PRO);
+}
+
+int sd_model_is_i2v(const char *model)
+{
+    return !strcmp(model, SEEDANCE_MODEL_I2V) || !strcmp(model, SEEDANCE_MODEL_I2V_PRO);
+}
+
+const char *seedance_request_model(const seedance_request *r)
+{
+    if (r->model)
+        return r->model;
+    return sd_request_image_count(r) ? SEEDANCE_MODEL_I2V : SEEDANCE_MODEL_T2V;
+}
+
+int sd_parse_bool(const char *s)
+{
+    static const char *const yes[] = { "1", "true", "yes", "on", NULL };
+    static const char *const no[] = { "0", "false", "no", "off", NULL };
+
+    for (int i = 0; yes[i]; i++)
+        if (!strcasecmp(s, yes[i]))
+            return 1;
+    for (int i = 0; no[i]; i++)
+        if (!strcasecmp(s, no[i]))
+            return 0;
+    return -1;
+}
+
+/* Replace *dst with a copy of value; an empty value clears the field. */
+static int set_str(char **dst, const char *value, seedance_error *err)
+{
+    char *v = NULL;
+
+    if (*value && !(v = strdup(value)))
+        return sd_error_set(err, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+    free(*dst);
+    *dst = v;
+    return SEEDANCE_OK;
+}
+
+static int set_bool(int *dst, const char *field, const char *value, seedance_error *err)
+{
+    int b;
+
+    if (!*value) {
+        *dst = -1;
+        return SEEDANCE_OK;
+    }
+    if ((b = sd_parse_bool(value)) < 0)
+        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
+                            "%s: '%s' is not a boolean: allowed 1/0, true/false, "
+                            "yes/no, on/off", field, value);
+    *dst = b;
+    return SEEDANCE_OK;
+}
+
+static int set_duration(seedance_request *r, const char *value, seedance_error *err)
+{
+    char *end;
+    long v;
+
+    if (!*value) {
+        r->duration_set = 0;
+        return SEEDANCE_OK;
+    }
+    errno = 0;
+    v = strtol(value, &end, 10);
+    if (!isdigit((unsigned char)value[0]) || *end || errno || v > 1000000)
+        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
+                            "duration: '%s' is not a whole number of seconds: allowed 4..15",
+                            value);
+    r->duration = (int)v;
+    r->duration_set = 1;
+    return SEEDANCE_OK;
+}
+
+/* "aspect-ratio" -> "aspect_ratio"; "model_params.web_search" -> "web_search". */
+static void normalize_field(const char *in, char *out, size_t size)
+{
+    size_t i;
+
+    if (!strncmp(in, "model_params.", 13) || !strncmp(in, "model-params.", 13))
+        in += 13;
+    for (i = 0; in[i] && i + 1 < size; i++)
+        out[i] = in[i] == '-' ? '_' : (char)tolower((unsigned char)in[i]);
+    out[i] = '\0';
+}
+
+int seedance_request_set(seedance_request *r, const char *field, const char *value,
+                         seedance_error *err)
+{
+    char f[32];
+
+    if (!r || !field)
+        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL, "no field given");
+    if (!value)
+        value = "";
+    if (strlen(field) >= sizeof(f))
+        goto unknown;
+    normalize_field(field, f, sizeof(f));
+
+    if (!strcmp(f, "prompt")) {
+        /* an empty prompt is kept as given: validation names it */
+        char *v = strdup(value);
+        if (!v)
+            return sd_error_set(err, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        free(r->prompt);
+        r->prompt = v;
+        return SEEDANCE_OK;
+    }
+    if (!strcmp(f, "duration"))
+        return set_duration(r, value, err);
+    if (!strcmp(f, "quality") || !strcmp(f, "resolution"))
+        return set_str(&r->quality, value, err);
+    if (!strcmp(f, "aspect_ratio"))
+        return set_str(&r->aspect_ratio, value, err);
+    if (!strcmp(f, "generate_audio") || !strcmp(f, "audio"))
+        return set_bool(&r->generate_audio, "generate_audio", value, err);
+    if (!strcmp(f, "content_filter"))
+        return set_bool(&r->content_filter, "content_filter", value, err);
+    if (!strcmp(f, "web_search"))
+        return set_bool(&r->web_search, "web_search", value, err);
+    if (!strcmp(f, "callback_url"))
+        return set_str(&r->callback_url, value, err);
+    if (!strcmp(f, "model"))
+        return set_str(&r->model, value, err);
+    if (!strcmp(f, "image") || !strcmp(f, "first_image") || !strcmp(f, "first_frame"))
+        return set_str(&r->image, value, err);
+    if (!strcmp(f, "last_image") || !strcmp(f, "last_frame"))
+        return set_str(&r->last_image, value, err);
+    if (!strcmp(f, "image_mode")) {
+        if (!*value || !strcasecmp(value, "upload"))
+            r->image_mode = SD_IMAGE_UPLOAD;
+        else if (!strcasecmp(value, "inline"))
+            r->image_mode = SD_IMAGE_INLINE;
+        else
+            return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
+                                "image_mode: '%s' is not allowed: allowed upload, inline",
+                                value);
+        return SEEDANCE_OK;
+    }
+unknown:
+    return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
+                        "unknown field '%s': allowed prompt, duration, quality, aspect_ratio, "
+                        "generate_audio, content_filter, web_search, callback_url, model, "
+                        "image, last_image, image_mode", field);
+}
+
+char *seedance_request_to_json(const seedance_request *r)
+{
+    if (!r || seedance_request_validate(r, NULL, NULL) != SEEDANCE_OK)
+        return NULL;
+    return sd_request_json(r, NULL, 0);
+}
