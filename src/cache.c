@@ -36,7 +36,7 @@ int sd_cache_name_ok(const char *name)
     return 1;
 }
 
-int sd_mkdirs(const char *path)
+int sd_cache_mkdirs(const char *path)
 {
     char *p = strdup(path);
     int rc = 0;
@@ -92,7 +92,7 @@ char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *su
         return NULL;
     }
     snprintf(path, n, "%s/clips", dir);
-    if (mkdir && sd_mkdirs(path) < 0) {
+    if (mkdir && sd_cache_mkdirs(path) < 0) {
         sd_fail(c, SEEDANCE_E_IO, 0, NULL, task_id, "cannot create cache directory %s: %s",
                 path, strerror(errno));
         free(path);

@@ -32,7 +32,7 @@
 int sd_cache_name_ok(const char *name);
 
 /* mkdir -p with mode 0700 for the directories created. 0 or -1 (errno). */
-int sd_mkdirs(const char *path);
+int sd_cache_mkdirs(const char *path);
 
 /*
  * "<cache_dir>/clips/<task_id><suffix>", allocated (free()). The clips

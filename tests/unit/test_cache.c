@@ -140,7 +140,7 @@ static void test_atomic(void)
     int fd;
 
     snprintf(dir, sizeof(dir), "%s/atomic", top);
-    OK(sd_mkdirs(dir) == 0, "sd_mkdirs");
+    OK(sd_cache_mkdirs(dir) == 0, "sd_cache_mkdirs");
     snprintf(path, sizeof(path), "%s/out.mp4", dir);
     fd = sd_tmpfile_next_to(path, &tmp);
     OK(fd >= 0 && tmp && !strncmp(tmp, path, strlen(path)), "temporary file next to the target");

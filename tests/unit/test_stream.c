@@ -1,0 +1,575 @@
+/*
+ * The result stream against the emulator (started here, on 127.0.0.1):
+ * bytes delivered while downloading, seeks inside and beyond the received
+ * data (Range), an MP4 with the moov atom at the end, a dropped download
+ * resumed with Range, an error right after completion, a closed stream
+ * resumed from its .part, interrupts, the cache off, cache permissions,
+ * and no Authorization header on downloads. Every clip read is compared
+ * byte for byte with the emulator's own file.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "emu_proc.h"
+#include "stream.h"
+#include "tap.h"
+
+static emu_proc E;
+static char cache_dir[300];
+static int n_download, n_cached;
+static int64_t last_size = -2;
+static volatile int stop_now;
+
+static void on_progress(void *opaque, const seedance_progress *p)
+{
+    (void)opaque;
+    if (p->event == SEEDANCE_EV_DOWNLOAD) {
+        n_download++;
+        last_size = p->size;
+    } else if (p->event == SEEDANCE_EV_CACHED) {
+        n_cached++;
+        last_size = p->size;
+    }
+}
+
+static int on_interrupt(void *opaque)
+{
+    (void)opaque;
+    return stop_now;
+}
+
+static seedance_client *client(int cache)
+{
+    seedance_client *c = seedance_client_new();
+    seedance_client_set_api_key(c, E.key);
+    seedance_client_set_api_base(c, E.url);
+    seedance_client_set_files_base(c, E.url);
+    seedance_client_set_cache_dir(c, cache_dir);
+    seedance_client_set_cache(c, cache);
+    seedance_client_set_progress(c, on_progress, NULL);
+    seedance_client_set_interrupt(c, on_interrupt, NULL);
+    n_download = n_cached = 0;
+    last_size = -2;
+    stop_now = 0;
+    return c;
+}
+
+/* A finished task of the emulator: id, result URL and the server's bytes. */
+typedef struct clip {
+    char *id, *url;
+    unsigned char *data;
+    long size;
+} clip;
+
+static int new_clip(clip *k, const char *prompt, int duration)
+{
+    char *file;
+
+    memset(k, 0, sizeof(*k));
+    if (!(k->id = emu_submit(&E, prompt, duration, "480p")) ||
+        !(k->url = emu_wait_result(&E, k->id, 120)) ||
+        !(file = emu_task_field(&E, k->id, "file")))
+        return -1;
+    k->size = emu_slurp(file, &k->data);
+    free(file);
+    return k->size > 0 ? 0 : -1;
+}
+
+static void free_clip(clip *k)
+{
+    free(k->id);
+    free(k->url);
+    free(k->data);
+}
+
+static void set_bandwidth(long bps)
+{
+    char body[64];
+    snprintf(body, sizeof(body), "{\"bandwidth\":%ld}", bps);
+    emu_post(&E, "/_emu/config", body);
+}
+
+/* Read from the current position to the end; compare with k from pos. */
+static int read_rest_equal(seedance_stream *s, const clip *k, int64_t pos, int64_t *got)
+{
+    unsigned char buf[32768];
+    int64_t n, total = 0;
+    int same = 1;
+
+    while ((n = seedance_stream_read(s, buf, sizeof(buf))) > 0) {
+        if (pos + total + n > k->size || memcmp(buf, k->data + pos + total, (size_t)n))
+            same = 0;
+        total += n;
+    }
+    if (got)
+        *got = total;
+    return n == 0 && same && pos + total == k->size;
+}
+
+/* Read exactly n bytes at pos and compare. */
+static int read_at_equal(seedance_stream *s, const clip *k, int64_t pos, int64_t n)
+{
+    unsigned char buf[32768];
+    int64_t total = 0;
+
+    if (seedance_stream_seek(s, pos, SEEK_SET) != pos)
+        return 0;
+    while (total < n) {
+        size_t want = n - total < (int64_t)sizeof(buf) ? (size_t)(n - total) : sizeof(buf);
+        int64_t r = seedance_stream_read(s, buf, want);
+        if (r <= 0 || memcmp(buf, k->data + pos + total, (size_t)r))
+            return 0;
+        total += r;
+    }
+    return 1;
+}
+
+static int main_done(seedance_stream *s)
+{
+    int d;
+    pthread_mutex_lock(&s->lock);
+    d = s->main.done;
+    pthread_mutex_unlock(&s->lock);
+    return d;
+}
+
+static int64_t main_end(seedance_stream *s)
+{
+    int64_t e;
+    pthread_mutex_lock(&s->lock);
+    e = s->main.end;
+    pthread_mutex_unlock(&s->lock);
+    return e;
+}
+
+/* Count request log lines for path containing all of the given needles. */
+static int log_count(const char *path_part, const char *needle)
+{
+    FILE *f = fopen(E.log, "r");
+    char line[2048];
+    int n = 0;
+
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof(line), f))
+        if (strstr(line, path_part) && (!needle || strstr(line, needle)))
+            n++;
+    fclose(f);
+    return n;
+}
+
+/* The log line of a request is written when it ends: allow it a moment. */
+static int log_count_wait(const char *path_part, const char *needle, int want)
+{
+    int n = log_count(path_part, needle);
+    for (int i = 0; i < 50 && n != want; i++) {
+        emu_sleep_ms(100);
+        n = log_count(path_part, needle);
+    }
+    return n;
+}
+
+static int file_mode(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
+}
+
+static void test_read_while_downloading(void)
+{
+    seedance_client *c = client(1);
+    seedance_stream *s = NULL;
+    unsigned char buf[4096];
+    char part[512], dir[400];
+    clip k;
+    int rc;
+
+    if (new_clip(&k, "a glass frog, macro shot", 4)) {
+        OK(0, "emulator task for the streaming test");
+        return;
+    }
+    set_bandwidth(k.size / 4 + 1);           /* about 4 s for the whole clip */
+    rc = sd_stream_open_url(c, k.id, k.url, &s);
+    OK(rc == SEEDANCE_OK, "open the result URL (%s)", rc ? seedance_last_error(c)->message : "ok");
+    if (rc)
+        goto out;
+    OK(seedance_stream_size(s) == k.size, "size known from the reply (%" PRId64 ")",
+       seedance_stream_size(s));
+    OK(n_download == 1 && last_size == k.size, "SEEDANCE_EV_DOWNLOAD reported with the size");
+    OK(seedance_stream_read(s, buf, sizeof(buf)) > 0 && !main_done(s) && main_end(s) < k.size,
+       "the first bytes are delivered long before the download ends");
+    OK(seedance_stream_seekable(s), "seekable while downloading");
+    snprintf(part, sizeof(part), "%s/clips/%s.mp4.part", cache_dir, k.id);
+    OK(file_mode(part) == 0600, "the partial cache file is mode 0600 while downloading");
+    OK(read_at_equal(s, &k, 100, 1000), "seek back inside the received data");
+    OK(read_rest_equal(s, &k, 1100, NULL), "the whole clip arrives, identical to the server's");
+    seedance_stream_close(s);
+
+    OK(file_mode(part) == -1, "no .part left after success");
+    snprintf(part, sizeof(part), "%s/clips/%s.mp4", cache_dir, k.id);
+    snprintf(dir, sizeof(dir), "%s/clips", cache_dir);
+    OK(file_mode(part) == 0600, "the cached clip is mode 0600 (%o)", file_mode(part));
+    OK(file_mode(dir) == 0700, "the clips directory is mode 0700 (%o)", file_mode(dir));
+    {
+        unsigned char *cached = NULL;
+        long n = emu_slurp(part, &cached);
+        OK(n == k.size && !memcmp(cached, k.data, (size_t)n), "the cached clip equals the server's");
+        free(cached);
+    }
+    OK(log_count("/results/", "\"auth\":true") == 0 && log_count("/results/", NULL) > 0,
+       "downloads never carry an Authorization header");
+out:
+    set_bandwidth(0);
+    seedance_client_free(c);
+    free_clip(&k);
+}
+
+static void test_seek_beyond_with_range(void)
+{
+    seedance_client *c = client(1);
+    seedance_stream *s = NULL;
+    unsigned char buf[1024];
+    char range[64];
+    clip k;
+
+    if (new_clip(&k, "a red kite over hills", 4)) {
+        OK(0, "emulator task for the Range test");
+        return;
+    }
+    set_bandwidth(k.size / 5 + 1);
+    if (sd_stream_open_url(c, k.id, k.url, &s)) {
+        OK(0, "open: %s", seedance_last_error(c)->message);
+        goto out;
+    }
+    OK(seedance_stream_seek(s, -5000, SEEK_END) == k.size - 5000, "SEEK_END while downloading");
+    OK(read_at_equal(s, &k, k.size - 5000, 5000) && !main_done(s),
+       "a read beyond the received data is served before the download gets there");
+    snprintf(range, sizeof(range), "\"range\":\"bytes=%ld-\"", k.size - 5000);
+    OK(log_count_wait("/results/", range, 1) == 1, "it used a Range request from that position");
+    OK(seedance_stream_read(s, buf, sizeof(buf)) == 0, "then the end of the clip");
+    /* a small step ahead waits for the main download instead */
+    OK(read_at_equal(s, &k, main_end(s) + 1000, 1000), "a read just ahead of the download waits for it");
+    OK(log_count("/results/", "\"range\":\"bytes=") == 1, "... without another Range request");
+    OK(seedance_stream_seek(s, 0, SEEK_SET) == 0 && read_rest_equal(s, &k, 0, NULL),
+       "from the start again: the whole clip, identical");
+    seedance_stream_close(s);
+out:
+    set_bandwidth(0);
+    seedance_client_free(c);
+    free_clip(&k);
+}
+
+/* Walk the top-level MP4 boxes the way a demuxer does: read a header,
+ * seek over the payload. Returns the offsets of mdat and moov. */
+static int walk_boxes(seedance_stream *s, int64_t size, int64_t *mdat, int64_t *moov)
+{
+    int64_t pos = 0;
+
+    *mdat = *moov = -1;
+    while (pos + 8 <= size) {
+        unsigned char h[16];
+        int64_t len;
+        if (seedance_stream_seek(s, pos, SEEK_SET) != pos || seedance_stream_read(s, h, 8) != 8)
+            return -1;
+        len = ((int64_t)h[0] << 24) | (h[1] << 16) | (h[2] << 8) | h[3];
+        if (len == 1) {
+            if (seedance_stream_read(s, h + 8, 8) != 8)
+                return -1;
+            len = 0;
+            for (int i = 8; i < 16; i++)
+                len = (len << 8) | h[i];
+        }
+        if (len < 8)
+            return -1;
+        if (!memcmp(h + 4, "mdat", 4))
+            *mdat = pos;
+        if (!memcmp(h + 4, "moov", 4))
+            *moov = pos;
+        pos += len;
+    }
+    return pos == size ? 0 : -1;
+}
+
+static void test_moov_at_end(void)
+{
+    seedance_client *c = client(0);
+    seedance_stream *s = NULL;
+    int64_t mdat, moov;
+    clip k;
+
+    emu_post(&E, "/_emu/config", "{\"moov_at_end\":true}");
+    if (new_clip(&k, "moov at the end", 4)) {
+        OK(0, "emulator task with moov at the end");
+        goto out;
+    }
+    set_bandwidth(k.size / 4 + 1);
+    if (sd_stream_open_url(c, k.id, k.url, &s)) {
+        OK(0, "open: %s", seedance_last_error(c)->message);
+        goto out;
+    }
+    OK(seedance_stream_cache_path(s) == NULL, "cache off: no cache file");
+    OK(walk_boxes(s, k.size, &mdat, &moov) == 0 && mdat >= 0 && moov > mdat,
+       "the box walk reaches moov after mdat (mdat %" PRId64 ", moov %" PRId64 ")", mdat, moov);
+    OK(read_at_equal(s, &k, moov, k.size - moov) && !main_done(s),
+       "moov is read before the download ends");
+    OK(seedance_stream_seek(s, mdat, SEEK_SET) == mdat && read_rest_equal(s, &k, mdat, NULL),
+       "back to mdat: the rest of the clip, identical");
+    OK(read_at_equal(s, &k, 0, k.size), "the whole clip from the spool file, identical");
+    seedance_stream_close(s);
+    {
+        char dir[400];
+        snprintf(dir, sizeof(dir), "%s/clips/%s.mp4", cache_dir, k.id);
+        OK(file_mode(dir) == -1, "cache off: nothing written to the cache directory");
+    }
+out:
+    emu_post(&E, "/_emu/config", "{\"moov_at_end\":false}");
+    set_bandwidth(0);
+    seedance_client_free(c);
+    free_clip(&k);
+}
+
+static void test_drop_resume(void)
+{
+    seedance_client *c = client(1);
+    seedance_stream *s = NULL;
+    char fault[128], range[64];
+    clip k;
+
+    if (new_clip(&k, "a dropped connection", 4)) {
+        OK(0, "emulator task for the drop test");
+        return;
+    }
+    snprintf(fault, sizeof(fault), "{\"type\":\"drop\",\"after_bytes\":%ld}", k.size / 3);
+    emu_post(&E, "/_emu/faults", fault);
+    if (sd_stream_open_url(c, k.id, k.url, &s)) {
+        OK(0, "open: %s", seedance_last_error(c)->message);
+        goto out;
+    }
+    OK(read_rest_equal(s, &k, 0, NULL), "a dropped download yields the whole clip, identical");
+    OK(n_download == 2, "SEEDANCE_EV_DOWNLOAD reported for the start and the resume (%d)",
+       n_download);
+    snprintf(range, sizeof(range), "\"range\":\"bytes=%ld-\"", k.size / 3);
+    OK(log_count_wait("/results/", range, 1) == 1, "it resumed with Range from the last byte received");
+    seedance_stream_close(s);
+out:
+    seedance_client_free(c);
+    free_clip(&k);
+}
+
+static void test_error_after_success(void)
+{
+    seedance_client *c = client(0);
+    seedance_stream *s = NULL;
+    clip k;
+    int rc;
+
+    if (new_clip(&k, "a brief 503", 4)) {
+        OK(0, "emulator task for the 503 test");
+        return;
+    }
+    emu_post(&E, "/_emu/faults", "{\"type\":\"status\",\"status\":503,\"path\":\"/results/\",\"count\":2}");
+    rc = sd_stream_open_url(c, k.id, k.url, &s);
+    OK(rc == SEEDANCE_OK, "a result URL answering 503 twice right after completion is retried (%s)",
+       rc ? seedance_last_error(c)->message : "ok");
+    if (!rc)
+        OK(read_rest_equal(s, &k, 0, NULL), "... and the clip is complete");
+    seedance_stream_close(s);
+    seedance_client_free(c);
+    free_clip(&k);
+}
+
+static void test_close_keeps_part(void)
+{
+    seedance_client *c = client(1);
+    seedance_stream *s = NULL;
+    char part[512], range[80];
+    unsigned char buf[4096];
+    struct stat st;
+    clip k;
+
+    if (new_clip(&k, "closed early", 4)) {
+        OK(0, "emulator task for the resume-after-close test");
+        return;
+    }
+    set_bandwidth(k.size / 4 + 1);
+    if (sd_stream_open_url(c, k.id, k.url, &s)) {
+        OK(0, "open: %s", seedance_last_error(c)->message);
+        goto out;
+    }
+    seedance_stream_read(s, buf, sizeof(buf));
+    for (int i = 0; i < 100 && main_end(s) < k.size / 4; i++)
+        emu_sleep_ms(50);
+    seedance_stream_close(s);
+    s = NULL;
+    set_bandwidth(0);
+    snprintf(part, sizeof(part), "%s/clips/%s.mp4.part", cache_dir, k.id);
+    OK(stat(part, &st) == 0 && st.st_size > 0 && st.st_size < k.size,
+       "closing before the end keeps the .part (%lld bytes)", (long long)st.st_size);
+
+    n_download = 0;
+    if (sd_stream_open_url(c, k.id, k.url, &s)) {
+        OK(0, "reopen: %s", seedance_last_error(c)->message);
+        goto out;
+    }
+    snprintf(range, sizeof(range), "\"range\":\"bytes=%lld-\"", (long long)st.st_size);
+    OK(read_rest_equal(s, &k, 0, NULL), "the reopened stream yields the whole clip, identical");
+    OK(log_count_wait("/results/", range, 1) == 1, "the next open resumed the .part with Range");
+    seedance_stream_close(s);
+    s = NULL;
+    snprintf(part, sizeof(part), "%s/clips/%s.mp4", cache_dir, k.id);
+    OK(file_mode(part) == 0600, "the clip is complete in the cache");
+out:
+    seedance_stream_close(s);
+    set_bandwidth(0);
+    seedance_client_free(c);
+    free_clip(&k);
+}
+
+static void test_interrupt(void)
+{
+    seedance_client *c = client(0);
+    seedance_stream *s = NULL;
+    unsigned char buf[65536];
+    int64_t n = 1;
+    double t0;
+    clip k;
+
+    if (new_clip(&k, "interrupted", 4)) {
+        OK(0, "emulator task for the interrupt test");
+        return;
+    }
+    set_bandwidth(20000);
+    if (sd_stream_open_url(c, k.id, k.url, &s)) {
+        OK(0, "open: %s", seedance_last_error(c)->message);
+        goto out;
+    }
+    stop_now = 1;
+    t0 = sd_now();
+    for (int i = 0; i < 1000 && n > 0; i++)
+        n = seedance_stream_read(s, buf, sizeof(buf));
+    OK(n == -SEEDANCE_E_INTERRUPTED, "a read waiting for data honours the interrupt callback");
+    OK(sd_now() - t0 < 3.0, "... promptly (%.2f s)", sd_now() - t0);
+    OK(seedance_last_error(c)->code == SEEDANCE_E_INTERRUPTED &&
+       strstr(seedance_last_error(c)->message, k.id), "the error names the task: %s",
+       seedance_last_error(c)->message);
+    t0 = sd_now();
+    seedance_stream_close(s);
+    OK(sd_now() - t0 < 3.0, "closing during a slow download is prompt (%.2f s)", sd_now() - t0);
+out:
+    set_bandwidth(0);
+    seedance_client_free(c);
+    free_clip(&k);
+}
+
+static void test_expired_link(void)
+{
+    seedance_client *c = client(0);
+    seedance_stream *s = NULL;
+    char path[256];
+    clip k;
+    int rc;
+
+    if (new_clip(&k, "an expired link", 4)) {
+        OK(0, "emulator task for the expiry test");
+        return;
+    }
+    snprintf(path, sizeof(path), "/_emu/tasks/%s/expire", k.id);
+    emu_post(&E, path, NULL);
+    rc = sd_stream_open_url(c, k.id, k.url, &s);
+    OK(rc == SEEDANCE_E_EXPIRED && s == NULL, "403 on the result link: SEEDANCE_E_EXPIRED");
+    OK(strstr(seedance_last_error(c)->message, k.id) &&
+       strstr(seedance_last_error(c)->message, "expired") &&
+       seedance_last_error(c)->http_status == 403 &&
+       !strcmp(seedance_last_error(c)->task_id, k.id),
+       "the message names the task and the expiry: %s", seedance_last_error(c)->message);
+    seedance_client_free(c);
+    free_clip(&k);
+}
+
+/* The whole path through the public API: wait + stream + cache, then the
+ * second open and an expired link served from the cache with no request. */
+static void test_open_task(void)
+{
+    seedance_client *c = client(1);
+    seedance_stream *s = NULL;
+    char path[256];
+    long before;
+    clip k;
+    int rc;
+
+    if (new_clip(&k, "open by task id", 4)) {
+        OK(0, "emulator task for seedance_open_task");
+        return;
+    }
+    rc = seedance_open_task(c, k.id, &s);
+    OK(rc == SEEDANCE_OK, "seedance_open_task (%s)", rc ? seedance_last_error(c)->message : "ok");
+    if (rc)
+        goto out;
+    OK(n_download == 1 && n_cached == 0, "the first open downloads");
+    OK(read_rest_equal(s, &k, 0, NULL), "the clip, identical");
+    seedance_stream_close(s);
+    s = NULL;
+
+    snprintf(path, sizeof(path), "/_emu/tasks/%s/expire", k.id);
+    emu_post(&E, path, NULL);
+    before = emu_stat(&E, "requests");
+    n_download = n_cached = 0;
+    rc = seedance_open_task(c, k.id, &s);
+    OK(rc == SEEDANCE_OK && n_cached == 1 && n_download == 0 && last_size == k.size,
+       "the second open is served from the cache (SEEDANCE_EV_CACHED), even after expiry");
+    OK(emu_stat(&E, "requests") == before, "... with no request at all (%ld then %ld)", before,
+       emu_stat(&E, "requests"));
+    if (!rc)
+        OK(read_rest_equal(s, &k, 0, NULL), "the cached clip, identical");
+    seedance_stream_close(s);
+    s = NULL;
+
+    seedance_client_set_cache(c, 0);
+    rc = seedance_open_task(c, k.id, &s);
+    OK(rc == SEEDANCE_E_EXPIRED, "with the cache off the expired link is SEEDANCE_E_EXPIRED (%s)",
+       seedance_last_error(c)->message);
+out:
+    seedance_stream_close(s);
+    seedance_client_free(c);
+    free_clip(&k);
+}
+
+int main(void)
+{
+    const char *bin = emu_path_next_to_self("evolink-emu");
+    const char *tmp = getenv("TMPDIR");
+    char cmd[400];
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (emu_start(&E, bin, 0.3, NULL)) {
+        printf("not ok 1 - the emulator %s starts\n1..1\n", bin);
+        return 1;
+    }
+    snprintf(cache_dir, sizeof(cache_dir), "%s/seedance-stream-test.XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(cache_dir)) {
+        emu_stop(&E);
+        return 1;
+    }
+
+    test_read_while_downloading();
+    test_seek_beyond_with_range();
+    test_moov_at_end();
+    test_drop_resume();
+    test_error_after_success();
+    test_close_keeps_part();
+    test_interrupt();
+    test_expired_link();
+    test_open_task();
+
+    emu_stop(&E);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", cache_dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", cache_dir);
+    curl_global_cleanup();
+    return done_testing();
+}
