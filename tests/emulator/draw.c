@@ -1,0 +1,268 @@
+/*
+ * The pictures of a clip, drawn straight into YUV420P planes.
+ *
+ * Text-to-video: an animation fully determined by a hash of the prompt
+ * (same prompt, same pixels): moving diagonal bands, a slowly turning hue,
+ * three discs on Lissajous paths and a time bar along the bottom.
+ *
+ * Image-to-video: the first image scaled and cropped to cover the frame is
+ * frame 0. With one image the camera slowly zooms in; with two, the first
+ * zooms in while it dissolves into the second, which settles exactly on
+ * the last frame.
+ */
+#include "emu.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/frame.h>
+#include <libavutil/imgutils.h>
+#include <libswscale/swscale.h>
+
+#define ZOOM 0.08          /* how far the camera moves over a clip */
+
+struct draw_ctx {
+    int w, h, nimages;
+    uint64_t seed;
+    AVFrame *img[2];       /* cover-scaled images */
+    AVFrame *tmp[2];       /* zoomed copies */
+    int32_t *xs, *ys;      /* zoom sample positions, 16.16 */
+};
+
+static AVFrame *yuv_frame(int w, int h)
+{
+    AVFrame *f = av_frame_alloc();
+    if (!f)
+        return NULL;
+    f->format = AV_PIX_FMT_YUV420P;
+    f->width = w;
+    f->height = h;
+    if (av_frame_get_buffer(f, 0) < 0)
+        av_frame_free(&f);
+    return f;
+}
+
+AVFrame *image_cover_yuv(const emu_image *img, int w, int h)
+{
+    const AVFrame *src = img->frame;
+    double s = fmax((double)w / src->width, (double)h / src->height);
+    int iw = (int)ceil(src->width * s), ih = (int)ceil(src->height * s);
+    if (iw < w) iw = w;
+    if (ih < h) ih = h;
+    iw += iw & 1;
+    ih += ih & 1;
+    AVFrame *big = yuv_frame(iw, ih), *out = yuv_frame(w, h);
+    struct SwsContext *sws = sws_getContext(src->width, src->height, src->format,
+                                            iw, ih, AV_PIX_FMT_YUV420P,
+                                            SWS_BICUBIC | SWS_ACCURATE_RND, NULL, NULL, NULL);
+    if (!big || !out || !sws) {
+        av_frame_free(&out);
+        goto done;
+    }
+    sws_scale(sws, (const uint8_t *const *)src->data, src->linesize, 0, src->height,
+              big->data, big->linesize);
+    int x0 = ((iw - w) / 2) & ~1, y0 = ((ih - h) / 2) & ~1;
+    for (int p = 0; p < 3; p++) {
+        int sh = p ? 1 : 0, pw = w >> sh, ph = h >> sh;
+        for (int y = 0; y < ph; y++)
+            memcpy(out->data[p] + (size_t)y * out->linesize[p],
+                   big->data[p] + (size_t)(y + (y0 >> sh)) * big->linesize[p] + (x0 >> sh), (size_t)pw);
+    }
+done:
+    sws_freeContext(sws);
+    av_frame_free(&big);
+    return out;
+}
+
+draw_ctx *draw_open(const render_job *job, char *err, size_t errlen)
+{
+    draw_ctx *d = calloc(1, sizeof *d);
+    if (!d)
+        goto nomem;
+    d->w = job->width;
+    d->h = job->height;
+    d->seed = job->seed;
+    d->nimages = job->nimages;
+    d->xs = malloc(sizeof *d->xs * (size_t)d->w);
+    d->ys = malloc(sizeof *d->ys * (size_t)d->h);
+    if (!d->xs || !d->ys)
+        goto nomem;
+    for (int i = 0; i < d->nimages; i++) {
+        d->img[i] = image_cover_yuv(job->images[i], d->w, d->h);
+        d->tmp[i] = yuv_frame(d->w, d->h);
+        if (!d->img[i] || !d->tmp[i]) {
+            snprintf(err, errlen, "cannot scale image %d to %dx%d", i + 1, d->w, d->h);
+            draw_close(d);
+            return NULL;
+        }
+    }
+    return d;
+nomem:
+    snprintf(err, errlen, "out of memory");
+    draw_close(d);
+    return NULL;
+}
+
+void draw_close(draw_ctx *d)
+{
+    if (!d)
+        return;
+    for (int i = 0; i < 2; i++) {
+        av_frame_free(&d->img[i]);
+        av_frame_free(&d->tmp[i]);
+    }
+    free(d->xs);
+    free(d->ys);
+    free(d);
+}
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static void disc(AVFrame *f, int cx, int cy, int r, uint8_t Y, uint8_t U, uint8_t V)
+{
+    for (int y = cy - r; y <= cy + r; y++) {
+        if (y < 0 || y >= f->height)
+            continue;
+        int dy = y - cy, half = (int)sqrt((double)(r * r - dy * dy));
+        int x0 = cx - half < 0 ? 0 : cx - half, x1 = cx + half >= f->width ? f->width - 1 : cx + half;
+        if (x1 >= x0)
+            memset(f->data[0] + (size_t)y * f->linesize[0] + x0, Y, (size_t)(x1 - x0 + 1));
+        if (!(y & 1) && x1 >= x0) {
+            uint8_t *u = f->data[1] + (size_t)(y / 2) * f->linesize[1];
+            uint8_t *v = f->data[2] + (size_t)(y / 2) * f->linesize[2];
+            memset(u + x0 / 2, U, (size_t)(x1 / 2 - x0 / 2 + 1));
+            memset(v + x0 / 2, V, (size_t)(x1 / 2 - x0 / 2 + 1));
+        }
+    }
+}
+
+static void draw_text_video(draw_ctx *d, int i, int n, AVFrame *f)
+{
+    uint64_t s = d->seed;
+    int w = d->w, h = d->h;
+    int period = 48 + (int)(mix(s) % 96), speed = 1 + (int)(mix(s + 1) % 5);
+    int slope = (int)(mix(s + 2) % 3);
+    double hue0 = (double)(mix(s + 3) % 6283) / 1000.0;
+    double t = (double)i / EMU_FPS;
+
+    for (int y = 0; y < h; y++) {
+        uint8_t *row = f->data[0] + (size_t)y * f->linesize[0];
+        int o = y * slope + i * speed;
+        for (int x = 0; x < w; x++) {
+            int u = (x + o) % (2 * period);
+            int tri = u < period ? u : 2 * period - u;
+            row[x] = (uint8_t)(40 + tri * 150 / period);
+        }
+    }
+    for (int y = 0; y < h / 2; y++) {
+        double a = hue0 + y * 2.0 / h + t * 0.4;
+        memset(f->data[1] + (size_t)y * f->linesize[1], (int)(128 + 70 * cos(a)), (size_t)w / 2);
+        memset(f->data[2] + (size_t)y * f->linesize[2], (int)(128 + 70 * sin(a)), (size_t)w / 2);
+    }
+    int m = w < h ? w : h;
+    for (int k = 0; k < 3; k++) {
+        uint64_t r = mix(s + 10 + (uint64_t)k);
+        double fa = 0.3 + (double)(r % 100) / 100.0, fb = 0.2 + (double)((r >> 8) % 100) / 120.0;
+        double pa = (double)((r >> 16) % 628) / 100.0, pb = (double)((r >> 24) % 628) / 100.0;
+        int rad = m * (8 + (int)((r >> 32) % 12)) / 100;
+        int cx = (int)(w / 2 + w * 0.35 * sin(fa * t + pa));
+        int cy = (int)(h / 2 + h * 0.33 * sin(fb * t + pb));
+        disc(f, cx, cy, rad, (uint8_t)(60 + (r >> 40) % 176), (uint8_t)(16 + (r >> 48) % 225),
+             (uint8_t)(16 + (r >> 56) % 225));
+    }
+    /* time bar: how far into the clip this frame is */
+    int bar = n > 1 ? (int)((int64_t)w * i / (n - 1)) : w;
+    int bh = h / 60 > 2 ? h / 60 : 2;
+    for (int y = h - bh; y < h; y++)
+        memset(f->data[0] + (size_t)y * f->linesize[0], 235, (size_t)bar);
+}
+
+/* Bilinear zoom by z (>= 1) about the centre, one plane. */
+static void zoom_plane(draw_ctx *d, uint8_t *dst, int dls, const uint8_t *src, int sls,
+                       int w, int h, double z)
+{
+    for (int x = 0; x < w; x++) {
+        double sx = w / 2.0 + (x + 0.5 - w / 2.0) / z - 0.5;
+        d->xs[x] = (int32_t)(sx * 65536.0);
+    }
+    for (int y = 0; y < h; y++) {
+        double sy = h / 2.0 + (y + 0.5 - h / 2.0) / z - 0.5;
+        d->ys[y] = (int32_t)(sy * 65536.0);
+    }
+    for (int y = 0; y < h; y++) {
+        int y0 = d->ys[y] >> 16, fy = (d->ys[y] >> 8) & 255;
+        int y1 = y0 + 1 < h ? y0 + 1 : h - 1;
+        if (y0 < 0) y0 = 0;
+        const uint8_t *r0 = src + (size_t)y0 * sls, *r1 = src + (size_t)y1 * sls;
+        uint8_t *out = dst + (size_t)y * dls;
+        for (int x = 0; x < w; x++) {
+            int x0 = d->xs[x] >> 16, fx = (d->xs[x] >> 8) & 255;
+            int x1 = x0 + 1 < w ? x0 + 1 : w - 1;
+            if (x0 < 0) x0 = 0;
+            int top = r0[x0] * (256 - fx) + r0[x1] * fx;
+            int bot = r1[x0] * (256 - fx) + r1[x1] * fx;
+            out[x] = (uint8_t)((top * (256 - fy) + bot * fy + 32768) >> 16);
+        }
+    }
+}
+
+static void zoom_frame(draw_ctx *d, AVFrame *dst, const AVFrame *src, double z)
+{
+    if (z <= 1.0) {
+        av_frame_copy(dst, src);
+        return;
+    }
+    for (int p = 0; p < 3; p++) {
+        int sh = p ? 1 : 0;
+        zoom_plane(d, dst->data[p], dst->linesize[p], src->data[p], src->linesize[p],
+                   d->w >> sh, d->h >> sh, z);
+    }
+}
+
+static void draw_image_video(draw_ctx *d, int i, int n, AVFrame *f)
+{
+    double t = n > 1 ? (double)i / (n - 1) : 1.0;
+    if (d->nimages == 1) {
+        zoom_frame(d, f, d->img[0], 1.0 + ZOOM * t);
+        return;
+    }
+    if (i == 0) {
+        av_frame_copy(f, d->img[0]);
+        return;
+    }
+    if (i == n - 1) {
+        av_frame_copy(f, d->img[1]);
+        return;
+    }
+    double a = t * t * (3 - 2 * t);                 /* smoothstep */
+    int wa = (int)(a * 256 + 0.5);
+    zoom_frame(d, d->tmp[0], d->img[0], 1.0 + ZOOM * t);
+    zoom_frame(d, d->tmp[1], d->img[1], 1.0 + ZOOM * (1 - t));
+    for (int p = 0; p < 3; p++) {
+        int sh = p ? 1 : 0, pw = d->w >> sh, ph = d->h >> sh;
+        for (int y = 0; y < ph; y++) {
+            const uint8_t *A = d->tmp[0]->data[p] + (size_t)y * d->tmp[0]->linesize[p];
+            const uint8_t *B = d->tmp[1]->data[p] + (size_t)y * d->tmp[1]->linesize[p];
+            uint8_t *o = f->data[p] + (size_t)y * f->linesize[p];
+            for (int x = 0; x < pw; x++)
+                o[x] = (uint8_t)((A[x] * (256 - wa) + B[x] * wa + 128) >> 8);
+        }
+    }
+}
+
+void draw_frame(draw_ctx *d, int i, int n, AVFrame *out)
+{
+    if (d->nimages)
+        draw_image_video(d, i, n, out);
+    else
+        draw_text_video(d, i, n, out);
+}

@@ -1,0 +1,116 @@
+/* Replies: JSON bodies, extra headers and the documented error envelopes. */
+#include "emu.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void reply_init(reply *r)
+{
+    memset(r, 0, sizeof *r);
+    r->status = 200;
+    r->ctype = "application/json";
+}
+
+void reply_free(reply *r)
+{
+    buf_free(&r->body);
+    for (int i = 0; i < r->nh; i++) {
+        free(r->hname[i]);
+        free(r->hvalue[i]);
+    }
+    r->nh = 0;
+}
+
+void reply_header(reply *r, const char *name, const char *value)
+{
+    if (r->nh >= EMU_MAX_HEADERS)
+        return;
+    r->hname[r->nh] = xstrdup(name);
+    r->hvalue[r->nh] = xstrdup(value);
+    r->nh++;
+}
+
+void reply_json(reply *r, int status, cJSON *obj)
+{
+    char *s = obj ? cJSON_PrintUnformatted(obj) : NULL;
+    cJSON_Delete(obj);
+    r->status = status;
+    r->ctype = "application/json";
+    r->body.len = 0;
+    if (s) {
+        buf_append(&r->body, s, strlen(s));
+        cJSON_free(s);
+    } else {
+        /* Out of memory while printing: still a valid envelope. */
+        r->status = 500;
+        const char *e = "{\"error\":{\"code\":\"internal_error\",\"message\":"
+                        "\"Internal server error\",\"type\":\"api_error\"}}";
+        buf_append(&r->body, e, strlen(e));
+    }
+}
+
+static void error_obj(reply *r, int status, const char *code, const char *type,
+                      const char *param, const char *msg)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *e = cJSON_AddObjectToObject(root, "error");
+    cJSON_AddStringToObject(e, "code", code);
+    cJSON_AddStringToObject(e, "message", msg);
+    cJSON_AddStringToObject(e, "type", type);
+    if (param)
+        cJSON_AddStringToObject(e, "param", param);
+    reply_json(r, status, root);
+}
+
+void reply_error(reply *r, int status, const char *code, const char *type,
+                 const char *param, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    error_obj(r, status, code, type, param, msg);
+}
+
+void reply_status_error(reply *r, int status)
+{
+    const char *code = "internal_error", *type = "api_error",
+               *msg = "Internal server error";
+    switch (status) {
+    case 400: code = "invalid_request"; type = "invalid_request_error";
+              msg = "Invalid request parameters"; break;
+    case 401: code = "unauthorized"; type = "authentication_error";
+              msg = "Invalid or expired token"; break;
+    case 402: code = "insufficient_quota"; type = "insufficient_quota";
+              msg = "Insufficient quota. Please top up your account."; break;
+    case 403: code = "model_access_denied"; type = "invalid_request_error";
+              msg = "Token does not have access to this model"; break;
+    case 404: code = "not_found"; type = "invalid_request_error";
+              msg = "Not found"; break;
+    case 413: code = "request_too_large"; type = "invalid_request_error";
+              msg = "Request body too large (at most 64 MB)"; break;
+    case 429: code = "rate_limit_exceeded"; type = "rate_limit_error";
+              msg = "Too many requests, please try again later"; break;
+    case 502: code = "bad_gateway"; msg = "Bad gateway: upstream service error"; break;
+    case 503: code = "service_unavailable";
+              msg = "Service temporarily unavailable, please retry after 30 seconds"; break;
+    default: break;
+    }
+    error_obj(r, status, code, type, NULL, msg);
+}
+
+void reply_files_error(reply *r, int status, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddBoolToObject(root, "success", 0);
+    cJSON_AddNumberToObject(root, "code", status);
+    cJSON_AddStringToObject(root, "msg", msg);
+    reply_json(r, status, root);
+}

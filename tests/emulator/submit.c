@@ -1,0 +1,495 @@
+/*
+ * POST /v1/videos/generations: the validation the OpenAPI pages state,
+ * Idempotency-Key replays, the credit balance, and task creation.
+ * GET /v1/credits lives here too (it reads the same balance).
+ */
+#include "emu.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+
+static const char *const models[] = {
+    "seedance-2.0-fast-text-to-video", "seedance-2.0-fast-image-to-video",
+    "seedance-2.0-text-to-video", "seedance-2.0-image-to-video",
+};
+#define MODEL_LIST "seedance-2.0-fast-text-to-video, seedance-2.0-fast-image-to-video, " \
+                   "seedance-2.0-text-to-video, seedance-2.0-image-to-video"
+
+static const struct { const char *name; int w480, h480, w720, h720; } ratios[] = {
+    { "16:9", 864, 496, 1280, 720 },
+    { "4:3",  752, 560, 1112, 834 },
+    { "1:1",  640, 640, 960, 960 },
+    { "3:4",  560, 752, 834, 1112 },
+    { "9:16", 496, 864, 720, 1280 },
+    { "21:9", 992, 432, 1470, 630 },
+};
+#define NRATIOS (sizeof ratios / sizeof ratios[0])
+#define RATIO_LIST "16:9, 9:16, 1:1, 4:3, 3:4, 21:9, adaptive"
+
+/* What a valid request asks for. */
+typedef struct params {
+    const char *model;
+    int i2v;
+    const char *prompt;
+    int duration;
+    int q720;
+    int ratio;          /* index in ratios, -1 = adaptive */
+    int audio;
+    int content_filter;
+    const char *callback_url;
+    int nimages;
+    emu_image *images[2];
+} params;
+
+static int bad(reply *r, const char *param, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int bad(reply *r, const char *param, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    reply_error(r, 400, "invalid_request", "invalid_request_error", param, "%s", msg);
+    return -1;
+}
+
+/* A short, printable rendering of a JSON value for messages. */
+static void show(const cJSON *v, char *out, size_t n)
+{
+    char *s = cJSON_PrintUnformatted(v);
+    snprintf(out, n, "%.80s%s", s ? s : "?", s && strlen(s) > 80 ? "..." : "");
+    cJSON_free(s);
+}
+
+static int opt_bool(const cJSON *root, const char *name, int dflt, int *out, reply *r)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
+    char s[128];
+    *out = dflt;
+    if (!v)
+        return 0;
+    if (!cJSON_IsBool(v)) {
+        show(v, s, sizeof s);
+        return bad(r, name, "%s must be a boolean (true or false), got %s", name, s);
+    }
+    *out = cJSON_IsTrue(v);
+    return 0;
+}
+
+/* Estimated tokens: one per non-ASCII character, one per 4 ASCII bytes. */
+static long prompt_tokens(const char *s)
+{
+    long ascii = 0, other = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x80) ascii++;
+        else if ((*p & 0xC0) != 0x80) other++;
+    }
+    return other + (ascii + 3) / 4;
+}
+
+static int host_is_private(const char *host)
+{
+    if (!strcasecmp(host, "localhost") || (strlen(host) > 10 &&
+        !strcasecmp(host + strlen(host) - 10, ".localhost")))
+        return 1;
+    unsigned char a[16];
+    char h[64];
+    snprintf(h, sizeof h, "%s", host);
+    size_t n = strlen(h);
+    if (n > 2 && h[0] == '[' && h[n - 1] == ']') {      /* [v6] */
+        memmove(h, h + 1, n - 2);
+        h[n - 2] = '\0';
+    }
+    if (inet_pton(AF_INET, h, a) == 1)
+        return a[0] == 127 || a[0] == 10 || a[0] == 0 ||
+               (a[0] == 172 && (a[1] & 0xF0) == 16) ||
+               (a[0] == 192 && a[1] == 168) || (a[0] == 169 && a[1] == 254) ||
+               (a[0] == 100 && (a[1] & 0xC0) == 64);
+    if (inet_pton(AF_INET6, h, a) == 1) {
+        static const unsigned char any[16], loop[16] = { [15] = 1 };
+        return !memcmp(a, any, 16) || !memcmp(a, loop, 16) ||
+               (a[0] & 0xFE) == 0xFC || (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) ||
+               (!memcmp(a, any, 10) && a[10] == 0xFF && a[11] == 0xFF &&
+                (a[12] == 127 || a[12] == 10 || (a[12] == 192 && a[13] == 168) ||
+                 (a[12] == 172 && (a[13] & 0xF0) == 16)));
+    }
+    return 0;
+}
+
+static int check_callback(const char *url, reply *r)
+{
+    const char *P = "callback_url";
+    size_t n = strlen(url);
+    if (n > 2048)
+        return bad(r, P, "callback_url is %zu characters long (at most 2048)", n);
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL;
+    int rc = 0;
+    if (!u || curl_url_set(u, CURLUPART_URL, url, 0) ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0)) {
+        rc = bad(r, P, "callback_url '%.200s' is not a valid absolute URL", url);
+    } else if (strcasecmp(scheme, "https") &&
+               !(E.cfg.allow_private_callbacks && !strcasecmp(scheme, "http"))) {
+        rc = bad(r, P, "callback_url '%.200s' must use HTTPS (got %s://)", url, scheme);
+    } else if (!E.cfg.allow_private_callbacks && host_is_private(host)) {
+        rc = bad(r, P, "callback_url host '%s' is a private or loopback address (not allowed)", host);
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+static int check_images(const cJSON *root, params *p, reply *r)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "image_urls");
+    char s[128];
+    if (!p->i2v) {
+        if (v)
+            return bad(r, "image_urls", "image_urls is not supported by %s (text-to-video); "
+                       "use seedance-2.0-fast-image-to-video", p->model);
+        return 0;
+    }
+    if (!v)
+        return bad(r, "image_urls", "image_urls is required by %s (an array of 1 to 2 image URLs)", p->model);
+    if (!cJSON_IsArray(v)) {
+        show(v, s, sizeof s);
+        return bad(r, "image_urls", "image_urls must be an array of 1 to 2 image URLs, got %s", s);
+    }
+    int n = cJSON_GetArraySize(v);
+    if (n < 1 || n > 2)
+        return bad(r, "image_urls", "image_urls has %d items (allowed: 1 to 2)", n);
+    for (int i = 0; i < n; i++) {
+        const cJSON *it = cJSON_GetArrayItem(v, i);
+        char param[32];
+        snprintf(param, sizeof param, "image_urls[%d]", i);
+        if (!cJSON_IsString(it) || !it->valuestring[0]) {
+            show(it, s, sizeof s);
+            return bad(r, param, "%s must be a non-empty URL string, got %s", param, s);
+        }
+    }
+    /* Fetch and check only once the whole request is otherwise valid. */
+    return 0;
+}
+
+static int load_images(const cJSON *root, params *p, reply *r)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "image_urls");
+    int n = p->i2v ? cJSON_GetArraySize(v) : 0;
+    for (int i = 0; i < n; i++) {
+        const char *url = cJSON_GetArrayItem(v, i)->valuestring;
+        char param[32], err[512];
+        snprintf(param, sizeof param, "image_urls[%d]", i);
+        emu_image *img = calloc(1, sizeof *img);
+        if (!img) {
+            reply_status_error(r, 500);
+            return -1;
+        }
+        p->images[p->nimages++] = img;
+        if (image_load(url, img, err, sizeof err)) {
+            char shown[96];
+            snprintf(shown, sizeof shown, "%.60s%s", url, strlen(url) > 60 ? "..." : "");
+            return bad(r, param, "%s ('%s'): %s", param, shown, err);
+        }
+    }
+    return 0;
+}
+
+static int validate(const cJSON *root, params *p, reply *r)
+{
+    char s[128];
+    const cJSON *v;
+
+    v = cJSON_GetObjectItemCaseSensitive(root, "model");
+    if (!v)
+        return bad(r, "model", "model is required (allowed: " MODEL_LIST ")");
+    if (!cJSON_IsString(v)) {
+        show(v, s, sizeof s);
+        return bad(r, "model", "model must be a string, got %s (allowed: " MODEL_LIST ")", s);
+    }
+    p->model = NULL;
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++)
+        if (!strcmp(v->valuestring, models[i]))
+            p->model = models[i];
+    if (!p->model)
+        return bad(r, "model", "model '%.100s' is not supported (allowed: " MODEL_LIST ")", v->valuestring);
+    p->i2v = strstr(p->model, "image-to-video") != NULL;
+
+    v = cJSON_GetObjectItemCaseSensitive(root, "prompt");
+    if (!v)
+        return bad(r, "prompt", "prompt is required (a non-empty string)");
+    if (!cJSON_IsString(v)) {
+        show(v, s, sizeof s);
+        return bad(r, "prompt", "prompt must be a string, got %s", s);
+    }
+    const char *q = v->valuestring;
+    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+        q++;
+    if (!*q)
+        return bad(r, "prompt", "prompt must not be empty");
+    long tokens = prompt_tokens(v->valuestring);
+    if (tokens > 10000)
+        return bad(r, "prompt", "prompt is too long (about %ld tokens, at most 10000)", tokens);
+    p->prompt = v->valuestring;
+
+    p->duration = 5;
+    if ((v = cJSON_GetObjectItemCaseSensitive(root, "duration"))) {
+        show(v, s, sizeof s);
+        if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
+            return bad(r, "duration", "duration must be an integer number of seconds from 4 to 15, got %s", s);
+        if (v->valuedouble < 4 || v->valuedouble > 15)
+            return bad(r, "duration", "duration %s is out of range (allowed: integers 4 to 15)", s);
+        p->duration = (int)v->valuedouble;
+    }
+
+    p->q720 = 1;
+    if ((v = cJSON_GetObjectItemCaseSensitive(root, "quality"))) {
+        show(v, s, sizeof s);
+        if (!cJSON_IsString(v))
+            return bad(r, "quality", "quality must be a string, got %s (allowed: 480p, 720p)", s);
+        if (!strcmp(v->valuestring, "1080p"))
+            return bad(r, "quality", "quality '1080p' is not available yet (allowed: 480p, 720p)");
+        if (strcmp(v->valuestring, "480p") && strcmp(v->valuestring, "720p"))
+            return bad(r, "quality", "quality %s is not supported (allowed: 480p, 720p)", s);
+        p->q720 = !strcmp(v->valuestring, "720p");
+    }
+
+    p->ratio = 0;
+    if ((v = cJSON_GetObjectItemCaseSensitive(root, "aspect_ratio"))) {
+        show(v, s, sizeof s);
+        if (!cJSON_IsString(v))
+            return bad(r, "aspect_ratio", "aspect_ratio must be a string, got %s (allowed: " RATIO_LIST ")", s);
+        p->ratio = -2;
+        if (!strcmp(v->valuestring, "adaptive"))
+            p->ratio = -1;
+        for (size_t i = 0; i < NRATIOS; i++)
+            if (!strcmp(v->valuestring, ratios[i].name))
+                p->ratio = (int)i;
+        if (p->ratio == -2)
+            return bad(r, "aspect_ratio", "aspect_ratio %s is not supported (allowed: " RATIO_LIST ")", s);
+    }
+
+    if (opt_bool(root, "generate_audio", 1, &p->audio, r) ||
+        opt_bool(root, "content_filter", 1, &p->content_filter, r))
+        return -1;
+
+    if (check_images(root, p, r))
+        return -1;
+    static const char *const unsupported[] = { "video_urls", "audio_urls" };
+    for (int i = 0; i < 2; i++)
+        if (cJSON_GetObjectItemCaseSensitive(root, unsupported[i]))
+            return bad(r, unsupported[i], "%s is not supported by %s", unsupported[i], p->model);
+
+    if ((v = cJSON_GetObjectItemCaseSensitive(root, "model_params"))) {
+        if (!cJSON_IsObject(v)) {
+            show(v, s, sizeof s);
+            return bad(r, "model_params", "model_params must be an object, got %s", s);
+        }
+        const cJSON *ws = cJSON_GetObjectItemCaseSensitive(v, "web_search");
+        if (ws) {
+            if (p->i2v)
+                return bad(r, "model_params.web_search", "model_params.web_search is only "
+                           "supported by text-to-video models, not %s", p->model);
+            if (!cJSON_IsBool(ws)) {
+                show(ws, s, sizeof s);
+                return bad(r, "model_params.web_search",
+                           "model_params.web_search must be a boolean, got %s", s);
+            }
+        }
+    }
+
+    p->callback_url = NULL;
+    if ((v = cJSON_GetObjectItemCaseSensitive(root, "callback_url"))) {
+        if (!cJSON_IsString(v)) {
+            show(v, s, sizeof s);
+            return bad(r, "callback_url", "callback_url must be a string (an HTTPS URL), got %s", s);
+        }
+        if (check_callback(v->valuestring, r))
+            return -1;
+        p->callback_url = v->valuestring;
+    }
+    return load_images(root, p, r);
+}
+
+/* The size of the output for the requested quality and aspect ratio;
+ * adaptive = the ratio nearest the first image (16:9 without images). */
+static void pick_size(const params *p, int *w, int *h)
+{
+    int idx = p->ratio;
+    if (idx < 0) {
+        idx = 0;
+        if (p->nimages) {
+            double want = log((double)p->images[0]->width / p->images[0]->height), best = 1e9;
+            for (size_t i = 0; i < NRATIOS; i++) {
+                double d = fabs(log((double)ratios[i].w720 / ratios[i].h720) - want);
+                if (d < best) {
+                    best = d;
+                    idx = (int)i;
+                }
+            }
+        }
+    }
+    *w = p->q720 ? ratios[idx].w720 : ratios[idx].w480;
+    *h = p->q720 ? ratios[idx].h720 : ratios[idx].h480;
+}
+
+static void free_params(params *p)
+{
+    for (int i = 0; i < p->nimages; i++) {
+        if (p->images[i]) {
+            image_free(p->images[i]);
+            free(p->images[i]);
+        }
+    }
+    p->nimages = 0;
+}
+
+static void replay(task *t, reply *r)
+{
+    double now = now_mono();
+    task_update(t, now);
+    reply_json(r, 200, task_json(t, now));
+    reply_header(r, "idempotency-replayed", "true");
+}
+
+void handle_submit(const char *body, size_t len, const char *idem, reply *r)
+{
+    if (idem && *idem) {
+        emu_lock();
+        task *t = task_find_idem(idem);
+        if (t) {
+            replay(t, r);
+            emu_unlock();
+            return;
+        }
+        emu_unlock();
+    }
+    cJSON *root = cJSON_ParseWithLength(body, len);
+    if (!root || !cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        bad(r, NULL, "The request body must be a JSON object");
+        return;
+    }
+    params p;
+    memset(&p, 0, sizeof p);
+    if (validate(root, &p, r)) {
+        free_params(&p);
+        cJSON_Delete(root);
+        return;
+    }
+    double cost = p.duration * (p.q720 ? 10.0 : 5.0) * (p.content_filter ? 1.0 : 1.1);
+    cost = round(cost * 100) / 100;
+
+    task *t = calloc(1, sizeof *t);
+    if (!t) {
+        free_params(&p);
+        cJSON_Delete(root);
+        reply_status_error(r, 500);
+        return;
+    }
+    char rnd[8];
+    random_chars(rnd, sizeof rnd);
+    t->created = (int64_t)time(NULL);
+    snprintf(t->id, sizeof t->id, "task-unified-%lld-%.8s", (long long)t->created, rnd);
+    snprintf(t->model, sizeof t->model, "%s", p.model);
+    t->request = malloc(len + 1);
+    if (t->request) {
+        memcpy(t->request, body, len);
+        t->request[len] = '\0';
+    }
+    t->callback_url = xstrdup(p.callback_url);
+    t->duration = p.duration;
+    t->audio = p.audio;
+    t->credits = cost;
+    pick_size(&p, &t->width, &t->height);
+    t->job.width = t->width;
+    t->job.height = t->height;
+    t->job.duration = p.duration;
+    t->job.audio = p.audio;
+    t->job.seed = hash64(p.prompt, strlen(p.prompt));
+    t->job.nimages = p.nimages;
+    for (int i = 0; i < p.nimages; i++)
+        t->job.images[i] = p.images[i];
+    p.nimages = 0;                      /* the task owns the images now */
+    cJSON_Delete(root);
+
+    emu_lock();
+    /* A concurrent submit with the same key may have won the race. */
+    task *other = idem && *idem ? task_find_idem(idem) : NULL;
+    if (other) {
+        replay(other, r);
+        emu_unlock();
+        goto discard;
+    }
+    if (E.cfg.credits >= 0 && E.cfg.credits < cost) {
+        double have = E.cfg.credits;
+        emu_unlock();
+        reply_error(r, 402, "insufficient_quota", "insufficient_quota", NULL,
+                    "Insufficient quota: this task needs %.2f credits, the balance is %.2f. "
+                    "Please top up your account.", cost, have);
+        goto discard;
+    }
+    if (E.cfg.credits >= 0)
+        E.cfg.credits -= cost;
+    t->job.moov_at_end = E.cfg.moov_at_end;
+    t->gen_time = E.cfg.gen_time;
+    t->idem_key = idem && *idem ? xstrdup(idem) : NULL;
+    emu_unlock();
+
+    faults_for_task(&t->fx);
+    if (t->fx.outcome != OUTCOME_OK) {
+        for (int i = 0; i < 2; i++) {
+            if (t->job.images[i]) {
+                image_free(t->job.images[i]);
+                free(t->job.images[i]);
+                t->job.images[i] = NULL;
+            }
+        }
+    }
+    t->t0 = now_mono();
+    task_register(t);
+    emu_lock();
+    cJSON *o = task_json(t, now_mono());
+    emu_unlock();
+    reply_json(r, 200, o);
+    return;
+
+discard:
+    for (int i = 0; i < 2; i++) {
+        if (t->job.images[i]) {
+            image_free(t->job.images[i]);
+            free(t->job.images[i]);
+        }
+    }
+    free(t->request);
+    free(t->callback_url);
+    free(t);
+}
+
+void handle_credits(reply *r)
+{
+    emu_lock();
+    double c = E.cfg.credits;
+    double used = 0;
+    for (task *t = E.tasks; t; t = t->next)
+        if (t->final_status == ST_COMPLETED)
+            used += t->credits;
+    emu_unlock();
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "object", "credits");
+    cJSON *d = cJSON_AddObjectToObject(o, "data");
+    cJSON_AddNumberToObject(d, "remaining_credits", c >= 0 ? c : 1000000);
+    cJSON_AddNumberToObject(d, "used_credits", used);
+    cJSON_AddBoolToObject(d, "unlimited", c < 0);
+    cJSON_AddStringToObject(d, "user_group", "default");
+    reply_json(r, 200, o);
+}
