@@ -538,6 +538,44 @@ out:
     free_clip(&k);
 }
 
+/* seedance_open twice with the same request: the second run reuses the
+ * journal's task and the cached clip, sending nothing. */
+static void test_open_request(void)
+{
+    seedance_client *c = client(1);
+    seedance_request *r = seedance_request_new();
+    seedance_stream *s = NULL;
+    unsigned char buf[65536];
+    int64_t n, total = 0, size;
+    long before;
+    int rc;
+
+    seedance_request_set(r, "prompt", "the same request twice", NULL);
+    seedance_request_set(r, "duration", "4", NULL);
+    rc = seedance_open(c, r, 0, &s);
+    OK(rc == SEEDANCE_OK, "seedance_open (%s)", rc ? seedance_last_error(c)->message : "ok");
+    if (rc)
+        goto out;
+    while ((n = seedance_stream_read(s, buf, sizeof(buf))) > 0)
+        total += n;
+    size = seedance_stream_size(s);
+    OK(n == 0 && total == size && size > 0, "read the generated clip (%lld bytes)", (long long)total);
+    seedance_stream_close(s);
+    s = NULL;
+
+    before = emu_stat(&E, "requests");
+    n_download = n_cached = 0;
+    rc = seedance_open(c, r, 0, &s);
+    OK(rc == SEEDANCE_OK && n_cached == 1 && n_download == 0,
+       "the same request again is served from the cache");
+    OK(emu_stat(&E, "requests") == before, "... with zero requests (%ld then %ld)", before,
+       emu_stat(&E, "requests"));
+out:
+    seedance_stream_close(s);
+    seedance_request_free(r);
+    seedance_client_free(c);
+}
+
 int main(void)
 {
     const char *bin = emu_path_next_to_self("evolink-emu");
@@ -565,6 +603,7 @@ int main(void)
     test_interrupt();
     test_expired_link();
     test_open_task();
+    test_open_request();
 
     emu_stop(&E);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", cache_dir);
