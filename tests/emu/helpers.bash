@@ -1,0 +1,55 @@
+# Helpers shared by the emulator tests (sourced after ../lib.sh; not a test).
+
+# api METHOD PATH [BODY|@FILE] [CURL ARGS...]
+# Sends an authenticated request; sets STATUS, BODY and HDRS (header file).
+api() {
+    local m=$1 p=$2 data=()
+    shift 2
+    if [ $# -gt 0 ]; then data=(--data-binary "$1"); shift; fi
+    HDRS=$T/.api.hdrs
+    STATUS=$(curl -sS --max-time 60 -o "$T/.api.body" -D "$HDRS" -w '%{http_code}' -X "$m" \
+        -H "Authorization: Bearer $EMU_KEY" -H 'Content-Type: application/json' \
+        "${data[@]}" "$@" "$EMU_URL$p")
+    BODY=$(cat "$T/.api.body")
+}
+
+# submit JSON [CURL ARGS...]   POST /v1/videos/generations
+submit() { local b=$1; shift; api POST /v1/videos/generations "$b" "$@"; }
+
+# header NAME   a response header of the last api call (value, no CR)
+header() { grep -i "^$1:" "$HDRS" | head -n 1 | cut -d: -f2- | sed 's/^ *//' | tr -d '\r'; }
+
+# jq_ PATH [JSON]   json_get on BODY by default, empty when absent
+jq_() { json_get "${2:-$BODY}" "$1" 2>/dev/null || true; }
+
+# wait_final ID [SECONDS]   polls the task until completed/failed/cancelled; BODY = last reply
+wait_final() {
+    local id=$1 limit=${2:-60} i st
+    for i in $(seq 1 $((limit * 10))); do
+        api GET "/v1/tasks/$id"
+        st=$(jq_ .status)
+        case $st in completed|failed|cancelled) return 0 ;; esac
+        sleep 0.1
+    done
+    return 1
+}
+
+# gen JSON   submit + wait; sets TASK and BODY (final task object)
+gen() {
+    submit "$1"
+    TASK=$(jq_ .id)
+    [ -n "$TASK" ] && wait_final "$TASK"
+}
+
+# probe FILE ENTRIES   ffprobe one value list, e.g. probe f.mp4 stream=codec_name
+probe() { ffprobe -v error -show_entries "$2" -of default=nw=1:nk=1 "$1"; }
+
+# b64 FILE   base64 of a file on one line
+b64() { base64 -w0 "$1"; }
+
+# psnr A B   average PSNR (dB) of two single pictures/videos (first frame of each), "inf" if identical
+psnr() {
+    ffmpeg -v error -nostdin -i "$1" -i "$2" -frames:v 1 \
+        -lavfi '[0:v]format=yuv420p[a];[1:v]format=yuv420p[b];[a][b]psnr=stats_file=-' -f null - 2>/dev/null |
+        sed -n 's/.*psnr_avg:\([^ ]*\).*/\1/p' | head -n 1
+}
