@@ -7,7 +7,8 @@
  * expected end when it is near, so completion is noticed well within a
  * second of it when the estimate is right. Once the expected end has
  * passed, queries go about once a second, spreading out as the task
- * overruns, and never more than a fixed 10 s poller would have sent by then
+ * overruns. Whatever the estimates say, the schedule never sends more
+ * queries than a fixed 10 s poller would for a task ending at that time,
  * plus one. Without any estimate the interval grows from 2 s to 10 s.
  * Never more than one query a second, never sooner than Retry-After.
  */
@@ -66,12 +67,16 @@ double sd_poll_delay(const sd_poll *p, double now)
             delay = clamp(left * 0.5, NEAR_END / 2, MAX_SLEEP);
         else if (left >= 0)
             delay = left + PAST_END_SLACK;
-        else {
-            double budget_time = FIXED_PERIOD * (p->polls - 1);   /* polls <= t/10 + 2 */
+        else
             delay = clamp(1.0 - 0.25 * left, MIN_INTERVAL, FIXED_PERIOD);
-            if (now + delay < budget_time)
-                delay = budget_time - now;
-        }
+    }
+    /* The budget: the n-th query may go at time t only when a fixed 10 s
+     * poller would send at least n - 1 queries for a task ending at t,
+     * i.e. n <= ceil(t / 10) + 2, which means t > 10 (n - 3). */
+    if (p->polls + 1 > 3) {
+        double earliest = FIXED_PERIOD * (p->polls + 1 - 3) + 0.001;
+        if (now + delay < earliest)
+            delay = earliest - now;
     }
     if (p->last_poll >= 0 && now + delay < p->last_poll + MIN_INTERVAL)
         delay = p->last_poll + MIN_INTERVAL - now;
