@@ -44,6 +44,7 @@ include src/build.mk
 include tests/build.mk
 include ffmpeg.mk
 include doc/build.mk
+include bench/build.mk
 
 # Install what the demo needs, build, and generate a clip against the
 # local emulator (README's first command).

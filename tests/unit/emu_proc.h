@@ -38,14 +38,14 @@ typedef struct emu_proc {
     char log[300];      /* request log, one JSON line per API request */
 } emu_proc;
 
-static void emu_sleep_ms(long ms)
+static inline void emu_sleep_ms(long ms)
 {
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
     nanosleep(&ts, NULL);
 }
 
 /* "<directory of this program>/<name>", static storage. */
-static const char *emu_path_next_to_self(const char *rel)
+static inline const char *emu_path_next_to_self(const char *rel)
 {
     static char path[4096];
     ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
@@ -63,7 +63,7 @@ static const char *emu_path_next_to_self(const char *rel)
  * Start the emulator: gen_time seconds per task, extra (NULL-terminated,
  * may be NULL) more options. 0 or -1.
  */
-static int emu_start(emu_proc *e, const char *bin, double gen_time, const char *const *extra)
+static inline int emu_start(emu_proc *e, const char *bin, double gen_time, const char *const *extra)
 {
     const char *tmp = getenv("TMPDIR");
     char keyfile[300], portfile[300], data[300], gt[32];
@@ -126,7 +126,7 @@ static int emu_start(emu_proc *e, const char *bin, double gen_time, const char *
     return -1;
 }
 
-static void emu_stop(emu_proc *e)
+static inline void emu_stop(emu_proc *e)
 {
     char cmd[400];
 
@@ -154,7 +154,7 @@ typedef struct emu_buf {
     size_t len;
 } emu_buf;
 
-static size_t emu_buf_write(char *p, size_t size, size_t n, void *opaque)
+static inline size_t emu_buf_write(char *p, size_t size, size_t n, void *opaque)
 {
     emu_buf *b = opaque;
     char *d = realloc(b->data, b->len + size * n + 1);
@@ -171,7 +171,7 @@ static size_t emu_buf_write(char *p, size_t size, size_t n, void *opaque)
  * One request to the emulator. auth: send the API key. Returns the HTTP
  * status (0 on a transport error); *out (may be NULL) gets the body, free().
  */
-static long emu_request(emu_proc *e, const char *method, const char *path, const char *body,
+static inline long emu_request(emu_proc *e, const char *method, const char *path, const char *body,
                         int auth, char **out)
 {
     CURL *h = curl_easy_init();
@@ -209,13 +209,13 @@ static long emu_request(emu_proc *e, const char *method, const char *path, const
     return status;
 }
 
-static long emu_post(emu_proc *e, const char *path, const char *json)
+static inline long emu_post(emu_proc *e, const char *path, const char *json)
 {
     return emu_request(e, "POST", path, json ? json : "{}", 0, NULL);
 }
 
 /* A number from GET /_emu/stats (requests, submits, downloads ...), -1 on error. */
-static long emu_stat(emu_proc *e, const char *name)
+static inline long emu_stat(emu_proc *e, const char *name)
 {
     char *body = NULL;
     long v = -1;
@@ -231,7 +231,7 @@ static long emu_stat(emu_proc *e, const char *name)
 }
 
 /* A string field of GET /_emu/tasks/ID ("file", "status"...), allocated, or NULL. */
-static char *emu_task_field(emu_proc *e, const char *id, const char *field)
+static inline char *emu_task_field(emu_proc *e, const char *id, const char *field)
 {
     char path[256], *body = NULL, *v = NULL;
     cJSON *j, *x;
@@ -250,7 +250,7 @@ static char *emu_task_field(emu_proc *e, const char *id, const char *field)
  * Submit a text-to-video task straight to the API (no library involved)
  * and return its id (allocated) or NULL.
  */
-static char *emu_submit(emu_proc *e, const char *prompt, int duration, const char *quality)
+static inline char *emu_submit(emu_proc *e, const char *prompt, int duration, const char *quality)
 {
     char body[1024], *reply = NULL, *id = NULL;
     cJSON *j, *x;
@@ -272,7 +272,7 @@ static char *emu_submit(emu_proc *e, const char *prompt, int duration, const cha
  * Wait (at most timeout seconds) until the task completed; returns its
  * result URL (results[0]) allocated, or NULL.
  */
-static char *emu_wait_result(emu_proc *e, const char *id, double timeout)
+static inline char *emu_wait_result(emu_proc *e, const char *id, double timeout)
 {
     char path[256];
 
@@ -307,7 +307,7 @@ static char *emu_wait_result(emu_proc *e, const char *id, double timeout)
 }
 
 /* Read a whole file (allocated) into *data; its size, or -1. */
-static long emu_slurp(const char *path, unsigned char **data)
+static inline long emu_slurp(const char *path, unsigned char **data)
 {
     FILE *f = fopen(path, "rb");
     long n = -1;

@@ -1,0 +1,16 @@
+# make bench: libseedance against the local emulator (not part of make check).
+#
+#   bench/*.c   one program, $(B)/bench/seedance-bench, linked with libseedance;
+#               it starts the emulator itself on 127.0.0.1 and prints its tables.
+
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(BENCH_SRCS))
+BENCH_BIN  := $(B)/bench/seedance-bench
+
+$(BENCH_OBJS): OBJ_CFLAGS = -Isrc -Itests/unit $(CURL_CFLAGS) $(CJSON_CFLAGS)
+$(BENCH_BIN): $(BENCH_OBJS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+bench: $(BENCH_BIN) $(EMU_BIN)
+	$(BENCH_BIN) --emulator $(EMU_BIN)
