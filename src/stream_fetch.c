@@ -398,6 +398,10 @@ static void *fetch_thread(void *opaque)
         if (backoff_wait(f, delay))
             break;
     }
+    /* Stopped after the last byte arrived (the reader can take the whole
+     * clip and close before curl_easy_perform returns): still complete. */
+    if (!complete && !f->err.code && f->ready && s->size >= 0 && f->end >= s->size)
+        complete = 1;
     pthread_mutex_unlock(&s->lock);
 
     if (complete && f->is_main)
