@@ -1,7 +1,7 @@
 /*
  * seedance-bench: libseedance against the local emulator.
  *
- *   (1) Noticing completion: tasks with generation times from 5 to 50 s,
+ *   (1) Noticing completion: tasks with generation times from 6.5 to 47 s,
  *       each watched at the same time by seedance_wait() and by two fixed
  *       pollers (every 5 s and every 10 s, loops over seedance_get_task):
  *       how late each notices the completion, and how many queries it sent.
@@ -53,7 +53,8 @@ static seedance_client *client(int cache, const char *cache_dir)
 /* (1) noticing completion                                            */
 
 #define NTASKS 5
-static const double gen_times[NTASKS] = { 5, 12, 20, 35, 50 };
+/* not multiples of 5 s: a fixed poller's luck would hide its lateness */
+static const double gen_times[NTASKS] = { 6.5, 13, 21.5, 33, 47 };
 
 typedef struct watch {
     const char *task_id;
@@ -131,12 +132,12 @@ static int bench_polling(void)
         for (int k = 0; k < 3; k++)
             pthread_join(th[i][k], NULL);
 
-    printf("    %-9s | %-20s | %-20s | %-20s\n", "", "libseedance", "fixed 5 s poller",
+    printf("    %-10s | %-20s | %-20s | %-20s\n", "", "libseedance", "fixed 5 s poller",
            "fixed 10 s poller");
-    printf("    %-9s | %9s %10s | %9s %10s | %9s %10s\n", "gen. time", "late (s)", "queries",
+    printf("    %-10s | %9s %10s | %9s %10s | %9s %10s\n", "gen. time", "late (s)", "queries",
            "late (s)", "queries", "late (s)", "queries");
     for (int i = 0; i < NTASKS; i++) {
-        printf("    %7.0f s |", gen_times[i]);
+        printf("    %8.1f s |", gen_times[i]);
         for (int k = 0; k < 3; k++) {
             if (w[i][k].ok)
                 printf(" %9.2f %10d %s", w[i][k].late, w[i][k].polls, k < 2 ? "|" : "");
@@ -149,10 +150,10 @@ static int bench_polling(void)
         }
         printf("\n");
     }
-    printf("    %-9s |", "mean/total");
+    printf("    %-10s |", "mean/total");
     for (int k = 0; k < 3; k++)
         printf(" %9.2f %10d %s", sum_late[k] / NTASKS, sum_polls[k], k < 2 ? "|" : "");
-    printf("\n    %-9s |", "worst");
+    printf("\n    %-10s |", "worst");
     for (int k = 0; k < 3; k++)
         printf(" %9.2f %10s %s", max_late[k], "", k < 2 ? "|" : "");
     printf("\n    (late = seconds between the completion and the poller seeing it)\n\n");
