@@ -109,7 +109,7 @@ int seedance_wait(seedance_client *c, const char *task_id, seedance_task **out)
         ev.status = t->status;
         ev.progress = t->progress;
         ev.estimated_time = t->estimated_time;
-        if (ev.estimated_time < 0 && sched.expected_end >= 0)
+        if (ev.estimated_time < 0 && sched.expected_end >= 0 && !seedance_task_is_final(t))
             ev.estimated_time = (int)(sched.expected_end - now + 0.5);
         ev.elapsed = now;
         ev.next_poll = seedance_task_is_final(t) ? -1 : sd_poll_delay(&sched, now);

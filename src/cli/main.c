@@ -326,7 +326,8 @@ int main(int argc, char **argv)
         return EXIT_FAIL;
     }
     optind = 2;
-    while ((o = getopt_long(argc, argv, "o:qvhp:", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":o:qvhp:", opts, NULL)) != -1) {
         const char *field = NULL;
 
         if (o == 'p')
@@ -368,8 +369,11 @@ int main(int argc, char **argv)
             die_usage("--api-key is not accepted: a key on the command line is visible to "
                       "other users. Use SEEDANCE_API_KEY or --api-key-file FILE%s", "");
             break;
+        case ':':
+            die_usage("option '%s' needs a value", argv[optind - 1]);
+            break;
         default:
-            die_usage("bad option%s", "");
+            die_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
     for (int i = optind; i < argc && npos < 64; i++)
@@ -414,7 +418,8 @@ int main(int argc, char **argv)
         }
         if (gen && !st.output)
             die_usage("generate needs -o FILE (where to write the video)%s", "");
-        if (seedance_request_validate(r, c, &err)) {
+        /* checked here for the exit status; warnings come from the submit */
+        if (seedance_request_validate(r, NULL, &err)) {
             rc = fail(&st, &err);
         } else if (gen) {
             seedance_stream *s;
