@@ -364,6 +364,9 @@ void seedance_stream_close(seedance_stream *s)
     sd_fetch_stop(&s->main);
     if (s->side.fd >= 0)
         close(s->side.fd);
+    /* an empty .part (the link failed at once) is litter, not a resume point */
+    if (s->part_path && !s->cached && s->main.fd >= 0 && s->main.end == 0)
+        unlink(s->part_path);
     if (s->main.fd >= 0)
         close(s->main.fd);      /* also releases the lock on the .part */
     pthread_cond_destroy(&s->cond);

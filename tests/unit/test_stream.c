@@ -467,9 +467,9 @@ out:
 
 static void test_expired_link(void)
 {
-    seedance_client *c = client(0);
+    seedance_client *c = client(1);
     seedance_stream *s = NULL;
-    char path[256];
+    char path[512];
     clip k;
     int rc;
 
@@ -486,6 +486,8 @@ static void test_expired_link(void)
        seedance_last_error(c)->http_status == 403 &&
        !strcmp(seedance_last_error(c)->task_id, k.id),
        "the message names the task and the expiry: %s", seedance_last_error(c)->message);
+    snprintf(path, sizeof(path), "%s/clips/%s.mp4.part", cache_dir, k.id);
+    OK(file_mode(path) == -1, "no empty .part is left behind");
     seedance_client_free(c);
     free_clip(&k);
 }
