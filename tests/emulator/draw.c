@@ -153,14 +153,18 @@ static void draw_text_video(draw_ctx *d, int i, int n, AVFrame *f)
     int slope = (int)(mix(s + 2) % 3);
     double hue0 = (double)(mix(s + 3) % 6283) / 1000.0;
     double t = (double)i / EMU_FPS;
+    uint8_t lut[256];
+    for (int k = 0; k <= period; k++)
+        lut[k] = (uint8_t)(40 + k * 150 / period);
 
     for (int y = 0; y < h; y++) {
         uint8_t *row = f->data[0] + (size_t)y * f->linesize[0];
-        int o = y * slope + i * speed;
+        int u = (y * slope + i * speed) % (2 * period);
         for (int x = 0; x < w; x++) {
-            int u = (x + o) % (2 * period);
             int tri = u < period ? u : 2 * period - u;
-            row[x] = (uint8_t)(40 + tri * 150 / period);
+            row[x] = lut[tri];
+            if (++u == 2 * period)
+                u = 0;
         }
     }
     for (int y = 0; y < h / 2; y++) {
