@@ -342,7 +342,8 @@ int main(int argc, char **argv)
                 have_prompt = 1;
             if (seedance_request_set(r, field, optarg, &err)) {
                 fprintf(stderr, "seedance: %s\n", err.message);
-                return EXIT_USAGE;
+                rc = EXIT_USAGE;
+                goto out;
             }
             continue;
         }
@@ -350,7 +351,9 @@ int main(int argc, char **argv)
         case 'o': st.output = optarg; break;
         case 'q': st.quiet = 1; break;
         case 'v': st.verbose = 1; break;
-        case 'h': return show_help(st.command);
+        case 'h':
+            rc = show_help(st.command);
+            goto out;
         case OPT_JSON: st.json = 1; break;
         case OPT_NEW: flags |= SEEDANCE_NEW; break;
         case OPT_NO_CACHE: no_cache = 1; break;
@@ -390,10 +393,14 @@ int main(int argc, char **argv)
     if (cache_dir)
         seedance_client_set_cache_dir(c, cache_dir);
     if ((api_base && seedance_client_set_api_base(c, api_base)) ||
-        (files_base && seedance_client_set_files_base(c, files_base)))
-        return fail(&st, seedance_last_error(c));
-    if (key_file && read_key_file(c, key_file))
-        return EXIT_USAGE;
+        (files_base && seedance_client_set_files_base(c, files_base))) {
+        rc = fail(&st, seedance_last_error(c));
+        goto out;
+    }
+    if (key_file && read_key_file(c, key_file)) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
 
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_sigint;
@@ -485,6 +492,7 @@ int main(int argc, char **argv)
         }
         seedance_task_free(t);
     }
+out:
     fflush(stdout);
     seedance_request_free(r);
     seedance_client_free(c);
