@@ -5,6 +5,8 @@
 #
 #   ffmpeg/register.sh [--quiet] FFMPEG_SOURCE_DIR
 #
+# --quiet: report only the changes made (nothing when there were none).
+#
 # FFmpeg has no plugin interface: protocols and filters are found through
 # tables that FFmpeg's configure generates from libavformat/protocols.c
 # and libavfilter/allfilters.c. Every edit here is
@@ -33,7 +35,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 
 die()  { echo "$me: $*" >&2; exit 1; }
-say()  { [ "$quiet" -eq 1 ] || echo "$me: $*"; }
+say()  { [ "$quiet" -eq 1 ] || echo "$me: $*"; }   # summaries (not with --quiet)
+told() { echo "$me: $*"; }                        # a change made: always told
 layout() { # layout FILE WHAT
     die "unknown FFmpeg layout: $src/$1: $2"
 }
@@ -85,7 +88,7 @@ add_line() {
     cat "$f.seedance-tmp" >"$f"    # keeps the file's mode (configure is executable)
     rm -f "$f.seedance-tmp"
     grep -qxF -- "$line" "$f" || die "$f: adding '$line' failed"
-    say "$1: added '$line'"
+    told "$1: added '$line'"
     changed=$((changed + 1))
 }
 
@@ -96,7 +99,7 @@ copy_file() {
     if ! cmp -s "$1" "$src/$2"; then
         cp "$1" "$src/$2"
         cmp -s "$1" "$src/$2" || die "$src/$2: copy failed"
-        say "$2: copied from ${1#"$top"/}"
+        told "$2: copied from ${1#"$top"/}"
         changed=$((changed + 1))
     fi
 }

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Installs what building and testing seedance for FFmpeg needs, on Debian
+# (12 or newer) with apt-get, as root ("make deps").
+#
+#   tools/deps.sh [--print]
+#
+# --print only lists the packages. The optional FFmpeg libraries (opus,
+# vorbis, vpx, dav1d, ass, mp3lame, SDL2 for ffplay) are not installed here:
+# ./configure enables them when they are present.
+set -eu
+
+# Build: compiler, make, pkg-config, the library's dependencies.
+build="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev"
+# FFmpeg from source: fetching and unpacking, the assembler, the external
+# libraries the build always enables (x264, drawtext's freetype/fontconfig).
+ffmpeg="ca-certificates curl xz-utils nasm libx264-dev libfreetype-dev libfontconfig-dev"
+# Tests: the emulator (libmicrohttpd, Debian's libav* to write real MP4
+# files), Debian's ffmpeg/ffprobe to inspect them, ccache for rebuilds.
+tests="libmicrohttpd-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev ffmpeg ccache"
+
+packages="$build $ffmpeg $tests"
+if [ "${1:-}" = "--print" ]; then
+    echo "$packages"
+    exit 0
+fi
+
+command -v apt-get >/dev/null 2>&1 ||
+    { echo "tools/deps.sh: apt-get not found; install the equivalents of: $packages" >&2; exit 1; }
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 ||
+        { echo "tools/deps.sh: run as root (apt-get install $packages)" >&2; exit 1; }
+    sudo=sudo
+else
+    sudo=
+fi
+
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+# shellcheck disable=SC2086
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-install-recommends $packages
