@@ -5,7 +5,15 @@
 api() {
     local m=$1 p=$2 data=()
     shift 2
-    if [ $# -gt 0 ]; then data=(--data-binary "$1"); shift; fi
+    if [ $# -gt 0 ]; then
+        if [ ${#1} -gt 65536 ]; then      # too long for an argument: via a file
+            printf '%s' "$1" >"$T/.api.req"
+            data=(--data-binary "@$T/.api.req")
+        else
+            data=(--data-binary "$1")
+        fi
+        shift
+    fi
     HDRS=$T/.api.hdrs
     STATUS=$(curl -sS --max-time 60 -o "$T/.api.body" -D "$HDRS" -w '%{http_code}' -X "$m" \
         -H "Authorization: Bearer $EMU_KEY" -H 'Content-Type: application/json' \
