@@ -28,6 +28,7 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB_A)
 TEST_RUN    = B=$(abspath $(B)) tests/run -j 2
 TESTS_LIB   = $(UNIT_BINS) $(sort $(wildcard tests/emu/*.sh)) $(sort $(wildcard tests/cli/*.sh))
 TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh))
+TESTS_BUILD  = $(sort $(wildcard tests/configure/*.sh))
 
 test-progs: $(UNIT_BINS) $(EMU_BIN)
 
@@ -36,7 +37,7 @@ check-lib: lib tools test-progs
 	$(TEST_RUN) $(TESTS_LIB)
 
 check: all test-progs
-	$(TEST_RUN) $(TESTS_LIB) $(TESTS_FFMPEG)
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_BUILD) $(TESTS_FFMPEG)
 
 check-asan:
 	$(MAKE) B=$(B)/asan SAN=1 check-lib
