@@ -49,10 +49,10 @@ int sd_upload_image(seedance_client *c, const sd_image *img, const char *file_na
     if (!(req.body = upload_body(img, file_name)))
         return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
     rc = sd_http_call(c, &req, &resp);
-    if (rc == SEEDANCE_OK ||
-        (resp.body && sd_http_code(resp.status) != SEEDANCE_E_RATE_LIMIT &&
-         sd_http_code(resp.status) != SEEDANCE_E_SERVER && resp.status >= 400 &&
-         strstr(resp.body, "\"success\"")))
+    /* A refusal of the file itself (not of the key, quota or server) is
+     * SEEDANCE_E_UPLOAD, whether it came with HTTP 200 or a 4xx. */
+    if (rc == SEEDANCE_OK || ((rc == SEEDANCE_E_BAD_REQUEST || rc == SEEDANCE_E_TOO_LARGE ||
+                               rc == SEEDANCE_E_HTTP) && resp.body))
         rc = sd_upload_reply_parse(resp.body, resp.len, resp.status, file_url, &c->err);
     free((char *)req.body);
     sd_http_resp_clear(&resp);
