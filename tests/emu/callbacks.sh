@@ -101,4 +101,5 @@ submit "$(req "$CB")"
 wait_files 10 40; is "$?" 0 "an always-failing callback gets 4 POSTs"
 sleep 1.5
 is "$(emu_stat callbacks)" 4 "then it gives up (1 + 3 retries)"
+emu_finish
 done_testing

@@ -91,21 +91,22 @@ dl
 is "$CODE" 403 "an expired link: 403"
 like "$(tr -d '\0' <"$T/part")" '"error":\{"code":"link_expired"' "403 carries an error body"
 is "$(json_get "$(emu_task "$TASK")" .expired)" true "the task record says expired"
-emu_admin POST /_emu/config '{"link_ttl":1}' >/dev/null
 gen '{"model":"seedance-2.0-fast-text-to-video","prompt":"ttl","duration":4,"quality":"480p"}'
 URL=$(jq_ '.results[0]')
 dl
 is "$CODE" 200 "a fresh link works"
-sleep 1.5
+emu_admin POST /_emu/config '{"link_ttl":1}' >/dev/null
+sleep 1.2
 dl
 is "$CODE" 403 "the link answers 403 once its lifetime has passed"
 emu_stop
 
-emu_start --link-ttl 2 --moov-at-end
+emu_start --link-ttl 4 --moov-at-end
 gen '{"model":"seedance-2.0-fast-text-to-video","prompt":"ttl switch","duration":4,"quality":"480p"}'
 curl -sS -o "$T/sw.mp4" "$(jq_ '.results[0]')"
 is "$(order "$T/sw.mp4")" "mdat moov" "--moov-at-end writes moov at the end"
-sleep 2.5
+sleep 4.5
 STATUS=$(curl -sS -o /dev/null -w '%{http_code}' "$(jq_ '.results[0]')")
 is "$STATUS" 403 "--link-ttl sets the link lifetime"
+emu_finish
 done_testing

@@ -160,4 +160,5 @@ emu_start --bandwidth $((SIZE / 2 + 1))
 gen "$T2V"
 t0=$(now_ms); curl -sS -o /dev/null "$(jq_ '.results[0]')"; t1=$(now_ms)
 cmp_num $((t1 - t0)) -ge 1500 "--bandwidth limits downloads (a 2 s transfer took >= 1.5 s)"
+emu_finish
 done_testing

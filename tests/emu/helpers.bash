@@ -61,3 +61,14 @@ psnr() {
         -lavfi '[0:v]format=yuv420p[a];[1:v]format=yuv420p[b];[a][b]psnr=stats_file=-' -f null - 2>/dev/null |
         sed -n 's/.*psnr_avg:\([^ ]*\).*/\1/p' | head -n 1
 }
+
+# emu_finish   stops the emulator with SIGTERM and checks a clean exit:
+# status 0 and no sanitizer report (leaks included) on its output.
+emu_finish() {
+    local rc
+    kill -TERM "$EMU_PID" 2>/dev/null
+    wait "$EMU_PID"; rc=$?
+    EMU_PID=
+    is "$rc" 0 "the emulator stops cleanly on SIGTERM (exit 0)"
+    unlike "$(cat "$T/emu.out")" 'AddressSanitizer|LeakSanitizer|runtime error' "no sanitizer report"
+}

@@ -137,4 +137,5 @@ python3 -c 'import sys; sys.stdout.write("{\"model\":\"x\",\"prompt\":\"" + "a" 
 submit "@$T/huge.json"
 is "$STATUS" 413 "a body over 64 MB: 413"
 like "$BODY" '"error":\{"code":"request_too_large"' "413 carries the error envelope"
+emu_finish
 done_testing

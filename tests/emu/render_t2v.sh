@@ -70,4 +70,5 @@ is "$(md5 "$T/frog1.mp4" | md5sum)" "$(md5 "$T/frog2.mp4" | md5sum)" "the same p
 isnt "$(md5 "$T/frog1.mp4" | head -n 1)" "$(md5 "$T/fox.mp4" | head -n 1)" "another prompt gives other pixels"
 n=$(md5 "$T/frog1.mp4" | sort -u | wc -l)
 cmp_num "$n" -gt 90 "frames move (distinct decoded frames: $n of 96)"
+emu_finish
 done_testing

@@ -131,4 +131,5 @@ rejects callback_url "$(t2v ",\"callback_url\":\"${u}a\"")" "callback_url of 204
 
 is "$(emu_stat tasks)" "$ACCEPTED" "rejected requests created no task"
 like "$(json_get "$(emu_task "$(emu_last_task)")" .request.callback_url)" '^https://hooks' "the last accepted request is recorded as sent"
+emu_finish
 done_testing
