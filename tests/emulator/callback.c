@@ -68,6 +68,7 @@ static long post_once(const struct cb_job *j)
         return 0;
     struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
     h = curl_slist_append(h, "User-Agent: evolink-emu callback");
+    curl_local_only(c);
     curl_easy_setopt(c, CURLOPT_URL, j->url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -88,6 +89,17 @@ static long post_once(const struct cb_job *j)
 static void deliver(struct cb_job *j)
 {
     static const double backoff[] = { 1, 2, 4 };
+
+    if (!url_is_local(j->url)) {
+        /* accepted as a real service would, but never sent off this machine */
+        emu_lock();
+        task *t = task_find(j->task_id);
+        if (t)
+            t->callback_status = -1;
+        emu_unlock();
+        emu_info("callback for %s not sent: %s is not on this machine", j->task_id, j->url);
+        return;
+    }
     for (int attempt = 0; attempt <= 3 && !EMU_STOPPING(); attempt++) {
         if (attempt && emu_sleep(backoff[attempt - 1]))
             return;

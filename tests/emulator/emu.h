@@ -60,6 +60,9 @@ int  mkdir_p(const char *path);
 void remove_tree(const char *path);
 uint64_t hash64(const void *p, size_t n);   /* FNV-1a */
 char *xstrdup(const char *s);
+/* Only loopback hosts are ever contacted (image fetches, callbacks). */
+int  url_is_local(const char *url);
+void curl_local_only(void *curl_handle);
 
 /* ---- reply.c -------------------------------------------------------- */
 

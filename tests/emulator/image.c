@@ -152,6 +152,13 @@ static int fetch_http(const char *url, buf *out, char *err, size_t errlen)
         return -1;
     }
     char ebuf[CURL_ERROR_SIZE] = "";
+    if (!url_is_local(url)) {
+        curl_easy_cleanup(c);
+        snprintf(err, errlen, "cannot fetch the image: %.200s is not reachable from the "
+                 "emulator (it fetches only from this machine)", url);
+        return -1;
+    }
+    curl_local_only(c);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");

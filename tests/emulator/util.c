@@ -10,6 +10,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <curl/curl.h>
 
 int buf_append(buf *b, const void *p, size_t n)
 {
@@ -219,4 +225,58 @@ char *xstrdup(const char *s)
     if (d)
         memcpy(d, s, n);
     return d;
+}
+
+/*
+ * The emulator never sends traffic off this machine: image fetches and
+ * callbacks go only to loopback hosts. A URL whose host is not
+ * "localhost", 127.0.0.0/8 or ::1 is not contacted (no DNS lookup either).
+ */
+int url_is_local(const char *url)
+{
+    CURLU *u = curl_url();
+    char *host = NULL;
+    int local = 0;
+
+    if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        unsigned char a[16];
+        size_t n = strlen(host);
+        if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
+            memmove(host, host + 1, n - 2);
+            host[n - 2] = '\0';
+        }
+        if (!strcasecmp(host, "localhost"))
+            local = 1;
+        else if (inet_pton(AF_INET, host, a) == 1)
+            local = a[0] == 127;
+        else if (inet_pton(AF_INET6, host, a) == 1)
+            local = IN6_IS_ADDR_LOOPBACK((struct in6_addr *)a);
+    }
+    curl_free(host);
+    curl_url_cleanup(u);
+    return local;
+}
+
+/* CURLOPT_OPENSOCKETFUNCTION: refuse any address but loopback (redirects). */
+static curl_socket_t open_local_only(void *cls, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    (void)cls; (void)purpose;
+    if (a->family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)&a->addr;
+        if ((ntohl(in->sin_addr.s_addr) >> 24) != 127)
+            return CURL_SOCKET_BAD;
+    } else if (a->family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&a->addr;
+        if (!IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+            return CURL_SOCKET_BAD;
+    } else {
+        return CURL_SOCKET_BAD;
+    }
+    return socket(a->family, a->socktype, a->protocol);
+}
+
+void curl_local_only(void *c)
+{
+    curl_easy_setopt((CURL *)c, CURLOPT_OPENSOCKETFUNCTION, open_local_only);
 }
