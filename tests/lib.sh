@@ -84,17 +84,17 @@ bail() {     # bail REASON   (stop the whole script: one failure)
 
 # json_get JSON PATH   (PATH like .a.b[0].c; prints the value, strings raw)
 json_get() {
-    python3 -c '
+    printf '%s' "$1" | python3 -c '
 import json, re, sys
-v = json.loads(sys.argv[1])
-for part in re.findall(r"\.([^.\[]+)|\[(\d+)\]", sys.argv[2]):
+v = json.load(sys.stdin)
+for part in re.findall(r"\.([^.\[]+)|\[(\d+)\]", sys.argv[1]):
     try:
         v = v[part[0]] if part[0] else v[int(part[1])]
     except (KeyError, IndexError, TypeError):
         sys.exit(1)
 print(json.dumps(v) if isinstance(v, (dict, list)) else
       ("true" if v is True else "false" if v is False else "null" if v is None else v))
-' "$1" "$2"
+' "$2"
 }
 
 # --- the emulator ------------------------------------------------------

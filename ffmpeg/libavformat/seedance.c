@@ -93,9 +93,10 @@ typedef struct SeedanceContext {
 #define D AV_OPT_FLAG_DECODING_PARAM
 
 /*
- * Option names are the API's field names, except where ffmpeg already has
- * an option of that name (duration, quality, timeout): those get a
- * "video_" or "seedance_" prefix. The URL query always uses the API names.
+ * Option names are the API's field names, except where ffmpeg or another
+ * component already has an option of that name (duration, quality, timeout,
+ * cache_dir): those get a "video_" or "seedance_" prefix. The URL query
+ * always uses the API names.
  */
 static const AVOption seedance_options[] = {
     { "prompt",         "text prompt",                                  OFFSET(prompt),         AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
@@ -116,7 +117,7 @@ static const AVOption seedance_options[] = {
     { "api_key",        "API key (prefer $SEEDANCE_API_KEY or api_key_file)", OFFSET(api_key), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
     { "api_key_file",   "read the API key from this file",              OFFSET(api_key_file),   AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
     { "cache",          "use the local journal and clip cache",         OFFSET(cache),          AV_OPT_TYPE_BOOL,   { .i64 = 1 },     0, 1, D },
-    { "cache_dir",      "cache directory (default $SEEDANCE_CACHE_DIR or ~/.cache/seedance)", OFFSET(cache_dir), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
+    { "seedance_cache_dir", "cache directory (default $SEEDANCE_CACHE_DIR or ~/.cache/seedance)", OFFSET(cache_dir), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
     { "new_generation", "pay for a new generation even if this request was made before", OFFSET(new_generation), AV_OPT_TYPE_BOOL, { .i64 = 0 }, 0, 1, D },
     { "seedance_timeout", "give up waiting for the task after this many seconds", OFFSET(timeout), AV_OPT_TYPE_DOUBLE, { .dbl = 3600 }, 1, 7 * 86400, D },
     { NULL }
@@ -312,7 +313,7 @@ static int is_task_id(const char *str)
 static int set_client_key(URLContext *h, SeedanceContext *s, const char *key, const char *value)
 {
     char **dst = !strcmp(key, "task")      ? &s->task      :
-                 !strcmp(key, "cache_dir") ? &s->cache_dir : NULL;
+                 !strcmp(key, "cache_dir") || !strcmp(key, "seedance_cache_dir") ? &s->cache_dir : NULL;
 
     if (!strcmp(key, "api_key") || !strcmp(key, "api-key")) {
         /* URLs end up in logs, shell history and ffprobe output */

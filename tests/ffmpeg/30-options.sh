@@ -41,13 +41,13 @@ is "$(probe "$T/opts.mp4" stream=width v:0)x$(probe "$T/opts.mp4" stream=height 
 help=$("$FFMPEG" -hide_banner -h protocol=seedance 2>&1)
 for o in prompt video_duration video_quality aspect_ratio generate_audio content_filter web_search \
          callback_url model image last_image image_mode task api_base files_base api_key api_key_file \
-         cache cache_dir new_generation seedance_timeout; do
+         cache seedance_cache_dir new_generation seedance_timeout; do
     like "$help" "^ *-$o " "-h protocol=seedance lists -$o"
 done
 full=$("$FFMPEG" -hide_banner -h full 2>&1)
 for o in prompt video_duration video_quality aspect_ratio generate_audio content_filter web_search \
          callback_url model image last_image image_mode task api_base files_base api_key api_key_file \
-         cache cache_dir new_generation seedance_timeout; do
+         cache seedance_cache_dir new_generation seedance_timeout; do
     n=$(printf '%s\n' "$full" | grep -cE "^ *-$o ")
     is "$n" 1 "-$o names only the seedance option in ffmpeg -h full"
 done

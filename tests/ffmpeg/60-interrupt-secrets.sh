@@ -6,7 +6,7 @@ emu_start
 
 # SIGINT while the task never finishes: ffmpeg stops quickly and says how to resume.
 emu_fault '{"type":"task","outcome":"hang"}'
-"$FFMPEG" -hide_banner -nostdin -y -i "seedance:?prompt=forever&duration=4&quality=480p" -f null - >"$T/int.log" 2>&1 &
+"$FFMPEG" -hide_banner -nostdin -y -i "seedance:?prompt=forever&duration=4&quality=480p" -c copy "$T/never.mp4" >"$T/int.log" 2>&1 &
 pid=$!
 for i in $(seq 1 100); do                    # wait for the submit, at most 10 s
     [ "$(emu_stat submits)" -ge 1 ] && break; sleep 0.1
@@ -19,7 +19,9 @@ end=$(date +%s.%N)
 if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
 wait "$pid"
 rc=$?
-isnt "$rc" 0 "ffmpeg exits non-zero after SIGINT"
+# (ffmpeg itself decides the exit status of an interrupted open: 0 in 9.0)
+cmp_num "$rc" -lt 128 "ffmpeg exits by itself after SIGINT, not killed (status $rc)"
+check_fails "no output file is written" test -s "$T/never.mp4"
 cmp_float "$(awk -v a="$start" -v b="$end" 'BEGIN{print b-a}')" "<" 3 "ffmpeg stops within a fraction of a second (bound: 3 s on a loaded machine)"
 task=$(emu_last_task)
 like "$(cat "$T/int.log")" "Resume with: -i seedance:$task" "the message says how to resume the task"
