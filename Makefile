@@ -37,7 +37,7 @@ CURL_LIBS    := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 CJSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 CJSON_LIBS   := $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 
-.PHONY: all lib tools doc check check-lib check-asan demo bench install install-lib install-ffmpeg install-doc deps clean distclean
+.PHONY: all lib tools doc check check-lib check-ffmpeg check-asan demo bench install install-lib install-ffmpeg install-doc deps clean distclean
 all: lib tools
 
 include src/build.mk

@@ -39,5 +39,9 @@ check-lib: lib tools test-progs
 check: all test-progs
 	$(TEST_RUN) $(TESTS_LIB) $(TESTS_BUILD) $(TESTS_FFMPEG)
 
+# Only the tests that drive the built ffmpeg/ffprobe.
+check-ffmpeg: all test-progs
+	$(TEST_RUN) $(TESTS_FFMPEG)
+
 check-asan:
 	$(MAKE) B=$(B)/asan SAN=1 check-lib
