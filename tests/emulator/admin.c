@@ -87,16 +87,10 @@ static void config(const char *body, reply *r)
 
 static void task_record(const char *id, int expire, reply *r)
 {
-    emu_lock();
-    task *t = task_find(id);
-    if (!t) {
-        emu_unlock();
-        reply_error(r, 404, "task_not_found", "invalid_request_error", "task_id",
-                    "Task not found: %.100s", id);
+    double now;
+    task *t = task_lookup(id, r, &now);
+    if (!t)
         return;
-    }
-    double now = now_mono();
-    task_update(t, now);
     if (expire) {
         t->expired = 1;
         emu_unlock();

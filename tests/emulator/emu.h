@@ -245,6 +245,9 @@ cJSON *task_json(task *t, double now);
 int  task_link_expired(task *t, double now);       /* caller holds the lock */
 const char *status_name(int st);
 void result_url(const task *t, char *out, size_t n);
+/* Find a task and bring it up to date: returns it with the lock held, or
+ * NULL (lock released) after replying 404. */
+task *task_lookup(const char *id, reply *r, double *now);
 void handle_task_query(const char *id, reply *r);
 int  tasks_start(void);     /* ticker + render workers */
 void tasks_stop(void);

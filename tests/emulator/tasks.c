@@ -191,6 +191,21 @@ cJSON *task_json(task *t, double now)
     return o;
 }
 
+task *task_lookup(const char *id, reply *r, double *now)
+{
+    emu_lock();
+    task *t = task_find(id);
+    if (!t) {
+        emu_unlock();
+        reply_error(r, 404, "task_not_found", "invalid_request_error", "task_id",
+                    "Task not found: %.100s", id);
+        return NULL;
+    }
+    *now = now_mono();
+    task_update(t, *now);
+    return t;
+}
+
 void handle_task_query(const char *id, reply *r)
 {
     if (strncmp(id, "task-unified-", 13)) {
@@ -198,16 +213,10 @@ void handle_task_query(const char *id, reply *r)
                     "Invalid task ID format, must start with 'task-unified-'");
         return;
     }
-    emu_lock();
-    task *t = task_find(id);
-    if (!t) {
-        emu_unlock();
-        reply_error(r, 404, "task_not_found", "invalid_request_error", "task_id",
-                    "Task not found: %.100s", id);
+    double now;
+    task *t = task_lookup(id, r, &now);
+    if (!t)
         return;
-    }
-    double now = now_mono();
-    task_update(t, now);
     cJSON *o = task_json(t, now);
     emu_unlock();
     reply_json(r, 200, o);
