@@ -4,19 +4,24 @@
 #
 #   tools/deps.sh [--print]
 #
-# --print only lists the packages. The optional FFmpeg libraries (opus,
-# vorbis, vpx, dav1d, ass, mp3lame, SDL2 for ffplay) are not installed here:
-# ./configure enables them when they are present.
+# --print only lists the packages. ./configure enables the optional FFmpeg
+# libraries it finds installed; this installs the common ones.
 set -eu
 
 # Build: compiler, make, pkg-config, the library's dependencies.
 build="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev"
 # FFmpeg from source: fetching and unpacking, the assembler, the external
-# libraries the build always enables (x264, drawtext's freetype/fontconfig).
-ffmpeg="ca-certificates curl xz-utils nasm libx264-dev libfreetype-dev libfontconfig-dev"
+# libraries the build always enables (x264, drawtext's freetype, fontconfig
+# and harfbuzz), and common ones it enables when present (fribidi for
+# drawtext, opus, lame, vpx, dav1d, libass, SDL2 for ffplay).
+ffmpeg="ca-certificates curl xz-utils nasm libx264-dev libfreetype-dev libfontconfig-dev libharfbuzz-dev
+ libfribidi-dev libopus-dev libmp3lame-dev libvpx-dev libdav1d-dev libass-dev libsdl2-dev"
 # Tests: the emulator (libmicrohttpd, Debian's libav* to write real MP4
 # files), Debian's ffmpeg/ffprobe to inspect them, ccache for rebuilds.
-tests="libmicrohttpd-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev ffmpeg ccache"
+# The shell tests use python3 (JSON), curl, and a font for drawtext; the
+# manual is built with perl's pod2man.
+tests="libmicrohttpd-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev ffmpeg ccache
+ python3 fonts-dejavu-core perl"
 
 packages="$build $ffmpeg $tests"
 if [ "${1:-}" = "--print" ]; then
