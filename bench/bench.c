@@ -2,8 +2,10 @@
  * seedance-bench: libseedance against the local emulator.
  *
  *   (1) Noticing completion: tasks with generation times from 6.5 to 47 s,
- *       each watched at the same time by seedance_wait() and by two fixed
- *       pollers (every 5 s and every 10 s, loops over seedance_get_task):
+ *       each watched at the same time by seedance_wait() on the client that
+ *       submitted it (the product's path: the submit reply's estimate is its
+ *       starting point) and by two fixed pollers (every 5 s and every 10 s,
+ *       loops over seedance_get_task):
  *       how late each notices the completion, and how many queries it sent.
  *   (2) Time to the first byte of the result versus the time to the whole
  *       file, on a bandwidth-limited download.
@@ -60,6 +62,7 @@ typedef struct watch {
     const char *task_id;
     double completes;       /* monotonic time the task completes */
     double interval;        /* 0: seedance_wait, else a fixed poller */
+    seedance_client *c;     /* seedance_wait: the client that submitted the task */
     double late;            /* noticed - completes */
     int polls;
     int ok;
@@ -74,11 +77,13 @@ static void count_poll(void *opaque, const seedance_progress *p)
 static void *watcher(void *opaque)
 {
     watch *w = opaque;
-    seedance_client *c = client(0, NULL);
+    seedance_client *c = w->c ? w->c : client(0, NULL);
     seedance_task *t = NULL;
     double start = now();
 
     if (w->interval <= 0) {
+        /* the product's path: submit then wait on the same client, which
+         * starts from the submit reply's estimate */
         seedance_client_set_progress(c, count_poll, &w->polls);
         w->ok = seedance_wait(c, w->task_id, &t) == SEEDANCE_OK;
     } else {
@@ -117,14 +122,22 @@ static int bench_polling(void)
         char cfg[64];
         snprintf(cfg, sizeof(cfg), "{\"gen_time\":%g}", gen_times[i]);
         emu_post(&E, "/_emu/config", cfg);
+        seedance_client *c = client(0, NULL);
+        seedance_request *r = seedance_request_new();
+        seedance_request_set(r, "prompt", "a lighthouse at dusk, slow pan", NULL);
+        seedance_request_set(r, "duration", "4", NULL);
+        seedance_request_set(r, "quality", "480p", NULL);
         double t0 = now();
-        if (!(ids[i] = emu_submit(&E, "a lighthouse at dusk, slow pan", 4, "480p"))) {
-            fprintf(stderr, "submit failed\n");
+        int rc = seedance_submit(c, r, SEEDANCE_NEW, &ids[i], NULL);
+        seedance_request_free(r);
+        if (rc) {
+            fprintf(stderr, "submit failed: %s\n", seedance_last_error(c)->message);
+            seedance_client_free(c);
             return 1;
         }
         for (int k = 0; k < 3; k++) {
             w[i][k] = (watch){ .task_id = ids[i], .completes = t0 + gen_times[i],
-                               .interval = intervals[k] };
+                               .interval = intervals[k], .c = k == 0 ? c : NULL };
             pthread_create(&th[i][k], NULL, watcher, &w[i][k]);
         }
     }

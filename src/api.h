@@ -230,6 +230,11 @@ typedef struct sd_poll {
 void sd_poll_init(sd_poll *p);
 /* Record a reply received at time now. progress/eta -1 when absent. */
 void sd_poll_update(sd_poll *p, double now, int progress, int estimated_time);
+/*
+ * Seed the schedule with what the submit reply said at time at (no query
+ * counted), so that the wait after a submit needs no immediate query.
+ */
+void sd_poll_seed(sd_poll *p, double at, int progress, int estimated_time);
 /* Seconds to wait from now before the next query. */
 double sd_poll_delay(const sd_poll *p, double now);
 

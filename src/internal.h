@@ -29,6 +29,14 @@ struct seedance_client {
     void *log_opaque;
 
     seedance_error err;   /* last failure */
+
+    /* What the last submit reply said of its task, so that the wait that
+     * follows starts from its estimate instead of an immediate query. */
+    struct {
+        char task_id[96];
+        int progress, estimated_time;
+        double at;        /* sd_now() of the reply */
+    } submitted;
 };
 
 /* error.c ----------------------------------------------------------- */

@@ -47,6 +47,12 @@ void sd_poll_update(sd_poll *p, double now, int progress, int estimated_time)
     }
 }
 
+void sd_poll_seed(sd_poll *p, double at, int progress, int estimated_time)
+{
+    sd_poll_update(p, at, progress, estimated_time);
+    p->polls = 0;
+}
+
 static double clamp(double v, double lo, double hi)
 {
     return v < lo ? lo : v > hi ? hi : v;
@@ -56,8 +62,8 @@ double sd_poll_delay(const sd_poll *p, double now)
 {
     double delay;
 
-    if (p->polls == 0 || p->last_poll < 0)
-        delay = 0;
+    if (p->last_poll < 0)
+        delay = 0;                              /* nothing known yet: ask now */
     else if (p->expected_end < 0) {
         delay = clamp(now * 0.5, 2.0, FIXED_PERIOD);
     } else {

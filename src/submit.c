@@ -130,8 +130,13 @@ static int post(seedance_client *c, const char *body, sd_journal_entry *e)
         if (strlen(t->id) >= sizeof(e->task_id))
             rc = sd_fail(c, SEEDANCE_E_PROTOCOL, 0, NULL, NULL,
                          "malformed submit reply: a task id of %zu characters", strlen(t->id));
-        else
+        else {
             snprintf(e->task_id, sizeof(e->task_id), "%s", t->id);
+            snprintf(c->submitted.task_id, sizeof(c->submitted.task_id), "%s", t->id);
+            c->submitted.progress = t->progress;
+            c->submitted.estimated_time = t->estimated_time;
+            c->submitted.at = sd_now();
+        }
         if (resp.replayed)
             sd_log(c, SEEDANCE_LOG_INFO, "the API replayed task %s for this idempotency key",
                    t->id);

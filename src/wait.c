@@ -84,6 +84,11 @@ int seedance_wait(seedance_client *c, const char *task_id, seedance_task **out)
     if ((rc = check_task_id(c, task_id)))
         return rc;
     sd_poll_init(&sched);
+    if (!strcmp(c->submitted.task_id, task_id) && c->submitted.estimated_time >= 0) {
+        start = c->submitted.at;     /* the schedule's clock starts at the submit reply */
+        sd_poll_seed(&sched, 0, c->submitted.progress, c->submitted.estimated_time);
+    }
+    c->submitted.task_id[0] = '\0';
     for (;;) {
         double now = sd_now() - start, delay = sd_poll_delay(&sched, now);
         int last = 0;

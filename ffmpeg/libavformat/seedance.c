@@ -215,7 +215,8 @@ static void seedance_on_progress(void *opaque, const seedance_progress *p)
         const char *status = p->status ? p->status : "unknown";
         int changed = strcmp(status, s->last_status);
 
-        if (!changed && now - s->last_progress < PROGRESS_INTERVAL)
+        if (!strcmp(status, "completed") ||   /* SEEDANCE_EV_COMPLETED says it */
+            (!changed && now - s->last_progress < PROGRESS_INTERVAL))
             break;
         av_strlcpy(s->last_status, status, sizeof(s->last_status));
         s->last_progress = now;

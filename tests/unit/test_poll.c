@@ -105,5 +105,15 @@ int main(void)
     OK(sd_poll_delay(&p, 0) == 2.0, "no estimate: 2 s at first");
     sd_poll_update(&p, 100, -1, -1);
     OK(sd_poll_delay(&p, 100) == 10.0, "no estimate: 10 s at most");
+
+    /* seeded by the submit reply: no immediate query, none counted */
+    sd_poll_init(&p);
+    OK(sd_poll_delay(&p, 0) == 0, "nothing known: query at once");
+    sd_poll_seed(&p, 0, 0, 6);
+    OK(p.polls == 0, "a seed is not a query");
+    OK(fabs(sd_poll_delay(&p, 0.2) - 6.1) < 1e-9, "seeded with 6 s left: first query just after the end");
+    sd_poll_init(&p);
+    sd_poll_seed(&p, 0, 0, 165);
+    OK(fabs(sd_poll_delay(&p, 0) - 60) < 1e-9, "seeded with 165 s left: first query 60 s later");
     return done_testing();
 }
