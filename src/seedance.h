@@ -273,7 +273,12 @@ int64_t seedance_stream_seek(seedance_stream *s, int64_t offset, int whence);
 /* Total size in bytes, -1 while unknown. */
 int64_t seedance_stream_size(seedance_stream *s);
 
-/* 1 when any position can be reached (cached file or HTTP Range), else 0. */
+/*
+ * 1 when any position can be reached: from the cached file, with an HTTP
+ * Range request, or by waiting for the download to get there (servers
+ * without Range). 0 only when the download failed and the server does not
+ * accept Range.
+ */
 int seedance_stream_seekable(seedance_stream *s);
 
 const char *seedance_stream_task_id(const seedance_stream *s);
