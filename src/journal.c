@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -202,7 +203,6 @@ int sd_journal_remove(seedance_client *c, const char *hash)
 int sd_journal_lock(seedance_client *c, const char *hash, int *fd)
 {
     char *dir = journal_dir(c), *path = NULL;
-    struct flock fl;
     int rc = SEEDANCE_OK, warned = 0;
 
     *fd = -1;
@@ -218,16 +218,16 @@ int sd_journal_lock(seedance_client *c, const char *hash, int *fd)
                      path, strerror(errno));
         goto done;
     }
-    memset(&fl, 0, sizeof(fl));
-    fl.l_type = F_WRLCK;
-    fl.l_whence = SEEK_SET;
-    /* another process submits the same request: wait for its task id */
-    while (fcntl(*fd, F_SETLK, &fl) < 0) {
-        if (errno != EACCES && errno != EAGAIN && errno != EINTR)
+    /* Another process, or another client of this one, submits the same
+     * request: wait for its task id. flock() locks belong to the open file,
+     * so two clients in one process exclude each other too (fcntl() locks
+     * belong to the process and would not). */
+    while (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR)
             break;      /* no locking on this file system: go on without */
         if (!warned++)
             sd_log(c, SEEDANCE_LOG_INFO, "the same request is being submitted by another "
-                   "process; waiting for it");
+                   "client; waiting for it");
         if ((rc = sd_sleep(c, 0.1))) {
             close(*fd);
             *fd = -1;

@@ -8,6 +8,14 @@
 #include "api.h"
 #include "tap.h"
 
+/* Interrupt after a few checks: a lock wait that would block ends. */
+static int checks;
+static int stop_soon(void *opaque)
+{
+    (void)opaque;
+    return ++checks > 3;
+}
+
 int main(void)
 {
     char dir[] = "/tmp/seedance-unit-XXXXXX", cache[256], hex[65], k1[33], k2[33], buf[4096];
@@ -69,7 +77,24 @@ int main(void)
     OK(sd_journal_load(c, e.hash, &got) == 0, "damaged entry ignored");
     OK(sd_journal_remove(c, e.hash) == 0 && access(path, F_OK) != 0, "entry removed");
     OK(sd_journal_lock(c, e.hash, &fd) == 0 && fd >= 0, "lock taken");
-    sd_journal_unlock(fd);
+    {
+        /* a second client of the same process submitting the same request waits */
+        seedance_client *c2 = seedance_client_new();
+        int fd2 = -1, rc;
+        seedance_client_set_cache_dir(c2, cache);
+        seedance_client_set_interrupt(c2, stop_soon, NULL);
+        rc = sd_journal_lock(c2, e.hash, &fd2);
+        OK(rc == SEEDANCE_E_INTERRUPTED && fd2 < 0,
+           "a second client of this process waits for the lock (rc %d)", rc);
+        sd_journal_unlock(fd2);
+        sd_journal_unlock(fd);
+        checks = 0;
+        fd2 = -1;
+        OK(sd_journal_lock(c2, e.hash, &fd2) == 0 && fd2 >= 0 && checks <= 1,
+           "released: the second client takes it at once");
+        sd_journal_unlock(fd2);
+        seedance_client_free(c2);
+    }
     free(path);
 
     {
