@@ -235,6 +235,10 @@ int sd_http_call(seedance_client *c, const sd_http_req *req, sd_http_resp *resp)
         curl_easy_setopt(h, CURLOPT_VERBOSE, 0L);
         curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
         curl_easy_setopt(h, CURLOPT_URL, url);
+        /* A plain http:// base is a loopback host (sd_check_base_url): never
+         * hand it, and the key in clear text, to an http_proxy/ALL_PROXY. */
+        if (!strncasecmp(url, "http://", 7))
+            curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
         if (req->deadline > 0) {

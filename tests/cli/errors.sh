@@ -113,6 +113,9 @@ env -u SEEDANCE_API_KEY "$SD" credits --api-key-file "$T/key" >"$T/out" 2>"$T/er
 is "$?" 0 "--api-key-file: credits work"
 EVOLINK_API_KEY=$EMU_KEY env -u SEEDANCE_API_KEY "$SD" credits >"$T/out" 2>"$T/err"
 is "$?" 0 "EVOLINK_API_KEY: credits work"
+# a loopback base is never reached through a proxy (the key would go to it in clear)
+http_proxy=http://127.0.0.1:1 ALL_PROXY=http://127.0.0.1:1 "$SD" credits >"$T/out" 2>"$T/err"
+is "$?" 0 "http_proxy/ALL_PROXY set: a loopback base is reached directly"
 "$SD" credits --api-base http://example.com >"$T/out" 2>"$T/err"
 is "$?" 2 "plain http to a non-loopback host: refused"
 like "$(cat "$T/err")" "only for loopback" "plain http: says why"
