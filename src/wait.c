@@ -4,6 +4,7 @@
  * caller's interrupt callback fires (checked at least every 100 ms).
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +34,11 @@ static int check_task_id(seedance_client *c, const char *id)
 static int get_task(seedance_client *c, const char *id, double deadline, seedance_task **out)
 {
     char path[160];
+    /* Inside a wait, 429, 5xx and network errors are retried until the
+     * deadline (not a fixed number of times): the task goes on meanwhile. */
     sd_http_req req = { .method = "GET", .base = SD_BASE_API, .path = path,
-                        .task_id = id, .deadline = deadline };
+                        .task_id = id, .deadline = deadline,
+                        .max_attempts = deadline > 0 ? INT_MAX : 0 };
     sd_http_resp resp;
     int rc;
 

@@ -66,6 +66,12 @@ is "$(emu_stat submits)" $((s0 + 1)) "429: one task created"
 id=$(json_get "$(cat "$T/out")" .task_id)
 like "$(json_get "$(emu_task "$id")" .idempotency_key)" '^[0-9a-f]{32}$' "429: the submit carried an Idempotency-Key"
 
+# --- a wait retries failed queries until its deadline, not a fixed number of times
+emu_fault '{"type":"status","status":429,"retry_after":"1","count":6,"path":"/v1/tasks/"}'
+"$SD" wait "$id" -q >"$T/out" 2>"$T/err"
+is "$?" 0 "wait: six 429 replies in a row, then the task"
+like "$(cat "$T/out")" "^http://127.0.0.1:$EMU_PORT/" "wait after six 429 replies: the result URL"
+
 # --- 5xx then success
 emu_fault '{"type":"status","status":503,"count":1,"path":"/v1/tasks/"}'
 emu_fault '{"type":"status","status":500,"count":1,"path":"/v1/videos/generations"}'
