@@ -88,7 +88,11 @@ int seedance_wait(seedance_client *c, const char *task_id, seedance_task **out)
     if ((rc = check_task_id(c, task_id)))
         return rc;
     sd_poll_init(&sched);
-    if (!strcmp(c->submitted.task_id, task_id) && c->submitted.estimated_time >= 0) {
+    /* Only while the expected end is still ahead: an estimate whose end
+     * passed (a wait long after the submit) would only delay the first
+     * query by the spacing meant for a task that overruns. */
+    if (!strcmp(c->submitted.task_id, task_id) && c->submitted.estimated_time >= 0 &&
+        sd_now() - c->submitted.at < c->submitted.estimated_time) {
         start = c->submitted.at;     /* the schedule's clock starts at the submit reply */
         sd_poll_seed(&sched, 0, c->submitted.progress, c->submitted.estimated_time);
     }
