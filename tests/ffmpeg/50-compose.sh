@@ -44,4 +44,14 @@ is "$rc" 0 "movie=seedance:... inside a filter graph"
 is "$(probe "$T/movie.mp4" stream=width v:0)" 1280 "movie= delivers the generated clip"
 is "$(stream_types "$T/movie.mp4")" "video audio" "movie= delivers video and audio"
 
+# ffplay plays it (SDL's dummy drivers: no display or sound card needed).
+if [ -x "$BIN/ffplay" ]; then
+    SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy timeout 120 "$BIN/ffplay" -hide_banner -autoexit \
+        -loglevel info -t 1 "seedance:?prompt=play me&duration=4&quality=480p" >"$T/play.log" 2>&1
+    is "$?" 0 "ffplay plays a seedance: URL to its end"
+    like "$(cat "$T/play.log")" "Video: h264.*864x496" "ffplay sees the generated video stream"
+else
+    skip "ffplay plays a seedance: URL" "ffplay was not built (no libsdl2-dev)"
+fi
+
 done_testing
