@@ -3,7 +3,7 @@
 #   make ffmpeg          libseedance, registration, FFmpeg's configure when its
 #                        inputs changed, FFmpeg's make, then ffmpeg, ffprobe
 #                        (and ffplay) copied to $(B)/bin; part of "make all"
-#   make install-ffmpeg  installs ffmpeg and ffprobe in $(PREFIX)/bin
+#   make install-ffmpeg  installs ffmpeg, ffprobe (and ffplay when built) in $(PREFIX)/bin
 #
 # ("make deps", in the Makefile, runs tools/deps.sh.)
 # Without config.mk, the goals that need FFmpeg run ./configure with its
@@ -42,6 +42,7 @@ ffmpeg: lib $(B)/include/seedance.h
 install-ffmpeg: ffmpeg
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(B)/bin/ffmpeg $(B)/bin/ffprobe $(DESTDIR)$(PREFIX)/bin/
+	if [ -x $(B)/bin/ffplay ]; then install -m 755 $(B)/bin/ffplay $(DESTDIR)$(PREFIX)/bin/; fi
 else
 ffmpeg:
 	@echo "FFmpeg is disabled (./configure --disable-ffmpeg)"
