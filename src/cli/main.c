@@ -375,8 +375,13 @@ int main(int argc, char **argv)
         case ':':
             die_usage("option '%s' needs a value", argv[optind - 1]);
             break;
-        default:
-            die_usage("unknown option '%s'", argv[optind - 1]);
+        default: {
+            /* the name only: a value after '=' may be a mistyped --api-key's key */
+            char name[64];
+            const char *a = argv[optind - 1];
+            snprintf(name, sizeof(name), "%.*s", (int)strcspn(a, "="), a);
+            die_usage("unknown option '%s'", name);
+        }
         }
     }
     for (int i = optind; i < argc && npos < 64; i++)

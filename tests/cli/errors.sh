@@ -41,6 +41,10 @@ invalid "images with a text-to-video model refused" "text-to-video" "x" \
 invalid "three images refused" "at most two images" "x" --image a --image b --image c
 invalid "unknown option refused" "" "x" --colour red
 invalid "--api-key on the command line refused" "api-key-file" "x" --api-key sk-secret
+"$SD" submit x --api_key=sk-typed-secret >"$T/out" 2>"$T/err"
+is "$?" 2 "unknown option --api_key=...: exit status 2"
+like "$(cat "$T/err")" "unknown option '--api_key'" "unknown option --api_key=...: named"
+unlike "$(cat "$T/err" "$T/out")" "sk-typed-secret" "unknown option --api_key=...: its value is not printed"
 is "$(emu_stat requests)" 0 "invalid jobs: zero requests sent"
 
 # --- an unknown model passes with a warning (the emulator then refuses it)
