@@ -459,9 +459,8 @@ static int setup_client(URLContext *h, SeedanceContext *s)
     return 0;
 }
 
-static int seedance_url_open(URLContext *h, const char *uri, int flags, AVDictionary **options)
+static int open_stream(URLContext *h, SeedanceContext *s, const char *uri, int flags)
 {
-    SeedanceContext *s = h->priv_data;
     int ret, code;
 
     s->h = h;
@@ -494,6 +493,17 @@ static int seedance_url_open(URLContext *h, const char *uri, int flags, AVDictio
 
     h->is_streamed = !seedance_stream_seekable(s->stream);
     return 0;
+}
+
+static int seedance_url_close(URLContext *h);
+
+static int seedance_url_open(URLContext *h, const char *uri, int flags, AVDictionary **options)
+{
+    int ret = open_stream(h, h->priv_data, uri, flags);
+
+    if (ret < 0)
+        seedance_url_close(h);  /* url_close is called only after a successful open */
+    return ret;
 }
 
 static int seedance_url_read(URLContext *h, unsigned char *buf, int size)
