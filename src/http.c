@@ -18,6 +18,7 @@
 #define DEFAULT_TIMEOUT   60L
 #define MAX_REPLY_BYTES   (16L * 1024 * 1024)
 #define MAX_BACKOFF       30.0
+#define MIN_RETRY_DELAY   1.0     /* at most about one retry a second */
 
 int sd_http_code(long status)
 {
@@ -305,6 +306,8 @@ int sd_http_call(seedance_client *c, const sd_http_req *req, sd_http_resp *resp)
         delay = sd_retry_after_parse(s.retry_after, time(NULL));
         if (delay < 0)
             delay = sd_backoff(attempt);
+        else if (delay < MIN_RETRY_DELAY)
+            delay = MIN_RETRY_DELAY;    /* "Retry-After: 0" is no licence to hammer */
         if (req->deadline > 0 && sd_now() + delay > req->deadline)
             goto done;
         sd_log(c, SEEDANCE_LOG_INFO, "%s; retrying in %.1f s", c->err.message, delay);

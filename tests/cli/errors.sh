@@ -70,6 +70,15 @@ is "$(emu_stat submits)" $((s0 + 1)) "429: one task created"
 id=$(json_get "$(cat "$T/out")" .task_id)
 like "$(json_get "$(emu_task "$id")" .idempotency_key)" '^[0-9a-f]{32}$' "429: the submit carried an Idempotency-Key"
 
+# --- Retry-After: 0 still leaves about a second between attempts
+emu_fault '{"type":"status","status":429,"retry_after":"0","count":2,"path":"/v1/credits"}'
+start=$(date +%s.%N)
+"$SD" credits >"$T/out" 2>"$T/err"
+rc=$?
+t=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+is "$rc" 0 "429 with Retry-After: 0 twice, then success"
+cmp_float "$t" ">=" 1.9 "Retry-After: 0: about a second between attempts (${t} s)"
+
 # --- a wait retries failed queries until its deadline, not a fixed number of times
 emu_fault '{"type":"status","status":429,"retry_after":"1","count":6,"path":"/v1/tasks/"}'
 "$SD" wait "$id" -q >"$T/out" 2>"$T/err"
