@@ -176,6 +176,9 @@ int sd_journal_store(seedance_client *c, const sd_journal_entry *e, const char *
         rc = sd_fail(c, SEEDANCE_E_IO, 0, NULL, NULL, "cannot write the journal entry %s: %s",
                      path, strerror(errno));
         unlink(tmp);
+    } else if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+        /* the rename itself must survive a crash before the submit goes out */
+        fsync(fd);
     }
 done:
     if (fd >= 0)
