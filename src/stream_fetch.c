@@ -429,6 +429,13 @@ int sd_fetch_start(sd_fetch *f)
     curl_easy_setopt(f->h, CURLOPT_URL, s->url);
     curl_easy_setopt(f->h, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(f->h, CURLOPT_MAXREDIRS, 5L);
+    /* a redirect never leaves TLS: an https link stays https */
+    if (!strncasecmp(s->url, "https://", 8))
+#if LIBCURL_VERSION_NUM >= 0x075500
+        curl_easy_setopt(f->h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+#else
+        curl_easy_setopt(f->h, CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS);
+#endif
     curl_easy_setopt(f->h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(f->h, CURLOPT_HEADERDATA, f);
     curl_easy_setopt(f->h, CURLOPT_WRITEFUNCTION, on_body);
