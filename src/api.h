@@ -111,6 +111,9 @@ char *sd_request_json(const seedance_request *r, const char *const *image_urls, 
 
 /* Parse a task reply (query or submit). SEEDANCE_E_PROTOCOL when malformed. */
 int sd_task_parse(const char *body, size_t len, seedance_task **out, seedance_error *err);
+/* The same for the reply to a query of task known_id, which may omit "id". */
+int sd_task_parse_for(const char *body, size_t len, const char *known_id,
+                      seedance_task **out, seedance_error *err);
 
 /* The API's error envelope: code (string or integer), message, suggestion. */
 typedef struct sd_api_error {

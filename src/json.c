@@ -133,14 +133,23 @@ static const char *result_url(const cJSON *o)
     return NULL;
 }
 
-static int fill_task(seedance_task *t, const cJSON *o, seedance_error *err)
+static int fill_task(seedance_task *t, const cJSON *o, const char *known_id,
+                     seedance_error *err)
 {
     const cJSON *info = cJSON_GetObjectItemCaseSensitive(o, "task_info");
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "error");
     const char *url;
     char code[64];
 
-    if (dup_string(&t->id, cJSON_GetObjectItemCaseSensitive(o, "id")) <= 0 || !*t->id)
+    /* a task query may leave out the id it was asked for (the documented
+     * processing example does): take the one asked for then */
+    if ((dup_string(&t->id, cJSON_GetObjectItemCaseSensitive(o, "id")) <= 0 || !*t->id) &&
+        known_id && *known_id) {
+        free(t->id);
+        if (!(t->id = strdup(known_id)))
+            return SEEDANCE_E_NOMEM;
+    }
+    if (!t->id || !*t->id)
         return sd_error_set(err, SEEDANCE_E_PROTOCOL, 0, NULL, NULL,
                             "malformed task reply: no task id");
     if (dup_string(&t->status, cJSON_GetObjectItemCaseSensitive(o, "status")) <= 0 ||
@@ -177,6 +186,12 @@ static int fill_task(seedance_task *t, const cJSON *o, seedance_error *err)
 
 int sd_task_parse(const char *body, size_t len, seedance_task **out, seedance_error *err)
 {
+    return sd_task_parse_for(body, len, NULL, out, err);
+}
+
+int sd_task_parse_for(const char *body, size_t len, const char *known_id,
+                      seedance_task **out, seedance_error *err)
+{
     cJSON *o = cJSON_ParseWithLength(body, len);
     seedance_task *t;
     int rc;
@@ -194,7 +209,7 @@ int sd_task_parse(const char *body, size_t len, seedance_task **out, seedance_er
     }
     memcpy(t->json, body, len);
     t->json[len] = '\0';
-    rc = fill_task(t, o, err);
+    rc = fill_task(t, o, known_id, err);
     cJSON_Delete(o);
     if (rc) {
         if (rc == SEEDANCE_E_NOMEM)

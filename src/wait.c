@@ -47,7 +47,7 @@ static int get_task(seedance_client *c, const char *id, double deadline, seedanc
         return rc;
     snprintf(path, sizeof(path), "/v1/tasks/%s", id);
     if ((rc = sd_http_call(c, &req, &resp)) == SEEDANCE_OK &&
-        (rc = sd_task_parse(resp.body, resp.len, out, &c->err)) && !*c->err.task_id)
+        (rc = sd_task_parse_for(resp.body, resp.len, id, out, &c->err)) && !*c->err.task_id)
         snprintf(c->err.task_id, sizeof(c->err.task_id), "%s", id);
     sd_http_resp_clear(&resp);
     return rc;

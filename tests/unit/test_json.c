@@ -139,5 +139,17 @@ int main(void)
        sd_retry_after_parse(NULL, 0) < 0, "bad Retry-After ignored");
     OK(sd_backoff(1) == 1 && sd_backoff(2) == 2 && sd_backoff(3) == 4 && sd_backoff(10) == 30,
        "backoff 1, 2, 4 ... capped at 30 s");
+    /* the documented processing example carries no id */
+    {
+        const char *p = "{\"status\":\"processing\",\"progress\":65,\"task_info\":{\"can_cancel\":true}}";
+        t = NULL;
+        rc = sd_task_parse_for(p, strlen(p), "task-unified-7-known", &t, &e);
+        OK(rc == 0 && t && !strcmp(seedance_task_id(t), "task-unified-7-known") &&
+           seedance_task_progress(t) == 65 && !seedance_task_is_final(t),
+           "a task query reply without id takes the id asked for");
+        seedance_task_free(t);
+        t = parse(p, &rc, &e);
+        OK(rc == SEEDANCE_E_PROTOCOL && !t, "a reply without id and none asked for is malformed");
+    }
     return done_testing();
 }
