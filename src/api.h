@@ -215,6 +215,8 @@ int sd_journal_remove(seedance_client *c, const char *hash);
 /* Hold <hash>.lock while looking up and submitting (other processes wait). */
 int sd_journal_lock(seedance_client *c, const char *hash, int *fd);
 void sd_journal_unlock(int fd);
+/* Forget the entries of a task that failed or was cancelled (not billed). */
+void sd_journal_forget_task(seedance_client *c, const char *task_id);
 /* Create a directory and its parents with mode 0700. */
 int sd_mkdirs(const char *path, seedance_error *err);
 

@@ -5,6 +5,7 @@
  * the submit and replaced atomically (temporary file, fsync, rename), with
  * mode 0600 in directories of mode 0700.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -247,4 +248,38 @@ void sd_journal_unlock(int fd)
 {
     if (fd >= 0)
         close(fd);  /* releases the lock */
+}
+
+/*
+ * A task that failed or was cancelled is not billed: forget every journal
+ * entry that points at it, so that running the same request again submits
+ * a new task instead of attaching to the failure.
+ */
+void sd_journal_forget_task(seedance_client *c, const char *task_id)
+{
+    char *dir = journal_dir(c);
+    struct dirent *d;
+    DIR *dh;
+
+    if (!c->cache || !dir || !(dh = opendir(dir))) {
+        free(dir);
+        return;
+    }
+    while ((d = readdir(dh))) {
+        size_t n = strlen(d->d_name);
+        char hash[65];
+        sd_journal_entry e;
+
+        if (n != 64 + 5 || strcmp(d->d_name + 64, ".json"))
+            continue;
+        memcpy(hash, d->d_name, 64);
+        hash[64] = '\0';
+        if (sd_journal_load(c, hash, &e) == 1 && !strcmp(e.task_id, task_id)) {
+            sd_log(c, SEEDANCE_LOG_INFO, "journal: task %s ended without a clip; the same "
+                   "request will be submitted anew", task_id);
+            sd_journal_remove(c, hash);
+        }
+    }
+    closedir(dh);
+    free(dir);
 }

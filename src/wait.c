@@ -131,6 +131,8 @@ int seedance_wait(seedance_client *c, const char *task_id, seedance_task **out)
 
         if (seedance_task_is_final(t)) {
             rc = final_status(c, task_id, t);
+            if (rc != SEEDANCE_OK)
+                sd_journal_forget_task(c, task_id);
             if (rc == SEEDANCE_OK) {
                 ev.event = SEEDANCE_EV_COMPLETED;
                 ev.result_url = t->result_url;

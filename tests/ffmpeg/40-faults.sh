@@ -12,6 +12,12 @@ isnt "$?" 0 "a failed task makes ffmpeg fail"
 like "$log" "content_policy_violation" "stderr carries the API's error code"
 like "$log" "task-unified-[0-9]+-" "stderr carries the task id"
 like "$log" "safety filters" "stderr carries the API's message"
+failed=$(emu_last_task)
+
+# Failed tasks are not billed: the same URL again is a new task, not the failure.
+"$FFMPEG" -hide_banner -nostdin -y -i "seedance:?prompt=forbidden&duration=4&quality=480p" -c copy "$T/retry.mp4" >"$T/retry.log" 2>&1
+is "$?" 0 "the same URL after a failed task generates anew"
+isnt "$(emu_last_task)" "$failed" "a new task was submitted"
 
 # 429 with Retry-After, then 5xx, on the way: still one task, still a clip.
 emu_reset
@@ -19,7 +25,7 @@ emu_fault '{"type":"status","status":429,"retry_after":"1","count":2,"path":"/v1
 emu_fault '{"type":"status","status":503,"count":2,"path":"/v1/tasks/"}'
 "$FFMPEG" -hide_banner -nostdin -y -i "seedance:?prompt=busy day&duration=4&quality=480p" -c copy "$T/busy.mp4" >"$T/busy.log" 2>&1
 is "$?" 0 "429 and 503 replies are retried"
-is "$(log_count path=/v1/videos/generations status=200)" 2 "one accepted submit for each of the two jobs so far"
+is "$(log_count path=/v1/videos/generations status=200)" 3 "one accepted submit for each of the three jobs so far"
 is "$(probe "$T/busy.mp4" stream=codec_name v:0)" h264 "the clip arrives"
 
 # A dropped download resumes and gives the server's bytes.
@@ -55,7 +61,7 @@ log=$("$FFMPEG" -hide_banner -nostdin -y -i "seedance:?prompt=too late&duration=
 isnt "$?" 0 "an expired link fails"
 like "$log" "expired" "the error says the link expired"
 is "$(emu_stat submits)" 1 "no second generation is paid for"
-is "$(log_count path=/v1/videos/generations status=200)" 5 "five accepted submits in all, one per job"
+is "$(log_count path=/v1/videos/generations status=200)" 6 "six accepted submits in all, one per job"
 
 # The cache keeps a finished clip past the link's expiry.
 emu_reset

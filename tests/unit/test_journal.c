@@ -97,6 +97,25 @@ int main(void)
     }
     free(path);
 
+    /* a failed task is forgotten, other entries stay */
+    {
+        sd_journal_entry a, b2;
+        memset(&a, 0, sizeof(a));
+        memset(&b2, 0, sizeof(b2));
+        sd_sha256_hex("failed request", 14, a.hash);
+        sd_sha256_hex("other request", 13, b2.hash);
+        snprintf(a.task_id, sizeof(a.task_id), "task-unified-9-failed");
+        snprintf(b2.task_id, sizeof(b2.task_id), "task-unified-9-fine");
+        snprintf(a.state, sizeof(a.state), "submitted");
+        snprintf(b2.state, sizeof(b2.state), "submitted");
+        sd_journal_store(c, &a, NULL);
+        sd_journal_store(c, &b2, NULL);
+        sd_journal_forget_task(c, "task-unified-9-failed");
+        OK(sd_journal_load(c, a.hash, &got) == 0, "the failed task's entry is forgotten");
+        OK(sd_journal_load(c, b2.hash, &got) == 1 && !strcmp(got.task_id, "task-unified-9-fine"),
+           "other entries stay");
+    }
+
     {
         char cmd[512];
         snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
