@@ -108,8 +108,10 @@ int main(void)
         snprintf(b2.task_id, sizeof(b2.task_id), "task-unified-9-fine");
         snprintf(a.state, sizeof(a.state), "submitted");
         snprintf(b2.state, sizeof(b2.state), "submitted");
-        sd_journal_store(c, &a, NULL);
-        sd_journal_store(c, &b2, NULL);
+        snprintf(a.idempotency_key, sizeof(a.idempotency_key), "%s", k1);
+        snprintf(b2.idempotency_key, sizeof(b2.idempotency_key), "%s", k1);
+        OK(sd_journal_store(c, &a, NULL) == 0 && sd_journal_store(c, &b2, NULL) == 0 &&
+           sd_journal_load(c, a.hash, &got) == 1, "two entries written");
         sd_journal_forget_task(c, "task-unified-9-failed");
         OK(sd_journal_load(c, a.hash, &got) == 0, "the failed task's entry is forgotten");
         OK(sd_journal_load(c, b2.hash, &got) == 1 && !strcmp(got.task_id, "task-unified-9-fine"),
