@@ -127,9 +127,10 @@ static int post(seedance_client *c, const char *body, sd_journal_entry *e)
 
     if ((rc = sd_http_call(c, &req, &resp)) == SEEDANCE_OK &&
         (rc = sd_task_parse(resp.body, resp.len, &t, &c->err)) == SEEDANCE_OK) {
-        if (strlen(t->id) >= sizeof(e->task_id))
+        if (sd_check_task_id(c, t->id) || strlen(t->id) >= sizeof(e->task_id))
             rc = sd_fail(c, SEEDANCE_E_PROTOCOL, 0, NULL, NULL,
-                         "malformed submit reply: a task id of %zu characters", strlen(t->id));
+                         "malformed submit reply: unusable task id (%zu characters)",
+                         strlen(t->id));
         else {
             snprintf(e->task_id, sizeof(e->task_id), "%s", t->id);
             snprintf(c->submitted.task_id, sizeof(c->submitted.task_id), "%s", t->id);

@@ -1,10 +1,13 @@
 /*
  * A task as the API reports it: accessors over the parsed reply.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+
+#define TASK_ID_MAX 95
 
 seedance_task *sd_task_new(void)
 {
@@ -52,4 +55,22 @@ int seedance_task_is_final(const seedance_task *t)
 const char *seedance_task_result_url(const seedance_task *t)
 {
     return t && t->status && !strcmp(t->status, "completed") ? t->result_url : NULL;
+}
+
+int sd_check_task_id(seedance_client *c, const char *id)
+{
+    size_t n = id ? strlen(id) : 0;
+
+    if (n == 0)
+        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL,
+                       "task id: missing: expected an id like task-unified-...");
+    if (n > TASK_ID_MAX)
+        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL,
+                       "task id: %zu characters long: allowed at most %d", n, TASK_ID_MAX);
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)id[i]) && !strchr("-_.", id[i]))
+            return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL,
+                           "task id: '%.*s' has a character outside letters, digits, - _ .",
+                           (int)n, id);
+    return SEEDANCE_OK;
 }

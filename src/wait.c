@@ -3,7 +3,6 @@
  * poll.c until the task is final, the overall deadline passes or the
  * caller's interrupt callback fires (checked at least every 100 ms).
  */
-#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,25 +10,7 @@
 
 #include "api.h"
 
-#define TASK_ID_MAX 95
 
-static int check_task_id(seedance_client *c, const char *id)
-{
-    size_t n = id ? strlen(id) : 0;
-
-    if (n == 0)
-        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                       "task id: missing: expected an id like task-unified-...");
-    if (n > TASK_ID_MAX)
-        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                       "task id: %zu characters long: allowed at most %d", n, TASK_ID_MAX);
-    for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char)id[i]) && !strchr("-_.", id[i]))
-            return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                           "task id: '%.*s' has a character outside letters, digits, - _ .",
-                           (int)n, id);
-    return SEEDANCE_OK;
-}
 
 static int get_task(seedance_client *c, const char *id, double deadline, seedance_task **out)
 {
@@ -43,7 +24,7 @@ static int get_task(seedance_client *c, const char *id, double deadline, seedanc
     int rc;
 
     *out = NULL;
-    if ((rc = check_task_id(c, id)))
+    if ((rc = sd_check_task_id(c, id)))
         return rc;
     snprintf(path, sizeof(path), "/v1/tasks/%s", id);
     if ((rc = sd_http_call(c, &req, &resp)) == SEEDANCE_OK &&
@@ -85,7 +66,7 @@ int seedance_wait(seedance_client *c, const char *task_id, seedance_task **out)
     if (out)
         *out = NULL;
     sd_error_clear(&c->err);
-    if ((rc = check_task_id(c, task_id)))
+    if ((rc = sd_check_task_id(c, task_id)))
         return rc;
     sd_poll_init(&sched);
     /* Only while the expected end is still ahead: an estimate whose end
