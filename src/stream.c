@@ -91,6 +91,23 @@ void sd_stream_main_complete(sd_stream *s)
      * and commits it then. */
 }
 
+/* A progress event about the clip of a completed task. */
+static seedance_progress clip_event(const sd_stream *s, seedance_event ev)
+{
+    seedance_progress p;
+
+    memset(&p, 0, sizeof(p));
+    p.event = ev;
+    p.task_id = s->task_id;
+    p.status = "completed";
+    p.progress = 100;
+    p.estimated_time = -1;
+    p.next_poll = -1;
+    p.result_url = s->url;
+    p.size = s->size;
+    return p;
+}
+
 /* Report the download (re)starts seen since the last call (lock held;
  * released around the caller's callbacks). */
 static void report(sd_stream *s)
@@ -101,15 +118,7 @@ static void report(sd_stream *s)
         int64_t at = s->main.end;
 
         s->reported_starts = s->main.starts;
-        memset(&p, 0, sizeof(p));
-        p.event = SEEDANCE_EV_DOWNLOAD;
-        p.task_id = s->task_id;
-        p.status = "completed";
-        p.progress = 100;
-        p.estimated_time = -1;
-        p.next_poll = -1;
-        p.result_url = s->url;
-        p.size = s->size;
+        p = clip_event(s, SEEDANCE_EV_DOWNLOAD);
         pthread_mutex_unlock(&s->lock);
         if (resumed || at > 0)
             sd_log(s->c, SEEDANCE_LOG_INFO, "task %s: download resumed at byte %" PRId64,
@@ -404,14 +413,7 @@ int sd_stream_open_file(seedance_client *c, const char *task_id, const char *pat
     s->main.done = 1;
     s->cached = 1;
 
-    memset(&p, 0, sizeof(p));
-    p.event = SEEDANCE_EV_CACHED;
-    p.task_id = s->task_id;
-    p.status = "completed";
-    p.progress = 100;
-    p.estimated_time = -1;
-    p.next_poll = -1;
-    p.size = s->size;
+    p = clip_event(s, SEEDANCE_EV_CACHED);
     sd_log(c, SEEDANCE_LOG_INFO, "task %s: using the cached clip %s", task_id, path);
     sd_progress(c, &p);
     *out = s;
