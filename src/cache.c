@@ -77,23 +77,23 @@ char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *su
     char *path;
 
     if (!sd_cache_name_ok(task_id)) {
-        sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, task_id,
-                "task id '%.100s' cannot name a cache file: allowed are letters, digits, "
+        sd_fail_task(c, SEEDANCE_E_INVALID, task_id,
+                     "task id '%.100s' cannot name a cache file: allowed are letters, digits, "
                 "'-', '_' and '.' (not first), at most 200 characters", task_id ? task_id : "");
         return NULL;
     }
     if (!dir || !*dir) {
-        sd_fail(c, SEEDANCE_E_CONFIG, 0, NULL, task_id, "no cache directory configured");
+        sd_fail_task(c, SEEDANCE_E_CONFIG, task_id, "no cache directory configured");
         return NULL;
     }
     n = strlen(dir) + strlen("/clips/") + strlen(task_id) + strlen(suffix) + 1;
     if (!(path = malloc(n))) {
-        sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, task_id, NULL);
+        sd_fail_task(c, SEEDANCE_E_NOMEM, task_id, NULL);
         return NULL;
     }
     snprintf(path, n, "%s/clips", dir);
     if (mkdir && sd_cache_mkdirs(path) < 0) {
-        sd_fail(c, SEEDANCE_E_IO, 0, NULL, task_id, "cannot create cache directory %s: %s",
+        sd_fail_task(c, SEEDANCE_E_IO, task_id, "cannot create cache directory %s: %s",
                 path, strerror(errno));
         free(path);
         return NULL;

@@ -104,12 +104,12 @@ int sd_check_base_url(const char *what, const char *url, seedance_error *e)
     if (!strncasecmp(url, "http://", 7) && url_host(url, host, sizeof(host)) == 0) {
         if (sd_url_is_loopback(url))
             return SEEDANCE_OK;
-        return sd_error_set(e, SEEDANCE_E_CONFIG, 0, NULL, NULL,
-                            "%s '%s' refused: plain http:// is allowed only for loopback "
+        return sd_error(e, SEEDANCE_E_CONFIG,
+                        "%s '%s' refused: plain http:// is allowed only for loopback "
                             "hosts (127.0.0.1, ::1, localhost); use https://", what, url);
     }
-    return sd_error_set(e, SEEDANCE_E_CONFIG, 0, NULL, NULL,
-                        "%s '%s' is not a valid URL: expected https://HOST[:PORT]", what, url);
+    return sd_error(e, SEEDANCE_E_CONFIG,
+                    "%s '%s' is not a valid URL: expected https://HOST[:PORT]", what, url);
 }
 
 static int set_base(seedance_client *c, char **dst, const char *what, const char *url,
@@ -122,7 +122,7 @@ static int set_base(seedance_client *c, char **dst, const char *what, const char
     if (sd_check_base_url(what, url, &c->err))
         return c->err.code;
     if (!(v = strip_slashes(strdup(url))))
-        return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     free(*dst);
     *dst = v;
     return SEEDANCE_OK;
@@ -179,7 +179,7 @@ int seedance_client_set_api_key(seedance_client *c, const char *key)
     char *dup = NULL;
 
     if (v && !(dup = strdup(v)))
-        return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     if (c->api_key) {
         volatile char *p = c->api_key;
         while (*p)
@@ -207,7 +207,7 @@ int seedance_client_set_cache_dir(seedance_client *c, const char *dir)
     char *v = dir && *dir ? strdup(dir) : default_cache_dir();
 
     if (!v)
-        return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     free(c->cache_dir);
     c->cache_dir = v;
     return SEEDANCE_OK;
@@ -291,7 +291,7 @@ int sd_sleep(seedance_client *c, double seconds)
         struct timespec ts;
 
         if (sd_interrupted(c))
-            return sd_fail(c, SEEDANCE_E_INTERRUPTED, 0, NULL, NULL, "interrupted");
+            return sd_fail(c, SEEDANCE_E_INTERRUPTED, "interrupted");
         left = end - sd_now();
         if (left <= 0)
             return SEEDANCE_OK;

@@ -34,9 +34,10 @@ static const char *const messages[SEEDANCE_E__LAST] = {
 
 const char *seedance_strerror(int code)
 {
-    if (code < 0)
+    /* reads and seeks return negated codes; INT_MIN has no negation */
+    if (code < 0 && code > -SEEDANCE_E__LAST)
         code = -code;
-    if (code >= SEEDANCE_E__LAST)
+    if (code < 0 || code >= SEEDANCE_E__LAST)
         return "unknown error";
     return messages[code];
 }
@@ -63,12 +64,30 @@ int sd_error_vset(seedance_error *e, int code, int http_status, const char *api_
     return code;
 }
 
-int sd_error_set(seedance_error *e, int code, int http_status, const char *api_code,
-                 const char *task_id, const char *fmt, ...)
+int sd_http_error(seedance_error *e, int code, int http_status, const char *api_code,
+                  const char *task_id, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     sd_error_vset(e, code, http_status, api_code, task_id, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int sd_task_error(seedance_error *e, int code, const char *task_id, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sd_error_vset(e, code, 0, NULL, task_id, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int sd_error(seedance_error *e, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sd_error_vset(e, code, 0, NULL, NULL, fmt, ap);
     va_end(ap);
     return code;
 }

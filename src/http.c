@@ -76,15 +76,15 @@ int sd_http_ready(seedance_client *c, int base)
         if (env && sd_check_base_url(base == SD_BASE_FILES ? "Files API base" : "API base",
                                      env, &c->err))
             return c->err.code;
-        return sd_fail(c, SEEDANCE_E_CONFIG, 0, NULL, NULL, "no usable %s",
+        return sd_fail(c, SEEDANCE_E_CONFIG, "no usable %s",
                        base == SD_BASE_FILES ? "Files API base" : "API base");
     }
     if (!c->api_key || !*c->api_key)
-        return sd_fail(c, SEEDANCE_E_CONFIG, 0, NULL, NULL,
+        return sd_fail(c, SEEDANCE_E_CONFIG,
                        "no API key: set SEEDANCE_API_KEY or EVOLINK_API_KEY");
     for (const char *p = c->api_key; *p; p++)
         if ((unsigned char)*p < 0x21 || *p == 0x7f)
-            return sd_fail(c, SEEDANCE_E_CONFIG, 0, NULL, NULL,
+            return sd_fail(c, SEEDANCE_E_CONFIG,
                            "the API key contains white space or control characters");
     return SEEDANCE_OK;
 }
@@ -183,8 +183,8 @@ static int http_error(seedance_client *c, const sd_http_req *req, const sd_http_
     if (attempts > 1)
         snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), " after %d attempts",
                  attempts);
-    return sd_fail(c, code, (int)resp->status, *ae.code ? ae.code : NULL, req->task_id,
-                   "HTTP %ld from %s %s%s%s", resp->status, req->method, req->path, detail,
+    return sd_fail_http(c, code, (int)resp->status, *ae.code ? ae.code : NULL, req->task_id,
+                        "HTTP %ld from %s %s%s%s", resp->status, req->method, req->path, detail,
                    tail);
 }
 
@@ -203,7 +203,7 @@ int sd_http_call(seedance_client *c, const sd_http_req *req, sd_http_resp *resp)
         return rc;
     if (!(url = malloc(strlen(base) + strlen(req->path) + 1)) ||
         !(auth = malloc(strlen(c->api_key) + 32)) || !(h = curl_easy_init())) {
-        rc = sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
         goto done;
     }
     strcpy(url, base);
@@ -220,7 +220,7 @@ int sd_http_call(seedance_client *c, const sd_http_req *req, sd_http_resp *resp)
         hdrs = curl_slist_append(hdrs, ik);
     }
     if (!hdrs) {
-        rc = sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
         goto done;
     }
 
@@ -267,20 +267,20 @@ int sd_http_call(seedance_client *c, const sd_http_req *req, sd_http_resp *resp)
 
         cc = curl_easy_perform(h);
         if (cc == CURLE_ABORTED_BY_CALLBACK && sd_interrupted(c)) {
-            rc = sd_fail(c, SEEDANCE_E_INTERRUPTED, 0, NULL, req->task_id, "interrupted");
+            rc = sd_fail_task(c, SEEDANCE_E_INTERRUPTED, req->task_id, "interrupted");
             goto done;
         }
         if (cc == CURLE_OK && s.overflow)
             cc = CURLE_WRITE_ERROR;
         if (cc == CURLE_WRITE_ERROR && s.overflow) {
-            rc = sd_fail(c, SEEDANCE_E_PROTOCOL, 0, NULL, req->task_id,
-                         "reply to %s %s is larger than %ld bytes", req->method, req->path,
+            rc = sd_fail_task(c, SEEDANCE_E_PROTOCOL, req->task_id,
+                              "reply to %s %s is larger than %ld bytes", req->method, req->path,
                          MAX_REPLY_BYTES);
             goto done;
         }
         if (cc != CURLE_OK) {
-            rc = sd_fail(c, SEEDANCE_E_NETWORK, 0, NULL, req->task_id,
-                         "%s %s%s failed: %s%s", req->method, base, req->path,
+            rc = sd_fail_task(c, SEEDANCE_E_NETWORK, req->task_id,
+                              "%s %s%s failed: %s%s", req->method, base, req->path,
                          *errbuf ? errbuf : curl_easy_strerror(cc),
                          attempt > 1 ? " (retries exhausted)" : "");
             if (!retryable_curl(cc))
@@ -289,7 +289,7 @@ int sd_http_call(seedance_client *c, const sd_http_req *req, sd_http_resp *resp)
             curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
             if (resp->status >= 200 && resp->status < 300) {
                 if (!resp->body && !(resp->body = calloc(1, 1))) {
-                    rc = sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+                    rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
                     goto done;
                 }
                 rc = SEEDANCE_OK;

@@ -128,13 +128,13 @@ int sd_image_probe(const unsigned char *d, size_t n, const char *field, const ch
         *mime = "image/webp";
         r = webp_size(d, n, w, h);
     } else {
-        return sd_error_set(err, SEEDANCE_E_IMAGE, 0, NULL, NULL,
-                            "%s: %s is not a JPEG, PNG or WebP image (recognised by content): "
+        return sd_error(err, SEEDANCE_E_IMAGE,
+                        "%s: %s is not a JPEG, PNG or WebP image (recognised by content): "
                             "allowed formats are JPEG, PNG and WebP", field, name);
     }
     if (r < 0)
-        return sd_error_set(err, SEEDANCE_E_IMAGE, 0, NULL, NULL,
-                            "%s: %s looks like %s but its header is damaged or truncated",
+        return sd_error(err, SEEDANCE_E_IMAGE,
+                        "%s: %s looks like %s but its header is damaged or truncated",
                             field, name, *mime);
     return SEEDANCE_OK;
 }
@@ -145,18 +145,17 @@ int sd_image_check(const char *field, const char *name, size_t size, int w, int 
     double ratio;
 
     if (size > (size_t)SD_IMAGE_MAX_BYTES)
-        return sd_error_set(err, SEEDANCE_E_IMAGE, 0, NULL, NULL,
-                            "%s: %s is %zu bytes (%.1f MB): allowed at most 30 MB per image",
+        return sd_error(err, SEEDANCE_E_IMAGE,
+                        "%s: %s is %zu bytes (%.1f MB): allowed at most 30 MB per image",
                             field, name, size, (double)size / (1024.0 * 1024.0));
     if (w < SD_IMAGE_MIN_SIDE || h < SD_IMAGE_MIN_SIDE ||
         w > SD_IMAGE_MAX_SIDE || h > SD_IMAGE_MAX_SIDE)
-        return sd_error_set(err, SEEDANCE_E_IMAGE, 0, NULL, NULL,
-                            "%s: %s is %dx%d px: allowed %d..%d px per side",
+        return sd_error(err, SEEDANCE_E_IMAGE, "%s: %s is %dx%d px: allowed %d..%d px per side",
                             field, name, w, h, SD_IMAGE_MIN_SIDE, SD_IMAGE_MAX_SIDE);
     ratio = (double)w / (double)h;
     if (ratio < SD_IMAGE_MIN_RATIO || ratio > SD_IMAGE_MAX_RATIO)
-        return sd_error_set(err, SEEDANCE_E_IMAGE, 0, NULL, NULL,
-                            "%s: %s is %dx%d px, width/height %.2f: allowed 0.4..2.5",
+        return sd_error(err, SEEDANCE_E_IMAGE,
+                        "%s: %s is %dx%d px, width/height %.2f: allowed 0.4..2.5",
                             field, name, w, h, ratio);
     return SEEDANCE_OK;
 }
@@ -175,31 +174,29 @@ static int read_file(const char *field, const char *path, sd_image *img, seedanc
     FILE *f;
 
     if (stat(path, &st) < 0)
-        return sd_error_set(err, SEEDANCE_E_IMAGE, 0, NULL, NULL,
-                            "%s: cannot read '%s': %s (expected a local file, an "
+        return sd_error(err, SEEDANCE_E_IMAGE,
+                        "%s: cannot read '%s': %s (expected a local file, an "
                             "http(s) URL or a data: URI)", field, path, strerror(errno));
     if (!S_ISREG(st.st_mode))
-        return sd_error_set(err, SEEDANCE_E_IMAGE, 0, NULL, NULL,
-                            "%s: '%s' is not a regular file", field, path);
+        return sd_error(err, SEEDANCE_E_IMAGE, "%s: '%s' is not a regular file", field, path);
     if (st.st_size > SD_IMAGE_MAX_BYTES)
-        return sd_error_set(err, SEEDANCE_E_IMAGE, 0, NULL, NULL,
-                            "%s: %s is %lld bytes (%.1f MB): allowed at most 30 MB per image",
+        return sd_error(err, SEEDANCE_E_IMAGE,
+                        "%s: %s is %lld bytes (%.1f MB): allowed at most 30 MB per image",
                             field, path, (long long)st.st_size,
                             (double)st.st_size / (1024.0 * 1024.0));
     if (!(f = fopen(path, "rb")))
-        return sd_error_set(err, SEEDANCE_E_IMAGE, 0, NULL, NULL,
-                            "%s: cannot open '%s': %s", field, path, strerror(errno));
+        return sd_error(err, SEEDANCE_E_IMAGE,
+                        "%s: cannot open '%s': %s", field, path, strerror(errno));
     img->size = (size_t)st.st_size;
     img->data = malloc(img->size ? img->size : 1);
     if (!img->data) {
         fclose(f);
-        return sd_error_set(err, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        return sd_error(err, SEEDANCE_E_NOMEM, NULL);
     }
     if (fread(img->data, 1, img->size, f) != img->size) {
         fclose(f);
         sd_image_clear(img);
-        return sd_error_set(err, SEEDANCE_E_IMAGE, 0, NULL, NULL,
-                            "%s: cannot read '%s': short read", field, path);
+        return sd_error(err, SEEDANCE_E_IMAGE, "%s: cannot read '%s': short read", field, path);
     }
     fclose(f);
     return SEEDANCE_OK;
@@ -214,16 +211,15 @@ static int decode_data_uri(const char *field, const char *uri, sd_image *img,
     size_t mlen;
 
     if (!comma)
-        return sd_error_set(err, SEEDANCE_E_IMAGE, 0, NULL, NULL,
-                            "%s: data: URI without a ',': expected "
+        return sd_error(err, SEEDANCE_E_IMAGE, "%s: data: URI without a ',': expected "
                             "data:image/png;base64,<base64>", field);
     mlen = (size_t)(comma - meta);
     if (mlen < 7 || strncasecmp(comma - 7, ";base64", 7))
         return SEEDANCE_OK;     /* not base64: passed through unchecked */
     img->data = sd_unbase64(comma + 1, strlen(comma + 1), &img->size);
     if (!img->data)
-        return sd_error_set(err, SEEDANCE_E_IMAGE, 0, NULL, NULL,
-                            "%s: the data: URI does not hold valid base64", field);
+        return sd_error(err, SEEDANCE_E_IMAGE,
+                        "%s: the data: URI does not hold valid base64", field);
     return SEEDANCE_OK;
 }
 

@@ -41,31 +41,37 @@ struct seedance_client {
 
 /* error.c ----------------------------------------------------------- */
 
-/*
- * Record a failure in e (may be NULL) and return code. http_status, api_code
- * and task_id may be 0/NULL. The message is formatted; callers must never
- * pass the API key or an Authorization header into it.
- */
-int sd_error_set(seedance_error *e, int code, int http_status, const char *api_code,
-                 const char *task_id, const char *fmt, ...)
 #ifdef __GNUC__
-    __attribute__((format(printf, 6, 7)))
+#define SD_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SD_PRINTF(f, a)
 #endif
-    ;
+
+/*
+ * Record a failure in e (may be NULL) and return code. A NULL fmt gives the
+ * code's own description. Callers must never pass the API key or an
+ * Authorization header into a message.
+ *   sd_error       a failure with no HTTP status and no task
+ *   sd_task_error  a failure concerning a task
+ *   sd_http_error  an HTTP failure: status, the API's error code, task (0/NULL if none)
+ */
+int sd_error(seedance_error *e, int code, const char *fmt, ...) SD_PRINTF(3, 4);
+int sd_task_error(seedance_error *e, int code, const char *task_id, const char *fmt, ...)
+    SD_PRINTF(4, 5);
+int sd_http_error(seedance_error *e, int code, int http_status, const char *api_code,
+                  const char *task_id, const char *fmt, ...) SD_PRINTF(6, 7);
 int sd_error_vset(seedance_error *e, int code, int http_status, const char *api_code,
                   const char *task_id, const char *fmt, va_list ap);
 void sd_error_clear(seedance_error *e);
 
-/* Same, into the client's last error. */
-#define sd_fail(c, ...) sd_error_set(&(c)->err, __VA_ARGS__)
+/* The same, into the client's last error. */
+#define sd_fail(c, ...)      sd_error(&(c)->err, __VA_ARGS__)
+#define sd_fail_task(c, ...) sd_task_error(&(c)->err, __VA_ARGS__)
+#define sd_fail_http(c, ...) sd_http_error(&(c)->err, __VA_ARGS__)
 
 /* client.c ---------------------------------------------------------- */
 
-void sd_log(seedance_client *c, int level, const char *fmt, ...)
-#ifdef __GNUC__
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+void sd_log(seedance_client *c, int level, const char *fmt, ...) SD_PRINTF(3, 4);
 
 /* Non-zero when the caller's interrupt callback asks to stop. */
 int sd_interrupted(seedance_client *c);

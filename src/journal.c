@@ -28,14 +28,14 @@ int sd_mkdirs(const char *path, seedance_error *err)
     int rc = SEEDANCE_OK;
 
     if (!p)
-        return sd_error_set(err, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        return sd_error(err, SEEDANCE_E_NOMEM, NULL);
     for (char *s = p + 1;; s++) {
         if (*s == '/' || *s == '\0') {
             char saved = *s;
             *s = '\0';
             if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-                rc = sd_error_set(err, SEEDANCE_E_IO, 0, NULL, NULL,
-                                  "cannot create the directory %s: %s", p, strerror(errno));
+                rc = sd_error(err, SEEDANCE_E_IO,
+                              "cannot create the directory %s: %s", p, strerror(errno));
                 break;
             }
             *s = saved;
@@ -145,14 +145,14 @@ int sd_journal_store(seedance_client *c, const sd_journal_entry *e, const char *
 
     if (!dir || !path || !(tmp = malloc(strlen(path) + 32)) ||
         !(text = entry_json(e, request_json, c->api_base ? c->api_base : ""))) {
-        rc = sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
         goto done;
     }
     if ((rc = sd_mkdirs(dir, &c->err)))
         goto done;
     sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
     if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
-        rc = sd_fail(c, SEEDANCE_E_IO, 0, NULL, NULL, "cannot write the journal entry %s: %s",
+        rc = sd_fail(c, SEEDANCE_E_IO, "cannot write the journal entry %s: %s",
                      tmp, strerror(errno));
         goto done;
     }
@@ -167,14 +167,14 @@ int sd_journal_store(seedance_client *c, const sd_journal_entry *e, const char *
     }
     if (off != len || fsync(fd) < 0 || close(fd) < 0) {
         fd = -1;
-        rc = sd_fail(c, SEEDANCE_E_IO, 0, NULL, NULL, "cannot write the journal entry %s: %s",
+        rc = sd_fail(c, SEEDANCE_E_IO, "cannot write the journal entry %s: %s",
                      tmp, strerror(errno));
         unlink(tmp);
         goto done;
     }
     fd = -1;
     if (rename(tmp, path) < 0) {
-        rc = sd_fail(c, SEEDANCE_E_IO, 0, NULL, NULL, "cannot write the journal entry %s: %s",
+        rc = sd_fail(c, SEEDANCE_E_IO, "cannot write the journal entry %s: %s",
                      path, strerror(errno));
         unlink(tmp);
     } else if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
@@ -196,7 +196,7 @@ int sd_journal_remove(seedance_client *c, const char *hash)
     char *path = sd_journal_path(c, hash);
 
     if (!path)
-        return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     if (unlink(path) < 0 && errno != ENOENT)
         sd_log(c, SEEDANCE_LOG_WARNING, "cannot remove the journal entry %s: %s", path,
                strerror(errno));
@@ -211,14 +211,14 @@ int sd_journal_lock(seedance_client *c, const char *hash, int *fd)
 
     *fd = -1;
     if (!dir || !(path = malloc(strlen(dir) + strlen(hash) + 16))) {
-        rc = sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
         goto done;
     }
     if ((rc = sd_mkdirs(dir, &c->err)))
         goto done;
     sprintf(path, "%s/%s.lock", dir, hash);
     if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
-        rc = sd_fail(c, SEEDANCE_E_IO, 0, NULL, NULL, "cannot open the journal lock %s: %s",
+        rc = sd_fail(c, SEEDANCE_E_IO, "cannot open the journal lock %s: %s",
                      path, strerror(errno));
         goto done;
     }

@@ -150,12 +150,11 @@ static int fill_task(seedance_task *t, const cJSON *o, const char *known_id,
             return SEEDANCE_E_NOMEM;
     }
     if (!t->id || !*t->id)
-        return sd_error_set(err, SEEDANCE_E_PROTOCOL, 0, NULL, NULL,
-                            "malformed task reply: no task id");
+        return sd_error(err, SEEDANCE_E_PROTOCOL, "malformed task reply: no task id");
     if (dup_string(&t->status, cJSON_GetObjectItemCaseSensitive(o, "status")) <= 0 ||
         !*t->status)
-        return sd_error_set(err, SEEDANCE_E_PROTOCOL, 0, NULL, t->id,
-                            "malformed reply for task %s: no status", t->id);
+        return sd_task_error(err, SEEDANCE_E_PROTOCOL, t->id,
+                             "malformed reply for task %s: no status", t->id);
     if (dup_string(&t->model, cJSON_GetObjectItemCaseSensitive(o, "model")) < 0)
         return SEEDANCE_E_NOMEM;
     t->progress = get_int(o, "progress", 0, 100);
@@ -165,8 +164,8 @@ static int fill_task(seedance_task *t, const cJSON *o, const char *known_id,
 
     if (!strcmp(t->status, "completed")) {
         if (!(url = result_url(o)))
-            return sd_error_set(err, SEEDANCE_E_PROTOCOL, 0, NULL, t->id,
-                                "malformed reply for task %s: completed without a result URL",
+            return sd_task_error(err, SEEDANCE_E_PROTOCOL, t->id,
+                                 "malformed reply for task %s: completed without a result URL",
                                 t->id);
         if (!(t->result_url = strdup(url)))
             return SEEDANCE_E_NOMEM;
@@ -199,13 +198,13 @@ int sd_task_parse_for(const char *body, size_t len, const char *known_id,
     *out = NULL;
     if (!cJSON_IsObject(o)) {
         cJSON_Delete(o);
-        return sd_error_set(err, SEEDANCE_E_PROTOCOL, 0, NULL, NULL,
-                            "malformed task reply: not a JSON object (%zu bytes)", len);
+        return sd_error(err, SEEDANCE_E_PROTOCOL,
+                        "malformed task reply: not a JSON object (%zu bytes)", len);
     }
     if (!(t = sd_task_new()) || !(t->json = malloc(len + 1))) {
         seedance_task_free(t);
         cJSON_Delete(o);
-        return sd_error_set(err, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        return sd_error(err, SEEDANCE_E_NOMEM, NULL);
     }
     memcpy(t->json, body, len);
     t->json[len] = '\0';
@@ -213,7 +212,7 @@ int sd_task_parse_for(const char *body, size_t len, const char *known_id,
     cJSON_Delete(o);
     if (rc) {
         if (rc == SEEDANCE_E_NOMEM)
-            sd_error_set(err, rc, 0, NULL, NULL, NULL);
+            sd_error(err, rc, NULL);
         seedance_task_free(t);
         return rc;
     }
@@ -275,13 +274,13 @@ int sd_upload_reply_parse(const char *body, size_t len, long http_status, char *
 
     *file_url = NULL;
     if (!cJSON_IsObject(o)) {
-        rc = sd_error_set(err, SEEDANCE_E_PROTOCOL, (int)http_status, NULL, NULL,
+        rc = sd_http_error(err, SEEDANCE_E_PROTOCOL, (int)http_status, NULL, NULL,
                           "malformed Files API reply: not a JSON object");
         goto done;
     }
     if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "success"))) {
         sd_api_error_parse(body, len, &ae);
-        rc = sd_error_set(err, SEEDANCE_E_UPLOAD, (int)http_status, ae.code, NULL,
+        rc = sd_http_error(err, SEEDANCE_E_UPLOAD, (int)http_status, ae.code, NULL,
                           "image upload refused (HTTP %ld)%s%s%s%s", http_status,
                           *ae.code ? ": " : "", ae.code, *ae.message ? ": " : "", ae.message);
         goto done;
@@ -289,12 +288,12 @@ int sd_upload_reply_parse(const char *body, size_t len, long http_status, char *
     data = cJSON_GetObjectItemCaseSensitive(o, "data");
     url = cJSON_IsObject(data) ? cJSON_GetObjectItemCaseSensitive(data, "file_url") : NULL;
     if (!cJSON_IsString(url) || !*url->valuestring) {
-        rc = sd_error_set(err, SEEDANCE_E_PROTOCOL, (int)http_status, NULL, NULL,
+        rc = sd_http_error(err, SEEDANCE_E_PROTOCOL, (int)http_status, NULL, NULL,
                           "malformed Files API reply: success without data.file_url");
         goto done;
     }
     if (!(*file_url = strdup(url->valuestring)))
-        rc = sd_error_set(err, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        rc = sd_error(err, SEEDANCE_E_NOMEM, NULL);
 done:
     cJSON_Delete(o);
     return rc;

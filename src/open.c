@@ -25,10 +25,10 @@ int seedance_open_task(seedance_client *c, const char *task_id, seedance_stream 
     int rc;
 
     if (!out)
-        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL, "seedance_open_task: out is NULL");
+        return sd_fail(c, SEEDANCE_E_INVALID, "seedance_open_task: out is NULL");
     *out = NULL;
     if (!task_id || !*task_id)
-        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL,
+        return sd_fail(c, SEEDANCE_E_INVALID,
                        "task id is empty: expected an id like task-unified-...");
     if (c->cache) {
         char *path = sd_cache_clip_path(c, task_id, ".mp4", 0);
@@ -50,8 +50,8 @@ int seedance_open_task(seedance_client *c, const char *task_id, seedance_stream 
     }
     url = seedance_task_result_url(t);
     if (!url || !*url)
-        rc = sd_fail(c, SEEDANCE_E_PROTOCOL, 0, NULL, task_id,
-                     "task %s completed but its reply has no result URL", task_id);
+        rc = sd_fail_task(c, SEEDANCE_E_PROTOCOL, task_id,
+                          "task %s completed but its reply has no result URL", task_id);
     else
         rc = sd_stream_open_url(c, task_id, url, out);
     seedance_task_free(t);
@@ -65,7 +65,7 @@ int seedance_open(seedance_client *c, const seedance_request *r, int flags,
     int rc;
 
     if (!out)
-        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL, "seedance_open: out is NULL");
+        return sd_fail(c, SEEDANCE_E_INVALID, "seedance_open: out is NULL");
     *out = NULL;
     if ((rc = seedance_submit(c, r, flags, &task_id, NULL)))
         return rc;

@@ -91,7 +91,7 @@ static int set_str(char **dst, const char *value, seedance_error *err)
     char *v = NULL;
 
     if (*value && !(v = strdup(value)))
-        return sd_error_set(err, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        return sd_error(err, SEEDANCE_E_NOMEM, NULL);
     free(*dst);
     *dst = v;
     return SEEDANCE_OK;
@@ -106,8 +106,8 @@ static int set_bool(int *dst, const char *field, const char *value, seedance_err
         return SEEDANCE_OK;
     }
     if ((b = sd_parse_bool(value)) < 0)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "%s: '%s' is not a boolean: allowed 1/0, true/false, "
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "%s: '%s' is not a boolean: allowed 1/0, true/false, "
                             "yes/no, on/off", field, value);
     *dst = b;
     return SEEDANCE_OK;
@@ -125,8 +125,8 @@ static int set_duration(seedance_request *r, const char *value, seedance_error *
     errno = 0;
     v = strtol(value, &end, 10);
     if (!isdigit((unsigned char)value[0]) || *end || errno || v > 1000000)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "duration: '%s' is not a whole number of seconds: allowed 4..15",
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "duration: '%s' is not a whole number of seconds: allowed 4..15",
                             value);
     r->duration = (int)v;
     r->duration_set = 1;
@@ -151,7 +151,7 @@ int seedance_request_set(seedance_request *r, const char *field, const char *val
     char f[32];
 
     if (!r || !field)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL, "no field given");
+        return sd_error(err, SEEDANCE_E_INVALID, "no field given");
     if (!value)
         value = "";
     if (strlen(field) >= sizeof(f))
@@ -162,7 +162,7 @@ int seedance_request_set(seedance_request *r, const char *field, const char *val
         /* an empty prompt is kept as given: validation names it */
         char *v = strdup(value);
         if (!v)
-            return sd_error_set(err, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+            return sd_error(err, SEEDANCE_E_NOMEM, NULL);
         free(r->prompt);
         r->prompt = v;
         return SEEDANCE_OK;
@@ -193,14 +193,14 @@ int seedance_request_set(seedance_request *r, const char *field, const char *val
         else if (!strcasecmp(value, "inline"))
             r->image_mode = SD_IMAGE_INLINE;
         else
-            return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                                "image_mode: '%s' is not allowed: allowed upload, inline",
+            return sd_error(err, SEEDANCE_E_INVALID,
+                            "image_mode: '%s' is not allowed: allowed upload, inline",
                                 value);
         return SEEDANCE_OK;
     }
 unknown:
-    return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                        "unknown field '%s': allowed prompt, duration, quality, aspect_ratio, "
+    return sd_error(err, SEEDANCE_E_INVALID,
+                    "unknown field '%s': allowed prompt, duration, quality, aspect_ratio, "
                         "generate_audio, content_filter, web_search, callback_url, model, "
                         "image, last_image, image_mode", field);
 }

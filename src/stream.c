@@ -139,8 +139,8 @@ static int wait_change(sd_stream *s)
     stop = sd_interrupted(s->c);
     pthread_mutex_lock(&s->lock);
     if (stop)
-        return sd_fail(s->c, SEEDANCE_E_INTERRUPTED, 0, NULL, s->task_id,
-                       "task %s: interrupted while waiting for the result download",
+        return sd_fail_task(s->c, SEEDANCE_E_INTERRUPTED, s->task_id,
+                            "task %s: interrupted while waiting for the result download",
                        s->task_id);
     return SEEDANCE_OK;
 }
@@ -251,8 +251,8 @@ int64_t seedance_stream_read(seedance_stream *s, void *buf, size_t size)
             while (n < 0 && errno == EINTR);
             if (n <= 0) {
                 int e = n < 0 ? errno : EIO;
-                return -sd_fail(s->c, SEEDANCE_E_IO, 0, NULL, s->task_id,
-                                "task %s: cannot read the downloaded clip: %s",
+                return -sd_fail_task(s->c, SEEDANCE_E_IO, s->task_id,
+                                     "task %s: cannot read the downloaded clip: %s",
                                 s->task_id, strerror(e));
             }
             s->pos += n;
@@ -313,13 +313,13 @@ int64_t seedance_stream_seek(seedance_stream *s, int64_t offset, int whence)
         break;
     default:
         pthread_mutex_unlock(&s->lock);
-        return -sd_fail(s->c, SEEDANCE_E_INVALID, 0, NULL, s->task_id,
-                        "seek: whence %d is not SEEK_SET, SEEK_CUR or SEEK_END", whence);
+        return -sd_fail_task(s->c, SEEDANCE_E_INVALID, s->task_id,
+                             "seek: whence %d is not SEEK_SET, SEEK_CUR or SEEK_END", whence);
     }
     if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0) {
         pthread_mutex_unlock(&s->lock);
-        return -sd_fail(s->c, SEEDANCE_E_INVALID, 0, NULL, s->task_id,
-                        "seek: offset %" PRId64 " from %" PRId64 " is outside the clip",
+        return -sd_fail_task(s->c, SEEDANCE_E_INVALID, s->task_id,
+                             "seek: offset %" PRId64 " from %" PRId64 " is outside the clip",
                         offset, base);
     }
     s->pos = base + offset;
@@ -400,13 +400,14 @@ int sd_stream_open_file(seedance_client *c, const char *task_id, const char *pat
     *out = NULL;
     if (!(s = stream_new(c, task_id, NULL)) || !(s->cache_path = strdup(path))) {
         seedance_stream_close(s);
-        return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, task_id, NULL);
+        return sd_fail_task(c, SEEDANCE_E_NOMEM, task_id, NULL);
     }
     s->main.fd = open(path, O_RDONLY | O_CLOEXEC);
     if (s->main.fd < 0 || fstat(s->main.fd, &st) < 0) {
         int e = errno;
         seedance_stream_close(s);
-        return sd_fail(c, SEEDANCE_E_IO, 0, NULL, task_id, "task %s: cannot open cached clip %s: %s",
+        return sd_fail_task(c, SEEDANCE_E_IO, task_id,
+                            "task %s: cannot open cached clip %s: %s",
                        task_id, path, strerror(e));
     }
     s->main.end = s->size = st.st_size;
@@ -446,8 +447,8 @@ static int open_destination(sd_stream *s)
             return -c->err.code;
         fd = open(s->part_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0)
-            return -sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id,
-                            "task %s: cannot create cache file %s: %s", s->task_id,
+            return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id,
+                                 "task %s: cannot create cache file %s: %s", s->task_id,
                             s->part_path, strerror(errno));
         if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
             if (complete_clip(s->cache_path)) {
@@ -457,8 +458,8 @@ static int open_destination(sd_stream *s)
             if (fstat(fd, &st) < 0 || fchmod(fd, 0600) < 0) {
                 int e = errno;
                 close(fd);
-                return -sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id,
-                                "task %s: cannot use cache file %s: %s", s->task_id,
+                return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id,
+                                     "task %s: cannot use cache file %s: %s", s->task_id,
                                 s->part_path, strerror(e));
             }
             s->main.fd = fd;
@@ -479,8 +480,8 @@ static int open_destination(sd_stream *s)
     fd = sd_spool_file(dir);
     free(dir);
     if (fd < 0)
-        return -sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id,
-                        "task %s: cannot create a spool file: %s", s->task_id, strerror(errno));
+        return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id,
+                             "task %s: cannot create a spool file: %s", s->task_id, strerror(errno));
     s->main.fd = fd;
     return 0;
 }
@@ -493,15 +494,14 @@ int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
 
     *out = NULL;
     if (!url || !*url)
-        return sd_fail(c, SEEDANCE_E_PROTOCOL, 0, NULL, task_id,
-                       "task %s: no result URL", task_id);
+        return sd_fail_task(c, SEEDANCE_E_PROTOCOL, task_id, "task %s: no result URL", task_id);
     if (sd_check_base_url("result URL", url, &c->err)) {
         c->err.code = SEEDANCE_E_PROTOCOL;
         snprintf(c->err.task_id, sizeof(c->err.task_id), "%s", task_id);
         return SEEDANCE_E_PROTOCOL;
     }
     if (!(s = stream_new(c, task_id, url)))
-        return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, task_id, NULL);
+        return sd_fail_task(c, SEEDANCE_E_NOMEM, task_id, NULL);
 
     rc = open_destination(s);
     if (rc == 1) {

@@ -41,7 +41,7 @@
 #define SD_FETCH_STALL_SECONDS 30L  /* no byte for this long: reconnect */
 
 /* Record a failure that ends the download (lock held or thread-local). */
-#define fetch_fail(f, ...) sd_error_set(&(f)->err, __VA_ARGS__)
+#define fetch_fail(f, ...) sd_http_error(&(f)->err, __VA_ARGS__)
 
 /* ------------------------------------------------------------------ */
 /* Response headers                                                   */
@@ -424,7 +424,7 @@ int sd_fetch_start(sd_fetch *f)
     int rc;
 
     if (!(f->h = curl_easy_init()))
-        return sd_fail(s->c, SEEDANCE_E_NOMEM, 0, NULL, s->task_id, NULL);
+        return sd_fail_task(s->c, SEEDANCE_E_NOMEM, s->task_id, NULL);
     sd_curl_setup(s->c, f->h);
     curl_easy_setopt(f->h, CURLOPT_URL, s->url);
     curl_easy_setopt(f->h, CURLOPT_FOLLOWLOCATION, 1L);
@@ -455,8 +455,8 @@ int sd_fetch_start(sd_fetch *f)
     if (rc) {
         curl_easy_cleanup(f->h);
         f->h = NULL;
-        return sd_fail(s->c, SEEDANCE_E_NOMEM, 0, NULL, s->task_id,
-                       "task %s: cannot start the download thread: %s", s->task_id,
+        return sd_fail_task(s->c, SEEDANCE_E_NOMEM, s->task_id,
+                            "task %s: cannot start the download thread: %s", s->task_id,
                        strerror(rc));
     }
     f->running = 1;

@@ -20,13 +20,13 @@ int seedance_stream_save(seedance_stream *s, const char *path)
     int fd, rc = SEEDANCE_OK;
 
     if (!path || !*path)
-        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, s->task_id,
-                       "output path is empty: expected a file name");
+        return sd_fail_task(c, SEEDANCE_E_INVALID, s->task_id,
+                            "output path is empty: expected a file name");
     if ((fd = sd_tmpfile_next_to(path, &tmp)) < 0)
-        return sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id,
-                       "cannot create a file next to %s: %s", path, strerror(errno));
+        return sd_fail_task(c, SEEDANCE_E_IO, s->task_id,
+                            "cannot create a file next to %s: %s", path, strerror(errno));
     if (!(buf = malloc(64 * 1024))) {
-        rc = sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, s->task_id, NULL);
+        rc = sd_fail_task(c, SEEDANCE_E_NOMEM, s->task_id, NULL);
         goto out;
     }
     if ((n = seedance_stream_seek(s, 0, SEEK_SET)) < 0) {
@@ -39,7 +39,7 @@ int seedance_stream_save(seedance_stream *s, const char *path)
             if (w < 0 && errno == EINTR)
                 continue;
             if (w < 0) {
-                rc = sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id, "cannot write %s: %s",
+                rc = sd_fail_task(c, SEEDANCE_E_IO, s->task_id, "cannot write %s: %s",
                              path, strerror(errno));
                 goto out;
             }
@@ -53,15 +53,15 @@ int seedance_stream_save(seedance_stream *s, const char *path)
     }
     size = seedance_stream_size(s);
     if (size >= 0 && total != size) {
-        rc = sd_fail(c, SEEDANCE_E_PROTOCOL, 0, NULL, s->task_id,
-                     "task %s: got %lld bytes of a %lld-byte clip", s->task_id,
+        rc = sd_fail_task(c, SEEDANCE_E_PROTOCOL, s->task_id,
+                          "task %s: got %lld bytes of a %lld-byte clip", s->task_id,
                      (long long)total, (long long)size);
         goto out;
     }
     /* the user's output file, not a cache file: the usual 0644 */
     fchmod(fd, 0644);
     if (sd_commit_file(fd, tmp, path) < 0)
-        rc = sd_fail(c, SEEDANCE_E_IO, 0, NULL, s->task_id, "cannot write %s: %s", path,
+        rc = sd_fail_task(c, SEEDANCE_E_IO, s->task_id, "cannot write %s: %s", path,
                      strerror(errno));
 out:
     close(fd);

@@ -69,10 +69,10 @@ static int request_hash(seedance_client *c, const seedance_request *r, image_slo
     for (int i = 0; i < n; i++)
         urls[i] = s[i].kind == SD_IMG_URL ? s[i].value : s[i].canon;
     if (!(*canon_json = sd_request_json(r, urls, n)))
-        return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     len = strlen(*canon_json) + strlen(c->api_base) + 2;
     if (!(buf = malloc(len)))
-        return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     snprintf(buf, len, "%s\n%s", *canon_json, c->api_base);
     sd_sha256_hex(buf, strlen(buf), hash);
     free(buf);
@@ -87,10 +87,10 @@ static int resolve_images(seedance_client *c, const seedance_request *r, image_s
     for (int i = 0; i < n; i++) {
         if (s[i].kind != SD_IMG_FILE) {
             if (!(s[i].url = strdup(s[i].value)))
-                return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+                return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
         } else if (r->image_mode == SD_IMAGE_INLINE) {
             if (!(s[i].url = sd_data_uri(&s[i].img)))
-                return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+                return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
         } else {
             char name[32];
             snprintf(name, sizeof(name), "%s.%s", !strcmp(s[i].field, "image") ? "first" : "last",
@@ -128,7 +128,7 @@ static int post(seedance_client *c, const char *body, sd_journal_entry *e)
     if ((rc = sd_http_call(c, &req, &resp)) == SEEDANCE_OK &&
         (rc = sd_task_parse(resp.body, resp.len, &t, &c->err)) == SEEDANCE_OK) {
         if (sd_check_task_id(c, t->id) || strlen(t->id) >= sizeof(e->task_id))
-            rc = sd_fail(c, SEEDANCE_E_PROTOCOL, 0, NULL, NULL,
+            rc = sd_fail(c, SEEDANCE_E_PROTOCOL,
                          "malformed submit reply: unusable task id (%zu characters)",
                          strlen(t->id));
         else {
@@ -180,7 +180,7 @@ int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
         found = sd_journal_load(c, hash, &e);
         if (found && *e.task_id && !(flags & SEEDANCE_NEW)) {
             if (!(*task_id = strdup(e.task_id))) {
-                rc = sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+                rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
                 goto done;
             }
             if (attached)
@@ -197,7 +197,7 @@ int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
     if (!found || (flags & SEEDANCE_NEW)) {
         memset(&e, 0, sizeof(e));
         if ((rc = sd_random_hex(e.idempotency_key, 16))) {
-            rc = sd_fail(c, rc, 0, NULL, NULL, "no random numbers for the idempotency key");
+            rc = sd_fail(c, rc, "no random numbers for the idempotency key");
             goto done;
         }
     }
@@ -212,7 +212,7 @@ int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
     for (int i = 0; i < n; i++)
         urls[i] = slots[i].url;
     if (!(body = sd_request_json(r, urls, n))) {
-        rc = sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
         goto done;
     }
     rc = post(c, body, &e);
@@ -229,7 +229,7 @@ int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
     if (c->cache && sd_journal_store(c, &e, canon))
         sd_log(c, SEEDANCE_LOG_WARNING, "task %s: %s", e.task_id, c->err.message);
     if (!(*task_id = strdup(e.task_id))) {
-        rc = sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
         goto done;
     }
     sd_error_clear(&c->err);

@@ -62,14 +62,14 @@ int sd_check_task_id(seedance_client *c, const char *id)
     size_t n = id ? strlen(id) : 0;
 
     if (n == 0)
-        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL,
+        return sd_fail(c, SEEDANCE_E_INVALID,
                        "task id: missing: expected an id like task-unified-...");
     if (n > TASK_ID_MAX)
-        return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL,
+        return sd_fail(c, SEEDANCE_E_INVALID,
                        "task id: %zu characters long: allowed at most %d", n, TASK_ID_MAX);
     for (size_t i = 0; i < n; i++)
         if (!isalnum((unsigned char)id[i]) && !strchr("-_.", id[i]))
-            return sd_fail(c, SEEDANCE_E_INVALID, 0, NULL, NULL,
+            return sd_fail(c, SEEDANCE_E_INVALID,
                            "task id: '%.*s' has a character outside letters, digits, - _ .",
                            (int)n, id);
     return SEEDANCE_OK;

@@ -47,7 +47,7 @@ int sd_upload_image(seedance_client *c, const sd_image *img, const char *file_na
            img->width, img->height);
 
     if (!(req.body = upload_body(img, file_name)))
-        return sd_fail(c, SEEDANCE_E_NOMEM, 0, NULL, NULL, NULL);
+        return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     rc = sd_http_call(c, &req, &resp);
     /* A refusal of the file itself (not of the key, quota or server) is
      * SEEDANCE_E_UPLOAD, whether it came with HTTP 200 or a 4xx. */

@@ -84,17 +84,16 @@ static int check_prompt(const seedance_request *r, seedance_client *c, seedance_
     int blank;
 
     if (!r->prompt || !*r->prompt)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "prompt: missing: a text prompt is required");
+        return sd_error(err, SEEDANCE_E_INVALID, "prompt: missing: a text prompt is required");
     if (prompt_measure(r->prompt, &cjk, &words, &blank) < 0)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "prompt: not valid UTF-8 text: the prompt must be UTF-8");
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "prompt: not valid UTF-8 text: the prompt must be UTF-8");
     if (blank)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "prompt: only white space: a text prompt is required");
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "prompt: only white space: a text prompt is required");
     if (cjk + words > PROMPT_MAX_TOKENS)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "prompt: at least %ld tokens (%ld CJK characters, %ld words): "
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "prompt: at least %ld tokens (%ld CJK characters, %ld words): "
                             "allowed at most %d tokens", cjk + words, cjk, words,
                             PROMPT_MAX_TOKENS);
     if (cjk > PROMPT_ADVISED_CJK || words > PROMPT_ADVISED_WORDS)
@@ -110,13 +109,13 @@ static int check_model(const char *m, seedance_error *err)
     size_t n = strlen(m);
 
     if (n > MODEL_MAX_LEN)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "model: a name of %zu characters: allowed at most %d",
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "model: a name of %zu characters: allowed at most %d",
                             n, MODEL_MAX_LEN);
     for (size_t i = 0; i < n; i++)
         if (!isalnum((unsigned char)m[i]) && !strchr("._-:/", m[i]))
-            return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                                "model: '%s' has the character '%c': allowed letters, "
+            return sd_error(err, SEEDANCE_E_INVALID,
+                            "model: '%s' has the character '%c': allowed letters, "
                                 "digits and . _ - : /", m, isprint((unsigned char)m[i]) ? m[i] : '?');
     return SEEDANCE_OK;
 }
@@ -191,19 +190,19 @@ static int check_callback(const char *url, seedance_error *err)
     int rc = SEEDANCE_OK;
 
     if (n > CALLBACK_MAX_LEN)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "callback_url: %zu characters long: allowed at most %d",
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "callback_url: %zu characters long: allowed at most %d",
                             n, CALLBACK_MAX_LEN);
     if (url_parts(url, &scheme, &host) < 0)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "callback_url: '%s' is not a valid URL: expected "
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "callback_url: '%s' is not a valid URL: expected "
                             "https://HOST/PATH", url);
     if (strcasecmp(scheme, "https"))
-        rc = sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                          "callback_url: '%s' uses %s: only https:// is allowed", url, scheme);
+        rc = sd_error(err, SEEDANCE_E_INVALID,
+                      "callback_url: '%s' uses %s: only https:// is allowed", url, scheme);
     else if (host_is_private(host))
-        rc = sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                          "callback_url: '%s' points to the private or loopback host %s: "
+        rc = sd_error(err, SEEDANCE_E_INVALID,
+                      "callback_url: '%s' points to the private or loopback host %s: "
                           "allowed only public hosts", url, host);
     curl_free(scheme);
     curl_free(host);
@@ -215,8 +214,8 @@ static int check_image_url(const char *field, const char *url, seedance_error *e
     char *scheme, *host;
 
     if (url_parts(url, &scheme, &host) < 0)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "%s: '%s' is not a valid URL: expected http(s)://HOST/PATH, "
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "%s: '%s' is not a valid URL: expected http(s)://HOST/PATH, "
                             "a local file or a data: URI", field, url);
     curl_free(scheme);
     curl_free(host);
@@ -258,27 +257,27 @@ int seedance_request_validate(const seedance_request *r, seedance_client *c,
     size_t body = 1024;
 
     if (!r)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL, "no request");
+        return sd_error(err, SEEDANCE_E_INVALID, "no request");
     if ((rc = check_prompt(r, c, err)))
         return rc;
     body += strlen(r->prompt);
 
     if (r->duration_set && (r->duration < 4 || r->duration > 15))
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "duration: %d is out of range: allowed 4..15 (whole seconds)",
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "duration: %d is out of range: allowed 4..15 (whole seconds)",
                             r->duration);
     if (r->quality && !in_list(r->quality, qualities))
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "quality: '%s' is not allowed: allowed 480p, 720p%s", r->quality,
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "quality: '%s' is not allowed: allowed 480p, 720p%s", r->quality,
                             !strcmp(r->quality, "1080p") ? " (1080p is not open yet)" : "");
     if (r->aspect_ratio && !in_list(r->aspect_ratio, ratios))
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "aspect_ratio: '%s' is not allowed: allowed 16:9, 9:16, 1:1, "
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "aspect_ratio: '%s' is not allowed: allowed 16:9, 9:16, 1:1, "
                             "4:3, 3:4, 21:9, adaptive", r->aspect_ratio);
 
     if (r->last_image && !r->image)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "last_image: given without image: a last frame needs a first "
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "last_image: given without image: a last frame needs a first "
                             "frame (image)");
     nimg = sd_request_image_count(r);
     model = seedance_request_model(r);
@@ -286,18 +285,18 @@ int seedance_request_validate(const seedance_request *r, seedance_client *c,
         return rc;
     if (sd_model_is_t2v(model)) {
         if (nimg)
-            return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                                "image: %d image(s) given to the text-to-video model %s: "
+            return sd_error(err, SEEDANCE_E_INVALID,
+                            "image: %d image(s) given to the text-to-video model %s: "
                                 "allowed none (use %s for images)", nimg, model,
                                 SEEDANCE_MODEL_I2V);
     } else if (sd_model_is_i2v(model)) {
         if (nimg < 1)
-            return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                                "image: none given to the image-to-video model %s: "
+            return sd_error(err, SEEDANCE_E_INVALID,
+                            "image: none given to the image-to-video model %s: "
                                 "allowed 1..2 images", model);
         if (r->web_search == 1)
-            return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                                "web_search: true with the image-to-video model %s: "
+            return sd_error(err, SEEDANCE_E_INVALID,
+                            "web_search: true with the image-to-video model %s: "
                                 "web search is allowed only for text-to-video models", model);
     } else {
         sd_log(c, SEEDANCE_LOG_WARNING,
@@ -311,8 +310,8 @@ int seedance_request_validate(const seedance_request *r, seedance_client *c,
     if (r->last_image && (rc = check_image(r, "last_image", r->last_image, &body, err)))
         return rc;
     if (body > (size_t)SD_BODY_MAX_BYTES)
-        return sd_error_set(err, SEEDANCE_E_INVALID, 0, NULL, NULL,
-                            "image: the request body would be %.1f MB: allowed at most 64 MB "
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "image: the request body would be %.1f MB: allowed at most 64 MB "
                             "(use image_mode=upload or smaller images)",
                             (double)body / (1024.0 * 1024.0));
     return SEEDANCE_OK;

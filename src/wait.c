@@ -46,12 +46,12 @@ static int final_status(seedance_client *c, const char *id, seedance_task *t)
     if (!strcmp(t->status, "completed"))
         return SEEDANCE_OK;
     if (!strcmp(t->status, "failed"))
-        return sd_fail(c, SEEDANCE_E_TASK_FAILED, 0, t->error_code, id,
-                       "task %s failed: %s: %s", id,
+        return sd_fail_http(c, SEEDANCE_E_TASK_FAILED, 0, t->error_code, id,
+                            "task %s failed: %s: %s", id,
                        t->error_code ? t->error_code : "unknown_error",
                        t->error_message ? t->error_message : "(no message)");
-    return sd_fail(c, SEEDANCE_E_TASK_CANCELLED, 0, t->error_code, id,
-                   "task %s was cancelled%s%s", id, t->error_message ? ": " : "",
+    return sd_fail_http(c, SEEDANCE_E_TASK_CANCELLED, 0, t->error_code, id,
+                        "task %s was cancelled%s%s", id, t->error_message ? ": " : "",
                    t->error_message ? t->error_message : "");
 }
 
@@ -87,7 +87,7 @@ int seedance_wait(seedance_client *c, const char *task_id, seedance_task **out)
             last = 1;
         }
         if (delay > 0 && (rc = sd_sleep(c, delay))) {
-            sd_fail(c, rc, 0, NULL, task_id, "interrupted while waiting for task %s "
+            sd_fail_task(c, rc, task_id, "interrupted while waiting for task %s "
                     "(it goes on on the server)", task_id);
             break;
         }
@@ -122,8 +122,8 @@ int seedance_wait(seedance_client *c, const char *task_id, seedance_task **out)
             break;
         }
         if (last || sd_now() >= deadline) {
-            rc = sd_fail(c, SEEDANCE_E_TIMEOUT, 0, NULL, task_id,
-                         "task %s is still %s after %.0f s (the deadline); it goes on on the "
+            rc = sd_fail_task(c, SEEDANCE_E_TIMEOUT, task_id,
+                              "task %s is still %s after %.0f s (the deadline); it goes on on the "
                          "server: wait again with its id", task_id, t->status, c->timeout);
             break;
         }
