@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # seedance for FFmpeg: top-level build.
 #
 #   make            libseedance, the seedance tool, the emulator, ffmpeg/ffprobe

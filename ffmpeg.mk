@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # FFmpeg with the seedance: protocol, set up by ./configure (config.mk).
 #
 #   make ffmpeg          libseedance, registration, FFmpeg's configure when its

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # make bench: libseedance against the local emulator (not part of make check).
 #
 #   bench/*.c   one program, $(B)/bench/seedance-bench, linked with libseedance;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The manual: doc/*.texi -> man pages, with FFmpeg's own texi2pod.pl (from
 # the FFmpeg tree configure prepared) and pod2man.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Builds FFmpeg with the project's components; called by "make ffmpeg"
 # (ffmpeg.mk) with the settings ./configure wrote into config.mk.
 #

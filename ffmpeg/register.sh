@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Registers the project's FFmpeg components in an unpacked FFmpeg source
 # tree: copies the sources into it and edits FFmpeg's tables, Makefiles
 # and configure so that "--enable-libseedance" builds them.

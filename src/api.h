@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libseedance internals of the API client: the request model, local image
  * checks, JSON building and parsing, HTTP calls, uploads, the submit
@@ -39,8 +40,21 @@ int sd_request_image_count(const seedance_request *r);
 int sd_model_is_t2v(const char *model);
 int sd_model_is_i2v(const char *model);
 
-/* Parse a text boolean: 1/0 true/false yes/no on/off. -1 when none. */
+/* Parse a text boolean: 1/0 true/false yes/no on/off, any case. -1 when none. */
 int sd_parse_bool(const char *s);
+/* The same into *out, or SEEDANCE_E_INVALID naming the option and the value. */
+int sd_option_bool(const char *name, const char *value, int *out, seedance_error *err);
+
+/* options.c --------------------------------------------------------- */
+
+/*
+ * The names of the options whose flags have every bit of need and none of
+ * refuse, ", "-separated, into buf. Returns the length it needs.
+ */
+size_t sd_option_names(int need, int refuse, char *buf, size_t size);
+
+/* A positive number of seconds (at most 7 days), or SEEDANCE_E_INVALID. */
+int sd_option_seconds(const char *name, const char *value, double *out, seedance_error *err);
 
 /* image.c ----------------------------------------------------------- */
 

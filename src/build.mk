@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # libseedance (static library + pkg-config file) and the seedance tool.
 #
 #   src/*.c         the library

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The clip cache on disk: path names, private directories and atomic
  * writes.

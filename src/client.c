@@ -1,13 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The client: configuration from the environment and the caller, and the
  * small services every other file uses (logging, interrupt, sleep, curl
  * defaults).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "internal.h"
@@ -128,6 +131,14 @@ static int set_base(seedance_client *c, char **dst, const char *what, const char
     return SEEDANCE_OK;
 }
 
+/* Overwrite memory that held the key so that it does not linger. */
+static void explicit_wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n--)
+        *v++ = 0;
+}
+
 seedance_client *seedance_client_new(void)
 {
     seedance_client *c = calloc(1, sizeof(*c));
@@ -160,10 +171,7 @@ void seedance_client_free(seedance_client *c)
     if (!c)
         return;
     if (c->api_key) {
-        /* do not leave the key in freed memory */
-        volatile char *p = c->api_key;
-        while (*p)
-            *p++ = 0;
+        explicit_wipe(c->api_key, strlen(c->api_key));
         free(c->api_key);
     }
     free(c->api_base);
@@ -181,13 +189,52 @@ int seedance_client_set_api_key(seedance_client *c, const char *key)
     if (v && !(dup = strdup(v)))
         return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     if (c->api_key) {
-        volatile char *p = c->api_key;
-        while (*p)
-            *p++ = 0;
+        explicit_wipe(c->api_key, strlen(c->api_key));
         free(c->api_key);
     }
     c->api_key = dup;
     return SEEDANCE_OK;
+}
+
+/* The first line of buf, blanks around it removed, in place. */
+static char *first_line(char *buf)
+{
+    char *start = buf;
+    size_t n;
+
+    buf[strcspn(buf, "\r\n")] = '\0';
+    n = strlen(buf);
+    while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+        buf[--n] = '\0';
+    while (*start == ' ' || *start == '\t')
+        start++;
+    return start;
+}
+
+int seedance_client_set_api_key_file(seedance_client *c, const char *path)
+{
+    char buf[4096];
+    struct stat sb;
+    size_t n;
+    FILE *f;
+    int rc;
+
+    if (!path || !*path)
+        return sd_fail(c, SEEDANCE_E_CONFIG, "api_key_file: no file name given");
+    if (!(f = fopen(path, "r")))
+        return sd_fail(c, SEEDANCE_E_CONFIG, "api_key_file: cannot read %s: %s", path,
+                       strerror(errno));
+    if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077))
+        sd_log(c, SEEDANCE_LOG_WARNING, "%s is readable by other users (chmod 600 it)", path);
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    if (!*first_line(buf))
+        rc = sd_fail(c, SEEDANCE_E_CONFIG, "api_key_file: %s holds no key", path);
+    else
+        rc = seedance_client_set_api_key(c, first_line(buf));
+    explicit_wipe(buf, sizeof(buf));
+    return rc;
 }
 
 int seedance_client_set_api_base(seedance_client *c, const char *url)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * API calls over libcurl: Bearer auth sent only to the configured API and
  * Files API bases (no redirects are followed, so it goes nowhere else),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Local images: the format is recognised by content (JPEG, PNG, WebP, never
  * by the file name), the dimensions come from the headers, and the API's

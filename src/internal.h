@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libseedance internals shared between the library's source files.
  * Not installed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The submit journal: <cache_dir>/journal/<hash>.json maps a request (the
  * SHA-256 of its canonical JSON and the API base, never the key) to its

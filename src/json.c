@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * JSON with cJSON: the request body, task replies (with the variants seen
  * in published clients), the API's error envelope and Files API replies.

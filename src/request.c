@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The request model: one generation job, set field by field with the API's
  * own field names. Values are parsed here (numbers, booleans, names);
@@ -5,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -85,6 +87,17 @@ int sd_parse_bool(const char *s)
     return -1;
 }
 
+int sd_option_bool(const char *name, const char *value, int *out, seedance_error *err)
+{
+    int b = sd_parse_bool(value);
+
+    if (b < 0)
+        return sd_error(err, SEEDANCE_E_INVALID, "%s: '%s' is not a boolean: allowed 1/0, "
+                        "true/false, yes/no, on/off", name, value);
+    *out = b;
+    return SEEDANCE_OK;
+}
+
 /* Replace *dst with a copy of value; an empty value clears the field. */
 static int set_str(char **dst, const char *value, seedance_error *err)
 {
@@ -99,18 +112,11 @@ static int set_str(char **dst, const char *value, seedance_error *err)
 
 static int set_bool(int *dst, const char *field, const char *value, seedance_error *err)
 {
-    int b;
-
     if (!*value) {
         *dst = -1;
         return SEEDANCE_OK;
     }
-    if ((b = sd_parse_bool(value)) < 0)
-        return sd_error(err, SEEDANCE_E_INVALID,
-                        "%s: '%s' is not a boolean: allowed 1/0, true/false, "
-                            "yes/no, on/off", field, value);
-    *dst = b;
-    return SEEDANCE_OK;
+    return sd_option_bool(field, value, dst, err);
 }
 
 static int set_duration(seedance_request *r, const char *value, seedance_error *err)
@@ -148,7 +154,7 @@ static void normalize_field(const char *in, char *out, size_t size)
 int seedance_request_set(seedance_request *r, const char *field, const char *value,
                          seedance_error *err)
 {
-    char f[32];
+    char f[32], allowed[256];
 
     if (!r || !field)
         return sd_error(err, SEEDANCE_E_INVALID, "no field given");
@@ -199,10 +205,43 @@ int seedance_request_set(seedance_request *r, const char *field, const char *val
         return SEEDANCE_OK;
     }
 unknown:
-    return sd_error(err, SEEDANCE_E_INVALID,
-                    "unknown field '%s': allowed prompt, duration, quality, aspect_ratio, "
-                        "generate_audio, content_filter, web_search, callback_url, model, "
-                        "image, last_image, image_mode", field);
+    sd_option_names(SEEDANCE_OPT_REQUEST, 0, allowed, sizeof(allowed));
+    return sd_error(err, SEEDANCE_E_INVALID, "unknown field '%s': allowed %s", field, allowed);
+}
+
+int seedance_request_set_image_data(seedance_request *r, const char *field,
+                                    const void *data, size_t size, const char *mime,
+                                    seedance_error *err)
+{
+    static const char *const mimes[] = { "image/jpeg", "image/png", "image/webp", NULL };
+    char **dst = NULL, *b64, *uri;
+    size_t len;
+    int ok = 0;
+
+    if (r && field)
+        dst = !strcmp(field, "image") ? &r->image : !strcmp(field, "last_image") ? &r->last_image
+                                                                                 : NULL;
+    if (!dst)
+        return sd_error(err, SEEDANCE_E_INVALID, "image data: field '%s' is not allowed: "
+                        "allowed image, last_image", field ? field : "(none)");
+    for (int i = 0; mime && mimes[i]; i++)
+        ok |= !strcmp(mime, mimes[i]);
+    if (!ok)
+        return sd_error(err, SEEDANCE_E_INVALID, "%s: image type '%s' is not allowed: allowed "
+                        "image/jpeg, image/png, image/webp", field, mime ? mime : "(none)");
+    if (!data || !size)
+        return sd_error(err, SEEDANCE_E_INVALID, "%s: no image data given", field);
+    if (!(b64 = sd_base64(data, size)))
+        return sd_error(err, SEEDANCE_E_NOMEM, NULL);
+    len = strlen(mime) + strlen(b64) + 16;
+    if ((uri = malloc(len)))
+        snprintf(uri, len, "data:%s;base64,%s", mime, b64);
+    free(b64);
+    if (!uri)
+        return sd_error(err, SEEDANCE_E_NOMEM, NULL);
+    free(*dst);
+    *dst = uri;
+    return SEEDANCE_OK;
 }
 
 char *seedance_request_to_json(const seedance_request *r)

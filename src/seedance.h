@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libseedance: a client for the Evolink Seedance 2.0 video generation API.
  *
@@ -135,6 +136,12 @@ void seedance_client_free(seedance_client *c);
 /* Setters; a NULL or empty string restores the environment/default value.
  * Bases are checked when set: https://, or http:// for loopback hosts only. */
 int seedance_client_set_api_key(seedance_client *c, const char *key);
+/*
+ * The API key from the first line of a file, blanks around it removed. A
+ * file that other users may read gets a warning through the log callback.
+ * SEEDANCE_E_CONFIG when the file is unreadable or holds no key.
+ */
+int seedance_client_set_api_key_file(seedance_client *c, const char *path);
 int seedance_client_set_api_base(seedance_client *c, const char *url);
 int seedance_client_set_files_base(seedance_client *c, const char *url);
 int seedance_client_set_cache_dir(seedance_client *c, const char *dir);
@@ -195,6 +202,17 @@ const char *seedance_request_model(const seedance_request *r);
  * uploaded), canonical JSON, caller frees with free(). NULL when invalid.
  */
 char *seedance_request_to_json(const seedance_request *r);
+
+/*
+ * A local image given as bytes in memory (for example a frame encoded by the
+ * caller) for field "image" or "last_image": JPEG, PNG or WebP, mime
+ * "image/jpeg", "image/png" or "image/webp". The bytes are copied. It is
+ * checked, identified in the journal and sent like a local file of the same
+ * content (uploaded or inlined as image_mode says).
+ */
+int seedance_request_set_image_data(seedance_request *r, const char *field,
+                                    const void *data, size_t size, const char *mime,
+                                    seedance_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Tasks                                                              */
@@ -292,6 +310,149 @@ const char *seedance_stream_cache_path(const seedance_stream *s);
 int seedance_stream_save(seedance_stream *s, const char *path);
 
 void seedance_stream_close(seedance_stream *s);
+
+/* ------------------------------------------------------------------ */
+/* Options: one grammar for every front end                           */
+
+/*
+ * Every setting a front end takes by name, request fields and client
+ * settings alike: the seedance command's --options, the protocol's URL keys
+ * and AVOptions, the filters' options. X(ID, NAME, FFNAME, FLAGS, HELP):
+ *   NAME    the API field name or the setting's name: URL key, filter
+ *           option, command-line --NAME (dashes and underscores alike)
+ *   FFNAME  the protocol's AVOption name (prefixed where ffmpeg already has
+ *           an option called NAME); also accepted as NAME
+ *   FLAGS   SEEDANCE_OPT_*
+ *   HELP    one line: meaning, allowed values, default
+ */
+#define SEEDANCE_OPT_REQUEST 0x01 /* a field of the request */
+#define SEEDANCE_OPT_URL     0x02 /* may come from a URL or a filter graph */
+#define SEEDANCE_OPT_BOOL    0x04 /* boolean: 1/0, true/false, yes/no, on/off */
+#define SEEDANCE_OPT_SECRET  0x08 /* the API key: never from a URL or a command line */
+#define SEEDANCE_OPT_ENV     0x10 /* also read from SEEDANCE_<NAME> by seedance_job_set_env() */
+
+#define SEEDANCE_OPTION_LIST(X) \
+    X(PROMPT,         "prompt",         "prompt",             0x03, \
+      "text prompt (required)") \
+    X(DURATION,       "duration",       "video_duration",     0x03, \
+      "clip length in whole seconds, 4..15 (default 5)") \
+    X(QUALITY,        "quality",        "video_quality",      0x03, \
+      "resolution: 480p or 720p (default 720p)") \
+    X(ASPECT_RATIO,   "aspect_ratio",   "aspect_ratio",       0x03, \
+      "16:9, 9:16, 1:1, 4:3, 3:4, 21:9 or adaptive (default 16:9)") \
+    X(GENERATE_AUDIO, "generate_audio", "generate_audio",     0x07, \
+      "generate an audio track (default 1)") \
+    X(CONTENT_FILTER, "content_filter", "content_filter",     0x07, \
+      "standard content filter; 0 costs 10% more (default 1)") \
+    X(WEB_SEARCH,     "web_search",     "web_search",         0x07, \
+      "let the model search the web, text-to-video only (default 0)") \
+    X(CALLBACK_URL,   "callback_url",   "callback_url",       0x03, \
+      "https URL told when the task ends (public host, at most 2048 characters)") \
+    X(MODEL,          "model",          "model",              0x03, \
+      "model name (default: chosen from the inputs)") \
+    X(IMAGE,          "image",          "image",              0x03, \
+      "first frame: local file, http(s) URL or data: URI") \
+    X(LAST_IMAGE,     "last_image",     "last_image",         0x03, \
+      "last frame (needs image): local file, http(s) URL or data: URI") \
+    X(IMAGE_MODE,     "image_mode",     "image_mode",         0x13, \
+      "how local images reach the API: upload (Files API) or inline (default upload)") \
+    X(TASK,           "task",           "task",               0x02, \
+      "attach to this task id instead of submitting (pays nothing)") \
+    X(NEW_GENERATION, "new_generation", "new_generation",     0x06, \
+      "pay for a new generation even when this request was made before (default 0)") \
+    X(CACHE,          "cache",          "cache",              0x16, \
+      "use the journal and the clip cache (default 1)") \
+    X(TIMEOUT,        "timeout",        "seedance_timeout",   0x12, \
+      "give up waiting for the task after this many seconds (default 3600)") \
+    X(CACHE_DIR,      "cache_dir",      "seedance_cache_dir", 0x02, \
+      "journal and clip cache directory (default $SEEDANCE_CACHE_DIR, " \
+      "$XDG_CACHE_HOME/seedance or ~/.cache/seedance)") \
+    X(API_BASE,       "api_base",       "api_base",           0x00, \
+      "API base URL (default $SEEDANCE_API_BASE or " SEEDANCE_DEFAULT_API_BASE ")") \
+    X(FILES_BASE,     "files_base",     "files_base",         0x00, \
+      "Files API base URL (default $SEEDANCE_FILES_BASE or " SEEDANCE_DEFAULT_FILES_BASE ")") \
+    X(API_KEY_FILE,   "api_key_file",   "api_key_file",       0x10, \
+      "read the API key from the first line of this file (default $SEEDANCE_API_KEY)") \
+    X(API_KEY,        "api_key",        "api_key",            0x08, \
+      "API key, for programs (prefer $SEEDANCE_API_KEY or api_key_file)")
+
+typedef enum seedance_option_id {
+#define SEEDANCE_X_ID(id, name, ffname, flags, help) SEEDANCE_OPTION_##id,
+    SEEDANCE_OPTION_LIST(SEEDANCE_X_ID)
+#undef SEEDANCE_X_ID
+    SEEDANCE_OPTION__COUNT
+} seedance_option_id;
+
+typedef struct seedance_option {
+    int id;                /* seedance_option_id */
+    const char *name;
+    const char *ffname;
+    int flags;
+    const char *help;
+} seedance_option;
+
+/* The options in the order of SEEDANCE_OPTION_LIST; the last has name NULL. */
+const seedance_option *seedance_options(void);
+
+/*
+ * The option of a name: NAME or FFNAME, any case, '-' for '_', and the
+ * aliases (resolution, audio, first_image, first_frame, last_frame, new,
+ * model_params.*). NULL when unknown.
+ */
+const seedance_option *seedance_option_find(const char *name);
+
+/*
+ * A job: what one front end opens. A client (configured from the
+ * environment), a request, and how to open it (a task to attach to, a new
+ * generation). Failures are in seedance_last_error(seedance_job_client(j)).
+ */
+typedef struct seedance_job seedance_job;
+
+seedance_job *seedance_job_new(void);
+void seedance_job_free(seedance_job *j);
+seedance_client *seedance_job_client(seedance_job *j);
+seedance_request *seedance_job_request(seedance_job *j);
+
+/* Where a value comes from: URLs and graphs may not name where the key goes. */
+enum {
+    SEEDANCE_FROM_PROGRAM = 0,   /* an API call (an AVOption set by a program) */
+    SEEDANCE_FROM_COMMAND_LINE,  /* visible in the process list: no key */
+    SEEDANCE_FROM_URL            /* a URL query or a filter graph: SEEDANCE_OPT_URL only */
+};
+
+/*
+ * Set one option from text. One grammar everywhere: booleans 1/0,
+ * true/false, yes/no, on/off in any case; numbers in C notation; an empty
+ * value restores the default. SEEDANCE_E_INVALID (nothing set) for an
+ * unknown name, a value that does not parse, or a name that origin may not
+ * set; SEEDANCE_E_CONFIG for an unusable base URL or key file. The message
+ * names the option, the value (never a key) and what is allowed.
+ */
+int seedance_job_set(seedance_job *j, const char *name, const char *value, int origin);
+
+/* The options flagged SEEDANCE_OPT_ENV from SEEDANCE_<NAME> (upper case) when set. */
+int seedance_job_set_env(seedance_job *j);
+
+/*
+ * Parse a seedance: URL (the scheme may be omitted, "//" after it is
+ * tolerated):
+ *   seedance:?KEY=VALUE[&KEY=VALUE...]  options, values percent-decoded
+ *   seedance:task-unified-...           attach to that task
+ *   seedance:PROMPT TEXT                text-to-video with the defaults
+ * Keys are set with SEEDANCE_FROM_URL. '+' stays a plus sign.
+ */
+int seedance_job_parse_url(seedance_job *j, const char *url);
+
+/* The task to attach to, NULL when the job submits its request. */
+const char *seedance_job_task(const seedance_job *j);
+/* SEEDANCE_NEW when new_generation is set, else 0. */
+int seedance_job_flags(const seedance_job *j);
+
+/* seedance_open_task() of the task, else seedance_open() of the request. */
+int seedance_job_open(seedance_job *j, seedance_stream **out);
+
+/* Is id usable as a task id (safe in a URL path and a file name)? 1 or 0. */
+int seedance_task_id_valid(const char *id);
 
 #ifdef __cplusplus
 }

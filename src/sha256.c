@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Hashing and randomness: SHA-256 through OpenSSL's EVP interface (journal
  * keys, image content hashes) and random hex strings from the kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The result stream: read, seek and size over a clip that may still be
  * downloading (see stream.h for the layout and stream_fetch.c for the

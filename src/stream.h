@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libseedance internals of the result stream and the clip cache.
  * Not installed.

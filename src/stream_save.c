@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * seedance_stream_save: the whole stream into a file, atomically (a
  * temporary file next to the target, renamed when complete and checked

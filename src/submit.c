@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Submit exactly once. The request is validated, its canonical form hashed
  * (local images by content, plus the API base; never the key), and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A task as the API reports it: accessors over the parsed reply.
  */
@@ -57,20 +58,30 @@ const char *seedance_task_result_url(const seedance_task *t)
     return t && t->status && !strcmp(t->status, "completed") ? t->result_url : NULL;
 }
 
+int seedance_task_id_valid(const char *id)
+{
+    size_t n = id ? strlen(id) : 0;
+
+    if (n == 0 || n > TASK_ID_MAX || id[0] == '.')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)id[i]) && !strchr("-_.", id[i]))
+            return 0;
+    return 1;
+}
+
 int sd_check_task_id(seedance_client *c, const char *id)
 {
     size_t n = id ? strlen(id) : 0;
 
+    if (seedance_task_id_valid(id))
+        return SEEDANCE_OK;
     if (n == 0)
         return sd_fail(c, SEEDANCE_E_INVALID,
                        "task id: missing: expected an id like task-unified-...");
     if (n > TASK_ID_MAX)
         return sd_fail(c, SEEDANCE_E_INVALID,
                        "task id: %zu characters long: allowed at most %d", n, TASK_ID_MAX);
-    for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char)id[i]) && !strchr("-_.", id[i]))
-            return sd_fail(c, SEEDANCE_E_INVALID,
-                           "task id: '%.*s' has a character outside letters, digits, - _ .",
-                           (int)n, id);
-    return SEEDANCE_OK;
+    return sd_fail(c, SEEDANCE_E_INVALID, "task id: '%.*s' is not allowed: letters, digits, "
+                   "- _ . and not starting with '.' (like task-unified-...)", (int)n, id);
 }

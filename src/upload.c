@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Local images through the Files API: POST the image as a base64 data URI,
  * use the returned data.file_url. The Files API reports refusals as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Local validation of a request: every constraint documented by the two
  * OpenAPI pages, checked before any request is sent. Each message names the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Task queries and the wait: poll GET /v1/tasks/{id} on the schedule of
  * poll.c until the task is final, the overall deadline passes or the

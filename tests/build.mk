@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Tests: unit test programs, the Evolink API emulator, and the runner.
 #
 #   tests/unit/test_*.c      one program each, linked with libseedance

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Shared helpers for the shell tests. Source it from a test script:
 #
 #   . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # make demo: start the local Evolink API emulator on a free port, generate
 # a clip through build/bin/ffmpeg -i seedance:..., show where it is, stop
 # the emulator.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Installs what building and testing seedance for FFmpeg needs, on Debian
 # (12 or newer) with apt-get, as root ("make deps").
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * seedance: generate Seedance 2.0 videos from the command line.
  *

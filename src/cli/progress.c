@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Progress and log output of the seedance command, on stderr: a bar that
  * redraws itself on a terminal, one plain line per event otherwise.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # seedance submit / status / wait / download / credits / help, --json, and
 # Ctrl-C (SIGINT) during a wait: quick exit, status 130, the task id shown.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # seedance failures against the emulator: invalid jobs rejected before any
 # request, 429 with Retry-After, 5xx then success, a failed task, malformed
 # replies, configuration errors; one clear message and a non-zero status.

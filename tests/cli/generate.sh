@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # seedance generate against the emulator: text-to-video, image-to-video with
 # one and two local images (uploaded and inline), every option reaching the
 # server as sent, and a second identical run that sends nothing new.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The top-level ./configure, run in a scratch directory (it writes config.mk
 # into the current directory) with a scratch --builddir: options and their
 # errors, missing dependencies named by Debian package, --ffmpeg-source and

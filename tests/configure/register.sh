@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # ffmpeg/register.sh on pristine FFmpeg trees (every release tarball that
 # ./configure downloaded into $B/downloads): the edits are made once and
 # understood by FFmpeg's own configure, a second run changes nothing, a

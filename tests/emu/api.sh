@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The emulator's API: auth, documented shapes, the task life cycle,
 # task ids, credits, idempotency, counters, the request log, clean stop.
 . "$(dirname "$0")/../lib.sh"

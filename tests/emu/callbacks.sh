@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Callbacks: the task object is POSTed to callback_url when a task ends
 # (completed, failed, cancelled), retried after 1, 2, 4 s on failure.
 . "$(dirname "$0")/../lib.sh"

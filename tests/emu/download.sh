@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Result downloads: GET/HEAD, Accept-Ranges, single ranges (206), 416,
 # link expiry (403), faststart vs moov at the end.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Every fault switch: status replies (429 + Retry-After, 500, 502, 503),
 # counts and path prefixes, delays, malformed JSON, dropped downloads,
 # bandwidth limits, task outcomes (fail, hang, cancel), queued, the result

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Helpers shared by the emulator tests (sourced after ../lib.sh; not a test).
 
 # api METHOD PATH [BODY|@FILE] [CURL ARGS...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Image-to-video: images from the Files API, data: URIs and plain http URLs;
 # the first frame is the first image (PSNR > 30 dB), with two images the
 # last frame is the second; adaptive ratio; the documented image limits;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Text-to-video rendering: codec, the exact pixel size of every quality x
 # aspect_ratio, duration at 24 fps, audio present or not, same prompt ->
 # same pixels, another prompt -> other pixels.

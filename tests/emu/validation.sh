@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Every validation rule of POST /v1/videos/generations, both sides of each
 # bound: 400 invalid_request naming the field, and no task created.
 . "$(dirname "$0")/../lib.sh"

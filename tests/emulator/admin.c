@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The admin API under /_emu/ (no auth, not counted, not logged):
  *   GET  /_emu/stats              counters and the newest task id

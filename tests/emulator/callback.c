@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Callbacks: when a task ends, its callback_url gets a POST of the task
  * object, as documented: 10 s timeout, a 2xx answer is success, otherwise

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Result files (/results/ID.mp4, like a CDN: no auth) and uploaded files
  * (/files/ID/NAME): GET and HEAD, Accept-Ranges, a single byte range

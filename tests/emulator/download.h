@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Serving result files and uploaded files (download.c). */
 #ifndef EVOLINK_EMU_DOWNLOAD_H
 #define EVOLINK_EMU_DOWNLOAD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The pictures of a clip, drawn straight into YUV420P planes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * evolink-emu: a local emulator of the Evolink video API (Seedance 2.0).
  *

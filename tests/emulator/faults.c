@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Faults on demand. A fault is a JSON object {"type":T,"count":N,"path":P,...}
  * added by --fault or POST /_emu/faults. Request faults (status, delay,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The Files API: POST /api/v1/files/upload/base64 stores a file under
  * DATA/files/<file_id>/<name> and answers the documented shape; the file is

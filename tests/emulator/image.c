@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * image_urls: fetched the way the service would (data: URIs, http(s) URLs,
  * and this emulator's own uploaded files), checked against the documented

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* evolink-emu: command line, start-up, signals and a clean stop. */
 #include "emu.h"
 

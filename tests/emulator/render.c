@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Real MP4 files with libavcodec/libavformat: H.264 (libx264, yuv420p,
  * 24 fps, exactly duration * 24 frames) and, when asked, AAC stereo 48 kHz

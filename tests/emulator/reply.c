@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Replies: JSON bodies, extra headers and the documented error envelopes. */
 #include "emu.h"
 

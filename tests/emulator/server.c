@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The HTTP side: libmicrohttpd with one thread per connection (so a slow
  * or throttled reply never blocks another), request bodies up to 64 MB,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * POST /v1/videos/generations: the validation the OpenAPI pages state,
  * Idempotency-Key replays, the credit balance, and task creation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The task store and a task's life. A task's state is a function of time
  * since its submit: (queued,) pending for 15% of the generation time, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Small helpers: growable buffers, clocks, ids, files. */
 #include "emu.h"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Text-to-video through the seedance: protocol: transcode, probe, shorthand,
 # second run from the cache, attach by task id.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Image-to-video: the first (and last) frames are the images given.
 . "$(dirname "$0")/../lib.sh"
 need_ffmpeg

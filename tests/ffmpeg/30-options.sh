@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # URL keys and AVOptions reach the server as sent; invalid jobs send nothing.
 . "$(dirname "$0")/../lib.sh"
 need_ffmpeg

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Failures on the way: failed task, rate limits and server errors, dropped
 # download, moov at the end, expired link.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Generated clips inside filter graphs: two inputs composited, concat,
 # drawtext, and movie= opening the protocol from inside a filter graph.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Ctrl-C during the wait, and the API key never shown, even at -loglevel trace.
 . "$(dirname "$0")/../lib.sh"
 need_ffmpeg

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Start, script and stop the Evolink emulator from a C test or benchmark.
  *

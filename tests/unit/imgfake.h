@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Image headers for the unit tests: just enough bytes for the probes of
  * src/image.c (a signature and the dimensions), written to files.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The clip cache without a network: names, private directories, atomic
  * commits, spool files, and a stream over a cached clip (read, seek,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Image probing, limits, base64 and data: URIs (src/image.c). */
 #include <stdlib.h>
 #include <string.h>

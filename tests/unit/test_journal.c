@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The submit journal (src/journal.c) and the hashing helpers (src/sha256.c). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* JSON parsing and the HTTP helpers (src/json.c, src/http.c): task replies
  * with their variants, malformed replies, error envelopes, Files API
  * replies, Retry-After, backoff and status codes. */

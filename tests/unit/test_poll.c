@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The poll schedule (src/poll.c), run against simulated tasks on a
  * simulated clock: completion noticed within 1 s, no more polls than a
  * fixed 10 s poller, never more than one poll a second. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The result stream against the emulator (started here, on 127.0.0.1):
  * bytes delivered while downloading, seeks inside and beyond the received

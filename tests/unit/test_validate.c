@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Request fields and validation (src/request.c, src/validate.c): every rule,
  * both sides of every bound. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* seedance_wait (src/wait.c) against the emulator: how the submit reply's
  * estimate (c->submitted) seeds the poll schedule. */
 #include <stdio.h>
