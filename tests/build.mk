@@ -6,6 +6,7 @@
 #   tests/emu/*.sh           emulator tests (real HTTP)
 #   tests/cli/*.sh           the seedance tool against the emulator
 #   tests/ffmpeg/*.sh        the built ffmpeg/ffprobe against the emulator
+#   tests/filters/*.sh       the seedance filters in the built ffmpeg against the emulator
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -28,7 +29,7 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB_A)
 
 TEST_RUN    = B=$(abspath $(B)) tests/run -j 2
 TESTS_LIB   = $(UNIT_BINS) $(sort $(wildcard tests/emu/*.sh)) $(sort $(wildcard tests/cli/*.sh))
-TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh))
+TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh)) $(sort $(wildcard tests/filters/*.sh))
 TESTS_BUILD  = $(sort $(wildcard tests/configure/*.sh))
 
 test-progs: $(UNIT_BINS) $(EMU_BIN)
