@@ -332,7 +332,7 @@ int ff_seedance_clip_validate(SeedanceClip *c)
     return 0;
 }
 
-int ff_seedance_clip_has_audio(SeedanceClip *c, const char *generate_audio)
+int ff_seedance_clip_has_audio(const char *generate_audio)
 {
     seedance_request *r;
     char *json;
@@ -371,7 +371,7 @@ int ff_seedance_clip_frame_size(SeedanceClip *c, char *const *opts, int *w, int 
     hd = !q || !*q || !strcmp(q, "720p");
     if (!a || !*a)
         a = "16:9";
-    for (int i = 0; i < FF_ARRAY_ELEMS(sizes); i++) {
+    for (size_t i = 0; i < FF_ARRAY_ELEMS(sizes); i++) {
         if (!strcmp(a, sizes[i].ratio)) {
             *w = sizes[i].w[hd];
             *h = sizes[i].h[hd];

@@ -115,7 +115,7 @@ struct SwsContext;
       offsetof(SEEDANCE_OPTION_CONTEXT, opts) + SEEDANCE_OPTION_##id * sizeof(char *),      \
       AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0,                                            \
       ((flags) & SEEDANCE_OPT_URL) && !(SEEDANCE_OPTION_HIDDEN & SEEDANCE_OPTION_BIT(id)) ? \
-          SEEDANCE_FILTER_FLAGS : 0 },
+          SEEDANCE_FILTER_FLAGS : 0, NULL },
 
 /* ---- a generated clip ------------------------------------------------ */
 
@@ -173,7 +173,7 @@ int ff_seedance_clip_init(SeedanceClip *c, void *log, const char *name, char *co
 int ff_seedance_clip_validate(SeedanceClip *c);
 
 /** 1 when the clip will have an audio track (generate_audio, default 1). */
-int ff_seedance_clip_has_audio(SeedanceClip *c, const char *generate_audio);
+int ff_seedance_clip_has_audio(const char *generate_audio);
 
 /**
  * The clip's frame size as the API documents it for quality and

@@ -94,7 +94,7 @@ static av_cold int init(AVFilterContext *ctx)
     if ((ret = ff_seedance_clip_init(&s->clip, ctx, "seedance", s->opts, 0, NULL)) < 0 ||
         (ret = ff_seedance_clip_validate(&s->clip)) < 0)
         return ret;
-    if ((s->audio = ff_seedance_clip_has_audio(&s->clip, s->opts[SEEDANCE_OPTION_GENERATE_AUDIO])) < 0)
+    if ((s->audio = ff_seedance_clip_has_audio(s->opts[SEEDANCE_OPTION_GENERATE_AUDIO])) < 0)
         return s->audio;
     s->known = ff_seedance_clip_frame_size(&s->clip, s->opts, &s->w, &s->h);
     if (!(s->frame = av_frame_alloc()))
@@ -261,7 +261,7 @@ static int activate(AVFilterContext *ctx)
     SeedanceSrcContext *s = ctx->priv;
     int wanted = 0, open = 0, ret;
 
-    for (int i = 0; i < ctx->nb_outputs; i++) {
+    for (unsigned i = 0; i < ctx->nb_outputs; i++) {
         if (ff_outlink_get_status(ctx->outputs[i]))
             continue;
         open++;
@@ -276,18 +276,18 @@ static int activate(AVFilterContext *ctx)
 
     ret = ff_seedance_clip_read(&s->clip, s->frame);
     if (ret == AVERROR_EOF) {
-        for (int i = 0; i < ctx->nb_outputs; i++)
+        for (unsigned i = 0; i < ctx->nb_outputs; i++)
             ff_outlink_set_status(ctx->outputs[i], AVERROR_EOF, s->next_pts[i]);
         return 0;
     }
     if (ret < 0)
         return ret;
-    if (ret < ctx->nb_outputs && !ff_outlink_get_status(ctx->outputs[ret])) {
+    if ((unsigned)ret < ctx->nb_outputs && !ff_outlink_get_status(ctx->outputs[ret])) {
         if ((ret = send_frame(ctx, ret, s->frame)) < 0)
             return ret;
     }
     av_frame_unref(s->frame);
-    for (int i = 0; i < ctx->nb_outputs; i++)
+    for (unsigned i = 0; i < ctx->nb_outputs; i++)
         if (ff_outlink_frame_wanted(ctx->outputs[i]))
             ff_filter_set_ready(ctx, 100);
     return 0;

@@ -9,7 +9,7 @@ need_filters
 gen=6
 emu_start --gen-time $gen
 
-src() { echo "seedance=prompt=$1:duration=4:quality=480p:aspect_ratio=1\:1:generate_audio=0[$2]"; }
+src() { echo "seedance=prompt=$1:duration=4:quality=480p:aspect_ratio=1\\\\:1:generate_audio=0[$2]"; }
 graph="$(src 'a red square' a);$(src 'a green circle' b);$(src 'a blue star' c);$(src 'a white moon' d)"
 graph="$graph;[a][b][c][d]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0[v]"
 ff "$T/four.log" -filter_complex "$graph" -map "[v]" -c:v libx264 -preset ultrafast "$T/four.mp4"

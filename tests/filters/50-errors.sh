@@ -22,16 +22,16 @@ src() { fails -filter_complex "$1[v]" -map "[v]" -- "$2" "$3"; }
 src "seedance=prompt=x:duration=16" "duration.*16.*4" "seedance duration 16"
 src "seedance=prompt=x:duration=soon" "duration.*soon" "seedance duration not a number"
 src "seedance=prompt=x:quality=1080p:generate_audio=0" "quality.*1080p.*480p.*720p" "seedance quality 1080p"
-src "seedance=prompt=x:aspect_ratio=2\:1" "aspect_ratio.*2:1.*16:9" "seedance aspect_ratio 2:1"
+src "seedance=prompt=x:aspect_ratio=2\\\\:1" "aspect_ratio.*2:1.*16:9" "seedance aspect_ratio 2:1"
 src "seedance=prompt=x:generate_audio=maybe" "generate_audio.*maybe" "seedance generate_audio not a boolean"
 src "seedance=duration=5" "prompt" "seedance without a prompt"
 src "seedance=prompt=x:colour=red" "colour" "seedance unknown option"
 src "seedance=prompt=x:api_key=sk-in-the-graph" "api_key is not accepted in a URL or a filter graph" \
     "seedance api_key in the graph"
-src "seedance=prompt=x:api_base=http\://127.0.0.1\:1" "api_base is not accepted" "seedance api_base in the graph"
+src "seedance=prompt=x:api_base=http\\\\://127.0.0.1\\\\:1" "api_base is not accepted" "seedance api_base in the graph"
 src "seedance=prompt=x:image=$T/missing.png" "image.*missing.png" "seedance missing image"
 src "seedance=prompt=x:task=nonsense" "task.*nonsense.*task-unified" "seedance task id not a task id"
-src "seedance=prompt=x:callback_url=http\://hooks.example.com/x" "callback_url.*https" "seedance callback_url not https"
+src "seedance=prompt=x:callback_url=http\\\\://hooks.example.com/x" "callback_url.*https" "seedance callback_url not https"
 
 in=(-f lavfi -i "testsrc2=size=480x480:rate=24:duration=1")
 fails "${in[@]}" -vf "seedance_extend=prompt=x:duration=3" -- "duration.*3.*4" "seedance_extend duration 3"

@@ -9,7 +9,7 @@ need_filters
 gen=15
 emu_start --gen-time $gen
 
-src() { echo "seedance=prompt=$1:duration=4:quality=480p:aspect_ratio=1\:1:generate_audio=0[$2]"; }
+src() { echo "seedance=prompt=$1:duration=4:quality=480p:aspect_ratio=1\\\\:1:generate_audio=0[$2]"; }
 graph="$(src 'wait one' a);$(src 'wait two' b);$(src 'wait three' c);$(src 'wait four' d)"
 graph="$graph;[a][b][c][d]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0[v]"
 

@@ -40,7 +40,8 @@ frame_hashes() {
 
 # frame_times FILE   presentation time (s) of every video frame, one per line
 frame_times() {
-    "$FFPROBE" -v error -select_streams v:0 -show_entries frame=pts_time -of csv=p=0 "$1"
+    "$FFPROBE" -v error -select_streams v:0 -show_entries frame=pts_time -of csv=p=0 "$1" |
+        cut -d, -f1 | grep -v '^$'
 }
 
 # strictly_increasing   (stdin: numbers) exit 0 when each is above the one before
