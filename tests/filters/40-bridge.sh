@@ -10,8 +10,8 @@ emu_start
 
 a="testsrc2=size=480x480:rate=24:duration=2"
 b="testsrc=size=480x480:rate=24:duration=2"
-"$FFMPEG" -hide_banner -nostdin -y -f lavfi -i "$a" -c:v ffv1 -f nut "$T/a.nut" >/dev/null 2>&1
-"$FFMPEG" -hide_banner -nostdin -y -f lavfi -i "$b" -c:v ffv1 -f nut "$T/b.nut" >/dev/null 2>&1
+"$FFMPEG" -hide_banner -nostdin -y -f lavfi -i "$a" -pix_fmt yuv420p -c:v ffv1 -f nut "$T/a.nut" >/dev/null 2>&1
+"$FFMPEG" -hide_banner -nostdin -y -f lavfi -i "$b" -pix_fmt yuv420p -c:v ffv1 -f nut "$T/b.nut" >/dev/null 2>&1
 ff "$T/br.log" -i "$T/a.nut" -i "$T/b.nut" \
     -filter_complex "[0:v][1:v]seedance_bridge=prompt=one pattern becomes the other:duration=4:quality=480p[v]" \
     -map "[v]" -c:v ffv1 -fps_mode passthrough -f nut "$T/br.nut"

@@ -30,7 +30,7 @@ src "seedance=prompt=x:api_key=sk-in-the-graph" "api_key is not accepted in a UR
     "seedance api_key in the graph"
 src "seedance=prompt=x:api_base=http\\\\://127.0.0.1\\\\:1" "api_base is not accepted" "seedance api_base in the graph"
 src "seedance=prompt=x:image=$T/missing.png" "image.*missing.png" "seedance missing image"
-src "seedance=prompt=x:task=nonsense" "task.*nonsense.*task-unified" "seedance task id not a task id"
+src "seedance=prompt=x:task=no/such" "task.*no/such.*task-unified" "seedance task id not a task id"
 src "seedance=prompt=x:callback_url=http\\\\://hooks.example.com/x" "callback_url.*https" "seedance callback_url not https"
 
 in=(-f lavfi -i "testsrc2=size=480x480:rate=24:duration=1")
