@@ -55,6 +55,18 @@ is "$?" 0 "the same graph again succeeds"
 is "$(emu_stat requests)" "$before" "the second run sends no request at all"
 like "$(cat "$T/again.log")" "cached clip of task $task" "it uses the cached clip of the same task"
 
+# task=: attach to the task (its size learnt from the clip), without cache.
+before=$(emu_stat submits)
+ff "$T/task.log" -filter_complex "seedance=task=$task:cache=0[v][a]" \
+    -map "[v]" -map "[a]" -c:v libx264 -preset ultrafast -c:a aac "$T/task.mp4"
+rc=$?
+is "$rc" 0 "seedance=task=ID attaches to a task"
+[ "$rc" -eq 0 ] || show_log "$T/task.log"
+is "$(emu_stat submits)" "$before" "attaching submits nothing"
+is "$(image_size "$T/task.mp4")" 864x496 "the size comes from the clip"
+is "$(stream_types "$T/task.mp4")" "video audio" "with its audio"
+check "the same frames as the first run" cmp -s <(frame_hashes "$T/va.mp4") <(frame_hashes "$T/task.mp4")
+
 # generate_audio=0: one output pad, a silent clip.
 ff "$T/v.log" -filter_complex "seedance=prompt=a quiet lake:duration=4:quality=480p:aspect_ratio=1\\\\:1:generate_audio=0[v]" \
     -map "[v]" -c:v libx264 -preset ultrafast "$T/v.mp4"
