@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Benchmark of the seedance source filter against the local emulator: the
-# wall time of one graph with N sources (tiled with xstack) against the
+# wall time of one graph with N sources (side by side, hstack) against the
 # same graph with one source. The sources of a graph are submitted together
 # at format negotiation, so N of them should take about the time of one
 # (target: at most 1.2 times). Prints one line. The emulator's generation
