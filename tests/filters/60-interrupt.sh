@@ -71,7 +71,17 @@ interrupt "$T/ext.log" -f lavfi -i "testsrc2=size=480x480:rate=24:duration=1" \
     -vf "seedance_extend=prompt=wait:duration=4:quality=480p" -f null -
 is "$rc" 255 "seedance_extend: ffmpeg exits by itself after SIGINT (255)"
 cmp_float "$took" "<" 5 "seedance_extend: ffmpeg is gone ${took} s after SIGINT"
-cp "$T/int.log" /tmp/filters-int.log 2>/dev/null
 like "$(cat "$T/ext.log")" "Interrupted; task $(emu_last_task) keeps running" "seedance_extend names its task"
+
+# SIGINT while the configuration of the graph waits (aspect_ratio adaptive:
+# the size of the output comes from the clip).
+emu_reset
+make_image "$T/first.png" 600 400 "testsrc2=size=600x400"
+interrupt "$T/cfg.log" -filter_complex \
+    "seedance=prompt=wait:image=$T/first.png:aspect_ratio=adaptive:duration=4:quality=480p:generate_audio=0[v]" \
+    -map "[v]" -f null -
+is "$rc" 255 "waiting configuration: ffmpeg exits by itself after SIGINT (255)"
+cmp_float "$took" "<" 5 "waiting configuration: ffmpeg is gone ${took} s after SIGINT"
+like "$(cat "$T/cfg.log")" "Interrupted; task $(emu_last_task) keeps running" "waiting configuration: the task is named"
 
 done_testing
