@@ -150,14 +150,15 @@ static void clip_watch(SeedanceClip *c)
     if (c->watching)
         return;
     signals_ref();
-    c->signals  = atomic_load(&signal_count);
     c->watching = 1;
 }
 
+/* Stop when the filter is freed, or once the process got SIGINT or SIGTERM:
+ * the programs that handle them (ffmpeg, ffplay) are then on their way out,
+ * and may still configure a graph again (FFmpeg 5.1 does) before they exit. */
 static int clip_interrupted(SeedanceClip *c)
 {
-    return atomic_load(&c->stop) ||
-           (c->watching && atomic_load(&signal_count) != c->signals);
+    return atomic_load(&c->stop) || (c->watching && atomic_load(&signal_count));
 }
 
 static int on_interrupt(void *opaque)

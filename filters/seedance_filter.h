@@ -40,7 +40,7 @@
  * graph until a frame comes out), so Ctrl-C is learnt from the signal
  * itself: while a clip exists, SIGINT and SIGTERM handlers that the
  * program installed are wrapped by one that counts the signals and then
- * calls them (ff_seedance_signals_*()).
+ * calls them; once one came, every wait stops.
  */
 
 #ifndef AVFILTER_SEEDANCE_FILTER_H
@@ -138,7 +138,6 @@ typedef struct SeedanceClip {
     int submit_in_worker;
     int want[2];                ///< decode video / audio
     atomic_int stop;            ///< set by ff_seedance_clip_uninit()
-    unsigned signals;           ///< signal count when the clip was started
     int watching;               ///< holds a reference on the signal handlers
     int reported;               ///< the failure or interruption was logged
 

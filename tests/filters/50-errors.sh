@@ -56,7 +56,7 @@ is "$(emu_stat requests)" 0 "none of these sent a single request"
 emu_fault '{"type":"task","outcome":"fail","error_code":"content_policy_violation","error_message":"Content policy violation. Your request was blocked by safety filters"}'
 log=$("$FFMPEG" -hide_banner -nostdin -y -filter_complex "seedance=prompt=forbidden:duration=4:quality=480p[v][a]" \
     -map "[v]" -map "[a]" -f null - 2>&1)
-isnt "$?" 0 "a failed task makes ffmpeg fail"
+failed_run "$?" "$log" "a failed task"
 task=$(emu_last_task)
 like "$log" "content_policy_violation" "stderr carries the API's error code"
 like "$log" "$task" "stderr carries the task id"
@@ -64,7 +64,7 @@ like "$log" "safety filters" "stderr carries the API's message"
 
 emu_fault '{"type":"task","outcome":"fail","error_code":"image_processing_error","error_message":"The image could not be processed"}'
 log=$("$FFMPEG" -hide_banner -nostdin -y "${in[@]}" -vf "seedance_extend=prompt=x:duration=4:quality=480p" -f null - 2>&1)
-isnt "$?" 0 "a failed task makes seedance_extend fail"
+failed_run "$?" "$log" "a failed task of seedance_extend"
 like "$log" "image_processing_error.*$(emu_last_task)|$(emu_last_task).*image_processing_error" \
     "seedance_extend names the API's error code and the task"
 

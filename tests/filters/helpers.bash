@@ -110,3 +110,27 @@ for line in open(sys.argv[1]):
         print("%.3f" % r["time"])
 PY
 }
+
+# ffmpeg_major   the major version of the built ffmpeg (5, 7, 8, 9, ...)
+ffmpeg_major() {
+    "$FFMPEG" -hide_banner -version 2>/dev/null | sed -n '1s/^ffmpeg version \([0-9]*\)\..*/\1/p'
+}
+
+# failed_run RC LOG WHAT   a run that must have failed: a non-zero status; the
+# ffmpeg of FFmpeg 5.1 may exit 0 after an error while filtering (its
+# transcode loop drops the error), so there saying so is enough
+failed_run() {
+    if [ "$1" -ne 0 ]; then
+        ok "$3: ffmpeg fails (status $1)"
+    elif [ "$(ffmpeg_major)" -lt 6 ] && printf '%s' "$2" | grep -q "Error while filtering"; then
+        ok "$3: ffmpeg reports an error while filtering (FFmpeg 5.1 then exits 0)"
+    else
+        not_ok "$3: ffmpeg fails" "status 0"
+    fi
+}
+
+# stopped_by_itself RC   ffmpeg ended on its own after a signal: its status
+# of an interrupted run (255), or an error status; not killed by a signal
+stopped_by_itself() {
+    [ "$1" -eq 255 ] || [ "$1" -lt 128 ]
+}
