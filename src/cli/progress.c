@@ -14,6 +14,7 @@
  * events between them) is drawn as a status.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,8 @@
 
 #include "cli.h"
 
-#define BAR_WIDTH 20
+#define BAR_MIN 8         /* the width of the bar, within the terminal's */
+#define BAR_MAX 30
 #define LINE_INTERVAL 5.0
 
 double cli_now(void)
@@ -58,15 +60,6 @@ static void clock_text(char *buf, size_t size, double seconds)
         snprintf(buf, size, "%ld:%02ld", s / 60, s % 60);
 }
 
-static void bar_text(char *buf, int percent)
-{
-    int fill = percent < 0 ? 0 : percent > 100 ? BAR_WIDTH : percent * BAR_WIDTH / 100;
-
-    memset(buf, '#', (size_t)fill);
-    memset(buf + fill, '.', (size_t)(BAR_WIDTH - fill));
-    buf[BAR_WIDTH] = '\0';
-}
-
 static int columns(void)
 {
     struct winsize w;
@@ -85,10 +78,22 @@ void cli_line_end(cli *st)
     }
 }
 
-/* The line on a terminal, cut to its width (a wrapped line cannot be redrawn). */
-static void redraw(cli *st, const char *text)
+/* The line on a terminal: "BEFORE [####......] AFTER", the bar as wide as
+ * the terminal leaves room for, the whole cut to its width (a wrapped line
+ * cannot be redrawn). percent < 0: an empty bar. */
+static void redraw(cli *st, const char *before, int percent, const char *after)
 {
-    fprintf(stderr, "\r\033[K%.*s", columns() - 1, text);
+    int cols = columns(), width = cols - 5 - (int)strlen(before) - (int)strlen(after);
+    int fill;
+    char bar[BAR_MAX + 1], line[512];
+
+    width = width < BAR_MIN ? BAR_MIN : width > BAR_MAX ? BAR_MAX : width;
+    fill = percent < 0 ? 0 : percent > 100 ? width : percent * width / 100;
+    memset(bar, '#', (size_t)fill);
+    memset(bar + fill, '.', (size_t)(width - fill));
+    bar[width] = '\0';
+    snprintf(line, sizeof(line), "%s [%s] %s", before, bar, after);
+    fprintf(stderr, "\r\033[K%.*s", cols - 1, line);
     fflush(stderr);
     st->shown = 1;
 }
@@ -174,6 +179,8 @@ static void json_event(cli *st, const seedance_progress *p)
         break;
     case SEEDANCE_EV_DOWNLOAD: case SEEDANCE_EV_CACHED: case SEEDANCE_EV_UPLOAD:
         add_known(o, "size", (double)p->size);
+        if (p->event == SEEDANCE_EV_DOWNLOAD)
+            cJSON_AddNumberToObject(o, "received", 0);
         if (p->event != SEEDANCE_EV_UPLOAD)
             cJSON_AddBoolToObject(o, "cached", p->event == SEEDANCE_EV_CACHED);
         break;
@@ -181,7 +188,7 @@ static void json_event(cli *st, const seedance_progress *p)
         cJSON_AddStringToObject(o, "status", p->status ? p->status : "unknown");
         add_known(o, "progress", p->progress);
         add_known(o, "estimated_time", p->estimated_time);
-        cJSON_AddNumberToObject(o, "elapsed", p->elapsed);
+        cJSON_AddNumberToObject(o, "elapsed", round(p->elapsed * 10) / 10);
         break;
     }
     cli_event_send(st, o);
@@ -193,25 +200,23 @@ static void json_event(cli *st, const seedance_progress *p)
 static void show_status(cli *st, const seedance_progress *p)
 {
     const char *status = p->status ? p->status : "unknown";
-    char elapsed[24], eta[24], left[48] = "", percent[16] = " --%", bar[BAR_WIDTH + 1];
-    char line[256];
+    char elapsed[24], eta[24] = "", percent[16] = "--%", head[160], tail[96];
     int changed = strcmp(status, st->status) != 0;
 
     snprintf(st->status, sizeof(st->status), "%s", status);
     clock_text(elapsed, sizeof(elapsed), p->elapsed);
-    if (p->estimated_time >= 0 && strcmp(status, "completed")) {
+    if (p->estimated_time >= 0 && strcmp(status, "completed"))
         clock_text(eta, sizeof(eta), p->estimated_time);
-        snprintf(left, sizeof(left), ", about %s left", eta);
-    }
     if (p->progress >= 0)
-        snprintf(percent, sizeof(percent), "%3d%%", p->progress);
+        snprintf(percent, sizeof(percent), "%d%%", p->progress);
     if (st->progress == CLI_PROGRESS_BAR) {
-        bar_text(bar, p->progress);
-        snprintf(line, sizeof(line), "%s %s [%s] %s %s%s", p->task_id, status, bar, percent,
-                 elapsed, left);
-        redraw(st, line);
+        snprintf(head, sizeof(head), "%s %s", p->task_id, status);
+        snprintf(tail, sizeof(tail), "%4s %s%s%s%s", percent, elapsed, *eta ? ", " : "", eta,
+                 *eta ? " left" : "");
+        redraw(st, head, p->progress, tail);
     } else if (changed || cli_now() - st->last_line >= LINE_INTERVAL) {
-        say(st, "task %s: %s,%s, %s elapsed%s", p->task_id, status, percent, elapsed, left);
+        say(st, "task %s: %s, %s, %s elapsed%s%s%s", p->task_id, status, percent, elapsed,
+            *eta ? ", about " : "", eta, *eta ? " left" : "");
         st->last_line = cli_now();
     }
 }
@@ -219,7 +224,7 @@ static void show_status(cli *st, const seedance_progress *p)
 /* The download line: received bytes of size (-1 unknown), rate in bytes/s (< 0 unknown). */
 static void show_download(cli *st, int64_t received, int64_t size, double rate)
 {
-    char got[32], num[32], total[40] = "", speed[40] = "", bar[BAR_WIDTH + 1], line[256];
+    char got[32], num[32], total[40] = "", speed[40] = "", tail[128];
 
     cli_bytes_text(got, sizeof(got), (double)received);
     if (size >= 0) {
@@ -230,14 +235,11 @@ static void show_download(cli *st, int64_t received, int64_t size, double rate)
         cli_bytes_text(num, sizeof(num), rate);
         snprintf(speed, sizeof(speed), ", %s/s", num);
     }
-    if (st->progress == CLI_PROGRESS_BAR) {
-        bar_text(bar, size > 0 ? (int)(received * 100 / size) : -1);
-        snprintf(line, sizeof(line), "%s downloading [%s] %s%s%s", st->task_id, bar, got, total,
-                 speed);
-        redraw(st, line);
-    } else {
-        say(st, "task %s: downloading, %s%s%s", st->task_id, got, total, speed);
-    }
+    snprintf(tail, sizeof(tail), "%s%s%s", got, total, speed);
+    if (st->progress == CLI_PROGRESS_BAR)
+        redraw(st, "downloading", size > 0 ? (int)(received * 100 / size) : -1, tail);
+    else
+        say(st, "task %s: downloading, %s", st->task_id, tail);
 }
 
 /* The one-line text of the events that are not a status or a download. */
@@ -291,7 +293,7 @@ void cli_downloaded(cli *st, int64_t size, double seconds)
     if ((o = cli_event_new(st, "download"))) {
         add_known(o, "size", (double)size);
         cJSON_AddNumberToObject(o, "received", (double)size);
-        cJSON_AddNumberToObject(o, "bytes_per_second", seconds > 0 ? (double)size / seconds : 0);
+        cJSON_AddNumberToObject(o, "bytes_per_second", seconds > 0 ? round(size / seconds) : 0);
         cli_event_send(st, o);
     } else if (st->progress != CLI_PROGRESS_NONE) {
         show_download(st, size, size, seconds > 0 ? (double)size / seconds : -1);
