@@ -84,9 +84,7 @@ struct cli {
     int images;                /* --image given so many times */
     int json;                  /* --json: machine-readable stdout */
     int progress;              /* CLI_PROGRESS_* (AUTO until resolved) */
-    int quiet;                 /* -q */
     int verbose;               /* -v */
-    int help;                  /* -h */
     const char *output;        /* -o FILE */
     char task_id[128];         /* the task in hand, for the resume hint */
     int printed;               /* a JSON document is already on stdout */

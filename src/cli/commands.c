@@ -70,7 +70,7 @@ static int cmd_wait(cli *st)
     if (t && st->json) {
         cli_print(st, seedance_task_json(t));
         st->printed = 1;
-    } else if (t && rc == SEEDANCE_OK) {
+    } else if (t && rc == SEEDANCE_OK && seedance_task_result_url(t)) {
         cli_print(st, seedance_task_result_url(t));
     }
     seedance_task_free(t);

@@ -176,7 +176,7 @@ static int take_own(cli *st, const own_option *o, const char *value)
     case KEY_OUTPUT:   st->output = value; break;
     case KEY_JSON:     st->json = 1; break;
     case KEY_PROGRESS: return take_progress(st, value);
-    case KEY_QUIET:    st->quiet = 1; st->progress = CLI_PROGRESS_NONE; break;
+    case KEY_QUIET:    st->progress = CLI_PROGRESS_NONE; break;
     case KEY_VERBOSE:  st->verbose = 1; break;
     case KEY_HELP:     return cli_help(st->cmd->name);
     }

@@ -242,24 +242,25 @@ static void show_download(cli *st, int64_t received, int64_t size, double rate)
         say(st, "task %s: downloading, %s", st->task_id, tail);
 }
 
-/* The one-line text of the events that are not a status or a download. */
-static const char *event_text(seedance_event ev)
+/* The line of the events that are not a status or a download: the text
+ * around the task id. */
+static const char *const *event_text(seedance_event ev)
 {
-    switch (ev) {
-    case SEEDANCE_EV_SUBMITTED: return "submitted task %s";
-    case SEEDANCE_EV_ATTACHED:  return "reusing task %s (the same request as before; --new "
-                                       "for a new one)";
-    case SEEDANCE_EV_CACHED:    return "using the cached clip of task %s";
-    default:                    return NULL;
-    }
+    static const char *const submitted[] = { "submitted task ", "" };
+    static const char *const attached[] = { "reusing task ", " (the same request as before; "
+                                            "--new for a new one)" };
+    static const char *const cached[] = { "using the cached clip of task ", "" };
+
+    return ev == SEEDANCE_EV_SUBMITTED ? submitted : ev == SEEDANCE_EV_ATTACHED ? attached :
+           ev == SEEDANCE_EV_CACHED ? cached : NULL;
 }
 
 static void text_event(cli *st, const seedance_progress *p)
 {
-    const char *text = event_text(p->event);
+    const char *const *text = event_text(p->event);
 
     if (text)
-        say(st, text, p->task_id);
+        say(st, "%s%s%s", text[0], p->task_id, text[1]);
     else if (p->event == SEEDANCE_EV_RETRY)
         say(st, "temporary failure, retrying in %.1f s", p->next_poll);
     else if (p->event == SEEDANCE_EV_UPLOAD)
