@@ -133,12 +133,5 @@ int config_apply(const cJSON *obj, char *err, size_t errlen)
 
 int config_apply_string(const char *json, char *err, size_t errlen)
 {
-    cJSON *obj = cJSON_Parse(json);
-    if (!obj) {
-        snprintf(err, errlen, "config: not valid JSON: %.100s", json);
-        return -1;
-    }
-    int rc = config_apply(obj, err, errlen);
-    cJSON_Delete(obj);
-    return rc;
+    return json_apply(json, config_apply, err, errlen);
 }

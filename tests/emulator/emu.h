@@ -65,6 +65,10 @@ int  mkdir_p(const char *path);
 void remove_tree(const char *path);
 uint64_t hash64(const void *p, size_t n);   /* FNV-1a */
 char *xstrdup(const char *s);
+/* Parses json and hands the value to apply (fault_add_json, config_apply);
+ * its result, or -1 with a message in err when json does not parse. */
+int  json_apply(const char *json, int (*apply)(const cJSON *, char *, size_t),
+                char *err, size_t errlen);
 /* Only loopback hosts are ever contacted (image fetches, callbacks). */
 int  url_is_local(const char *url);
 void curl_local_only(void *curl_handle);

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Result downloads: GET/HEAD, Accept-Ranges, single ranges (206), 416,
 # link expiry (403), faststart vs moov at the end.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
 emu_start

@@ -3,7 +3,7 @@
 # The emulator's API: auth, documented shapes, the task life cycle,
 # task ids, credits, settings, counters, the request log, clean stop.
 # (Idempotency-Key: idempotency.sh.)
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
 emu_start --gen-time 2
@@ -111,12 +111,9 @@ is "$(json_get "$rec" .request_body)" "$T2V" "the raw request body is kept byte 
 like "$(json_get "$rec" .file)" '\.mp4$' "the task record names its MP4"
 
 # --- settings: /_emu/config is all or nothing ----------------------------------------
-out=$(emu_admin POST /_emu/config '{"gen_time":1,"no_such_setting":2}')
-like "$out" 'unknown setting \\"no_such_setting\\"' "an unknown setting is refused, by name"
-out=$(emu_admin POST /_emu/config '{"gen_time":"fast"}')
-like "$out" 'gen_time must be a number' "a setting of the wrong type is refused, by name"
-out=$(emu_admin POST /_emu/config '[1]')
-like "$out" 'must be a JSON object' "settings must be an object"
+refused /_emu/config '{"gen_time":1,"no_such_setting":2}' 'unknown setting \\"no_such_setting\\"' "an unknown setting is refused, by name"
+refused /_emu/config '{"gen_time":"fast"}' 'gen_time must be a number' "a setting of the wrong type is refused, by name"
+refused /_emu/config '[1]' 'must be a JSON object' "settings must be an object"
 submit "$T2V"
 is "$(jq_ .task_info.estimated_time)" 2 "a refused settings object changes nothing (gen_time stays 2)"
 

@@ -3,7 +3,7 @@
 # Idempotency-Key: honoured only with --idempotency or {"idempotency":true};
 # otherwise ignored, as the real service does: every submit is a new paid
 # task. The task record keeps the key it received either way.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
 T2V='{"model":"seedance-2.0-fast-text-to-video","prompt":"keys","duration":4,"quality":"480p","generate_audio":false}'
@@ -42,8 +42,7 @@ api GET /v1/credits
 is "$(jq_ .data.remaining_credits)" 60 "off: both tasks reserved their credits (100 - 2 x 20)"
 is "$(json_get "$(emu_task "$K3")" .idempotency_key)" key-one "off: the record still shows the key received"
 
-out=$(emu_admin POST /_emu/config '{"idempotency":"yes"}')
-like "$out" 'idempotency must be true or false' "a non-boolean idempotency is refused"
+refused /_emu/config '{"idempotency":"yes"}' 'idempotency must be true or false' "a non-boolean idempotency is refused"
 emu_admin POST /_emu/config '{"idempotency":true}' >/dev/null
 submit "$T2V" -H 'Idempotency-Key: key-two'
 is "$(header idempotency-replayed)" true "config idempotency true: replays again"

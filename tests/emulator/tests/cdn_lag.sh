@@ -3,7 +3,7 @@
 # Result links that are not served yet: --cdn-lag / cdn_lag (404, or
 # cdn_lag_status, for a while after the task completed), and a status
 # fault on /results/ with a count (the first N downloads answer 404).
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
 T2V='{"model":"seedance-2.0-fast-text-to-video","prompt":"cdn","duration":4,"quality":"480p","generate_audio":false}'
@@ -59,10 +59,8 @@ emu_admin POST /_emu/config '{"cdn_lag":0}' >/dev/null
 gen "$T2V"
 fetch "$(jq_ '.results[0]')"
 is "$CODE" 200 "cdn_lag 0: served at once"
-out=$(emu_admin POST /_emu/config '{"cdn_lag_status":200}')
-like "$out" 'cdn_lag_status must be an integer from 400 to 599' "cdn_lag_status outside 400..599 is refused"
-out=$(emu_admin POST /_emu/config '{"cdn_lag":-1}')
-like "$out" 'cdn_lag must be a number from 0' "a negative cdn_lag is refused"
+refused /_emu/config '{"cdn_lag_status":200}' 'cdn_lag_status must be an integer from 400 to 599' "cdn_lag_status outside 400..599 is refused"
+refused /_emu/config '{"cdn_lag":-1}' 'cdn_lag must be a number from 0' "a negative cdn_lag is refused"
 check_fails "--cdn-lag with a word stops the start" "$EMU" --port 0 --cdn-lag soon --quiet
 check_fails "--cdn-lag-status 302 stops the start" "$EMU" --port 0 --cdn-lag-status 302 --quiet
 

@@ -4,7 +4,7 @@
 # counts and path prefixes, delays, malformed JSON, dropped downloads,
 # bandwidth limits, task outcomes (fail, hang, cancel), queued, the result
 # variants, expired links, --fault at start and reset.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
 emu_start --fault '{"type":"status","status":503,"path":"/v1/credits","retry_after":"30"}'
@@ -54,10 +54,8 @@ api GET /v1/credits
 is "$STATUS" 200 "reset clears the faults"
 
 # bad fault objects
-out=$(emu_admin POST /_emu/faults '{"type":"nope"}')
-like "$out" 'unknown type' "an unknown fault type is refused with a message"
-out=$(emu_admin POST /_emu/faults '{"type":"status"}')
-like "$out" 'status.*required' "a status fault without status is refused"
+refused /_emu/faults '{"type":"nope"}' 'unknown type' "an unknown fault type is refused with a message"
+refused /_emu/faults '{"type":"status"}' 'status.*required' "a status fault without status is refused"
 check_fails "a bad --fault stops the start" "$EMU" --port 0 --fault '{"type":"delay"}' --quiet
 
 # delay

@@ -4,7 +4,7 @@
 # the first frame is the first image (PSNR > 30 dB), with two images the
 # last frame is the second; adaptive ratio; the documented image limits;
 # request bodies over 64 MB.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
 emu_start --gen-time 0.2
