@@ -153,7 +153,8 @@ emu_admin() {
 }
 emu_fault() { emu_admin POST /_emu/faults "$1" >/dev/null; }
 emu_reset() { emu_admin POST /_emu/reset >/dev/null; }
-# emu_stat NAME   one counter of GET /_emu/stats (requests, submits, task_queries, downloads, uploads, credits, callbacks)
+# emu_stat NAME   one field of GET /_emu/stats (requests, submits, task_queries, downloads,
+# uploads, credits, callbacks, tasks: the paid tasks created, last_task_id)
 emu_stat() { json_get "$(emu_admin GET /_emu/stats)" ".$1"; }
 # emu_task ID     the emulator's record of a task, with the request body it received under .request
 emu_task() { emu_admin GET "/_emu/tasks/$1"; }
