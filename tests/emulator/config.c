@@ -135,3 +135,26 @@ int config_apply_string(const char *json, char *err, size_t errlen)
 {
     return json_apply(json, config_apply, err, errlen);
 }
+
+cJSON *config_json(void)
+{
+    cJSON *o = cJSON_CreateObject();
+    emu_lock();
+    for (size_t i = 0; i < NKEYS; i++) {
+        const struct key *k = &keys[i];
+        const void *p = (const char *)&E.cfg + k->off;
+        if (k->kind == K_DOUBLE)
+            cJSON_AddNumberToObject(o, k->name, *(const double *)p);
+        else if (k->kind == K_INT64)
+            cJSON_AddNumberToObject(o, k->name, (double)*(const int64_t *)p);
+        else if (k->kind == K_INT)
+            cJSON_AddNumberToObject(o, k->name, *(const int *)p);
+        else if (k->kind == K_BOOL)
+            cJSON_AddBoolToObject(o, k->name, *(const int *)p);
+        else
+            cJSON_AddStringToObject(o, k->name, k->words[*(const int *)p]);
+    }
+    shape_to_json(o, &E.cfg.shape);
+    emu_unlock();
+    return o;
+}

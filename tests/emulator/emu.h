@@ -140,6 +140,8 @@ const char *shape_status(const task_shape *s, int st);
 void shape_add_id(cJSON *o, const task_shape *s, const char *id);
 void shape_add_result(cJSON *o, const task_shape *s, const char *url);
 void shape_add_error(cJSON *o, const task_shape *s, const char *code, const char *msg);
+/* Adds the six fields to o (status words null when they are the default). */
+void shape_to_json(cJSON *o, const task_shape *s);
 
 /* ---- config.c: configuration and shared state ------------------------ */
 
@@ -168,6 +170,8 @@ void config_defaults(emu_config *c);
  * all or nothing. 0, or -1 with a message naming the key in err. */
 int  config_apply(const cJSON *obj, char *err, size_t errlen);
 int  config_apply_string(const char *json, char *err, size_t errlen);
+/* The settings of the moment, every key (GET /_emu/config). */
+cJSON *config_json(void);
 
 typedef struct emu_stats {
     long requests, submits, task_queries, downloads, uploads, credits,

@@ -67,7 +67,7 @@ static void usage(FILE *out)
 "  --progress MODE           linear (default), steps, stuck (0 until the end)\n"
 "  --config JSON             any settings object, as POST /_emu/config\n"
 "Admin API (no auth): GET /_emu/stats, POST /_emu/reset, POST /_emu/faults,\n"
-"POST /_emu/config, GET /_emu/tasks/ID, POST /_emu/tasks/ID/expire.\n", out);
+"GET|POST /_emu/config, GET /_emu/tasks/ID, POST /_emu/tasks/ID/expire.\n", out);
 }
 
 /* A switch that changes one setting, through config_apply. */

@@ -116,6 +116,13 @@ refused /_emu/config '{"gen_time":"fast"}' 'gen_time must be a number' "a settin
 refused /_emu/config '[1]' 'must be a JSON object' "settings must be an object"
 submit "$T2V"
 is "$(jq_ .task_info.estimated_time)" 2 "a refused settings object changes nothing (gen_time stays 2)"
+cfg=$(emu_admin GET /_emu/config)
+is "$(json_get "$cfg" .gen_time)" 2 "GET /_emu/config shows the settings of the moment"
+is "$(printf '%s' "$cfg" | python3 -c 'import json,sys; print(",".join(sorted(json.load(sys.stdin))))')" \
+    allow_private_callbacks,bandwidth,cdn_lag,cdn_lag_status,credits,error_shape,estimate,estimate_factor,final_status,gen_time,id_field,idempotency,link_ttl,moov_at_end,progress,result_variant,running_status,success_status \
+    "GET /_emu/config lists every setting"
+like "$(emu_admin POST /_emu/config "$cfg")" '"ok":true' "what GET /_emu/config shows, POST takes back"
+is "$(emu_admin GET /_emu/config)" "$cfg" "and nothing changes"
 
 # --- credits balance: 402 -----------------------------------------------------------
 emu_admin POST /_emu/config '{"credits":30}' >/dev/null
