@@ -44,8 +44,8 @@ void config_defaults(emu_config *c)
     c->gen_time = 3.0;
     c->link_ttl = 86400;
     c->credits = -1;
-    c->idempotency = 1;
-    c->cdn_lag = 0;
+    c->idempotency = 0;         /* as the real service: the header is ignored */
+    c->cdn_lag = 1;             /* a new link is not on the CDN at once */
     c->cdn_lag_status = 404;
     c->estimate_factor = 1;
 }

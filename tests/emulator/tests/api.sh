@@ -6,7 +6,8 @@
 . "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
-emu_start --gen-time 2
+# --cdn-lag 0: these checks download links at once (the lag: cdn_lag.sh)
+emu_start --gen-time 2 --cdn-lag 0
 T2V='{"model":"seedance-2.0-fast-text-to-video","prompt":"a glass frog, macro shot","duration":4,"quality":"480p"}'
 
 # --- auth ----------------------------------------------------------------

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
-emu_start --fault '{"type":"status","status":503,"path":"/v1/credits","retry_after":"30"}'
+# --cdn-lag 0: these checks download links at once (the lag: cdn_lag.sh)
+emu_start --cdn-lag 0 --fault '{"type":"status","status":503,"path":"/v1/credits","retry_after":"30"}'
 T2V='{"model":"seedance-2.0-fast-text-to-video","prompt":"faults","duration":4,"quality":"480p","generate_audio":false}'
 now_ms() { date +%s%3N; }
 
@@ -155,7 +156,7 @@ t0=$(now_ms); curl -sS -o /dev/null "$URL"; t1=$(now_ms)
 cmp_num $((t1 - t0)) -lt 400 "bandwidth 0 lifts the limit"
 emu_stop
 
-emu_start --bandwidth $((SIZE / 2 + 1))
+emu_start --bandwidth $((SIZE / 2 + 1)) --cdn-lag 0
 gen "$T2V"
 t0=$(now_ms); curl -sS -o /dev/null "$(jq_ '.results[0]')"; t1=$(now_ms)
 cmp_num $((t1 - t0)) -ge 1500 "--bandwidth limits downloads (a 2 s transfer took >= 1.5 s)"

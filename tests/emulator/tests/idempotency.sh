@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Idempotency-Key: honoured only with --idempotency or {"idempotency":true};
-# otherwise ignored, as the real service does: every submit is a new paid
-# task. The task record keeps the key it received either way.
+# otherwise (the default) ignored, as the real service does: every submit
+# is a new paid task. The task record keeps the key it received either way.
 . "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
@@ -46,6 +46,16 @@ refused /_emu/config '{"idempotency":"yes"}' 'idempotency must be true or false'
 emu_admin POST /_emu/config '{"idempotency":true}' >/dev/null
 submit "$T2V" -H 'Idempotency-Key: key-two'
 is "$(header idempotency-replayed)" true "config idempotency true: replays again"
+emu_stop
+
+# --- the default: ignored -----------------------------------------------------------
+emu_start
+is "$(json_get "$(emu_admin GET /_emu/config)" .idempotency)" false "by default idempotency is off"
+submit "$T2V" -H 'Idempotency-Key: dflt'; A=$(jq_ .id)
+submit "$T2V" -H 'Idempotency-Key: dflt'; B2=$(jq_ .id)
+isnt "$A" "$B2" "by default the same key twice makes two tasks"
+is "$(header idempotency-replayed)" "" "by default nothing is replayed"
+is "$(emu_stat tasks)" 2 "by default both submits are paid tasks"
 emu_stop
 
 # --- --no-idempotency at start ---------------------------------------------------

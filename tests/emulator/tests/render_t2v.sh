@@ -6,7 +6,8 @@
 . "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
-emu_start --gen-time 0.2
+# --cdn-lag 0: these checks download links at once (the lag: cdn_lag.sh)
+emu_start --gen-time 0.2 --cdn-lag 0
 
 # clip JSON NAME   generate and download to $T/NAME.mp4
 clip() {

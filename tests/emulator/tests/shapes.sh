@@ -7,7 +7,8 @@
 . "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
-emu_start --gen-time 0.4
+# --cdn-lag 0: these checks download links at once (the lag: cdn_lag.sh)
+emu_start --gen-time 0.4 --cdn-lag 0
 T2V='{"model":"seedance-2.0-fast-text-to-video","prompt":"shapes","duration":4,"quality":"480p","generate_audio":false}'
 
 # code_of URL   HTTP status of a GET of URL (no auth, like a CDN)
