@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Helpers shared by the emulator tests (sourced after ../lib.sh; not a test).
+# Helpers shared by the emulator tests (sourced after tests/lib.sh, whose
+# helpers they use too: probe, log_count, emu_*; not a test).
 
 # api METHOD PATH [BODY|@FILE] [CURL ARGS...]
 # Sends an authenticated request; sets STATUS, BODY and HDRS (header file).
@@ -28,16 +29,34 @@ submit() { local b=$1; shift; api POST /v1/videos/generations "$b" "$@"; }
 # header NAME   a response header of the last api call (value, no CR)
 header() { grep -i "^$1:" "$HDRS" | head -n 1 | cut -d: -f2- | sed 's/^ *//' | tr -d '\r'; }
 
+# refused PATH JSON REGEX DESCRIPTION   an admin POST (/_emu/config,
+# /_emu/faults) that must be refused: 400 with a message matching REGEX
+refused() {
+    local out
+    out=$(curl -sS --max-time 10 -w ' %{http_code}' -X POST -H 'Content-Type: application/json' \
+        --data-binary "$2" "$EMU_URL$1")
+    like "${out##* } ${out% *}" "^400 .*$3" "$4"
+}
+
 # jq_ PATH [JSON]   json_get on BODY by default, empty when absent
 jq_() { json_get "${2:-$BODY}" "$1" 2>/dev/null || true; }
 
-# wait_final ID [SECONDS]   polls the task until completed/failed/cancelled; BODY = last reply
+# status_word [JSON]   the status of a task object as clients compare it:
+# blanks trimmed, lower case (BODY by default)
+status_word() { jq_ .status "${1:-$BODY}" | tr -d ' \t' | tr '[:upper:]' '[:lower:]'; }
+
+# task_id [JSON]   the task id of a task object, under id or task_id
+task_id() { local i; i=$(jq_ .id "${1:-$BODY}"); [ -n "$i" ] || i=$(jq_ .task_id "${1:-$BODY}"); echo "$i"; }
+
+# wait_final ID [SECONDS]   polls the task until a final status (any
+# documented spelling); BODY = last reply
 wait_final() {
-    local id=$1 limit=${2:-60} i st
+    local id=$1 limit=${2:-60} i
     for i in $(seq 1 $((limit * 10))); do
         api GET "/v1/tasks/$id"
-        st=$(jq_ .status)
-        case $st in completed|failed|cancelled) return 0 ;; esac
+        case $(status_word) in
+            completed|succeeded|success|failed|cancelled|canceled|expired) return 0 ;;
+        esac
         sleep 0.1
     done
     return 1
@@ -46,12 +65,9 @@ wait_final() {
 # gen JSON   submit + wait; sets TASK and BODY (final task object)
 gen() {
     submit "$1"
-    TASK=$(jq_ .id)
+    TASK=$(task_id)
     [ -n "$TASK" ] && wait_final "$TASK"
 }
-
-# probe FILE ENTRIES   ffprobe one value list, e.g. probe f.mp4 stream=codec_name
-probe() { ffprobe -v error -show_entries "$2" -of default=nw=1:nk=1 "$1"; }
 
 # b64 FILE   base64 of a file on one line
 b64() { base64 -w0 "$1"; }
