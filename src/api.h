@@ -124,9 +124,6 @@ int sd_random_hex(char *out, size_t nbytes);
 char *sd_request_json(const seedance_request *r, const char *const *image_urls, int n_urls);
 
 /* Parse a task reply (query or submit). SEEDANCE_E_PROTOCOL when malformed. */
-/* A task id is safe in a URL path and a file name: letters, digits, - _ .
- * (SEEDANCE_E_INVALID with a message otherwise). */
-int sd_check_task_id(seedance_client *c, const char *id);
 int sd_task_parse(const char *body, size_t len, seedance_task **out, seedance_error *err);
 /* The same for the reply to a query of task known_id, which may omit "id". */
 int sd_task_parse_for(const char *body, size_t len, const char *known_id,
@@ -234,8 +231,6 @@ int sd_journal_lock(seedance_client *c, const char *hash, int *fd);
 void sd_journal_unlock(int fd);
 /* Forget the entries of a task that failed or was cancelled (not billed). */
 void sd_journal_forget_task(seedance_client *c, const char *task_id);
-/* Create a directory and its parents with mode 0700. */
-int sd_mkdirs(const char *path, seedance_error *err);
 
 /* poll.c ------------------------------------------------------------ */
 
