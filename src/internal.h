@@ -12,6 +12,7 @@
 #include "seedance.h"
 
 #define SD_DEFAULT_TIMEOUT 3600.0   /* overall wait deadline, seconds */
+#define SD_MAX_TIMEOUT (7 * 86400.0) /* the longest overall wait, seconds */
 #define SD_USER_AGENT "libseedance/" SEEDANCE_VERSION
 
 struct seedance_client {
