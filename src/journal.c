@@ -43,9 +43,37 @@ char *sd_journal_path(const seedance_client *c, const char *hash)
     return p;
 }
 
-static void copy_str(char *dst, size_t size, const cJSON *v)
+static const char *const state_names[] = {
+    [SD_JOURNAL_SUBMITTING] = "submitting",
+    [SD_JOURNAL_SUBMITTED] = "submitted",
+    [SD_JOURNAL_UNCERTAIN] = "uncertain",
+};
+
+static void copy_str(char *dst, size_t size, const cJSON *o, const char *name)
 {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
     snprintf(dst, size, "%s", cJSON_IsString(v) && v->valuestring ? v->valuestring : "");
+}
+
+/* An entry's fields from its JSON; 0 when it is usable for hash. */
+static int entry_parse(const cJSON *o, const char *hash, sd_journal_entry *e)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "attempted");
+    char state[16];
+
+    copy_str(e->hash, sizeof(e->hash), o, "hash");
+    copy_str(e->idempotency_key, sizeof(e->idempotency_key), o, "idempotency_key");
+    copy_str(e->task_id, sizeof(e->task_id), o, "task_id");
+    copy_str(e->failure, sizeof(e->failure), o, "failure");
+    copy_str(state, sizeof(state), o, "state");
+    if (cJSON_IsNumber(t) && t->valuedouble > 0 && t->valuedouble < 1e15)
+        e->attempted = (int64_t)t->valuedouble;
+    /* an entry without its task id is never taken for a finished submit */
+    e->state = *e->task_id ? SD_JOURNAL_SUBMITTED : SD_JOURNAL_SUBMITTING;
+    if (!strcmp(state, state_names[SD_JOURNAL_UNCERTAIN]) && !*e->task_id)
+        e->state = SD_JOURNAL_UNCERTAIN;
+    return cJSON_IsObject(o) && !strcmp(e->hash, hash) && *e->idempotency_key ? 0 : -1;
 }
 
 int sd_journal_load(seedance_client *c, const char *hash, sd_journal_entry *e)
@@ -66,12 +94,7 @@ int sd_journal_load(seedance_client *c, const char *hash, sd_journal_entry *e)
         goto done;
     }
     o = cJSON_ParseWithLength((const char *)buf, n);
-    copy_str(e->hash, sizeof(e->hash), cJSON_GetObjectItemCaseSensitive(o, "hash"));
-    copy_str(e->idempotency_key, sizeof(e->idempotency_key),
-             cJSON_GetObjectItemCaseSensitive(o, "idempotency_key"));
-    copy_str(e->task_id, sizeof(e->task_id), cJSON_GetObjectItemCaseSensitive(o, "task_id"));
-    copy_str(e->state, sizeof(e->state), cJSON_GetObjectItemCaseSensitive(o, "state"));
-    if (!cJSON_IsObject(o) || strcmp(e->hash, hash) || !*e->idempotency_key) {
+    if (entry_parse(o, hash, e) < 0) {
         sd_log(c, SEEDANCE_LOG_WARNING, "journal entry %s is damaged; ignored", path);
         memset(e, 0, sizeof(*e));
         goto done;
@@ -93,10 +116,13 @@ static char *entry_json(const sd_journal_entry *e, const char *request_json, con
     ok = ok && cJSON_AddNumberToObject(o, "version", 1);
     ok = ok && cJSON_AddStringToObject(o, "hash", e->hash);
     ok = ok && cJSON_AddStringToObject(o, "api_base", base);
-    ok = ok && cJSON_AddStringToObject(o, "state", e->state);
+    ok = ok && e->state >= SD_JOURNAL_SUBMITTING && e->state <= SD_JOURNAL_UNCERTAIN &&
+         cJSON_AddStringToObject(o, "state", state_names[e->state]);
     ok = ok && cJSON_AddStringToObject(o, "idempotency_key", e->idempotency_key);
     ok = ok && (*e->task_id ? cJSON_AddStringToObject(o, "task_id", e->task_id)
                             : cJSON_AddNullToObject(o, "task_id")) != NULL;
+    ok = ok && (!e->attempted || cJSON_AddNumberToObject(o, "attempted", (double)e->attempted));
+    ok = ok && (!*e->failure || cJSON_AddStringToObject(o, "failure", e->failure));
     ok = ok && cJSON_AddNumberToObject(o, "updated", (double)time(NULL));
     if (ok && req) {
         cJSON_AddItemToObject(o, "request", req);
