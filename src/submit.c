@@ -331,6 +331,8 @@ int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
     if (!c)
         return SEEDANCE_E_INVALID;
     sd_error_clear(&c->err);
+    if (!r)
+        return sd_fail(c, SEEDANCE_E_INVALID, "seedance_submit: no request");
     if (!(rc = prepare(&s)) && !consult_journal(&s, task_id, attached, &rc))
         rc = send_new(&s, task_id);
     sd_journal_unlock(s.lock);

@@ -446,6 +446,113 @@ done:
 }
 
 /* ------------------------------------------------------------------ */
+/* Retry-After can never ask for an endless sleep                     */
+
+static double retry_next;
+static volatile int stop_now;
+
+static void note_retry(void *opaque, const seedance_progress *p)
+{
+    (void)opaque;
+    if (p->event == SEEDANCE_EV_RETRY) {
+        retry_next = p->next_poll;
+        stop_now = 1;       /* seen: no need to sleep it */
+    }
+}
+
+static int stop_when_told(void *opaque)
+{
+    (void)opaque;
+    return stop_now;
+}
+
+static void test_retry_after_clamped(void)
+{
+    static const char *const values[] = { "1e999", "99999999999999999999",
+                                          "Fri, 01 Jan 2100 00:00:00 GMT" };
+    char fault[200], *json = NULL;
+    seedance_client *c;
+    seedance_task *t = NULL;
+    char *id;
+    int rc, q0;
+
+    reset();
+    for (int i = 0; i < 3; i++) {
+        c = client();
+        seedance_client_set_progress(c, note_retry, NULL);
+        seedance_client_set_interrupt(c, stop_when_told, NULL);
+        retry_next = -1;
+        stop_now = 0;
+        snprintf(fault, sizeof(fault), "{\"type\":\"status\",\"status\":429,"
+                 "\"retry_after\":\"%s\",\"path\":\"/v1/credits\"}", values[i]);
+        emu_post(&E, "/_emu/faults", fault);
+        rc = seedance_credits(c, &json);
+        OK(rc == SEEDANCE_E_INTERRUPTED && retry_next == 60.0,
+           "Retry-After: %s without a deadline: at most 60 s (%.0f)", values[i], retry_next);
+        free(json);
+        json = NULL;
+        seedance_client_free(c);
+    }
+    /* within a wait: never past its deadline, so no retry at all */
+    c = client();
+    id = emu_submit(&E, "retry after a century", 4, "480p");
+    seedance_client_set_timeout(c, 5);
+    seedance_client_set_interrupt(c, stop_when_told, NULL);
+    stop_now = 0;
+    emu_post(&E, "/_emu/faults", "{\"type\":\"status\",\"status\":429,\"count\":-1,"
+             "\"retry_after\":\"1e999\",\"path\":\"/v1/tasks/\"}");
+    q0 = log_count("GET", "/v1/tasks/");
+    rc = id ? seedance_wait(c, id, &t) : -1;
+    OK(rc == SEEDANCE_E_RATE_LIMIT && log_count("GET", "/v1/tasks/") - q0 == 1,
+       "Retry-After: 1e999 in a wait of 5 s: one query, then the 429 is reported (rc %d)", rc);
+    emu_post(&E, "/_emu/reset", NULL);
+    seedance_task_free(t);
+    free(id);
+    seedance_client_free(c);
+}
+
+/* Public functions are total: NULL pointers, empty strings. */
+static void test_total(void)
+{
+    seedance_request *r = request("total");
+    seedance_client *c = client();
+    char *id = (char *)"untouched", *json = (char *)"untouched";
+    int attached = 7;
+
+    OK(seedance_submit(NULL, r, 0, &id, &attached) == SEEDANCE_E_INVALID && !id && !attached,
+       "submit without a client: refused, outputs cleared");
+    OK(seedance_submit(c, NULL, 0, &id, NULL) == SEEDANCE_E_INVALID && !id,
+       "submit without a request: refused");
+    OK(seedance_submit(c, r, 0, NULL, NULL) == SEEDANCE_E_INVALID &&
+       strstr(seedance_last_error(c)->message, "task_id"), "submit without task_id: refused");
+    OK(seedance_credits(NULL, &json) == SEEDANCE_E_INVALID && !json &&
+       seedance_credits(c, NULL) == SEEDANCE_E_INVALID, "credits: NULL client or output");
+    OK(seedance_last_error(NULL) && seedance_last_error(NULL)->code == SEEDANCE_E_INVALID,
+       "the last error of no client");
+    OK(seedance_client_set_api_key(NULL, "k") == SEEDANCE_E_INVALID &&
+       seedance_client_set_api_key_file(NULL, "f") == SEEDANCE_E_INVALID &&
+       seedance_client_set_api_base(NULL, "https://x") == SEEDANCE_E_INVALID &&
+       seedance_client_set_files_base(NULL, "https://x") == SEEDANCE_E_INVALID &&
+       seedance_client_set_cache_dir(NULL, "/tmp") == SEEDANCE_E_INVALID &&
+       !seedance_client_api_base(NULL) && !seedance_client_cache_dir(NULL),
+       "client setters and getters: NULL client");
+    seedance_client_set_cache(NULL, 1);
+    seedance_client_set_timeout(NULL, 1);
+    seedance_client_set_interrupt(NULL, NULL, NULL);
+    seedance_client_set_progress(NULL, NULL, NULL);
+    seedance_client_set_log(NULL, NULL, NULL);
+    seedance_client_free(NULL);
+    seedance_client_set_timeout(c, 0.0 / 0.0);
+    OK(c->timeout == 3600, "a NaN timeout is the default");
+    seedance_client_set_timeout(c, 1.0 / 0.0);
+    OK(c->timeout == 7 * 86400.0, "an infinite timeout is the longest (7 days)");
+    seedance_client_set_timeout(c, -1);
+    OK(c->timeout == 3600, "a negative timeout is the default");
+    seedance_request_free(r);
+    seedance_client_free(c);
+}
+
+/* ------------------------------------------------------------------ */
 /* Final statuses and result shapes through the wait                  */
 
 static void test_final_statuses(void)
@@ -522,6 +629,8 @@ int main(void)
     test_image_data();
     test_final_statuses();
     test_result_shapes();
+    test_retry_after_clamped();
+    test_total();
     test_crash_mid_submit();
     emu_stop(&E);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
