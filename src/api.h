@@ -134,11 +134,17 @@ int sd_random_hex(char *out, size_t nbytes);
  */
 char *sd_request_json(const seedance_request *r, const char *const *image_urls, int n_urls);
 
-/* Parse a task reply (query or submit). SEEDANCE_E_PROTOCOL when malformed. */
+/*
+ * Parse the reply to a task query. SEEDANCE_E_PROTOCOL when it is not a
+ * JSON object, has no task id, or succeeded without a result URL.
+ */
 int sd_task_parse(const char *body, size_t len, seedance_task **out, seedance_error *err);
 /* The same for the reply to a query of task known_id, which may omit "id". */
 int sd_task_parse_for(const char *body, size_t len, const char *known_id,
                       seedance_task **out, seedance_error *err);
+/* The reply to a submit: only the task id is required. */
+int sd_submit_reply_parse(const char *body, size_t len, seedance_task **out,
+                          seedance_error *err);
 
 /* The API's error envelope: code (string or integer), message, suggestion. */
 typedef struct sd_api_error {

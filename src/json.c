@@ -193,7 +193,7 @@ static int task_error_of(seedance_task *t, const cJSON *o)
     return SEEDANCE_OK;
 }
 
-static int fill_task(seedance_task *t, const cJSON *o, const char *known_id,
+static int fill_task(seedance_task *t, const cJSON *o, const char *known_id, int need_url,
                      seedance_error *err)
 {
     const cJSON *info = cJSON_GetObjectItemCaseSensitive(o, "task_info");
@@ -214,25 +214,20 @@ static int fill_task(seedance_task *t, const cJSON *o, const char *known_id,
         t->estimated_time = get_int(o, "estimated_time", 0, 1 << 30);
 
     if (sd_task_state(t) == SD_TASK_SUCCEEDED) {
-        if (!(url = result_url(o)))
+        if (!(url = result_url(o)) && need_url)
             return sd_task_error(err, SEEDANCE_E_PROTOCOL, t->id,
                                  "malformed reply for task %s: %s without a result URL",
                                  t->id, t->status);
-        if (!(t->result_url = strdup(url)))
+        if (url && !(t->result_url = strdup(url)))
             return SEEDANCE_E_NOMEM;
     }
     return task_error_of(t, o);
 }
 
-int sd_task_parse(const char *body, size_t len, seedance_task **out, seedance_error *err)
-{
-    return sd_task_parse_for(body, len, NULL, out, err);
-}
-
-int sd_task_parse_for(const char *body, size_t len, const char *known_id,
+static int parse_task(const char *body, size_t len, const char *known_id, int need_url,
                       seedance_task **out, seedance_error *err)
 {
-    cJSON *o = cJSON_ParseWithLength(body, len);
+    cJSON *o = body ? cJSON_ParseWithLength(body, len) : NULL;
     seedance_task *t;
     int rc;
 
@@ -249,7 +244,7 @@ int sd_task_parse_for(const char *body, size_t len, const char *known_id,
     }
     memcpy(t->json, body, len);
     t->json[len] = '\0';
-    rc = fill_task(t, o, known_id, err);
+    rc = fill_task(t, o, known_id, need_url, err);
     cJSON_Delete(o);
     if (rc) {
         if (rc == SEEDANCE_E_NOMEM)
@@ -259,6 +254,23 @@ int sd_task_parse_for(const char *body, size_t len, const char *known_id,
     }
     *out = t;
     return SEEDANCE_OK;
+}
+
+int sd_task_parse(const char *body, size_t len, seedance_task **out, seedance_error *err)
+{
+    return parse_task(body, len, NULL, 1, out, err);
+}
+
+int sd_task_parse_for(const char *body, size_t len, const char *known_id,
+                      seedance_task **out, seedance_error *err)
+{
+    return parse_task(body, len, known_id, 1, out, err);
+}
+
+int sd_submit_reply_parse(const char *body, size_t len, seedance_task **out,
+                          seedance_error *err)
+{
+    return parse_task(body, len, NULL, 0, out, err);
 }
 
 /* ------------------------------------------------------------------ */

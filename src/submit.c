@@ -243,7 +243,7 @@ static int take_reply(submission *s, const sd_http_resp *resp, char *why, size_t
     seedance_task *t = NULL;
     seedance_error perr;
 
-    if (sd_task_parse(resp->body, resp->len, &t, &perr)) {
+    if (sd_submit_reply_parse(resp->body, resp->len, &t, &perr)) {
         snprintf(why, size, "a %ld reply %s", resp->status,
                  perr.code == SEEDANCE_E_NOMEM ? "that could not be kept (out of memory)" :
                  strstr(perr.message, "not a JSON") ? "that is not JSON" : "without a task id");

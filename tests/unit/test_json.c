@@ -129,6 +129,15 @@ static void test_ids(void)
     OK(rc == SEEDANCE_E_PROTOCOL && !t, "a reply without id and none asked for is malformed");
     t = parse("{\"id\":7,\"task_id\":null,\"status\":\"pending\"}", &rc, &e);
     OK(rc == SEEDANCE_E_PROTOCOL && !t && strstr(e.message, "id"), "ids that are not strings");
+    p = "{\"task_id\":\"task-unified-sub\",\"status\":\"completed\"}";
+    rc = sd_submit_reply_parse(p, strlen(p), &t, &e);
+    OK(rc == 0 && t && !strcmp(seedance_task_id(t), "task-unified-sub") &&
+       !seedance_task_result_url(t), "a submit reply needs only its task id");
+    seedance_task_free(t);
+    rc = sd_submit_reply_parse("{\"status\":\"pending\"}", 21, &t, &e);
+    OK(rc == SEEDANCE_E_PROTOCOL && !t, "a submit reply without a task id is malformed");
+    rc = sd_submit_reply_parse(NULL, 0, &t, &e);
+    OK(rc == SEEDANCE_E_PROTOCOL && !t, "no reply body at all is malformed");
 }
 
 static void test_result_shapes(void)
