@@ -95,15 +95,10 @@ void sd_stream_main_complete(sd_stream *s)
 /* A progress event about the clip of a completed task. */
 static seedance_progress clip_event(const sd_stream *s, seedance_event ev)
 {
-    seedance_progress p;
+    seedance_progress p = sd_progress_event(ev, s->task_id);
 
-    memset(&p, 0, sizeof(p));
-    p.event = ev;
-    p.task_id = s->task_id;
     p.status = "completed";
     p.progress = 100;
-    p.estimated_time = -1;
-    p.next_poll = -1;
     p.result_url = s->url;
     p.size = s->size;
     return p;

@@ -34,6 +34,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "stream.h"
 
 #define SD_FETCH_ATTEMPTS 8      /* failed attempts in a row before giving up */
@@ -250,25 +251,6 @@ static int status_retryable(long st)
     return st == 404 || st == 408 || st == 425 || st == 429 || (st >= 500 && st <= 599);
 }
 
-static int curl_retryable(CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 /* Wait up to seconds unless asked to stop (lock held). Returns f->abort. */
 static int backoff_wait(sd_fetch *f, double seconds)
 {
@@ -370,7 +352,7 @@ static void *fetch_thread(void *opaque)
             break;
         } else if (rc == CURLE_OK) {
             snprintf(last, sizeof(last), "HTTP %ld", st);
-        } else if (curl_retryable(rc)) {
+        } else if (sd_curl_retryable(rc)) {
             snprintf(last, sizeof(last), "%s", curl_easy_strerror(rc));
         } else {
             fetch_fail(f, SEEDANCE_E_NETWORK, (int)st, NULL, s->task_id,

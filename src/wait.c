@@ -84,17 +84,16 @@ static void report(sd_wait *w, seedance_event event, double now)
 {
     const seedance_task *t = w->last;
     int final = t && seedance_task_is_final(t);
-    seedance_progress ev;
+    seedance_progress ev = sd_progress_event(event, w->id);
 
-    memset(&ev, 0, sizeof(ev));
-    ev.event = event;
-    ev.task_id = w->id;
-    ev.status = t ? t->status : NULL;
-    ev.progress = t ? t->progress : -1;
-    ev.estimated_time = t ? t->estimated_time : -1;
+    if (t) {
+        ev.status = t->status;
+        ev.progress = t->progress;
+        ev.estimated_time = t->estimated_time;
+    }
     ev.elapsed = now;
-    ev.next_poll = final ? -1 : sd_poll_delay(&w->sched, now);
-    ev.size = -1;
+    if (!final)
+        ev.next_poll = sd_poll_delay(&w->sched, now);
     sd_poll_estimate(&w->sched, now, &ev.estimated, &ev.remaining);
     if (ev.estimated < w->shown)
         ev.estimated = w->shown;             /* never backwards */
