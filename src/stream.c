@@ -81,15 +81,26 @@ void sd_stream_wait(sd_stream *s, double seconds)
 
 void sd_stream_main_complete(sd_stream *s)
 {
-    /* The size was checked by the download thread; make the name final. */
-    if (s->part_path && s->cache_path &&
-        sd_commit_file(s->main.fd, s->part_path, s->cache_path) == 0) {
+    int64_t size;
+    int sized;
+
+    pthread_mutex_lock(&s->lock);
+    size = s->size;
+    sized = s->sized;
+    pthread_mutex_unlock(&s->lock);
+    /* Without an announced length the .part stays: the next open asks
+     * for the bytes after it and learns the length (416). */
+    if (!s->part_path || !s->cache_path || !sized)
+        return;
+    if (sd_cache_commit(s->main.fd, s->part_path, s->cache_path, size) == 0) {
         pthread_mutex_lock(&s->lock);
         s->cached = 1;
         pthread_mutex_unlock(&s->lock);
+    } else if (errno == EIO) {
+        unlink(s->part_path);   /* not the announced clip: never cached */
     }
-    /* On failure the .part stays: the next open finds it complete (416)
-     * and commits it then. */
+    /* Other failures keep the .part: the next open finds it complete
+     * (416) and commits it then. */
 }
 
 /* A progress event about the clip of a completed task. */
@@ -417,13 +428,6 @@ int sd_stream_open_file(seedance_client *c, const char *task_id, const char *pat
     return SEEDANCE_OK;
 }
 
-/* Is path a non-empty regular file? */
-static int complete_clip(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
-}
-
 /*
  * The destination of the main download: the task's .part in the clip
  * cache (locked against a second process downloading the same task), or
@@ -447,7 +451,7 @@ static int open_destination(sd_stream *s)
                                  "task %s: cannot create cache file %s: %s", s->task_id,
                             s->part_path, strerror(errno));
         if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-            if (complete_clip(s->cache_path)) {
+            if (sd_cache_usable(c, s->task_id, s->cache_path)) {
                 close(fd);
                 return 1;
             }
