@@ -34,6 +34,8 @@
 
 /* A read this far ahead of the main download uses a Range request. */
 #define SD_SIDE_GAP (64 * 1024)
+/* Fresh links asked of the task when the result link expires. */
+#define SD_REFRESHES 2
 
 static sd_stream *stream_new(seedance_client *c, const char *task_id, const char *url)
 {
@@ -152,9 +154,54 @@ static int wait_change(sd_stream *s)
     return SEEDANCE_OK;
 }
 
-/* The main download failed: its error becomes the client's. */
+/*
+ * The result link expired (403): read the task again, from the caller's
+ * thread, and when it gives another link restart the main download from
+ * where it stopped (lock held; released during the query). Never submits
+ * anything. 1 when the download restarted.
+ */
+static int refresh_link(sd_stream *s)
+{
+    seedance_task *t = NULL;
+    const char *fresh;
+    char *url = NULL;
+    int rc;
+
+    if (s->refreshes >= SD_REFRESHES)
+        return 0;
+    s->refreshes++;
+    pthread_mutex_unlock(&s->lock);
+    sd_fetch_stop(&s->main);
+    sd_log(s->c, SEEDANCE_LOG_INFO, "task %s: the result link expired; asking the task for "
+           "a fresh one", s->task_id);
+    if (seedance_get_task(s->c, s->task_id, &t) == SEEDANCE_OK &&
+        (fresh = seedance_task_result_url(t)) && strcmp(fresh, s->url) &&
+        sd_check_base_url("result URL", fresh, NULL) == SEEDANCE_OK)
+        url = strdup(fresh);
+    seedance_task_free(t);
+    pthread_mutex_lock(&s->lock);
+    if (!url)
+        return 0;
+    free(s->url);
+    s->url = url;
+    s->main.done = s->main.abort = 0;
+    memset(&s->main.err, 0, sizeof(s->main.err));
+    pthread_mutex_unlock(&s->lock);
+    rc = sd_fetch_start(&s->main);
+    pthread_mutex_lock(&s->lock);
+    if (rc) {
+        s->main.err = s->c->err;
+        s->main.done = 1;
+    }
+    return !rc;
+}
+
+/* The main download failed (lock held): 0 when a fresh link restarted
+ * it, else its error, which becomes the client's. */
 static int main_error(sd_stream *s)
 {
+    if (s->main.err.code == SEEDANCE_E_EXPIRED && refresh_link(s))
+        return 0;
     s->c->err = s->main.err;
     return s->main.err.code ? s->main.err.code : SEEDANCE_E_NETWORK;
 }
@@ -225,7 +272,7 @@ static int side_for(sd_stream *s, int64_t pos)
 
 int64_t seedance_stream_read(seedance_stream *s, void *buf, size_t size)
 {
-    int rc;
+    int rc = 0;
 
     if (!s || !buf)
         return -SEEDANCE_E_INVALID;
@@ -272,9 +319,10 @@ int64_t seedance_stream_read(seedance_stream *s, void *buf, size_t size)
             return 0;
         }
         if (!side_for(s, pos) && s->main.done) {
-            rc = s->main.err.code ? main_error(s) : SEEDANCE_OK;
+            if (s->main.err.code && !(rc = main_error(s)))
+                continue;          /* restarted with a fresh link */
             pthread_mutex_unlock(&s->lock);
-            return rc ? -rc : 0;   /* complete and no size announced: the end */
+            return s->main.err.code ? -rc : 0;   /* complete, no size announced: the end */
         }
         if ((rc = wait_change(s))) {
             pthread_mutex_unlock(&s->lock);
@@ -304,7 +352,8 @@ int64_t seedance_stream_seek(seedance_stream *s, int64_t offset, int whence)
         while (s->size < 0) {
             if (s->main.done) {
                 if (s->main.err.code) {
-                    rc = main_error(s);
+                    if (!(rc = main_error(s)))
+                        continue;
                     pthread_mutex_unlock(&s->lock);
                     return -rc;
                 }
@@ -520,12 +569,10 @@ int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
     /* Wait for the server's first answer: an expired link or a refused
      * download fails the open, and the size is known afterwards. */
     pthread_mutex_lock(&s->lock);
-    while (!s->main.ready && !s->main.done) {
-        if ((rc = wait_change(s)))
-            break;
-    }
-    if (!rc && s->main.done && s->main.err.code)
-        rc = main_error(s);
+    do {
+        while (!rc && !s->main.ready && !s->main.done)
+            rc = wait_change(s);
+    } while (!rc && s->main.done && s->main.err.code && !(rc = main_error(s)));
     if (!rc)
         report(s);
     pthread_mutex_unlock(&s->lock);

@@ -115,6 +115,7 @@ struct seedance_stream {
     int ranges;             /* the server honours Range */
     int cached;             /* the complete clip is in the cache file */
     int reported_starts;    /* main->starts already reported as events */
+    int refreshes;          /* fresh links asked for (the link expired) */
 
     sd_fetch main;
     sd_fetch side;          /* side.fd < 0: no side download */
