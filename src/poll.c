@@ -117,6 +117,8 @@ static void note_progress(sd_poll *p, double now, int progress)
     if (p->p_first.t < 0 || progress < p->p_last.v) {
         p->p_first = (sd_poll_sample){ now, progress };   /* first, or went back */
         p->p_gcd = p->p_jump = 0;
+    } else if (progress == p->p_last.v) {
+        return;         /* the same value: it was reached when first read */
     } else if (progress - p->p_last.v > p->p_jump) {
         p->p_jump = progress - p->p_last.v;
     }
@@ -238,7 +240,7 @@ static double next_by_model(const sd_poll *p, double now)
     if (p->end < 0)         /* no prediction: the published clients' schedule */
         return p->last_poll + period;
     if (now > p->hi)        /* overrunning: spread out as it goes on */
-        return now + clamp(0.5 * (now - p->hi), MIN_INTERVAL, period);
+        return now + clamp(0.75 * (now - p->hi), MIN_INTERVAL, period);
     /* Known well, or well enough that another query to narrow it down
      * would spend more than a fixed 10 s poller does: just after it. */
     if (w <= JUMP_WIDTH || (w <= 2 * JUMP_WIDTH &&
