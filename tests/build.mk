@@ -6,6 +6,7 @@
 #   tests/emu/*.sh           emulator tests (real HTTP)
 #   tests/cli/*.sh           the seedance tool against the emulator
 #   tests/ffmpeg/*.sh        the built ffmpeg/ffprobe against the emulator
+#   tests/preload/*.sh       Debian's ffmpeg through "seedance run" (no FFmpeg build)
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -30,15 +31,16 @@ TEST_RUN    = B=$(abspath $(B)) tests/run -j 2
 TESTS_LIB   = $(UNIT_BINS) $(sort $(wildcard tests/emu/*.sh)) $(sort $(wildcard tests/cli/*.sh))
 TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh))
 TESTS_BUILD  = $(sort $(wildcard tests/configure/*.sh))
+TESTS_PRELOAD = $(sort $(wildcard tests/preload/*.sh))
 
 test-progs: $(UNIT_BINS) $(EMU_BIN)
 
 # The library, tool and emulator tests.
-check-lib: lib tools test-progs
-	$(TEST_RUN) $(TESTS_LIB)
+check-lib: lib tools preload test-progs
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_PRELOAD)
 
 check: all test-progs
-	$(TEST_RUN) $(TESTS_LIB) $(TESTS_BUILD) $(TESTS_FFMPEG)
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_PRELOAD) $(TESTS_BUILD) $(TESTS_FFMPEG)
 
 # Only the tests that drive the built ffmpeg/ffprobe.
 check-ffmpeg: all test-progs
