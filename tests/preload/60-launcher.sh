@@ -84,6 +84,18 @@ cc -o "$T/lavf-inside" "$T/hello.c"
 log=$(srun "$T/lavf-inside" 2>&1)
 is "$?" 126 "a program with libavformat linked in: 126"
 like "$log" "lavf-inside has libavformat linked into it" "it is named as such"
+# An executable with libavformat and the seedance protocol inside (what
+# this project's ffmpeg looks like to the check) runs as it is.
+cat >"$T/builtin.c" <<'C'
+#include <stdio.h>
+const char ident[] = "Lavf61.7.100";
+const char option[] = "seedance_cache_dir";   /* the protocol's AVOption name */
+int main(void) { printf("%s %s\n", ident, option); return 0; }
+C
+cc -o "$T/builtin" "$T/builtin.c"
+log=$(srun "$T/builtin" 2>&1)
+is "$?" 0 "a program with libavformat and the seedance protocol inside runs"
+like "$log" "^Lavf61" "and is not refused"
 major=$(pkg-config --modversion libavformat | cut -d. -f1)
 other=$((major + 2))
 printf 'int avformat_version(void) { return %d << 16; }\n' "$other" >"$T/lavf.c"
