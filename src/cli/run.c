@@ -85,15 +85,17 @@ static int find_library(char *out, size_t size)
         *slash = '\0';
         if ((slash = strrchr(self, '/')))   /* .../bin/seedance -> .../lib */
             *slash = '\0';
-        if ((size_t)snprintf(out, size, "%s/lib/" PRELOAD_NAME, self) < size && readable(out))
+        if (strlen(self) + 4 < sizeof(self))
+            strcat(self, "/lib");
+        if ((size_t)snprintf(out, size, "%s/" PRELOAD_NAME, self) < size && readable(out))
             return 0;
-        strcat(self, "/lib, ");
     }
     snprintf(out, size, "%s/" PRELOAD_NAME, SEEDANCE_LIBDIR);
     if (readable(out))
         return 0;
-    return run_error(EXIT_FAIL, "no " PRELOAD_NAME " in %s%s (build it with \"make\", "
-                     "or set SEEDANCE_PRELOAD to its path)", self, SEEDANCE_LIBDIR);
+    return run_error(EXIT_FAIL, "no " PRELOAD_NAME " in %s%s%s (build it with \"make\", or "
+                     "set SEEDANCE_PRELOAD to its path)", strcmp(self, SEEDANCE_LIBDIR) ? self : "",
+                     *self && strcmp(self, SEEDANCE_LIBDIR) ? " or " : "", SEEDANCE_LIBDIR);
 }
 
 /* Load the library here once (it must load) and ask its libavformat major version. */
