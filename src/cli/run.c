@@ -29,25 +29,9 @@
 #include "cli.h"
 #include "seedance-libdir.h"   /* SEEDANCE_LIBDIR: $(PREFIX)/lib of the build */
 
-int cli_run(int argc, char **argv);
-
 #define PRELOAD_NAME "libseedance-preload.so"
 #define EXIT_NOT_FOUND 127
 #define EXIT_CANNOT_RUN 126
-
-static const char run_usage[] =
-    "usage: seedance run PROGRAM [ARGS...]\n"
-    "\n"
-    "Runs PROGRAM with " PRELOAD_NAME " preloaded, so that a stock ffmpeg,\n"
-    "ffprobe, ffplay (or any program linked against the shared libavformat)\n"
-    "opens seedance: URLs:\n"
-    "\n"
-    "  seedance run ffmpeg -i \"seedance:?prompt=a red fox&duration=5\" out.mp4\n"
-    "\n"
-    "Settings come from the URL query and the SEEDANCE_* variables (the\n"
-    "program knows no seedance options). The library is looked for in\n"
-    "$SEEDANCE_PRELOAD (a path), then in ../lib next to this command, then in\n"
-    SEEDANCE_LIBDIR ".\n";
 
 static int run_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int run_error(int status, const char *fmt, ...)
@@ -297,14 +281,9 @@ int cli_run(int argc, char **argv)
     if (argc > 0 && !strcmp(argv[0], "--")) {
         argc--;
         argv++;
-    } else if (argc > 0 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
-        fputs(run_usage, stdout);
-        return EXIT_OK;
     }
-    if (argc < 1) {
-        fputs(run_usage, stderr);
-        return EXIT_USAGE;
-    }
+    if (argc < 1)
+        return run_error(EXIT_USAGE, "no PROGRAM given (seedance run PROGRAM [ARGS...])");
     if ((rc = find_library(lib, sizeof(lib))) || (rc = library_major(lib, &major)) ||
         (rc = find_program(argv[0], prog, sizeof(prog))) || (rc = check_program(prog, major)) ||
         (rc = set_preload(lib)))

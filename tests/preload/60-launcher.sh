@@ -60,7 +60,7 @@ is "$?" 1 "a SEEDANCE_PRELOAD that does not exist fails"
 like "$log" "SEEDANCE_PRELOAD=.*nosuch\.so: no such library" "and says so"
 log=$("$SEEDANCE" run 2>&1)
 is "$?" 2 "no program: usage error"
-like "$log" "usage: seedance run PROGRAM" "with the usage"
+like "$log" "run needs a PROGRAM" "naming what is missing"
 log=$(srun no-such-program-here 2>&1)
 is "$?" 127 "a program that is not there: 127"
 like "$log" "no-such-program-here: command not found" "named"
