@@ -62,8 +62,9 @@ PL_EXPORT int avformat_open_input(AVFormatContext **ps, const char *url,
         return AVERROR(ENOSYS);
     if (!pl_is_seedance(url) || !ps)
         return av->avformat_open_input(ps, url, fmt, options);
-    /* a context with its own pb reads from there, whatever the URL says */
-    if (av->usable && *ps && (*ps)->pb)
+    /* a context with its own pb reads from there, and a format that reads
+     * no file (lavfi, devices) takes the URL for something else: pay nothing */
+    if (av->usable && ((*ps && (*ps)->pb) || (fmt && (fmt->flags & AVFMT_NOFILE))))
         return av->avformat_open_input(ps, url, fmt, options);
     return open_seedance_input(av, ps, url, fmt, options);
 }

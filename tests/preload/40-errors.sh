@@ -56,4 +56,10 @@ isnt "$?" 0 "a seedance: output fails"
 like "$log" "\[seedance @ 0x[0-9a-f]+\] The seedance protocol is read-only" "it says the protocol is read-only"
 is "$(emu_stat requests)" 0 "nothing was sent for it"
 
+# A format that reads no file (lavfi) takes the URL as its own: nothing is generated.
+log=$(srun ffmpeg -hide_banner -nostdin -y -f lavfi -i "seedance:?prompt=not for lavfi" -f null - 2>&1)
+isnt "$?" 0 "-f lavfi -i seedance:... fails in lavfi"
+unlike "$log" "\[seedance @" "the library stays out of it"
+is "$(emu_stat requests)" 0 "nothing was sent for it"
+
 done_testing
