@@ -3,7 +3,8 @@
 # (LD_PRELOAD; "seedance run PROGRAM ..." sets it up).
 #
 #   preload/*.c   the library, compiled against the libavformat headers
-#                 pkg-config finds (another FFmpeg: make PKG_CONFIG_PATH=...)
+#                 pkg-config finds (another FFmpeg:
+#                 PKG_CONFIG_PATH=<its lib/pkgconfig> make B=<dir> preload)
 #   src/*.c       libseedance again, as position-independent code with
 #                 hidden symbols, in $(B)/obj/pic
 #

@@ -240,9 +240,9 @@ static int check_program(const char *path, int major)
                          "built with the seedance protocol", path);
     if (f.lavf_major && f.lavf_major != major)
         return run_error(EXIT_CANNOT_RUN, "%s uses libavformat.so.%d, but " PRELOAD_NAME
-                         " was built for libavformat.so.%d: build it against that FFmpeg's "
-                         "headers (make PKG_CONFIG_PATH=<its lib/pkgconfig>)",
-                         path, f.lavf_major, major);
+                         " was built for libavformat.so.%d: build a copy against that "
+                         "FFmpeg's headers and name it with SEEDANCE_PRELOAD (see "
+                         "seedance-preload(1))", path, f.lavf_major, major);
     if (f.lavf_inside && !f.protocol)
         return run_error(EXIT_CANNOT_RUN, "%s has libavformat linked into it (not the shared "
                          "libavformat.so): its calls cannot be redirected, so it cannot open "

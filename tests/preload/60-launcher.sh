@@ -31,7 +31,7 @@ b=$(srun ffmpeg -hide_banner -nostdin -i "nosuchscheme:x" 2>&1; echo "rc=$?")
 is "$b" "$a" "an unknown protocol fails the same way"
 
 # --- the binding and the library's shape ----------------------------------
-log=$(LD_DEBUG=bindings srun ffmpeg -hide_banner -version 2>&1 >/dev/null)
+log=$(LD_BIND_NOW=1 LD_DEBUG=bindings srun ffmpeg -hide_banner -version 2>&1 >/dev/null)
 like "$log" "binding file ffmpeg \[0\] to [^ ]*libseedance-preload\.so \[0\]: normal symbol .avformat_open_input. \[LIBAVFORMAT_[0-9]+\]" \
     "ffmpeg's versioned avformat_open_input reference binds to the library's definition"
 like "$log" "binding file [^ ]*libavfilter\.so[.0-9]* \[0\] to [^ ]*libseedance-preload\.so \[0\]: normal symbol .avformat_open_input." \
