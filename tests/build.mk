@@ -35,7 +35,7 @@ TESTS_PRELOAD = $(sort $(wildcard tests/preload/*.sh))
 
 test-progs: $(UNIT_BINS) $(EMU_BIN)
 
-# The library, tool and emulator tests.
+# The library, tool and emulator tests; libseedance-preload with Debian's ffmpeg.
 check-lib: lib tools preload test-progs
 	$(TEST_RUN) $(TESTS_LIB) $(TESTS_PRELOAD)
 
