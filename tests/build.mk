@@ -6,6 +6,7 @@
 #   tests/emulator/tests/*.sh  the emulator's own tests (real HTTP)
 #   tests/cli/*.sh           the seedance tool against the emulator
 #   tests/ffmpeg/*.sh        the built ffmpeg/ffprobe against the emulator
+#   tests/preload/*.sh       Debian's ffmpeg through "seedance run" (no FFmpeg build)
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -31,12 +32,13 @@ TEST_RUN    = B=$(abspath $(B)) tests/run -j 2
 TESTS_LIB   = $(UNIT_BINS) $(EMU_TESTS) $(sort $(wildcard tests/cli/*.sh))
 TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh))
 TESTS_BUILD  = $(sort $(wildcard tests/configure/*.sh))
+TESTS_PRELOAD = $(sort $(wildcard tests/preload/*.sh))
 
 test-progs: $(UNIT_BINS) $(EMU_BIN)
 
-# The library, tool and emulator tests.
-check-lib: lib tools test-progs
-	$(TEST_RUN) $(TESTS_LIB)
+# The library, tool and emulator tests; libseedance-preload with Debian's ffmpeg.
+check-lib: lib tools preload test-progs
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_PRELOAD)
 
 # Only the emulator's own tests.
 .PHONY: check-emulator
@@ -44,7 +46,7 @@ check-emulator: test-progs
 	$(TEST_RUN) $(EMU_TESTS)
 
 check: all test-progs
-	$(TEST_RUN) $(TESTS_LIB) $(TESTS_BUILD) $(TESTS_FFMPEG)
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_PRELOAD) $(TESTS_BUILD) $(TESTS_FFMPEG)
 
 # Only the tests that drive the built ffmpeg/ffprobe.
 check-ffmpeg: all test-progs
