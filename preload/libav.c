@@ -36,6 +36,7 @@ static void load(void)
     LOOKUP(av_malloc);
     LOOKUP(av_freep);
     LOOKUP(av_vlog);
+    LOOKUP(av_log_get_level);
     if (!table.avformat_open_input || !table.avformat_version)
         return;
     found = 1;
@@ -87,4 +88,11 @@ void pl_log(void *ctx, int level, const char *fmt, ...)
     va_start(ap, fmt);
     av->av_vlog(ctx ? ctx : (void *)&log_ctx, level, fmt, ap);
     va_end(ap);
+}
+
+int pl_log_level(void)
+{
+    const pl_libav *av = pl_libav_get();
+
+    return av && av->av_log_get_level ? av->av_log_get_level() : AV_LOG_INFO;
 }

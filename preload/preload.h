@@ -42,6 +42,7 @@ typedef struct pl_libav {
     __typeof__(av_malloc)              *av_malloc;
     __typeof__(av_freep)               *av_freep;
     __typeof__(av_vlog)                *av_vlog;
+    __typeof__(av_log_get_level)       *av_log_get_level;
     int major;    /* the program's libavformat major version */
     int usable;   /* major == LIBAVFORMAT_VERSION_MAJOR and every function found */
 } pl_libav;
@@ -58,6 +59,9 @@ const AVClass *pl_log_class(void);
 /* av_log() through the program's libavutil, with ctx an object whose first
  * member is a const AVClass * (NULL: this library's own context). */
 void pl_log(void *ctx, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* av_log_get_level() of the program's libavutil (AV_LOG_INFO if not found). */
+int pl_log_level(void);
 
 /* Does the URL use the seedance: scheme? */
 int pl_is_seedance(const char *url);
