@@ -43,6 +43,17 @@ for i in $(seq 1 300); do fetch "$URL"; [ "$CODE" = 200 ] && break; sleep 0.1; d
 is "$CODE" 200 "once the lag has passed the link answers 200"
 is "$(stat -c %s "$T/got")" "$(json_get "$(emu_task "$TASK")" .size)" "with the whole file"
 
+# a drop fault is for a transfer: the 404s of the lag do not use it up
+emu_admin POST /_emu/config '{"cdn_lag":600}' >/dev/null
+emu_fault '{"type":"drop","after_bytes":50000}'
+fetch "$URL"
+is "$CODE" 404 "raised again, the lag hides the link again"
+emu_admin POST /_emu/config '{"cdn_lag":0}' >/dev/null
+fetch "$URL" 2>/dev/null
+is "$(stat -c %s "$T/got")" 50000 "the drop fault waited for the first transfer and cut it"
+fetch "$URL"
+is "$(stat -c %s "$T/got")" "$(json_get "$(emu_task "$TASK")" .size)" "the next transfer is whole"
+
 # a new task: 404 first, then 200 (cdn_lag counts from the completion)
 emu_admin POST /_emu/config '{"cdn_lag":2}' >/dev/null
 gen "$T2V"
