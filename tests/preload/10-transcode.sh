@@ -14,14 +14,7 @@ srun ffmpeg -hide_banner -nostdin -y -i "$url" -c:v libx264 -preset ultrafast -c
 rc=$?
 is "$rc" 0 "Debian's ffmpeg transcodes a text-to-video clip"
 [ "$rc" -eq 0 ] || show_log "$T/ff.log"
-is "$(stream_types "$out")" "video audio" "the output has a video and an audio stream"
-is "$(probe "$out" stream=codec_name v:0)" h264 "video is H.264"
-is "$(probe "$out" stream=codec_name a:0)" aac "audio is AAC"
-is "$(probe "$out" stream=width v:0)x$(probe "$out" stream=height v:0)" 864x496 "480p 16:9 is 864x496"
-cmp_float "$(probe "$out" format=duration)" ">=" 3.9 "duration is at least 3.9 s"
-cmp_float "$(probe "$out" format=duration)" "<=" 4.2 "duration is at most 4.2 s"
-frames=$("$FFPROBE" -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of default=nw=1:nk=1 "$out")
-is "$frames" 96 "4 s at 24 fps decodes to 96 frames"
+check_clip_4s_480p "$out"
 log=$(cat "$T/ff.log")
 like "$log" "\[seedance @ 0x[0-9a-f]+\] Task task-unified-[0-9]+-[A-Za-z0-9]{8} submitted" "progress names the task, as the protocol does"
 like "$log" "\[seedance @ 0x[0-9a-f]+\] Downloading the result of task-unified-" "one line announces the download"

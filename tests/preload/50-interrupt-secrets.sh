@@ -19,12 +19,7 @@ queries=$(emu_stat task_queries)
 for i in $(seq 1 200); do                    # and for the wait to be under way
     [ "$(emu_stat task_queries)" -gt "$queries" ] && break; sleep 0.1
 done
-kill -INT "$pid"
-for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-stopped=1
-if kill -0 "$pid" 2>/dev/null; then stopped=0; kill -KILL "$pid"; fi
-wait "$pid"
-rc=$?
+interrupt "$pid"
 is "$stopped" 1 "ffmpeg stops after one SIGINT (bound: 10 s on a loaded machine)"
 cmp_num "$rc" -lt 128 "ffmpeg exits by itself, not by the signal (status $rc)"
 isnt "$rc" 0 "the interrupted open is a failure"

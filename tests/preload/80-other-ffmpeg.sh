@@ -65,11 +65,7 @@ n=$(emu_stat task_queries)
 for i in $(seq 1 400); do                    # until the wait is under way, at most 40 s
     [ "$(emu_stat submits)" -gt "$submits" ] && [ "$(emu_stat task_queries)" -gt "$n" ] && break; sleep 0.1
 done
-kill -INT "$pid"
-for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-stopped=1
-if kill -0 "$pid" 2>/dev/null; then stopped=0; kill -KILL "$pid"; fi
-wait "$pid"
+interrupt "$pid"
 is "$stopped" 1 "one SIGINT stops the wait"
 task=$(emu_last_task)
 like "$(cat "$T/int.log")" "Resume with: -i seedance:$task" "and names the task"
