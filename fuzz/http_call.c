@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * API calls: sd_http_call() against scripted replies (fake transport,
+ * virtual clock), through the library's own header and body callbacks:
+ * status lines, Retry-After, idempotency-replayed, error envelopes,
+ * bodies cut short, failed connections, and the retry loop around them.
+ *
+ * Input: 4 bytes of settings (method, idempotency key, deadline, attempts,
+ * body chunk size, which base), then a script of replies (fuzz.h).
+ * Checks: no more attempts than allowed; at least 1 s and at most an hour
+ * between two attempts, never a sleep past the deadline; a success is a
+ * 2xx with its body NUL-terminated, a failure names its HTTP status; the
+ * key goes in the Authorization header to the configured base only and
+ * never into a message or a log line; "replayed" only when the server
+ * said so.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "fuzz.h"
+#include "api.h"
+
+#define BASE  "http://127.0.0.1:9"
+#define FILES "http://127.0.0.1:10"
+#define MAX_RETRY_DELAY 3600.0
+
+static seedance_client *client;
+
+typedef struct {
+    fz_script script;
+    double last;          /* virtual sleep total at the previous attempt, -1 none */
+    const char *base;
+} run;
+
+static CURLcode perform(fz_handle *h, void *opaque)
+{
+    run *r = opaque;
+    double now = fz_clock_slept();
+    char auth[128];
+
+    if (r->last >= 0) {
+        FZ_CHECK("retry-delay-min", now - r->last >= 1.0 - 1e-9,
+                 "attempt %d only %.3f s after the previous one", r->script.requests + 1,
+                 now - r->last);
+        FZ_CHECK("retry-delay-bound", now - r->last <= MAX_RETRY_DELAY,
+                 "attempt %d %.1f s after the previous one", r->script.requests + 1,
+                 now - r->last);
+    }
+    r->last = now;
+    snprintf(auth, sizeof(auth), "Bearer %s", FZ_API_KEY);
+    FZ_CHECK("auth-header", fz_request_header(h, "Authorization") &&
+             !strcmp(fz_request_header(h, "Authorization"), auth), "no or wrong Authorization");
+    FZ_CHECK("auth-host", h->url && !strncmp(h->url, r->base, strlen(r->base)) &&
+             h->url[strlen(r->base)] == '/', "the key goes to %s", h->url ? h->url : "(none)");
+    return fz_script_perform(h, &r->script);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc; (void)argv;
+    fz_clean_env();
+    if (!(client = seedance_client_new()) || seedance_client_set_api_key(client, FZ_API_KEY) ||
+        seedance_client_set_api_base(client, BASE) || seedance_client_set_files_base(client, FILES))
+        abort();
+    seedance_client_set_log(client, fz_log_cb, NULL);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const double deadlines[4] = { 0, 30, 300, 3600 };
+    sd_http_req req = { .path = "/v1/tasks/task-unified-1", .task_id = "task-unified-1" };
+    sd_http_resp resp;
+    run r;
+    double start, limit;
+    int rc, max, key_in;
+    char *text;
+
+    if (size < 4)
+        return 0;
+    req.method = data[0] & 1 ? "POST" : "GET";
+    if (data[0] & 1)
+        req.body = "{\"model\":\"seedance-2.0-fast-text-to-video\",\"prompt\":\"x\"}";
+    req.idempotency_key = data[0] & 2 ? "0123456789abcdef0123456789abcdef" : NULL;
+    req.max_attempts = data[1] % 10;
+    req.base = data[3] & 1 ? SD_BASE_FILES : SD_BASE_API;
+    max = req.max_attempts > 0 ? req.max_attempts : 5;
+
+    key_in = fz_key_in_input = fz_memmem(data, size, FZ_API_KEY);
+    memset(&r, 0, sizeof(r));
+    r.last = -1;
+    r.base = req.base == SD_BASE_FILES ? FILES : BASE;
+    fz_script_init(&r.script, data + 4, size - 4, 1 + (size_t)data[2] * 64);
+    fz_clock_mode(FZ_CLOCK_VIRTUAL, 1);
+    start = fz_clock_now();
+    if (deadlines[(data[0] >> 2) & 3] > 0)
+        req.deadline = start + deadlines[(data[0] >> 2) & 3];
+    limit = req.deadline > 0 ? req.deadline - start + 1e-6 : (max - 1) * MAX_RETRY_DELAY;
+    fz_clock_limit(limit, "retry-past-deadline");
+    fz_transport(perform, &r);
+
+    rc = sd_http_call(client, &req, &resp);
+
+    fz_transport(NULL, NULL);
+    FZ_CHECK("attempts", r.script.requests <= max, "%d attempts, allowed %d",
+             r.script.requests, max);
+    if (rc == SEEDANCE_OK) {
+        FZ_CHECK("ok-status", resp.status >= 200 && resp.status < 300, "success with HTTP %ld",
+                 resp.status);
+        FZ_CHECK("ok-body", resp.body && resp.body[resp.len] == '\0', "body not terminated");
+    } else {
+        const seedance_error *e = seedance_last_error(client);
+        FZ_CHECK("fail-code", e->code == rc && e->message[0], "failure %d, recorded %d", rc, e->code);
+        if (rc != SEEDANCE_E_NETWORK && rc != SEEDANCE_E_PROTOCOL && rc != SEEDANCE_E_NOMEM &&
+            rc != SEEDANCE_E_INTERRUPTED)
+            FZ_CHECK("fail-status", e->http_status == resp.status && resp.status >= 300,
+                     "failure %d names HTTP %d, the reply was %ld", rc, e->http_status,
+                     resp.status);
+        if (!key_in)
+            FZ_CHECK("key-in-message", !strstr(e->message, FZ_API_KEY), "the key is in: %s",
+                     e->message);
+    }
+    if (resp.replayed) {
+        text = fz_strndup(data, size);
+        FZ_CHECK("replayed", strcasestr(text, "idempotency-replayed"),
+                 "replayed without the header");
+        free(text);
+    }
+    sd_http_resp_clear(&resp);
+    fz_clock_mode(FZ_CLOCK_REAL, 1);
+    return 0;
+}

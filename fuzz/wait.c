@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The wait for a task: seedance_wait() (and one seedance_get_task())
+ * against scripted task replies, on a virtual clock: the poll schedule,
+ * task JSON, retries of 429/5xx/network errors until the deadline, final
+ * statuses.
+ *
+ * Input: 4 bytes of settings (overall timeout, whether the wait follows a
+ * submit reply with an estimate, chunk size), then a script of replies
+ * (fuzz.h) to GET /v1/tasks/ID.
+ * Checks: the wait ends within a minute of its deadline and never gives
+ * up before it; queries are at least a second apart and never more than a
+ * fixed 10 s poller's count plus two; success means a completed task with
+ * a result URL, a failed or cancelled task gives its own code and task;
+ * the task the wait ends on is the one waited for; the messages name the
+ * task and never hold the key.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "fuzz.h"
+#include "api.h"
+
+#define BASE "http://127.0.0.1:9"
+#define ID   "task-unified-1774857405-abc123"
+#define DEADLINE_SLACK 60.0
+
+static seedance_client *client;
+
+typedef struct {
+    fz_script script;
+    double start;        /* the schedule's time 0 */
+    double last;         /* time of the previous query, -1 none */
+    int replies;         /* 2xx replies so far */
+} run;
+
+static CURLcode perform(fz_handle *h, void *opaque)
+{
+    run *r = opaque;
+    double t = fz_clock_now() - r->start;
+    CURLcode rc;
+
+    FZ_CHECK("query-url", h->url && !strcmp(h->url, BASE "/v1/tasks/" ID), "queried %s", h->url);
+    if (r->last >= 0)
+        FZ_CHECK("query-interval", t - r->last >= 1.0 - 1e-6,
+                 "a query %.3f s after the previous one", t - r->last);
+    if (r->replies + 1 > 3)
+        FZ_CHECK("query-budget", t >= 10.0 * (r->replies + 1 - 3) - 1e-6,
+                 "query %d at %.3f s: more than a 10 s poller would send", r->replies + 1, t);
+    r->last = t;
+    rc = fz_script_perform(h, &r->script);
+    if (rc == CURLE_OK && h->status >= 200 && h->status < 300)
+        r->replies++;
+    return rc;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc; (void)argv;
+    fz_clean_env();
+    if (!(client = seedance_client_new()) || seedance_client_set_api_key(client, FZ_API_KEY) ||
+        seedance_client_set_api_base(client, BASE))
+        abort();
+    seedance_client_set_cache(client, 0);
+    seedance_client_set_log(client, fz_log_cb, NULL);
+    return 0;
+}
+
+static void check_result(int rc, seedance_task *t, double waited, double timeout, int key_in)
+{
+    const seedance_error *e = seedance_last_error(client);
+
+    if (t)
+        FZ_CHECK("task-id-mismatch", !strcmp(seedance_task_id(t), ID),
+                 "the wait for %s ended on a reply about task '%.100s'", ID, seedance_task_id(t));
+    if (rc == SEEDANCE_OK) {
+        FZ_CHECK("wait-ok-task", t && !strcmp(seedance_task_status(t), "completed"),
+                 "success without a completed task");
+        FZ_CHECK("wait-ok-url", t && seedance_task_result_url(t) && *seedance_task_result_url(t),
+                 "success without a result URL");
+        return;
+    }
+    FZ_CHECK("wait-fail-code", e->code == rc && e->message[0], "failure %d, recorded %d", rc,
+             e->code);
+    FZ_CHECK("wait-fail-task", !strcmp(e->task_id, ID), "the error names task '%s'", e->task_id);
+    if (!key_in)
+        FZ_CHECK("key-in-message", !strstr(e->message, FZ_API_KEY), "the key is in: %s",
+                 e->message);
+    if (rc == SEEDANCE_E_TASK_FAILED)
+        FZ_CHECK("wait-failed", t && !strcmp(seedance_task_status(t), "failed"), "not failed");
+    else if (rc == SEEDANCE_E_TASK_CANCELLED)
+        FZ_CHECK("wait-cancelled", t && seedance_task_is_final(t), "not final");
+    else
+        FZ_CHECK("wait-no-task", t == NULL, "failure %d with a task", rc);
+    if (rc == SEEDANCE_E_TIMEOUT)
+        FZ_CHECK("wait-early-timeout", waited >= timeout - 1e-3,
+                 "timed out after %.3f s of a %.0f s deadline", waited, timeout);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const double timeouts[4] = { 5, 60, 600, 3600 };
+    seedance_task *t = NULL;
+    double timeout, t0;
+    run r;
+    int rc, key_in;
+
+    if (size < 4)
+        return 0;
+    timeout = timeouts[data[0] & 3];
+    seedance_client_set_timeout(client, timeout);
+    key_in = fz_key_in_input = fz_memmem(data, size, FZ_API_KEY);
+    memset(&r, 0, sizeof(r));
+    r.last = -1;
+    fz_script_init(&r.script, data + 4, size - 4, 1 + (size_t)data[2] * 64);
+    fz_clock_mode(FZ_CLOCK_VIRTUAL, 1);
+    t0 = r.start = fz_clock_now();
+    client->submitted.task_id[0] = '\0';
+    if (data[0] & 4) {
+        /* the wait right after a submit whose reply gave an estimate */
+        snprintf(client->submitted.task_id, sizeof(client->submitted.task_id), "%s", ID);
+        client->submitted.progress = data[1] > 100 ? -1 : data[1];
+        client->submitted.estimated_time = data[3];
+        client->submitted.at = t0 - (data[0] >> 4);
+        if (t0 - client->submitted.at < client->submitted.estimated_time)
+            r.start = client->submitted.at;
+    }
+    fz_clock_limit(timeout + DEADLINE_SLACK, "wait-deadline");
+    fz_transport(perform, &r);
+
+    if (data[0] & 8) {
+        rc = seedance_get_task(client, ID, &t);
+        if (rc == SEEDANCE_OK)
+            FZ_CHECK("get-task", t && seedance_task_status(t) && *seedance_task_status(t),
+                     "a task without a status");
+    } else {
+        rc = seedance_wait(client, ID, &t);
+        check_result(rc, t, fz_clock_now() - t0, timeout, key_in);
+    }
+    seedance_task_free(t);
+    fz_transport(NULL, NULL);
+    fz_clock_mode(FZ_CLOCK_REAL, 1);
+    return 0;
+}
