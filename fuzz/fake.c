@@ -51,6 +51,21 @@ void fz_fail(const char *tag, const char *fmt, ...)
     abort();
 }
 
+void fz_trace(const char *fmt, ...)
+{
+    static int on = -1;
+    va_list ap;
+
+    if (on < 0)
+        on = getenv("FUZZ_TRACE") != NULL;
+    if (!on)
+        return;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
 static char tmp_root[256];
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)

@@ -44,6 +44,9 @@ void fz_fail(const char *tag, const char *fmt, ...) __attribute__((format(printf
             fz_fail(tag, __VA_ARGS__); \
     } while (0)
 
+/* printf to stderr when FUZZ_TRACE is set (to explain a reproducer). */
+void fz_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* A private scratch directory for this process (created once). */
 const char *fz_tmpdir(void);
 /* rm -rf of the contents of dir (not dir itself). */

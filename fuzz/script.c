@@ -8,6 +8,7 @@
  * at Content-Length (CURLE_PARTIAL_FILE when shorter).
  */
 #define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -80,7 +81,11 @@ CURLcode fz_script_perform(fz_handle *h, void *opaque)
     if ((size_t)(end - start) < 5 || strncmp(start, "HTTP/", 5)) {
         /* "!N": a transfer that fails with curl code N; anything else: no connection */
         if (end - start >= 2 && start[0] == '!') {
-            long code = strtol(start + 1, NULL, 10);
+            char num[8];
+            long code;
+            snprintf(num, sizeof(num), "%.*s", (int)(end - start - 1 < 7 ? end - start - 1 : 7),
+                     start + 1);
+            code = strtol(num, NULL, 10);
             if (code > 0 && code < CURL_LAST)
                 return (CURLcode)code;
         }
@@ -98,6 +103,8 @@ CURLcode fz_script_perform(fz_handle *h, void *opaque)
         if (end - p >= 5 && !strncmp(p, "HTTP/", 5) &&
             (status / 100 == 1 || (status / 100 == 3 && h->followlocation && location)))
             continue;
+        if (status < 200)
+            return CURLE_WEIRD_SERVER_REPLY;   /* no final reply after a 1xx */
         break;
     }
     body = (size_t)(end - p);

@@ -12,6 +12,8 @@
  */
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "fuzz.h"
 #include "api.h"
 
@@ -54,9 +56,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     else
         FZ_CHECK("task-url-only-completed", seedance_task_result_url(t) == NULL,
                  "status '%s' with a result URL", seedance_task_status(t));
-    if (known && !fz_memmem(data, size, "\"id\""))
-        FZ_CHECK("task-known-id", !strcmp(seedance_task_id(t), known),
-                 "a reply without an id got id '%s'", seedance_task_id(t));
+    if (known) {
+        cJSON *o = cJSON_ParseWithLength((const char *)data, size);
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
+        if (!cJSON_IsString(id) || !*id->valuestring)
+            FZ_CHECK("task-known-id", !strcmp(seedance_task_id(t), known),
+                     "a reply without an id got id '%s'", seedance_task_id(t));
+        cJSON_Delete(o);
+    }
     FZ_CHECK("task-json", seedance_task_json(t) && !memcmp(seedance_task_json(t), data, size) &&
              seedance_task_json(t)[size] == '\0', "the raw reply is not kept as received");
     /* the accessors of a final task */
