@@ -29,9 +29,10 @@
  *   seedance:task-unified-...           (attach to an existing task)
  *
  * Query keys are the API's field names, percent-decoded. All the work
- * (validation, exactly-once submit, polling, download, cache) is done by
- * libseedance; this file maps URL and AVOptions onto it, its progress onto
- * av_log() and its errors onto AVERROR codes.
+ * (option and URL parsing, validation, exactly-once submit, polling,
+ * download, cache) is done by libseedance; this file hands it the AVOptions
+ * and the URL, and maps its progress onto av_log() and its errors onto
+ * AVERROR codes.
  */
 
 #include <errno.h>
@@ -55,33 +56,10 @@
 typedef struct SeedanceContext {
     const AVClass *class;
 
-    /* generation request, same meaning as the URL query keys */
-    char *prompt;
-    int   duration;
-    char *quality;
-    char *aspect_ratio;
-    int   generate_audio;
-    int   content_filter;
-    int   web_search;
-    char *callback_url;
-    char *model;
-    char *image;
-    char *last_image;
-    char *image_mode;
-    char *task;
+    /* every option as text, parsed by libseedance (SEEDANCE_OPTION_LIST) */
+    char *opt[SEEDANCE_OPTION__COUNT];
 
-    /* client settings */
-    char  *api_base;
-    char  *files_base;
-    char  *api_key;
-    char  *api_key_file;
-    char  *cache_dir;
-    int    cache;
-    int    new_generation;
-    double timeout;
-
-    seedance_client  *client;
-    seedance_request *req;
+    seedance_job     *job;
     seedance_stream  *stream;
     URLContext       *h;
     int64_t last_progress;     /* av_gettime_relative() of the last line */
@@ -89,44 +67,29 @@ typedef struct SeedanceContext {
     char    task_id[96];
 } SeedanceContext;
 
-#define OFFSET(x) offsetof(SeedanceContext, x)
 #define D AV_OPT_FLAG_DECODING_PARAM
 
 /*
- * Option names are the API's field names, except where ffmpeg or another
- * component already has an option of that name (duration, quality, timeout,
- * cache_dir): those get a "video_" or "seedance_" prefix. The URL query
- * always uses the API names.
+ * The options are libseedance's option table: the API's field names, except
+ * where ffmpeg or another component already has an option of that name
+ * (duration, quality, timeout, cache_dir), which get a "video_" or
+ * "seedance_" prefix. The URL query always uses the API names. Values are
+ * text in libseedance's grammar, so that an option and a URL key of the
+ * same meaning accept the same values.
  */
-static const AVOption seedance_options[] = {
-    { "prompt",         "text prompt",                                  OFFSET(prompt),         AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "video_duration", "clip length in seconds (4-15; API field duration)", OFFSET(duration), AV_OPT_TYPE_INT,  { .i64 = 0 }, 0, INT_MAX, D },
-    { "video_quality",  "resolution: 480p or 720p (API field quality)", OFFSET(quality),       AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "aspect_ratio",   "16:9, 9:16, 1:1, 4:3, 3:4, 21:9 or adaptive",  OFFSET(aspect_ratio),   AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "generate_audio", "generate an audio track",                      OFFSET(generate_audio), AV_OPT_TYPE_BOOL,   { .i64 = -1 },   -1, 1, D },
-    { "content_filter", "standard content filter (0 costs 10% more)",   OFFSET(content_filter), AV_OPT_TYPE_BOOL,   { .i64 = -1 },   -1, 1, D },
-    { "web_search",     "let the model search the web (text-to-video)", OFFSET(web_search),     AV_OPT_TYPE_BOOL,   { .i64 = -1 },   -1, 1, D },
-    { "callback_url",   "HTTPS URL notified when the task ends",        OFFSET(callback_url),   AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "model",          "model name (default: chosen from the inputs)", OFFSET(model),          AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "image",          "first frame: local path, http(s) URL or data: URI", OFFSET(image),    AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "last_image",     "last frame: local path, http(s) URL or data: URI",  OFFSET(last_image), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "image_mode",     "how local images reach the API: upload or inline", OFFSET(image_mode), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "task",           "attach to an existing task id instead of submitting", OFFSET(task),   AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "api_base",       "API base URL (default $SEEDANCE_API_BASE or " SEEDANCE_DEFAULT_API_BASE ")", OFFSET(api_base), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "files_base",     "Files API base URL (default $SEEDANCE_FILES_BASE or " SEEDANCE_DEFAULT_FILES_BASE ")", OFFSET(files_base), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "api_key",        "API key (prefer $SEEDANCE_API_KEY or api_key_file)", OFFSET(api_key), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "api_key_file",   "read the API key from this file",              OFFSET(api_key_file),   AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "cache",          "use the local journal and clip cache",         OFFSET(cache),          AV_OPT_TYPE_BOOL,   { .i64 = 1 },     0, 1, D },
-    { "seedance_cache_dir", "cache directory (default $SEEDANCE_CACHE_DIR or ~/.cache/seedance)", OFFSET(cache_dir), AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
-    { "new_generation", "pay for a new generation even if this request was made before", OFFSET(new_generation), AV_OPT_TYPE_BOOL, { .i64 = 0 }, 0, 1, D },
-    { "seedance_timeout", "give up waiting for the task after this many seconds", OFFSET(timeout), AV_OPT_TYPE_DOUBLE, { .dbl = 3600 }, 1, 7 * 86400, D },
+#define SEEDANCE_AVOPTION(id, name, ffname, flags, help) \
+    { ffname, help, offsetof(SeedanceContext, opt[SEEDANCE_OPTION_##id]), \
+      AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
+
+static const AVOption seedance_protocol_options[] = {
+    SEEDANCE_OPTION_LIST(SEEDANCE_AVOPTION)
     { NULL }
 };
 
 static const AVClass seedance_class = {
     .class_name = "seedance",
     .item_name  = av_default_item_name,
-    .option     = seedance_options,
+    .option     = seedance_protocol_options,
     .version    = LIBAVUTIL_VERSION_INT,
 };
 
@@ -160,7 +123,7 @@ static int seedance_averror(int code)
 /* Log the client's last error as one line and return its AVERROR. */
 static int seedance_fail(URLContext *h, SeedanceContext *s, int code)
 {
-    const seedance_error *e = seedance_last_error(s->client);
+    const seedance_error *e = seedance_last_error(seedance_job_client(s->job));
 
     if (code == SEEDANCE_E_INTERRUPTED) {
         if (s->task_id[0])
@@ -244,217 +207,23 @@ static void seedance_on_progress(void *opaque, const seedance_progress *p)
     }
 }
 
-/* Decode %XX escapes in place; other bytes (including '+') are kept. */
-static void percent_decode(char *str)
+/* Options first, then the URL: a URL key overrides the option of the same meaning. */
+static int configure_job(URLContext *h, SeedanceContext *s, const char *uri)
 {
-    char *o = str;
-
-    for (const char *p = str; *p; p++) {
-        if (p[0] == '%' && av_isxdigit(p[1]) && av_isxdigit(p[2])) {
-            char hex[3] = { p[1], p[2], 0 };
-            *o++ = (char)strtol(hex, NULL, 16);
-            p += 2;
-        } else {
-            *o++ = *p;
-        }
-    }
-    *o = 0;
-}
-
-static int set_field(URLContext *h, SeedanceContext *s, const char *key, const char *value)
-{
-    seedance_error err;
-    int ret;
-
-    if (!value)
-        return 0;
-    ret = seedance_request_set(s->req, key, value, &err);
-    if (ret) {
-        av_log(h, AV_LOG_ERROR, "%s\n", err.message);
-        return AVERROR(EINVAL);
-    }
-    return 0;
-}
-
-static int set_bool_field(URLContext *h, SeedanceContext *s, const char *key, int value)
-{
-    return value < 0 ? 0 : set_field(h, s, key, value ? "1" : "0");
-}
-
-/* Request fields given as AVOptions; the URL may override them. */
-static int apply_options(URLContext *h, SeedanceContext *s)
-{
-    char dur[16];
-    int ret = 0;
-
-    if (s->duration > 0) {
-        snprintf(dur, sizeof(dur), "%d", s->duration);
-        ret = set_field(h, s, "duration", dur);
-    }
-    if (!ret) ret = set_field(h, s, "prompt",         s->prompt);
-    if (!ret) ret = set_field(h, s, "quality",        s->quality);
-    if (!ret) ret = set_field(h, s, "aspect_ratio",   s->aspect_ratio);
-    if (!ret) ret = set_field(h, s, "callback_url",   s->callback_url);
-    if (!ret) ret = set_field(h, s, "model",          s->model);
-    if (!ret) ret = set_field(h, s, "image",          s->image);
-    if (!ret) ret = set_field(h, s, "last_image",     s->last_image);
-    if (!ret) ret = set_field(h, s, "image_mode",     s->image_mode);
-    if (!ret) ret = set_bool_field(h, s, "generate_audio", s->generate_audio);
-    if (!ret) ret = set_bool_field(h, s, "content_filter", s->content_filter);
-    if (!ret) ret = set_bool_field(h, s, "web_search",     s->web_search);
-    return ret;
-}
-
-static int is_task_id(const char *str)
-{
-    return av_strstart(str, "task-unified-", NULL) && !strpbrk(str, " ?&=/");
-}
-
-/* Client settings that may also come from the URL query. */
-static int set_client_key(URLContext *h, SeedanceContext *s, const char *key, const char *value)
-{
-    char **dst = !strcmp(key, "task")      ? &s->task      :
-                 !strcmp(key, "cache_dir") || !strcmp(key, "seedance_cache_dir") ? &s->cache_dir : NULL;
-
-    if (!strcmp(key, "api_key") || !strcmp(key, "api-key")) {
-        /* URLs end up in logs, shell history and ffprobe output */
-        av_log(h, AV_LOG_ERROR, "The API key is not accepted in the URL; use "
-               "SEEDANCE_API_KEY, -api_key_file or -api_key\n");
-        return AVERROR(EINVAL);
-    }
-    if (!strcmp(key, "api_base") || !strcmp(key, "files_base")) {
-        av_log(h, AV_LOG_ERROR, "%s is not accepted in the URL (the API key would be sent "
-               "there); use the -%s option or SEEDANCE_%s\n", key, key,
-               !strcmp(key, "api_base") ? "API_BASE" : "FILES_BASE");
-        return AVERROR(EINVAL);
-    }
-    if (!strcmp(key, "cache") || !strcmp(key, "new_generation") || !strcmp(key, "new")) {
-        int *flag = !strcmp(key, "cache") ? &s->cache : &s->new_generation;
-        if (!strcmp(value, "1") || !strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "on"))
-            *flag = 1;
-        else if (!strcmp(value, "0") || !strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "off"))
-            *flag = 0;
-        else {
-            av_log(h, AV_LOG_ERROR, "%s: '%s' is not a boolean: allowed 1/0, true/false, "
-                   "yes/no, on/off\n", key, value);
-            return AVERROR(EINVAL);
-        }
-        return 1;
-    }
-    if (!strcmp(key, "timeout") || !strcmp(key, "seedance_timeout")) {
-        char *end;
-        double t = strtod(value, &end);
-        if (end == value || *end || t <= 0) {
-            av_log(h, AV_LOG_ERROR, "timeout: '%s' is not a positive number of seconds\n", value);
-            return AVERROR(EINVAL);
-        }
-        s->timeout = t;
-        return 1;
-    }
-    if (!dst)
-        return 0;
-    av_freep(dst);
-    if (!(*dst = av_strdup(value)))
-        return AVERROR(ENOMEM);
-    return 1;
-}
-
-/*
- * Parse what follows "seedance:": a query (?k=v&k=v), a task id, or a bare
- * prompt. "//" right after the scheme is tolerated.
- */
-static int parse_url(URLContext *h, SeedanceContext *s, const char *uri)
-{
-    char *buf, *p, *save = NULL;
-    int ret = 0;
-
-    av_strstart(uri, "seedance:", &uri);
-    if (av_strstart(uri, "//", &uri) && *uri == '/')
-        uri++;
-    if (!*uri)
-        return 0;
-    if (!(buf = av_strdup(uri)))
-        return AVERROR(ENOMEM);
-
-    if (*buf != '?') {
-        percent_decode(buf);
-        if (is_task_id(buf))
-            ret = set_client_key(h, s, "task", buf) < 0 ? AVERROR(ENOMEM) : 0;
-        else
-            ret = set_field(h, s, "prompt", buf);
-        av_free(buf);
-        return ret;
-    }
-
-    for (p = av_strtok(buf + 1, "&", &save); p && ret >= 0; p = av_strtok(NULL, "&", &save)) {
-        char *value = strchr(p, '=');
-
-        if (!value) {
-            av_log(h, AV_LOG_ERROR, "URL query item '%s' has no value: expected key=value\n", p);
-            ret = AVERROR(EINVAL);
-            break;
-        }
-        *value++ = 0;
-        percent_decode(p);
-        percent_decode(value);
-        ret = set_client_key(h, s, p, value);
-        if (ret == 0)
-            ret = set_field(h, s, p, value);
-    }
-    av_free(buf);
-    return ret < 0 ? ret : 0;
-}
-
-static int read_key_file(URLContext *h, const char *path, char *key, size_t size)
-{
-    FILE *f = fopen(path, "r");
-    size_t n;
-
-    if (!f) {
-        av_log(h, AV_LOG_ERROR, "Cannot open the API key file %s: %s\n", path, strerror(errno));
-        return AVERROR(errno);
-    }
-    n = fread(key, 1, size - 1, f);
-    fclose(f);
-    key[n] = 0;
-    while (n > 0 && (key[n - 1] == '\n' || key[n - 1] == '\r' || key[n - 1] == ' '))
-        key[--n] = 0;
-    if (!n) {
-        av_log(h, AV_LOG_ERROR, "The API key file %s is empty\n", path);
-        return AVERROR(EINVAL);
-    }
-    return 0;
-}
-
-static int setup_client(URLContext *h, SeedanceContext *s)
-{
-    seedance_client *c = s->client;
+    seedance_client *c = seedance_job_client(s->job);
+    const seedance_option *o;
     int code;
 
     seedance_client_set_interrupt(c, seedance_interrupt, h);
     seedance_client_set_progress(c, seedance_on_progress, s);
     seedance_client_set_log(c, seedance_on_log, s);
-    seedance_client_set_cache(c, s->cache);
-    seedance_client_set_timeout(c, s->timeout);
-
-    if (s->api_key_file) {
-        char key[4096];
-        int ret = read_key_file(h, s->api_key_file, key, sizeof(key));
-        if (ret < 0)
-            return ret;
-        code = seedance_client_set_api_key(c, key);
-        memset(key, 0, sizeof(key));
-        if (code)
-            return seedance_fail(h, s, code);
-    } else if (s->api_key && *s->api_key) {
-        if ((code = seedance_client_set_api_key(c, s->api_key)))
-            return seedance_fail(h, s, code);
-    }
-    if (s->api_base && (code = seedance_client_set_api_base(c, s->api_base)))
+    if ((code = seedance_job_set_env(s->job)))
         return seedance_fail(h, s, code);
-    if (s->files_base && (code = seedance_client_set_files_base(c, s->files_base)))
-        return seedance_fail(h, s, code);
-    if (s->cache_dir && (code = seedance_client_set_cache_dir(c, s->cache_dir)))
+    for (o = seedance_options(); o->name; o++)
+        if (s->opt[o->id] &&
+            (code = seedance_job_set(s->job, o->name, s->opt[o->id], SEEDANCE_FROM_PROGRAM)))
+            return seedance_fail(h, s, code);
+    if ((code = seedance_job_parse_url(s->job, uri)))
         return seedance_fail(h, s, code);
     return 0;
 }
@@ -468,27 +237,13 @@ static int open_stream(URLContext *h, SeedanceContext *s, const char *uri, int f
         av_log(h, AV_LOG_ERROR, "The seedance protocol is read-only\n");
         return AVERROR(ENOSYS);
     }
-    if (!(s->client = seedance_client_new()) || !(s->req = seedance_request_new()))
+    if (!(s->job = seedance_job_new()))
         return AVERROR(ENOMEM);
-
-    if ((ret = apply_options(h, s)) < 0 || (ret = parse_url(h, s, uri)) < 0)
+    if ((ret = configure_job(h, s, uri)) < 0)
         return ret;
-    if ((ret = setup_client(h, s)) < 0)
-        return ret;
-
-    if (s->task) {
-        if (!is_task_id(s->task)) {
-            av_log(h, AV_LOG_ERROR, "task: '%s' is not a task id: expected task-unified-...\n",
-                   s->task);
-            return AVERROR(EINVAL);
-        }
-        av_strlcpy(s->task_id, s->task, sizeof(s->task_id));
-        code = seedance_open_task(s->client, s->task, &s->stream);
-    } else {
-        code = seedance_open(s->client, s->req, s->new_generation ? SEEDANCE_NEW : 0,
-                             &s->stream);
-    }
-    if (code)
+    if (seedance_job_task(s->job))
+        av_strlcpy(s->task_id, seedance_job_task(s->job), sizeof(s->task_id));
+    if ((code = seedance_job_open(s->job, &s->stream)))
         return seedance_fail(h, s, code);
 
     h->is_streamed = !seedance_stream_seekable(s->stream);
@@ -537,10 +292,8 @@ static int seedance_url_close(URLContext *h)
 
     seedance_stream_close(s->stream);
     s->stream = NULL;
-    seedance_request_free(s->req);
-    s->req = NULL;
-    seedance_client_free(s->client);
-    s->client = NULL;
+    seedance_job_free(s->job);
+    s->job = NULL;
     return 0;
 }
 

@@ -73,12 +73,46 @@ invalid "seedance:?duration=5" "prompt" "no prompt"
 invalid "seedance:?prompt=x&callback_url=http://hooks.example.com/x" "callback_url.*https" "callback_url not https"
 invalid "seedance:?prompt=x&image=$T/missing.png" "image.*missing.png" "missing local image"
 invalid "seedance:?prompt=x&last_image=$T/missing.png" "last_image" "last_image without image"
-invalid "seedance:?prompt=x&api_key=sk-in-the-url" "API key is not accepted in the URL" "API key in the URL"
+invalid "seedance:?prompt=x&api_key=sk-in-the-url" "api_key is not accepted in a URL" "API key in the URL"
+invalid "seedance:?prompt=x&api_base=http://127.0.0.1:9" "api_base is not accepted in a URL" "API base in the URL"
+invalid "seedance:?prompt=x&cache=maybe" "cache: 'maybe' is not a boolean: allowed 1/0, true/false" "cache not a boolean"
+invalid "seedance:?prompt=x&timeout=soon" "timeout: 'soon' is not a number of seconds" "timeout not a number"
+invalid "seedance:?prompt=x&task=.." "task: '..' is not a task id" "task id '..'"
 make_image "$T/tiny.png" 200 200 "testsrc2=size=200x200"
 invalid "seedance:?prompt=x&image=$T/tiny.png" "image.*200.*300" "image smaller than 300 px"
 invalid "seedance:?prompt=x&image=$T/tiny.png&web_search=1" "web_search" "web_search with an image"
 "$FFMPEG" -hide_banner -nostdin -y -video_duration 20 -i "seedance:?prompt=x" -f null - >"$T/inv.log" 2>&1
 isnt "$?" 0 "-video_duration 20 fails"
 is "$(emu_stat requests)" 0 "invalid jobs sent no request at all"
+
+# What used to differ between the URL, the options and the seedance command
+# is one grammar now (libseedance parses both).
+emu_reset
+"$FFMPEG" -hide_banner -nostdin -y -i "seedance:?prompt=booleans in any case&duration=4&quality=480p&cache=YES&new_generation=No&generate_audio=OFF" \
+    -c copy "$T/yes.mp4" >"$T/yes.log" 2>&1
+is "$?" 0 "?cache=YES&new_generation=No&generate_audio=OFF are accepted"
+is "$(stream_types "$T/yes.mp4")" video "generate_audio=OFF: no audio stream"
+"$FFMPEG" -hide_banner -nostdin -y -cache YES -generate_audio no -i "seedance:?prompt=booleans in any case&duration=4&quality=480p" \
+    -c copy "$T/yes2.mp4" >"$T/yes2.log" 2>&1
+is "$?" 0 "-cache YES -generate_audio no are accepted"
+is "$(emu_stat submits)" 1 "the same request through the options paid nothing more"
+emu_admin POST /_emu/config '{"gen_time":5}' >/dev/null
+for how in "-seedance_timeout 0.5 -i seedance:?prompt=slow" "-i seedance:?prompt=slow&timeout=0.5"; do
+    # shellcheck disable=SC2086
+    log=$("$FFMPEG" -hide_banner -nostdin -y $how -f null - 2>&1)
+    like "$log" "the deadline" "$how: half a second is a valid timeout"
+    unlike "$log" "is not a number" "$how: the value is not refused"
+done
+emu_admin POST /_emu/config '{"gen_time":0.4}' >/dev/null
+
+# A key file: its first line, blanks and CR around the key removed (the
+# seedance command reads the same file the same way).
+printf '  %s \r\nsecond line\n' "$EMU_KEY" >"$T/key"
+chmod 600 "$T/key"
+log=$(env -u SEEDANCE_API_KEY "$FFMPEG" -hide_banner -nostdin -y -api_key_file "$T/key" \
+      -i "seedance:?prompt=key from a file&duration=4&quality=480p" -c copy "$T/key.mp4" 2>&1)
+is "$?" 0 "-api_key_file: the key is accepted by the server"
+[ -s "$T/key.mp4" ] || printf '%s\n' "$log" | sed 's/^/#   /' | tail -n 5
+unlike "$log" "$EMU_KEY" "the key is never printed"
 
 done_testing
