@@ -29,12 +29,6 @@
 
 /* cache.c ------------------------------------------------------------ */
 
-/* Is name usable as a file name in the cache (task ids)? */
-int sd_cache_name_ok(const char *name);
-
-/* mkdir -p with mode 0700 for the directories created. 0 or -1 (errno). */
-int sd_cache_mkdirs(const char *path);
-
 /*
  * "<cache_dir>/clips/<task_id><suffix>", allocated (free()). The clips
  * directory is created (0700) when mkdir is non-zero. NULL with the error
@@ -42,24 +36,6 @@ int sd_cache_mkdirs(const char *path);
  */
 char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *suffix,
                          int mkdir);
-
-/*
- * Open a new temporary file next to path ("<path>.tmp-XXXXXX", mode 0600).
- * *tmp receives its allocated name. Returns the fd or -1 (errno set).
- */
-int sd_tmpfile_next_to(const char *path, char **tmp);
-
-/*
- * Make a finished temporary file permanent: fsync it, rename it to path,
- * fsync the directory. Does not close fd. 0 or -1 (errno set).
- */
-int sd_commit_file(int fd, const char *tmp, const char *path);
-
-/*
- * An anonymous spool file (created then unlinked at once) in dir, or in
- * $TMPDIR or /tmp when dir is NULL. Returns the fd or -1 (errno set).
- */
-int sd_spool_file(const char *dir);
 
 /* stream_fetch.c ----------------------------------------------------- */
 

@@ -44,13 +44,20 @@ int seedance_get_task(seedance_client *c, const char *task_id, seedance_task **o
 /* The outcome of a final task. */
 static int final_status(seedance_client *c, const char *id, seedance_task *t)
 {
-    if (!strcmp(t->status, "completed"))
+    switch (sd_task_state(t)) {
+    case SD_TASK_SUCCEEDED:
         return SEEDANCE_OK;
-    if (!strcmp(t->status, "failed"))
+    case SD_TASK_FAILED:
         return sd_fail_http(c, SEEDANCE_E_TASK_FAILED, 0, t->error_code, id,
                             "task %s failed: %s: %s", id,
                        t->error_code ? t->error_code : "unknown_error",
                        t->error_message ? t->error_message : "(no message)");
+    case SD_TASK_EXPIRED:
+        return sd_fail_http(c, SEEDANCE_E_TASK_EXPIRED, 0, t->error_code, id,
+                            "task %s expired before it produced a clip%s%s", id,
+                            t->error_message ? ": " : "",
+                            t->error_message ? t->error_message : "");
+    }
     return sd_fail_http(c, SEEDANCE_E_TASK_CANCELLED, 0, t->error_code, id,
                         "task %s was cancelled%s%s", id, t->error_message ? ": " : "",
                    t->error_message ? t->error_message : "");

@@ -81,20 +81,20 @@ static void on_progress(void *opaque, const seedance_progress *p)
 
 static void test_names(void)
 {
-    OK(sd_cache_name_ok("task-unified-1774857405-abc123"), "a task id is a valid cache name");
-    OK(sd_cache_name_ok("a.b_c-D9"), "letters, digits, '.', '_', '-' are allowed");
-    OK(!sd_cache_name_ok(""), "the empty name is refused");
-    OK(!sd_cache_name_ok(NULL), "NULL is refused");
-    OK(!sd_cache_name_ok("../etc/passwd"), "'..' and '/' are refused");
-    OK(!sd_cache_name_ok(".hidden"), "a leading dot is refused");
-    OK(!sd_cache_name_ok("a b"), "a space is refused");
-    OK(!sd_cache_name_ok("task\n"), "a newline is refused");
-    char longname[202];
-    memset(longname, 'a', 201);
-    longname[201] = '\0';
-    OK(!sd_cache_name_ok(longname), "a 201-character name is refused");
-    longname[200] = '\0';
-    OK(sd_cache_name_ok(longname), "a 200-character name is accepted");
+    OK(seedance_task_id_valid("task-unified-1774857405-abc123"), "a task id is a valid cache name");
+    OK(seedance_task_id_valid("a.b_c-D9"), "letters, digits, '.', '_', '-' are allowed");
+    OK(!seedance_task_id_valid(""), "the empty name is refused");
+    OK(!seedance_task_id_valid(NULL), "NULL is refused");
+    OK(!seedance_task_id_valid("../etc/passwd"), "'..' and '/' are refused");
+    OK(!seedance_task_id_valid(".hidden"), "a leading dot is refused");
+    OK(!seedance_task_id_valid("a b"), "a space is refused");
+    OK(!seedance_task_id_valid("task\n"), "a newline is refused");
+    char longname[97];
+    memset(longname, 'a', 96);
+    longname[96] = '\0';
+    OK(!seedance_task_id_valid(longname), "a 96-character name is refused");
+    longname[95] = '\0';
+    OK(seedance_task_id_valid(longname), "a 95-character name is accepted");
 }
 
 static void test_paths(seedance_client *c)
@@ -141,7 +141,7 @@ static void test_atomic(void)
     int fd;
 
     snprintf(dir, sizeof(dir), "%s/atomic", top);
-    OK(sd_cache_mkdirs(dir) == 0, "sd_cache_mkdirs");
+    OK(sd_mkdirs(dir) == 0, "sd_mkdirs");
     snprintf(path, sizeof(path), "%s/out.mp4", dir);
     fd = sd_tmpfile_next_to(path, &tmp);
     OK(fd >= 0 && tmp && !strncmp(tmp, path, strlen(path)), "temporary file next to the target");
