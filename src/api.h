@@ -2,7 +2,7 @@
 /*
  * libseedance internals of the API client: the request model, local image
  * checks, JSON building and parsing, HTTP calls, uploads, the submit
- * journal and the poll schedule. Not installed.
+ * journal and the poll schedule (poll.h). Not installed.
  */
 #ifndef SEEDANCE_API_H
 #define SEEDANCE_API_H
@@ -321,27 +321,6 @@ void sd_journal_unlock(int fd);
 /* Forget the entries of a task that failed or was cancelled (not billed). */
 void sd_journal_forget_task(seedance_client *c, const char *task_id);
 
-/* poll.c ------------------------------------------------------------ */
-
-/* State of the poll schedule; all times in seconds since the wait started. */
-typedef struct sd_poll {
-    int polls;               /* queries sent so far */
-    double last_poll;        /* time of the last reply, -1 before the first */
-    double expected_end;     /* estimated completion time, -1 unknown */
-    double p0_time;          /* first progress sample (for a rate), -1 none */
-    int p0;
-    double retry_after;      /* earliest next query allowed, 0 none */
-} sd_poll;
-
-void sd_poll_init(sd_poll *p);
-/* Record a reply received at time now. progress/eta -1 when absent. */
-void sd_poll_update(sd_poll *p, double now, int progress, int estimated_time);
-/*
- * Seed the schedule with what the submit reply said at time at (no query
- * counted), so that the wait after a submit needs no immediate query.
- */
-void sd_poll_seed(sd_poll *p, double at, int progress, int estimated_time);
-/* Seconds to wait from now before the next query. */
-double sd_poll_delay(const sd_poll *p, double now);
+/* poll.c: see poll.h */
 
 #endif /* SEEDANCE_API_H */

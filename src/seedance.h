@@ -101,7 +101,9 @@ typedef enum seedance_event {
     SEEDANCE_EV_COMPLETED,     /* the task completed (result_url set) */
     SEEDANCE_EV_DOWNLOAD,      /* the result download starts (or resumes) */
     SEEDANCE_EV_CACHED,        /* the clip is served from the local cache */
-    SEEDANCE_EV_UPLOAD         /* a local image is being uploaded */
+    SEEDANCE_EV_UPLOAD,        /* a local image is being uploaded */
+    SEEDANCE_EV_TICK           /* between two queries, about once a second: the
+                                  estimate moved with the clock (no request sent) */
 } seedance_event;
 
 typedef struct seedance_progress {
@@ -114,6 +116,20 @@ typedef struct seedance_progress {
     double next_poll;          /* seconds until the next query, -1 if none */
     const char *result_url;    /* on SEEDANCE_EV_COMPLETED / _DOWNLOAD */
     int64_t size;              /* on SEEDANCE_EV_DOWNLOAD: total bytes, -1 unknown */
+    /*
+     * On SEEDANCE_EV_POLL, _TICK and _COMPLETED only: the wait's own
+     * estimate, read off a model of the task (what the replies said of its
+     * progress and estimated time, and how both moved) and the clock.
+     * Between queries it moves smoothly; each reply corrects it.
+     *   estimated  percent done, 0..99 while the task runs, 100 once it
+     *              completed; never lower than in an earlier event of the
+     *              same wait; -1 unknown
+     *   remaining  seconds left, -1 unknown (also once the predicted end
+     *              has passed and the task still runs)
+     * status, progress and estimated_time stay those of the last reply.
+     */
+    double estimated;
+    double remaining;
 } seedance_progress;
 
 typedef int  (*seedance_interrupt_cb)(void *opaque);  /* non-zero: stop now */

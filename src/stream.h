@@ -37,6 +37,26 @@
 char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *suffix,
                          int mkdir);
 
+/*
+ * Commit a downloaded clip: check that the file (fd, named part) is
+ * exactly size bytes long, record the size next to the clip (<clip>.size)
+ * and rename part to clip (fsync'ed). 0 or -1 (errno set; EIO for a
+ * length that is not size). Touches no client: the download thread calls
+ * it.
+ */
+int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size);
+
+/*
+ * Is the cached clip at path usable? 1 yes; 0 no clip (or an empty one);
+ * -1 its length is not the one recorded when it was committed (corrupted
+ * on disk): it was set aside as <clip>.bad and must be fetched again.
+ */
+int sd_cache_check(const char *clip);
+
+/* sd_cache_check() from the caller's thread: 1 usable, else 0 (a clip set
+ * aside is logged as a warning). */
+int sd_cache_usable(seedance_client *c, const char *task_id, const char *clip);
+
 /* stream_fetch.c ----------------------------------------------------- */
 
 typedef struct seedance_stream sd_stream;
@@ -91,9 +111,11 @@ struct seedance_stream {
 
     /* (lock) */
     int64_t size;           /* total size, -1 unknown */
+    int sized;              /* ... as the server announced it (else as received) */
     int ranges;             /* the server honours Range */
     int cached;             /* the complete clip is in the cache file */
     int reported_starts;    /* main->starts already reported as events */
+    int refreshes;          /* fresh links asked for (the link expired) */
 
     sd_fetch main;
     sd_fetch side;          /* side.fd < 0: no side download */

@@ -95,6 +95,8 @@ void cli_progress(void *opaque, const seedance_progress *p)
     case SEEDANCE_EV_UPLOAD:
         line(st, "uploading an image%s%s", "", "");
         break;
+    case SEEDANCE_EV_TICK:
+        break;
     }
 }
 
