@@ -14,8 +14,10 @@
  *
  * Input:
  *   byte 0     flags: 1 cache on, 2 a kept .part, 4 the .part is longer
- *              than the clip (stale), 8 a complete clip already cached,
- *              16 that cached clip is damaged (truncated)
+ *              than the clip (stale), 8 a complete clip already cached
+ *              (with its recorded size), 16 that cached clip was truncated
+ *              on disk since, 32 it was overwritten with other bytes of
+ *              the same length
  *   bytes 1-2  clip size / 4 (1..262140 bytes)
  *   byte 3     length of the kept .part / cached clip (fraction of the size)
  *   byte 4     number of scripted replies (0..31), 5 bytes each:
@@ -48,7 +50,9 @@
 #include "stream.h"
 
 #define TASK "task-unified-1774857405-abc123"
-#define URL  "http://127.0.0.1:9/results/" TASK ".mp4"
+#define API  "http://127.0.0.1:9"
+#define URL  API "/results/" TASK ".mp4"
+#define FRESH API "/results/" TASK ".mp4?fresh"
 #define REPLY_SIZE 5
 #define MAX_CLIP (65535 * 4)
 
@@ -56,7 +60,7 @@ enum { K_HONEST, K_NO_RANGE, K_STATUS, K_NETWORK, K_REDIRECT, K_BAD_START, K_NO_
        K_OTHER_SIZE, K_RAW_RANGE, K__COUNT };
 
 static seedance_client *client;
-static char cache_dir[512], out_path[512], clip_path[512], part_path[512];
+static char cache_dir[512], out_path[512], clip_path[512], part_path[512], size_path[512];
 
 typedef struct {
     pthread_mutex_t lock;
@@ -200,14 +204,30 @@ static CURLcode reply(fz_handle *h, server *sv, const uint8_t *r)
     return body(h, from, n, drop);
 }
 
+/* The task query of an expired link's refresh: the task with a fresh link. */
+static CURLcode task_reply(fz_handle *h)
+{
+    static const char body[] = "{\"id\":\"" TASK "\",\"status\":\"completed\",\"results\":[\""
+                               FRESH "\"]}";
+
+    h->status = 200;
+    if (header(h, "HTTP/1.1 200 OK") || header(h, "Content-Length: %zu", strlen(body)) ||
+        fz_header(h, "", 0) || fz_body(h, body, strlen(body)))
+        return h->abort_code;
+    return CURLE_OK;
+}
+
 static CURLcode perform(fz_handle *h, void *opaque)
 {
     server *sv = opaque;
     const uint8_t *r = NULL;
 
+    if (h->url && !strcmp(h->url, API "/v1/tasks/" TASK))
+        return task_reply(h);
     FZ_CHECK("key-to-cdn", !fz_request_header(h, "Authorization"),
              "the result download sends an Authorization header");
-    FZ_CHECK("download-url", h->url && !strcmp(h->url, URL), "downloads %s", h->url);
+    FZ_CHECK("download-url", h->url && (!strcmp(h->url, URL) || !strcmp(h->url, FRESH)),
+             "downloads %s", h->url);
     pthread_mutex_lock(&sv->lock);
     if (sv->next < sv->nreplies)
         r = sv->replies + REPLY_SIZE * sv->next++;
@@ -223,10 +243,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(out_path, sizeof(out_path), "%s/out.mp4", fz_tmpdir());
     snprintf(clip_path, sizeof(clip_path), "%s/clips/%s.mp4", cache_dir, TASK);
     snprintf(part_path, sizeof(part_path), "%s/clips/%s.mp4.part", cache_dir, TASK);
+    snprintf(size_path, sizeof(size_path), "%s/clips/%s.mp4.size", cache_dir, TASK);
     setenv("TMPDIR", fz_tmpdir(), 1);
     make_clip();
     if (!(client = seedance_client_new()) || seedance_client_set_api_key(client, FZ_API_KEY) ||
-        seedance_client_set_cache_dir(client, cache_dir))
+        seedance_client_set_cache_dir(client, cache_dir) || seedance_client_set_api_base(client, API))
         abort();
     seedance_client_set_log(client, fz_log_cb, NULL);
     return 0;
@@ -240,7 +261,19 @@ static void put_file(const char *path, int64_t len)
 
     fill(b, 0, (size_t)len);
     snprintf(dir, sizeof(dir), "%s/clips", cache_dir);
-    if (sd_cache_mkdirs(dir) || fz_write_file(path, b, (size_t)len))
+    if (sd_mkdirs(dir) || fz_write_file(path, b, (size_t)len))
+        abort();
+    free(b);
+}
+
+/* Overwrite a file with len bytes that are not the clip's. */
+static void put_garbage(const char *path, int64_t len)
+{
+    uint8_t *b = malloc(len > 0 ? (size_t)len : 1);
+
+    for (int64_t i = 0; i < len; i++)
+        b[i] = (uint8_t)~clip[i];
+    if (fz_write_file(path, b, (size_t)len))
         abort();
     free(b);
 }
@@ -308,7 +341,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     server sv;
     seedance_stream *s = NULL;
-    int flags, nrep, rc, cached_ok = 1;
+    int flags, nrep, rc, cached_ok = 1, garbage = 0;
     int64_t len, part_len = 0;
     size_t ops;
 
@@ -338,9 +371,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         put_file(part_path, part_len);
     }
     if ((flags & 1) && (flags & 8)) {
+        /* committed as the library does (the size recorded), then damaged */
         int64_t l = flags & 16 ? sv.size * data[3] / 256 : sv.size;
+        char num[32];
         put_file(clip_path, l);
-        cached_ok = l == sv.size;
+        if (flags & 32)
+            put_garbage(clip_path, l);
+        snprintf(num, sizeof(num), "%lld\n", (long long)sv.size);
+        if (fz_write_file(size_path, num, strlen(num)))
+            abort();
+        cached_ok = l == sv.size && !(flags & 32);
+        garbage = l == sv.size && (flags & 32);
     }
     fz_clock_mode(FZ_CLOCK_FAST, 1000);
     fz_transport(perform, &sv);
@@ -348,8 +389,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rc = sd_stream_open_url(client, TASK, URL, &s);
     if (rc == SEEDANCE_OK) {
         /* a damaged cached clip must not be served as the clip */
-        FZ_CHECK("cached-clip-unchecked", cached_ok || !s->cached || s->url,
-                 "a cached clip of the wrong size is served as the clip");
+        FZ_CHECK(garbage ? "cached-clip-garbage" : "cached-clip-unchecked",
+                 cached_ok || !s->cached || s->url,
+                 "a cached clip that changed on disk (%s) is served as the clip",
+                 garbage ? "other bytes, same length" : "truncated");
         if (cached_ok || !s->cached || s->url) {
             reader(s, data + ops, size - ops, &sv);
             rc = seedance_stream_save(s, out_path);
@@ -368,7 +411,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_clock_mode(FZ_CLOCK_REAL, 1);
 
     if ((flags & 1) && file_is_clip(clip_path, sv.size, &len) == 0) {
-        if (flags & 8)
+        if ((flags & 8) && (garbage || !cached_ok))
             ;   /* the damaged clip put there by this run (checked above) */
         else if ((flags & 4) && (flags & 2))
             FZ_CHECK("stale-part-committed", 0, "a stale %" PRId64 "-byte .part became the "

@@ -110,6 +110,7 @@ typedef struct fz_handle {
     void *xferinfo_data;
     /* what the perform answered */
     long status;
+    curl_off_t connect_time;     /* microseconds; 0: never connected */
     curl_off_t content_length;   /* -1 unknown */
     int aborted;                 /* a callback stopped the transfer */
     CURLcode abort_code;
@@ -149,9 +150,12 @@ const char *fz_request_header(const fz_handle *h, const char *name);
  *   HTTP/1.1 200 OK
  *   ...
  *
- * Header lines end at the first empty line (CRLF is added to each); a
- * reply that does not start with "HTTP/" is a failed connection. After
- * the last reply every further request fails to connect.
+ * Header lines end at the first empty line (CRLF is added to each). A
+ * reply "!N" is a transfer failing with curl code N before anything was
+ * sent, "!Nc" one failing after the connection was made (what
+ * sd_curl_unsent() tells apart); anything else that does not start with
+ * "HTTP/" is a failed connection. After the last reply every further
+ * request fails to connect.
  */
 typedef struct fz_script {
     const uint8_t *data;

@@ -32,7 +32,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     seedance_client_set_api_key(client, FZ_API_KEY);
     seedance_client_set_log(client, fz_log_cb, NULL);
     snprintf(path, sizeof(path), "%s/journal", dir);
-    if (sd_mkdirs(path, NULL))
+    if (sd_mkdirs(path))
         abort();
     snprintf(path, sizeof(path), "%s/journal/%s.json", dir, HASH);
     return 0;
@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FZ_CHECK("journal-ret", found == 0 || found == 1, "returned %d", found);
     FZ_CHECK("journal-nul", memchr(e.hash, 0, sizeof(e.hash)) &&
              memchr(e.idempotency_key, 0, sizeof(e.idempotency_key)) &&
-             memchr(e.task_id, 0, sizeof(e.task_id)) && memchr(e.state, 0, sizeof(e.state)),
+             memchr(e.task_id, 0, sizeof(e.task_id)) && memchr(e.failure, 0, sizeof(e.failure)),
              "a field is not terminated");
     if (!found) {
         FZ_CHECK("journal-rejected-zero", zero(&e, sizeof(e)), "a rejected entry has fields set");
@@ -66,6 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     FZ_CHECK("journal-hash", !strcmp(e.hash, HASH), "entry hash '%s'", e.hash);
     FZ_CHECK("journal-key", e.idempotency_key[0], "an entry without an idempotency key");
+    FZ_CHECK("journal-state", e.state == (e.task_id[0] ? SD_JOURNAL_SUBMITTED : e.state) &&
+             e.state >= SD_JOURNAL_SUBMITTING && e.state <= SD_JOURNAL_UNCERTAIN,
+             "state %d with task id '%s'", e.state, e.task_id);
     if (e.task_id[0])
         FZ_CHECK("journal-task-id", seedance_task_id_valid(e.task_id),
                  "the entry's task id '%.96s' is not a valid task id", e.task_id);

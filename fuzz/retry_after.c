@@ -4,8 +4,8 @@
  * retry backoff, the status-to-code map and seedance_strerror().
  *
  * Input: 4 bytes (an int for the other functions), then the header value.
- * Checks: a delay is -1 (none) or a finite number >= 0, never NaN or
- * infinite; the backoff is 1..30 s and never
+ * Checks: a delay is -1 (none) or a number of seconds within
+ * 0..SD_RETRY_AFTER_MAX, never NaN or infinite; the backoff is 1..30 s and never
  * shrinks; only 2xx maps to SEEDANCE_OK; every int has a description.
  */
 #include <math.h>
@@ -28,10 +28,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     v = fz_strndup(data + 4, size - 4);
 
     d = sd_retry_after_parse(v, now);
-    FZ_CHECK("retry-after-finite", d == -1 || (isfinite(d) && d >= 0),
+    FZ_CHECK("retry-after-finite", d == -1 || (isfinite(d) && d >= 0 && d <= SD_RETRY_AFTER_MAX),
              "Retry-After '%.80s' gives a delay of %g s", v, d);
     d = sd_retry_after_parse(v, 0);
-    FZ_CHECK("retry-after-finite", d == -1 || (isfinite(d) && d >= 0),
+    FZ_CHECK("retry-after-finite", d == -1 || (isfinite(d) && d >= 0 && d <= SD_RETRY_AFTER_MAX),
              "Retry-After '%.80s' at time 0 gives a delay of %g s", v, d);
 
     {

@@ -86,11 +86,20 @@ CURLcode fz_script_perform(fz_handle *h, void *opaque)
             snprintf(num, sizeof(num), "%.*s", (int)(end - start - 1 < 7 ? end - start - 1 : 7),
                      start + 1);
             code = strtol(num, NULL, 10);
+            /* failed after connecting (not for failures that cannot come then) */
+            if (strchr(num, 'c') && code != CURLE_COULDNT_RESOLVE_PROXY &&
+                code != CURLE_COULDNT_RESOLVE_HOST && code != CURLE_COULDNT_CONNECT &&
+                code != CURLE_UNSUPPORTED_PROTOCOL && code != CURLE_URL_MALFORMAT &&
+                code != CURLE_SSL_CONNECT_ERROR && code != CURLE_PEER_FAILED_VERIFICATION &&
+                code != CURLE_SSL_CERTPROBLEM && code != CURLE_SSL_CIPHER &&
+                code != CURLE_SSL_CACERT_BADFILE)
+                h->connect_time = 1000;
             if (code > 0 && code < CURL_LAST)
                 return (CURLcode)code;
         }
         return CURLE_COULDNT_CONNECT;
     }
+    h->connect_time = 1000;
     p = start;
     for (;;) {
         int location = 0;
