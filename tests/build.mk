@@ -6,6 +6,8 @@
 #   tests/emu/*.sh           emulator tests (real HTTP)
 #   tests/cli/*.sh           the seedance tool against the emulator
 #   tests/ffmpeg/*.sh        the built ffmpeg/ffprobe against the emulator
+#   tests/faults/*.sh        faults of the machine: full disk, unwritable or damaged cache, races
+#   tests/load/*.sh          many concurrent runs against one emulator
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -28,6 +30,8 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB_A)
 
 TEST_RUN    = B=$(abspath $(B)) tests/run -j 2
 TESTS_LIB   = $(UNIT_BINS) $(sort $(wildcard tests/emu/*.sh)) $(sort $(wildcard tests/cli/*.sh))
+TESTS_FAULTS = $(sort $(wildcard tests/faults/*.sh))
+TESTS_LOAD   = $(sort $(wildcard tests/load/*.sh))
 TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh))
 TESTS_BUILD  = $(sort $(wildcard tests/configure/*.sh))
 
@@ -35,10 +39,10 @@ test-progs: $(UNIT_BINS) $(EMU_BIN)
 
 # The library, tool and emulator tests.
 check-lib: lib tools test-progs
-	$(TEST_RUN) $(TESTS_LIB)
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_FAULTS) $(TESTS_LOAD)
 
 check: all test-progs
-	$(TEST_RUN) $(TESTS_LIB) $(TESTS_BUILD) $(TESTS_FFMPEG)
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_FAULTS) $(TESTS_LOAD) $(TESTS_BUILD) $(TESTS_FFMPEG)
 
 # Only the tests that drive the built ffmpeg/ffprobe.
 check-ffmpeg: all test-progs
