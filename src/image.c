@@ -6,6 +6,7 @@
  * (OpenSSL's encoder and decoder).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,11 +234,13 @@ int sd_image_load(const char *field, const char *value, sd_image *img, seedance_
 
 char *sd_base64(const unsigned char *data, size_t size)
 {
-    size_t n = 4 * ((size + 2) / 3);
-    char *out = malloc(n + 1);
-    size_t done = 0, i = 0;
+    size_t n, done = 0, i = 0;
+    char *out;
 
-    if (!out)
+    if (size > (SIZE_MAX - 4) / 4 * 3)     /* 4 * ((size + 2) / 3) + 1 would wrap */
+        return NULL;
+    n = 4 * ((size + 2) / 3);
+    if (!(out = malloc(n + 1)))
         return NULL;
     /* EVP_EncodeBlock takes an int length: encode in chunks of 3 MB */
     while (i < size) {

@@ -260,6 +260,9 @@ int seedance_request_set_image_data(seedance_request *r, const char *field,
                         "image/jpeg, image/png, image/webp", field, mime ? mime : "(none)");
     if (!data || !size)
         return sd_error(err, SEEDANCE_E_INVALID, "%s: no image data given", field);
+    if (size > (size_t)SD_IMAGE_MAX_BYTES)
+        return sd_error(err, SEEDANCE_E_IMAGE, "%s: image data of %zu bytes (%.1f MB): allowed "
+                        "at most 30 MB per image", field, size, (double)size / (1024.0 * 1024.0));
     if (!(b64 = sd_base64(data, size)))
         return sd_error(err, SEEDANCE_E_NOMEM, NULL);
     len = strlen(mime) + strlen(b64) + 16;

@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The seedance command never pays twice: a submit is retried only when it
 # provably created nothing (connection refused, 429); a failure once the
-# request may have reached the server (HTTP 502, a reply that is not JSON,
-# the program killed while the reply is outstanding) fails with one message
-# naming the uncertainty, and the same command again sends nothing until
-# --new. Paid tasks are counted from the emulator's records.
+# request may have reached the server (the reply lost, HTTP 502 after the
+# task was created, a reply that is not JSON, the program killed while the
+# server holds the reply) fails with one message naming the uncertainty,
+# and the same command again sends nothing until --new. The emulator runs
+# without idempotent replay, like the real service; paid tasks are counted
+# from its records.
 . "$(dirname "$0")/../lib.sh"
 SD=$BIN/seedance
 
@@ -31,7 +33,7 @@ pid=$!
 # the first attempts are refused (nothing listens yet); retries go on for
 # about 15 s, and the emulator starts well within that
 sleep 1
-emu_start --port "$port"
+emu_start --port "$port" --no-idempotency
 wait "$pid"
 is "$?" 0 "connection refused first: submitted once the server is up"
 like "$(cat "$T/err")" "retrying" "connection refused first: retried"
@@ -46,12 +48,26 @@ is "$?" 0 "429 then success: exit status 0"
 is "$(requests)" 2 "429: sent twice"
 is "$(emu_stat tasks)" 1 "429: one paid task"
 
-# --- HTTP 502 on the submit: uncertain, never repeated by itself
+# --- the reply lost: the task exists, its id never arrived
 emu_reset
-emu_fault '{"type":"status","status":502,"path":"/v1/videos/generations"}'
+emu_fault '{"type":"lost_reply","path":"/v1/videos/generations"}'
+"$SD" submit "lost reply" -q >"$T/out" 2>"$T/err"
+is "$?" 1 "lost reply: exit status 1"
+is "$(requests)" 1 "lost reply: one submit, no retry"
+is "$(emu_stat tasks)" 1 "lost reply: one paid task"
+uncertain_msg "$T/err" "the connection closed before the reply" "lost reply"
+"$SD" submit "lost reply" -q >"$T/out" 2>"$T/err"
+is "$?" 1 "lost reply, same command again: refused"
+is "$(requests)" 1 "lost reply, same command again: nothing sent"
+is "$(emu_stat tasks)" 1 "lost reply: still one paid task"
+
+# --- HTTP 502 once the task was created: uncertain, never repeated by itself
+emu_reset
+emu_fault '{"type":"status","status":502,"after_create":true,"path":"/v1/videos/generations"}'
 "$SD" generate "bad gateway" -q -o "$T/502.mp4" >"$T/out" 2>"$T/err"
 is "$?" 1 "502: exit status 1"
 is "$(requests)" 1 "502: one submit, no retry"
+is "$(emu_stat tasks)" 1 "502: one paid task"
 uncertain_msg "$T/err" "HTTP 502" "502"
 check "502: no output file" test ! -e "$T/502.mp4"
 first=$(cat "$T/err")
@@ -62,9 +78,8 @@ is "$(emu_stat requests)" "$r0" "502, same command again: nothing sent"
 is "$(cat "$T/err")" "$first" "502, same command again: the same message, with the first time"
 "$SD" generate "bad gateway" --new -q -o "$T/502.mp4" >"$T/out" 2>"$T/err"
 is "$?" 0 "502, then --new: exit status 0"
-# the 502 came from the fault before the handler: only the new submit counts
-is "$(emu_stat submits)" 1 "502, then --new: one more submit"
-is "$(emu_stat tasks)" 1 "502, then --new: one paid task"
+is "$(emu_stat submits)" 2 "502, then --new: one more submit"
+is "$(emu_stat tasks)" 2 "502, then --new: one more paid task, no other"
 check "502, then --new: the clip" ffprobe -v error "$T/502.mp4"
 
 # --- a 200 reply that is not JSON: the task exists, the id never arrived
@@ -82,15 +97,18 @@ is "$(emu_stat tasks)" 1 "reply not JSON: still one paid task"
 
 # --- the program killed while the server holds the reply
 emu_reset
-emu_fault '{"type":"delay","ms":4000,"path":"/v1/videos/generations"}'
-r0=$(emu_stat requests)
+# the server holds the reply for 20 s: ample time to see the task on a loaded machine
+emu_fault '{"type":"delay","ms":20000,"after_create":true,"path":"/v1/videos/generations"}'
 s0=$(log_count method=POST path=/v1/videos/generations)
 "$SD" submit "killed mid-submit" -q >"$T/out" 2>"$T/err" &
 pid=$!
-for i in $(seq 1 600); do       # at most 60 s for the request to arrive
-    [ "$(emu_stat requests)" -gt "$r0" ] && break
+created=0
+for i in $(seq 1 600); do       # at most 60 s for the task to be created
+    n=$(emu_stat tasks)
+    [ "${n:-0}" -ge 1 ] && { created=1; break; }
     sleep 0.1
 done
+is "$created" 1 "killed: the task was created while the server holds the reply"
 { kill -KILL "$pid"; wait "$pid"; } 2>/dev/null
 like "$(cat "$T"/cache/journal/*.json)" '"state":[[:space:]]*"submitting"' \
     "killed: the journal says the submit was under way"
@@ -103,6 +121,7 @@ for i in $(seq 1 600); do       # the server answers the dead program in the end
     [ "$(log_count method=POST path=/v1/videos/generations)" -gt "$s0" ] && break
     sleep 0.1
 done
+is "$(emu_stat tasks)" 1 "killed: one paid task"
 "$SD" submit "killed mid-submit" --new -q >"$T/out" 2>"$T/err"
 is "$?" 0 "killed, then --new: submitted"
 like "$(cat "$T/out")" '^task-unified-' "killed, then --new: a task id"

@@ -31,13 +31,22 @@ header() { grep -i "^$1:" "$HDRS" | head -n 1 | cut -d: -f2- | sed 's/^ *//' | t
 # jq_ PATH [JSON]   json_get on BODY by default, empty when absent
 jq_() { json_get "${2:-$BODY}" "$1" 2>/dev/null || true; }
 
-# wait_final ID [SECONDS]   polls the task until completed/failed/cancelled; BODY = last reply
+# status_word [JSON]   the status of a task object as clients compare it:
+# blanks trimmed, lower case (BODY by default)
+status_word() { jq_ .status "${1:-$BODY}" | tr -d ' \t' | tr '[:upper:]' '[:lower:]'; }
+
+# task_id [JSON]   the task id of a task object, under id or task_id
+task_id() { local i; i=$(jq_ .id "${1:-$BODY}"); [ -n "$i" ] || i=$(jq_ .task_id "${1:-$BODY}"); echo "$i"; }
+
+# wait_final ID [SECONDS]   polls the task until a final status (any
+# documented spelling); BODY = last reply
 wait_final() {
-    local id=$1 limit=${2:-60} i st
+    local id=$1 limit=${2:-60} i
     for i in $(seq 1 $((limit * 10))); do
         api GET "/v1/tasks/$id"
-        st=$(jq_ .status)
-        case $st in completed|failed|cancelled) return 0 ;; esac
+        case $(status_word) in
+            completed|succeeded|success|failed|cancelled|canceled|expired) return 0 ;;
+        esac
         sleep 0.1
     done
     return 1
@@ -46,7 +55,7 @@ wait_final() {
 # gen JSON   submit + wait; sets TASK and BODY (final task object)
 gen() {
     submit "$1"
-    TASK=$(jq_ .id)
+    TASK=$(task_id)
     [ -n "$TASK" ] && wait_final "$TASK"
 }
 

@@ -115,3 +115,18 @@ void reply_files_error(reply *r, int status, const char *fmt, ...)
     cJSON_AddStringToObject(root, "msg", msg);
     reply_json(r, status, root);
 }
+
+void reply_cdn_error(reply *r, int status)
+{
+    r->status = status;
+    r->body.len = 0;
+    if (status == 404) {
+        r->ctype = "application/xml";
+        buf_printf(&r->body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>"
+                   "<Message>The specified key does not exist.</Message></Error>\n");
+    } else {
+        r->ctype = "text/html";
+        buf_printf(&r->body, "<html><head><title>%d</title></head><body><h1>%d</h1>"
+                   "<p>The file is not available right now.</p></body></html>\n", status, status);
+    }
+}

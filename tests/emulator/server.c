@@ -212,6 +212,44 @@ not_allowed:
     return NULL;
 }
 
+/* The error reply a status fault asks for. */
+static void fault_reply(const struct conn *k, int status, const char *retry_after, reply *r)
+{
+    reply_free(r);
+    reply_init(r);
+    if (!strncmp(k->path, "/api/v1/files/", 14))
+        reply_files_error(r, status, "Injected error %d", status);
+    else
+        reply_status_error(r, status);
+    if (retry_after[0])
+        reply_header(r, "Retry-After", retry_after);
+}
+
+/* The faults that act once the handler has run (a submit has created its
+ * task): hold, replace or spoil its reply. 1 when the reply is lost. */
+static int after_handler(struct conn *k, const fault_effect *fx,
+                         struct MHD_Response **stream, reply *r)
+{
+    if (fx->after_delay_ms > 0)
+        emu_sleep((double)fx->after_delay_ms / 1000.0);
+    if (*stream && (fx->lost_reply || fx->after_status)) {
+        MHD_destroy_response(*stream);
+        *stream = NULL;
+    }
+    if (fx->lost_reply) {
+        k->status = 0;              /* logged as no reply */
+        k->bytes = 0;
+        return 1;
+    }
+    if (fx->after_status)
+        fault_reply(k, fx->after_status, fx->retry_after, r);
+    else if (fx->malformed && !*stream && r->body.len > 1) {
+        r->body.len /= 2;           /* half of a JSON object never parses */
+        r->body.data[r->body.len] = '\0';
+    }
+    return 0;
+}
+
 static enum MHD_Result dispatch(struct MHD_Connection *c, struct conn *k)
 {
     reply r;
@@ -234,17 +272,12 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, struct conn *k)
 
     struct MHD_Response *stream = NULL;
     if (fx.status) {
-        if (!strncmp(k->path, "/api/v1/files/", 14))
-            reply_files_error(&r, fx.status, "Injected error %d", fx.status);
-        else
-            reply_status_error(&r, fx.status);
-        if (fx.retry_after[0])
-            reply_header(&r, "Retry-After", fx.retry_after);
+        fault_reply(k, fx.status, fx.retry_after, &r);
     } else {
         stream = route(c, k, &fx, &r);
-        if (fx.malformed && !stream && r.body.len > 1) {
-            r.body.len /= 2;       /* half of a JSON object never parses */
-            r.body.data[r.body.len] = '\0';
+        if (after_handler(k, &fx, &stream, &r)) {
+            reply_free(&r);
+            return MHD_NO;          /* closes the connection, no reply */
         }
     }
     if (stream) {

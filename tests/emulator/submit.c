@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * POST /v1/videos/generations: the validation the OpenAPI pages state,
- * Idempotency-Key replays, the credit balance, and task creation.
+ * Idempotency-Key replays (only when the "idempotency" setting is on: the
+ * real service shows no sign of honouring the header), the credit balance,
+ * and task creation.
  * GET /v1/credits lives here too (it reads the same balance).
  */
 #include "emu.h"
@@ -354,126 +356,130 @@ static void free_params(params *p)
     p->nimages = 0;
 }
 
-static void replay(task *t, reply *r)
+/* With idempotency on, a known key replays its task: 1 when replied. The
+ * caller holds the lock. */
+static int replay(const char *key, reply *r)
 {
+    task *t = key && E.cfg.idempotency ? task_find_idem(key) : NULL;
+    if (!t)
+        return 0;
     double now = now_mono();
     task_update(t, now);
-    reply_json(r, 200, task_json(t, now));
+    reply_json(r, 200, task_json(t, now, 0));
     reply_header(r, "idempotency-replayed", "true");
+    return 1;
 }
 
-void handle_submit(const char *body, size_t len, const char *idem, reply *r)
+/* Parses and validates a submit body; 0 with p filled (its images owned
+ * by p), or -1 with the error reply. *root must be freed by the caller. */
+static int parse_request(const char *body, size_t len, cJSON **root, params *p, reply *r)
 {
-    if (idem && *idem) {
-        emu_lock();
-        task *t = task_find_idem(idem);
-        if (t) {
-            replay(t, r);
-            emu_unlock();
-            return;
-        }
-        emu_unlock();
-    }
-    cJSON *root = cJSON_ParseWithLength(body, len);
-    if (!root || !cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        bad(r, NULL, "The request body must be a JSON object");
-        return;
-    }
-    params p;
-    memset(&p, 0, sizeof p);
-    if (validate(root, &p, r)) {
-        free_params(&p);
-        cJSON_Delete(root);
-        return;
-    }
-    double cost = p.duration * (p.q720 ? 10.0 : 5.0) * (p.content_filter ? 1.0 : 1.1);
-    cost = round(cost * 100) / 100;
+    memset(p, 0, sizeof *p);
+    *root = cJSON_ParseWithLength(body, len);
+    if (!*root || !cJSON_IsObject(*root))
+        return bad(r, NULL, "The request body must be a JSON object");
+    return validate(*root, p, r);
+}
 
+/* A new task for a valid request; takes the images from p. */
+static task *task_new(const params *p, const char *body, size_t len)
+{
     task *t = calloc(1, sizeof *t);
-    if (!t) {
-        free_params(&p);
-        cJSON_Delete(root);
-        reply_status_error(r, 500);
-        return;
-    }
+    if (!t)
+        return NULL;
     char rnd[8];
     random_chars(rnd, sizeof rnd);
     t->created = (int64_t)time(NULL);
     snprintf(t->id, sizeof t->id, "task-unified-%lld-%.8s", (long long)t->created, rnd);
-    snprintf(t->model, sizeof t->model, "%s", p.model);
+    snprintf(t->model, sizeof t->model, "%s", p->model);
     t->request = malloc(len + 1);
     if (t->request) {
         memcpy(t->request, body, len);
         t->request[len] = '\0';
     }
-    t->callback_url = xstrdup(p.callback_url);
-    t->duration = p.duration;
-    t->audio = p.audio;
-    t->credits = cost;
-    pick_size(&p, &t->width, &t->height);
+    t->callback_url = xstrdup(p->callback_url);
+    t->duration = p->duration;
+    t->audio = p->audio;
+    t->credits = round(p->duration * (p->q720 ? 10.0 : 5.0) *
+                       (p->content_filter ? 1.0 : 1.1) * 100) / 100;
+    pick_size(p, &t->width, &t->height);
     t->job.width = t->width;
     t->job.height = t->height;
-    t->job.duration = p.duration;
-    t->job.audio = p.audio;
-    t->job.seed = hash64(p.prompt, strlen(p.prompt));
-    t->job.nimages = p.nimages;
-    for (int i = 0; i < p.nimages; i++)
-        t->job.images[i] = p.images[i];
-    p.nimages = 0;                      /* the task owns the images now */
-    cJSON_Delete(root);
+    t->job.duration = p->duration;
+    t->job.audio = p->audio;
+    t->job.seed = hash64(p->prompt, strlen(p->prompt));
+    t->job.nimages = p->nimages;
+    for (int i = 0; i < p->nimages; i++)
+        t->job.images[i] = p->images[i];
+    return t;
+}
 
+/* Admits a task under the lock: a replay of a concurrent submit with the
+ * same key, or 402 beyond the balance (both reply and return -1), or the
+ * credits reserved and the settings of the moment taken (0). */
+static int admit(task *t, const char *key, reply *r)
+{
     emu_lock();
-    /* A concurrent submit with the same key may have won the race. */
-    task *other = idem && *idem ? task_find_idem(idem) : NULL;
-    if (other) {
-        replay(other, r);
+    if (replay(key, r)) {
         emu_unlock();
-        goto discard;
+        return -1;
     }
-    if (E.cfg.credits >= 0 && E.cfg.credits < cost) {
+    if (E.cfg.credits >= 0 && E.cfg.credits < t->credits) {
         double have = E.cfg.credits;
         emu_unlock();
         reply_error(r, 402, "insufficient_quota", "insufficient_quota", NULL,
                     "Insufficient quota: this task needs %.2f credits, the balance is %.2f. "
-                    "Please top up your account.", cost, have);
-        goto discard;
+                    "Please top up your account.", t->credits, have);
+        return -1;
     }
     if (E.cfg.credits >= 0)
-        E.cfg.credits -= cost;
+        E.cfg.credits -= t->credits;
     t->job.moov_at_end = E.cfg.moov_at_end;
     t->gen_time = E.cfg.gen_time;
-    t->idem_key = idem && *idem ? xstrdup(idem) : NULL;
+    t->idem_key = xstrdup(key);
     emu_unlock();
+    return 0;
+}
 
+/* Starts an admitted task and replies with it. */
+static void start(task *t, reply *r)
+{
     faults_for_task(&t->fx);
-    if (t->fx.outcome != OUTCOME_OK) {
-        for (int i = 0; i < 2; i++) {
-            if (t->job.images[i]) {
-                image_free(t->job.images[i]);
-                free(t->job.images[i]);
-                t->job.images[i] = NULL;
-            }
-        }
-    }
+    if (t->fx.outcome != OUTCOME_OK)
+        task_release_images(t);             /* nothing to render */
     t->t0 = now_mono();
     task_register(t);
     emu_lock();
-    cJSON *o = task_json(t, now_mono());
+    cJSON *o = task_json(t, now_mono(), 1);
     emu_unlock();
     reply_json(r, 200, o);
-    return;
+}
 
-discard:
-    for (int i = 0; i < 2; i++) {
-        if (t->job.images[i]) {
-            image_free(t->job.images[i]);
-            free(t->job.images[i]);
-        }
+void handle_submit(const char *body, size_t len, const char *idem, reply *r)
+{
+    const char *key = idem && *idem ? idem : NULL;
+    emu_lock();
+    int replayed = replay(key, r);
+    emu_unlock();
+    if (replayed)
+        return;
+    cJSON *root;
+    params p;
+    task *t = NULL;
+    if (!parse_request(body, len, &root, &p, r)) {
+        if ((t = task_new(&p, body, len)))
+            p.nimages = 0;                  /* the task owns the images now */
+        else
+            reply_status_error(r, 500);
     }
-    free(t->request);
-    free(t->callback_url);
-    free(t);
+    free_params(&p);
+    cJSON_Delete(root);
+    if (!t)
+        return;
+    if (admit(t, key, r))
+        task_free(t);
+    else
+        start(t, r);
 }
 
 void handle_credits(reply *r)

@@ -79,6 +79,7 @@ static void test_base64(void)
     free(b64);
     OK(sd_unbase64("abc", 3, &sz) == NULL, "base64 of a bad length refused");
     OK(sd_unbase64("ab!d", 4, &sz) == NULL, "base64 with a bad character refused");
+    OK(sd_base64((const unsigned char *)"x", (size_t)-1) == NULL, "base64 of SIZE_MAX bytes: NULL");
 }
 
 static void test_files_and_uris(void)

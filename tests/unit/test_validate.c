@@ -370,6 +370,9 @@ static void test_total(void)
        seedance_request_set_image_data(r, "image", "x", 0, "image/png", &e) == SEEDANCE_E_INVALID &&
        seedance_request_set_image_data(r, "image", "x", 1, NULL, NULL) == SEEDANCE_E_INVALID,
        "image data: NULL request, field, data, mime and an empty size refused");
+    OK(seedance_request_set_image_data(r, "image", "x", (size_t)-1, "image/png", &e) ==
+       SEEDANCE_E_IMAGE && strstr(e.message, "30 MB"), "image data of SIZE_MAX bytes refused: %s",
+       e.message);
     OK(seedance_request_fields()[0] != NULL, "the field list");
     seedance_request_free(NULL);
     seedance_request_free(r);
