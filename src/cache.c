@@ -69,11 +69,29 @@ static char *with_suffix(const char *clip, const char *suffix)
     return p;
 }
 
+/* Replace path with the text (not fsync'ed: see sd_cache_commit). */
+static int put_text(const char *path, const char *text)
+{
+    char *tmp = NULL;
+    size_t n = strlen(text);
+    int fd = sd_tmpfile_next_to(path, &tmp), rc = -1;
+
+    if (fd < 0)
+        return -1;
+    if (write(fd, text, n) == (ssize_t)n && rename(tmp, path) == 0)
+        rc = 0;
+    else
+        unlink(tmp);
+    close(fd);
+    free(tmp);
+    return rc;
+}
+
 int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size)
 {
     char *sz = with_suffix(clip, ".size"), num[32];
     struct stat st;
-    int n, rc = -1;
+    int rc = -1;
 
     if (!sz)
         return -1;
@@ -83,9 +101,9 @@ int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size)
         errno = EIO;            /* not the clip the server announced */
         goto out;
     }
-    n = snprintf(num, sizeof(num), "%lld\n", (long long)size);
-    if (sd_write_file_atomic(sz, num, (size_t)n) == 0)
-        rc = sd_commit_file(fd, part, clip);
+    snprintf(num, sizeof(num), "%lld\n", (long long)size);
+    if (put_text(sz, num) == 0 && rename(part, clip) == 0)
+        rc = 0;
 out:
     free(sz);
     return rc;

@@ -11,8 +11,9 @@
  *     An estimate that stops falling (stuck at "1 s left") drops out.
  *   - the progress: points per second between the first and the last
  *     reading of a rise, extrapolated to 100. Values that all share a
- *     step (25, 50, ...) are read that coarsely. One reading after a 0
- *     bounds the end from above only. Going back restarts the reading.
+ *     step of 5 or more (10, 40, 70) are read as coarsely as the largest
+ *     jump between them. One reading after a 0 bounds the end from above
+ *     only. Going back restarts the reading.
  * Ranges that overlap are intersected; ranges that disagree give the
  * earlier one, since polling early is what tells them apart.
  *
@@ -85,11 +86,13 @@ static void note_estimate(sd_poll *p, double now, int eta)
     p->e_last = (sd_poll_sample){ now, eta };
 }
 
-/* The progress step: the greatest common divisor of the values seen in
- * the run, when it is a multiple of 5 (a coarse progress: 25, 50...). */
+/* How coarse the progress is: values that all share a step of 5 or more
+ * (10, 40, 70...) may lag the work by as much as the largest jump seen. */
 static int progress_step(const sd_poll *p)
 {
-    return p->p_gcd >= 5 && p->p_gcd % 5 == 0 ? p->p_gcd : 1;
+    if (p->p_gcd < 5 || p->p_gcd % 5)
+        return 1;
+    return p->p_jump > p->p_gcd ? p->p_jump : p->p_gcd;
 }
 
 static int gcd(int a, int b)
@@ -113,7 +116,11 @@ static void note_progress(sd_poll *p, double now, int progress)
     }
     if (p->p_first.t < 0 || progress < p->p_last.v) {
         p->p_first = (sd_poll_sample){ now, progress };   /* first, or went back */
-        p->p_gcd = 0;
+        p->p_gcd = p->p_jump = 0;
+    } else if (progress == p->p_last.v) {
+        return;         /* the same value: it was reached when first read */
+    } else if (progress - p->p_last.v > p->p_jump) {
+        p->p_jump = progress - p->p_last.v;
     }
     p->p_last = (sd_poll_sample){ now, progress };
     p->p_gcd = gcd(progress, p->p_gcd);
@@ -233,7 +240,7 @@ static double next_by_model(const sd_poll *p, double now)
     if (p->end < 0)         /* no prediction: the published clients' schedule */
         return p->last_poll + period;
     if (now > p->hi)        /* overrunning: spread out as it goes on */
-        return now + clamp(0.5 * (now - p->hi), MIN_INTERVAL, period);
+        return now + clamp(0.75 * (now - p->hi), MIN_INTERVAL, period);
     /* Known well, or well enough that another query to narrow it down
      * would spend more than a fixed 10 s poller does: just after it. */
     if (w <= JUMP_WIDTH || (w <= 2 * JUMP_WIDTH &&
@@ -241,7 +248,7 @@ static double next_by_model(const sd_poll *p, double now)
         return p->end + fmax(SLACK, w / 4);
     if (lo - now >= MIN_INTERVAL)   /* refine: at the earliest end */
         return lo;
-    return now + clamp(w / 4, MIN_INTERVAL, period);   /* inside a wide range */
+    return now + clamp(w / 3, MIN_INTERVAL, period);   /* inside a wide range */
 }
 
 /* When the published clients' poller sends its n-th query (n >= 0). */
@@ -268,7 +275,7 @@ double sd_poll_delay(const sd_poll *p, double now)
         cap = clamp(GAP_SHARE * now, MIN_GAP, MAX_GAP);
     else
         cap = now < SLOW_AFTER ? FAST_PERIOD : SLOW_PERIOD;
-    /* Nothing measured yet: not more often than every 2.5 s (5 s later on),
+    /* Nothing measured: not more often than every 2.5 s (5 s later on),
      * except for the first probe of an estimate. */
     if (p->trust == 0 && p->polls > 0 && next < p->last_poll + cap / 2)
         next = p->last_poll + cap / 2;

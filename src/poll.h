@@ -29,6 +29,7 @@ typedef struct sd_poll {
     double zero_t;          /* last reply with progress 0 before any rise, -1 */
     sd_poll_sample p_first, p_last;   /* positive progress of the current run */
     int p_gcd;              /* greatest common divisor of its values */
+    int p_jump;             /* largest rise between two readings */
 
     /* The model. */
     double end;             /* predicted completion, -1 unknown */

@@ -34,6 +34,9 @@
 
 /* A read this far ahead of the main download uses a Range request. */
 #define SD_SIDE_GAP (64 * 1024)
+/* A reader waiting for data is woken once this much of what it asked
+ * for has arrived (or the download ended). */
+#define SD_WAKE_BYTES (256 * 1024)
 /* Fresh links asked of the task when the result link expires. */
 #define SD_REFRESHES 2
 
@@ -78,7 +81,9 @@ void sd_stream_wait(sd_stream *s, double seconds)
         ts.tv_sec++;
         ts.tv_nsec -= 1000000000L;
     }
+    s->waiting++;
     pthread_cond_timedwait(&s->cond, &s->lock, &ts);
+    s->waiting--;
 }
 
 void sd_stream_main_complete(sd_stream *s)
@@ -123,13 +128,12 @@ static void report(sd_stream *s)
 {
     while (s->reported_starts < s->main.starts) {
         seedance_progress p;
-        int resumed = s->reported_starts > 0;
-        int64_t at = s->main.end;
+        int64_t at = s->main.start_at;   /* where the latest response started */
 
         s->reported_starts = s->main.starts;
         p = clip_event(s, SEEDANCE_EV_DOWNLOAD);
         pthread_mutex_unlock(&s->lock);
-        if (resumed || at > 0)
+        if (at > 0)
             sd_log(s->c, SEEDANCE_LOG_INFO, "task %s: download resumed at byte %" PRId64,
                    s->task_id, at);
         sd_progress(s->c, &p);
@@ -184,7 +188,8 @@ static int refresh_link(sd_stream *s)
         return 0;
     free(s->url);
     s->url = url;
-    s->main.done = s->main.abort = 0;
+    s->main.done = 0;
+    atomic_store(&s->main.abort, 0);
     memset(&s->main.err, 0, sizeof(s->main.err));
     pthread_mutex_unlock(&s->lock);
     rc = sd_fetch_start(&s->main);
@@ -253,6 +258,7 @@ static int side_for(sd_stream *s, int64_t pos)
         return 0;
     }
     memset(f, 0, sizeof(*f));
+    atomic_init(&f->abort, 0);
     f->s = s;
     f->fd = fd;
     f->origin = pos;
@@ -270,65 +276,81 @@ static int side_for(sd_stream *s, int64_t pos)
     return 1;
 }
 
-int64_t seedance_stream_read(seedance_stream *s, void *buf, size_t size)
+/* Where the bytes at the reader's position are, waiting for them (lock
+ * held): their count (at most size) in file *fd at offset *off; 0 at the
+ * end of the clip; a negative code on failure. */
+static int64_t next_region(sd_stream *s, size_t size, int *fd, off_t *off)
 {
-    int rc = 0;
+    int rc;
 
-    if (!s || !buf)
-        return -SEEDANCE_E_INVALID;
-    if (size == 0)
-        return 0;
-    if (size > INT32_MAX)
-        size = INT32_MAX;
-
-    pthread_mutex_lock(&s->lock);
     for (;;) {
-        int64_t pos = s->pos, avail = 0, off = 0;
-        int fd = -1;
+        int64_t pos = s->pos, avail = 0;
 
         report(s);
         if (pos < s->main.end) {
-            fd = s->main.fd;
+            *fd = s->main.fd;
             avail = s->main.end - pos;
-            off = pos - s->main.origin;
+            *off = (off_t)(pos - s->main.origin);
         } else if (s->side.fd >= 0 && pos >= s->side.origin && pos < s->side.end) {
-            fd = s->side.fd;
+            *fd = s->side.fd;
             avail = s->side.end - pos;
-            off = pos - s->side.origin;
+            *off = (off_t)(pos - s->side.origin);
         }
-        if (fd >= 0) {
-            size_t want = (int64_t)size < avail ? size : (size_t)avail;
-            ssize_t n;
-            pthread_mutex_unlock(&s->lock);
-            do
-                n = pread(fd, buf, want, (off_t)off);
-            while (n < 0 && errno == EINTR);
-            if (n <= 0) {
-                int e = n < 0 ? errno : EIO;
-                return -sd_fail_task(s->c, SEEDANCE_E_IO, s->task_id,
-                                     "task %s: cannot read the downloaded clip: %s",
-                                s->task_id, strerror(e));
-            }
-            s->pos += n;
-            return n;
-        }
+        if (avail > 0)
+            return (int64_t)size < avail ? (int64_t)size : avail;
         if (s->size >= 0 && pos >= s->size) {
             if (s->main.done && s->side.fd >= 0)
                 side_stop(s);
-            pthread_mutex_unlock(&s->lock);
             return 0;
         }
         if (!side_for(s, pos) && s->main.done) {
             if (s->main.err.code && !(rc = main_error(s)))
                 continue;          /* restarted with a fresh link */
-            pthread_mutex_unlock(&s->lock);
             return s->main.err.code ? -rc : 0;   /* complete, no size announced: the end */
         }
-        if ((rc = wait_change(s))) {
-            pthread_mutex_unlock(&s->lock);
+        /* woken when a batch has arrived, not for every block */
+        s->want = pos + (size < SD_WAKE_BYTES ? (int64_t)size : SD_WAKE_BYTES);
+        rc = wait_change(s);
+        s->want = 0;
+        if (rc)
             return -rc;
-        }
     }
+}
+
+int64_t sd_stream_region(sd_stream *s, size_t size, int *fd, off_t *off)
+{
+    int64_t n;
+
+    if (size > INT32_MAX)
+        size = INT32_MAX;
+    pthread_mutex_lock(&s->lock);
+    n = next_region(s, size, fd, off);
+    pthread_mutex_unlock(&s->lock);
+    return n;
+}
+
+int64_t seedance_stream_read(seedance_stream *s, void *buf, size_t size)
+{
+    int64_t want;
+    ssize_t n;
+    off_t off;
+    int fd;
+
+    if (!s || !buf)
+        return -SEEDANCE_E_INVALID;
+    if (size == 0)
+        return 0;
+    if ((want = sd_stream_region(s, size, &fd, &off)) <= 0)
+        return want;
+    do
+        n = pread(fd, buf, (size_t)want, off);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return -sd_fail_task(s->c, SEEDANCE_E_IO, s->task_id,
+                             "task %s: cannot read the downloaded clip: %s", s->task_id,
+                             strerror(n < 0 ? errno : EIO));
+    s->pos += n;
+    return n;
 }
 
 int64_t seedance_stream_seek(seedance_stream *s, int64_t offset, int whence)

@@ -23,7 +23,9 @@
 #define SEEDANCE_STREAM_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "internal.h"
 
@@ -40,9 +42,13 @@ char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *su
 /*
  * Commit a downloaded clip: check that the file (fd, named part) is
  * exactly size bytes long, record the size next to the clip (<clip>.size)
- * and rename part to clip (fsync'ed). 0 or -1 (errno set; EIO for a
- * length that is not size). Touches no client: the download thread calls
- * it.
+ * and rename part to clip. 0 or -1 (errno set; EIO for a length that is
+ * not size). Touches no client: the download thread calls it.
+ *
+ * Nothing is fsync'ed: waiting for hundreds of megabytes to reach the
+ * disk would hold up the stream's close by seconds for no gain. A clip
+ * that a crash cut short no longer matches its recorded size: the next
+ * open sets it aside and fetches it again (sd_cache_check).
  */
 int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size);
 
@@ -75,8 +81,10 @@ typedef struct sd_fetch {
     int64_t end;            /* clip offset received up to (exclusive) */
     int ready;              /* a 2xx response arrived: size/ranges known */
     int done;               /* finished: complete (err.code == 0) or failed */
-    int abort;              /* the reader asks the thread to stop */
+    atomic_int abort;       /* the reader asks the thread to stop (set under
+                               the lock, read anywhere) */
     int starts;             /* responses received (1 = start, >1 = resumes) */
+    int64_t start_at;       /* the clip offset the latest one continues from */
     seedance_error err;     /* why it failed, when done and failed */
 
     /* thread only */
@@ -87,6 +95,7 @@ typedef struct sd_fetch {
     char resp_cr[128];      /* its Content-Range value, "" if none */
     int resp_ranges;        /* the current response advertises byte ranges */
     int resp_ok;            /* the current response is 2xx and checked */
+    int64_t resp_total;     /* the clip's size as announced, -1 unknown */
 } sd_fetch;
 
 /* Start the download thread of f from f->end. 0 or a seedance_code. */
@@ -106,6 +115,9 @@ struct seedance_stream {
 
     pthread_mutex_t lock;
     pthread_cond_t cond;    /* signalled on every change of a fetch */
+    int waiting;            /* (lock) threads waiting on cond */
+    int64_t want;           /* (lock) a waiting reader's wish: wake it when a
+                               download reached this clip offset (0: any) */
 
     int64_t pos;            /* reader position */
 
@@ -134,6 +146,15 @@ int sd_stream_open_file(seedance_client *c, const char *task_id, const char *pat
  */
 int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
                        sd_stream **out);
+
+/*
+ * Where the next bytes of the stream are, from the caller's thread: up to
+ * size bytes at the reader's position are in file *fd at offset *off,
+ * waiting for the download if needed (the interrupt callback is
+ * honoured). Returns their count, 0 at the end of the clip, or a negative
+ * code. The caller reads them and advances s->pos.
+ */
+int64_t sd_stream_region(sd_stream *s, size_t size, int *fd, off_t *off);
 
 /* Wait on s->cond (lock held) for at most seconds. */
 void sd_stream_wait(sd_stream *s, double seconds);

@@ -14,20 +14,22 @@
 #include "poll.h"
 #include "tap.h"
 
-enum { LINEAR, STEPS, STUCK, BACKWARDS, JUMP };
-static const char *const shape_name[] = { "linear", "steps of 25", "stuck at 0",
-                                          "going back", "jumping to 90" };
+enum { LINEAR, STEPS, THIRDS, STUCK, BACKWARDS, JUMP };
+static const char *const shape_name[] = { "linear", "steps of 25", "10, 40, 70 by thirds",
+                                          "stuck at 0", "going back", "jumping to 90" };
 
 /* A simulated task: ends at `end` s; estimate `factor` times the truth
- * (0: none); progress of the given shape. */
+ * (0: none), in every reply or in the submit reply only (once); progress
+ * of the given shape. */
 typedef struct task {
     double end, factor;
-    int shape;
+    int shape, once;
+    double overrun;     /* it completes this long after its readings say */
 } task;
 
 static int progress_at(const task *k, double t)
 {
-    double pend = 0.15 * k->end, x = (t - pend) / (k->end - pend);
+    double pend = 0.15 * k->end, x = fmin((t - pend) / (k->end - pend), 1);
     int p;
 
     if (k->shape == STUCK || t < pend)
@@ -35,6 +37,8 @@ static int progress_at(const task *k, double t)
     p = 5 + (int)(94 * x);
     if (k->shape == STEPS)
         p = p / 25 * 25;
+    if (k->shape == THIRDS)
+        p = x < 1.0 / 3 ? 10 : x < 2.0 / 3 ? 40 : 70;
     if (k->shape == BACKWARDS && x > 0.5 && x < 0.7)
         p = 20;                         /* a restart of the count half way */
     if (k->shape == JUMP)
@@ -46,7 +50,7 @@ static int eta_at(const task *k, double t)
 {
     double left = ceil(k->factor * (k->end - t));
 
-    if (k->factor <= 0)
+    if (k->factor <= 0 || (k->once && t > 0))
         return -1;
     return left < 1 ? 1 : (int)left;
 }
@@ -76,8 +80,8 @@ static outcome run(const task *k)
         if (now - last > o.max_gap)
             o.max_gap = now - last;
         last = now;
-        if (now >= k->end) {
-            o.late = now - k->end;
+        if (now >= k->end + k->overrun) {
+            o.late = now - k->end - k->overrun;
             return o;
         }
         sd_poll_update(&p, now, progress_at(k, now), eta_at(k, now));
@@ -105,14 +109,15 @@ static outcome fixed(double end, double period)
 static const double ends[] = { 7, 21, 48 };
 
 /* The three tasks of the benchmark with one estimate factor and shape. */
-static void bench_case(double factor, int shape, outcome *ours, outcome *f510, outcome *f10)
+static void bench_case(double factor, int shape, int once, outcome *ours, outcome *f510,
+                       outcome *f10)
 {
     memset(ours, 0, sizeof(*ours));
     memset(f510, 0, sizeof(*f510));
     memset(f10, 0, sizeof(*f10));
     ours->min_gap = 1e9;
     for (int i = 0; i < 3; i++) {
-        task k = { ends[i], factor, shape };
+        task k = { ends[i], factor, shape, once, 0 };
         outcome o = run(&k), a = fixed(ends[i], 0), b = fixed(ends[i], 10);
 
         ours->late += o.late / 3;
@@ -140,7 +145,7 @@ static void test_steady(void)
     for (size_t i = 0; i < sizeof(factors) / sizeof(*factors); i++) {
         outcome o, a, b;
 
-        bench_case(factors[i], LINEAR, &o, &a, &b);
+        bench_case(factors[i], LINEAR, 0, &o, &a, &b);
         OK(o.late >= 0 && o.late <= 1.0 && o.polls <= b.polls + (factors[i] == 0 ? 2 : 0) &&
            o.min_gap >= 1.0,
            "steady progress, estimate %s: %.2f s late with %d queries (fixed 10 s: %.2f s, %d)",
@@ -158,12 +163,59 @@ static void test_uninformative(void)
         for (size_t i = 0; i < sizeof(factors) / sizeof(*factors); i++) {
             outcome o, a, b;
 
-            bench_case(factors[i], shape, &o, &a, &b);
+            bench_case(factors[i], shape, 0, &o, &a, &b);
             OK(o.late >= 0 && o.late <= a.late && o.polls <= a.polls + 2 && o.min_gap >= 1.0,
                "progress %s, estimate %s: %.2f s late with %d queries (5 s / 10 s: %.2f s, %d)",
                shape_name[shape], factor_name(factors[i]), o.late, o.polls, a.late, a.polls);
         }
     }
+}
+
+/* An estimate in the submit reply only (later replies omit it). */
+static void test_estimate_once(void)
+{
+    static const double factors[] = { 1, 0.4, 2.5 };
+
+    for (size_t i = 0; i < sizeof(factors) / sizeof(*factors); i++) {
+        outcome o, a, b;
+
+        bench_case(factors[i], LINEAR, 1, &o, &a, &b);
+        OK(o.late >= 0 && o.late <= 1.0 && o.polls <= b.polls + 3 && o.min_gap >= 1.0,
+           "steady progress, estimate %s in the submit reply only: %.2f s late with %d "
+           "queries (fixed 10 s: %.2f s, %d)", factor_name(factors[i]), o.late, o.polls,
+           b.late, b.polls);
+        bench_case(factors[i], STUCK, 1, &o, &a, &b);
+        OK(o.late >= 0 && o.late <= a.late && o.polls <= a.polls && o.min_gap >= 1.0,
+           "progress stuck, estimate %s in the submit reply only: %.2f s late with %d queries "
+           "(5 s / 10 s: %.2f s, %d)", factor_name(factors[i]), o.late, o.polls, a.late,
+           a.polls);
+    }
+}
+
+/* A task that goes on after its readings say it ends (99%, "1 s left"):
+ * queries spread out; no later in all than the published poller, at most
+ * the two queries more per task that the budget allows. */
+static void test_overrun(void)
+{
+    double late = 0, late510 = 0;
+    int polls = 0, polls510 = 0, min_ok = 1, n = 0;
+
+    for (int i = 0; i < 3; i++) {
+        for (double over = 2; over <= 30; over *= 2) {
+            task k = { ends[i], 1, LINEAR, 0, over };
+            outcome o = run(&k), a = fixed(ends[i] + over, 0);
+
+            late += o.late;
+            polls += o.polls;
+            late510 += a.late;
+            polls510 += a.polls;
+            min_ok &= o.min_gap >= 1.0;
+            n++;
+        }
+    }
+    OK(late <= late510 && polls <= polls510 + 2 * n && min_ok,
+       "tasks overrunning their readings by 2 to 16 s: %.1f s late in all with %d queries "
+       "(5 s / 10 s: %.1f s, %d)", late, polls, late510, polls510);
 }
 
 /* Over many task lengths: never more than a query a second, never more
@@ -177,7 +229,7 @@ static void test_bounds(void)
     for (double end = 2; end <= 900; end *= 1.09) {
         for (size_t i = 0; i < sizeof(factors) / sizeof(*factors); i++) {
             for (int shape = LINEAR; shape <= JUMP; shape++) {
-                task k = { end, factors[i], shape };
+                task k = { end, factors[i], shape, shape == BACKWARDS, 0 };
                 outcome o = run(&k), a = fixed(end + o.late, 0);
 
                 n++;
@@ -269,6 +321,8 @@ int main(void)
 {
     test_steady();
     test_uninformative();
+    test_estimate_once();
+    test_overrun();
     test_bounds();
     test_delays();
     return done_testing();

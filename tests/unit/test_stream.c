@@ -532,6 +532,34 @@ static void test_404_after_completion(void)
     seedance_client_free(c);
 }
 
+/* A new result link that is not on the CDN yet (the emulator's cdn_lag:
+ * 404 for a while after completion): seedance_open_task gets the clip. */
+static void test_cdn_lag(void)
+{
+    seedance_client *c = client(0);
+    seedance_stream *s = NULL;
+    char *id = emu_submit(&E, "a clip still on its way to the CDN", 4, "480p");
+    char *file = NULL;
+    long submits = emu_stat(&E, "submits");
+    clip k;
+    int rc;
+
+    memset(&k, 0, sizeof(k));
+    emu_post(&E, "/_emu/config", "{\"cdn_lag\":2.5}");
+    rc = id ? seedance_open_task(c, id, &s) : -1;
+    emu_post(&E, "/_emu/config", "{\"cdn_lag\":0}");
+    OK(rc == SEEDANCE_OK, "a result link answering 404 for 2.5 s after completion opens (%s)",
+       rc ? seedance_last_error(c)->message : "ok");
+    if (!rc && (file = emu_task_field(&E, id, "file")) && (k.size = emu_slurp(file, &k.data)) > 0)
+        OK(read_rest_equal(s, &k, 0, NULL), "... and gives the clip, identical");
+    OK(emu_stat(&E, "submits") == submits, "nothing submitted");
+    seedance_stream_close(s);
+    free(file);
+    free(k.data);
+    free(id);
+    seedance_client_free(c);
+}
+
 /* An expired result link (403): the task is read again for a fresh link;
  * without one, SEEDANCE_E_EXPIRED. Never a submit. */
 static void test_fresh_link(void)
@@ -733,6 +761,7 @@ int main(void)
     test_interrupt();
     test_expired_link();
     test_404_after_completion();
+    test_cdn_lag();
     test_fresh_link();
     test_expiry_midway();
     test_open_task();
