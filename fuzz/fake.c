@@ -171,7 +171,7 @@ static double vnow = 1000.0;     /* FZ_CLOCK_VIRTUAL: the time */
 static double slept, slept_limit = -1;
 static const char *limit_tag = "sleep-bound";
 static double fast_factor = 1, fast_r0, fast_v0;
-static unsigned long sleeps;
+static unsigned long sleeps, reads;    /* reads: clock reads since the last sleep */
 
 static double real_mono(void)
 {
@@ -231,7 +231,7 @@ void fz_clock_mode(int mode, double factor)
     fast_factor = factor > 0 ? factor : 1;
     slept = 0;
     slept_limit = -1;
-    sleeps = 0;
+    sleeps = reads = 0;
     pthread_mutex_unlock(&clock_lock);
 }
 
@@ -252,6 +252,9 @@ static void virtual_sleep(double d, const char *what)
     FZ_CHECK("sleep-value", isfinite(d) && d >= 0, "%s of %g s", what, d);
     if (d < 1e-6)
         d = 1e-6;       /* a real sleep always takes a little time */
+    if (reads > 50)
+        fz_trace("%lu clock reads before a sleep of %g s", reads, d);
+    reads = 0;
     vnow += d;
     slept += d;
     FZ_CHECK("sleep-loop", ++sleeps < 20000000UL, "%lu sleeps in one run: an endless wait",
@@ -266,6 +269,13 @@ int fz_clock_gettime(clockid_t clk, struct timespec *ts)
 {
     if (clk != CLOCK_MONOTONIC || clock_mode == FZ_CLOCK_REAL)
         return clock_gettime(clk, ts);
+    if (clock_mode == FZ_CLOCK_VIRTUAL) {
+        /* reading the clock takes a little time too; a loop that only reads
+         * it, never sleeping, is a busy loop */
+        vnow += 1e-7;
+        FZ_CHECK("busy-loop", ++reads < 10000, "the clock was read %lu times without a "
+                 "sleep in between: a busy loop", reads);
+    }
     *ts = to_ts(fz_clock_now());
     return 0;
 }

@@ -54,6 +54,7 @@ static double shown;
 static void on_progress(void *opaque, const seedance_progress *p)
 {
     (void)opaque;
+    fz_trace("event %d at %.6f s, next poll %.6f", p->event, p->elapsed, p->next_poll);
     FZ_CHECK("event-task", p->task_id && !strcmp(p->task_id, ID), "event about %s",
              p->task_id ? p->task_id : "(none)");
     /* the wait's estimate comes with these events only */
