@@ -402,8 +402,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                          !honest(&sv), "the saved file (%" PRId64 " bytes) is not the %" PRId64
                          "-byte clip", len, sv.size);
         }
+        fz_trace("save: %d %s", rc, rc ? seedance_last_error(client)->message : "");
         seedance_stream_close(s);
     } else {
+        fz_trace("open: %d %s", rc, seedance_last_error(client)->message);
         FZ_CHECK("open-fail", seedance_last_error(client)->code == rc &&
                  seedance_last_error(client)->message[0], "open failed with %d", rc);
     }
