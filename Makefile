@@ -47,6 +47,7 @@ include tests/build.mk
 include ffmpeg.mk
 include doc/build.mk
 include bench/build.mk
+include fuzz/build.mk
 
 # Install what the demo needs, build, and generate a clip against the
 # local emulator (README's first command).
