@@ -6,6 +6,7 @@
 #   tests/emulator/tests/*.sh  the emulator's own tests (real HTTP)
 #   tests/cli/*.sh           the seedance tool against the emulator
 #   tests/ffmpeg/*.sh        the built ffmpeg/ffprobe against the emulator
+#   tests/filters/*.sh       the seedance filters in the built ffmpeg against the emulator
 #   tests/preload/*.sh       Debian's ffmpeg through "seedance run" (no FFmpeg build)
 #   tests/faults/*.sh        faults of the machine: full disk, unwritable or damaged cache, races
 #   tests/load/*.sh          many concurrent runs against one emulator
@@ -34,7 +35,7 @@ TEST_RUN    = B=$(abspath $(B)) tests/run -j 2
 TESTS_LIB   = $(UNIT_BINS) $(EMU_TESTS) $(sort $(wildcard tests/cli/*.sh))
 TESTS_FAULTS = $(sort $(wildcard tests/faults/*.sh))
 TESTS_LOAD   = $(sort $(wildcard tests/load/*.sh))
-TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh))
+TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh)) $(sort $(wildcard tests/filters/*.sh))
 TESTS_BUILD  = $(sort $(wildcard tests/configure/*.sh))
 TESTS_PRELOAD = $(sort $(wildcard tests/preload/*.sh))
 
