@@ -42,10 +42,12 @@ CJSON_LIBS   := $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjso
 all: lib tools
 
 include src/build.mk
+include preload/build.mk
 include tests/build.mk
 include ffmpeg.mk
 include doc/build.mk
 include bench/build.mk
+include fuzz/build.mk
 
 # Install what the demo needs, build, and generate a clip against the
 # local emulator (README's first command).

@@ -2,7 +2,7 @@
 /*
  * libseedance internals of the API client: the request model, local image
  * checks, JSON building and parsing, HTTP calls, uploads, the submit
- * journal and the poll schedule. Not installed.
+ * journal and the poll schedule (poll.h). Not installed.
  */
 #ifndef SEEDANCE_API_H
 #define SEEDANCE_API_H
@@ -106,6 +106,17 @@ unsigned char *sd_unbase64(const char *text, size_t len, size_t *out_size);
 /* "data:<mime>;base64,<...>", free() it. */
 char *sd_data_uri(const sd_image *img);
 
+/* validate.c -------------------------------------------------------- */
+
+/*
+ * seedance_request_validate(), keeping what it loaded: imgs[0] (image) and
+ * imgs[1] (last_image) hold the bytes of local images (files and base64
+ * data: URIs), zeroed for URLs and for data: URIs that are not base64.
+ * imgs may be NULL. On failure nothing is kept. sd_image_clear() both.
+ */
+int sd_request_check(const seedance_request *r, seedance_client *c, sd_image imgs[2],
+                     seedance_error *err);
+
 /* sha256.c ---------------------------------------------------------- */
 
 /* Lower-case hex SHA-256 of data into hex (65 bytes). */
@@ -123,14 +134,17 @@ int sd_random_hex(char *out, size_t nbytes);
  */
 char *sd_request_json(const seedance_request *r, const char *const *image_urls, int n_urls);
 
-/* Parse a task reply (query or submit). SEEDANCE_E_PROTOCOL when malformed. */
-/* A task id is safe in a URL path and a file name: letters, digits, - _ .
- * (SEEDANCE_E_INVALID with a message otherwise). */
-int sd_check_task_id(seedance_client *c, const char *id);
+/*
+ * Parse the reply to a task query. SEEDANCE_E_PROTOCOL when it is not a
+ * JSON object, has no task id, or succeeded without a result URL.
+ */
 int sd_task_parse(const char *body, size_t len, seedance_task **out, seedance_error *err);
 /* The same for the reply to a query of task known_id, which may omit "id". */
 int sd_task_parse_for(const char *body, size_t len, const char *known_id,
                       seedance_task **out, seedance_error *err);
+/* The reply to a submit: only the task id is required. */
+int sd_submit_reply_parse(const char *body, size_t len, seedance_task **out,
+                          seedance_error *err);
 
 /* The API's error envelope: code (string or integer), message, suggestion. */
 typedef struct sd_api_error {
@@ -162,6 +176,23 @@ struct seedance_task {
 
 seedance_task *sd_task_new(void);
 
+/*
+ * What a task's status means. Statuses are compared trimmed and in any
+ * case: completed, succeeded, success are SD_TASK_SUCCEEDED; failed
+ * SD_TASK_FAILED; cancelled, canceled SD_TASK_CANCELLED; expired
+ * SD_TASK_EXPIRED; anything else (empty, missing or unknown included) is
+ * SD_TASK_RUNNING, under the wait's deadline.
+ */
+enum {
+    SD_TASK_RUNNING = 0,
+    SD_TASK_SUCCEEDED,
+    SD_TASK_FAILED,
+    SD_TASK_CANCELLED,
+    SD_TASK_EXPIRED
+};
+int sd_status_state(const char *status);
+int sd_task_state(const seedance_task *t);  /* of t's status; NULL: running */
+
 /* http.c ------------------------------------------------------------ */
 
 enum { SD_BASE_API = 0, SD_BASE_FILES = 1 };
@@ -176,6 +207,7 @@ typedef struct sd_http_req {
     double deadline;       /* sd_now() value after which no retry starts; 0 = none */
     int max_attempts;      /* 0 = default */
     long timeout;          /* per attempt in seconds; 0 = default */
+    int once;              /* not idempotent and paid (the submit): see sd_http_call() */
 } sd_http_req;
 
 typedef struct sd_http_resp {
@@ -183,14 +215,26 @@ typedef struct sd_http_resp {
     char *body;            /* NUL-terminated */
     size_t len;
     int replayed;          /* idempotency-replayed: true */
+    int uncertain;         /* (once) the request may have been carried out */
+    char failure[160];     /* (uncertain) what failed, in words: "HTTP 502", ... */
 } sd_http_resp;
 
 /*
- * Send an API call with Bearer auth, retrying network errors, 429 and 5xx
- * with backoff (Retry-After honoured). On a 2xx status returns SEEDANCE_OK
+ * Send an API call with Bearer auth. On a 2xx status returns SEEDANCE_OK
  * with the response; otherwise the error (distinct code, HTTP status, API
  * code and message, task id) is in c->err and resp holds the last reply.
  * Call sd_http_resp_clear() in both cases.
+ *
+ * Retries, with backoff and Retry-After (sd_retry_after_parse; at least
+ * 1 s, never past req->deadline, at most 60 s without one):
+ *   - a free call: network errors (sd_curl_retryable), 429 and 5xx;
+ *   - a call made once (req->once): only a request that provably never
+ *     reached the server (sd_curl_unsent: every attempt uses a new
+ *     connection) and 429. 4xx are final. Any other failure once the
+ *     request may have been sent (a read timeout, a reset or closed
+ *     connection, an interrupt, 1xx/3xx/5xx, an oversized reply) returns
+ *     SEEDANCE_E_UNCERTAIN at once with resp->uncertain set and
+ *     resp->failure saying what failed.
  */
 int sd_http_call(seedance_client *c, const sd_http_req *req, sd_http_resp *resp);
 void sd_http_resp_clear(sd_http_resp *resp);
@@ -198,11 +242,42 @@ void sd_http_resp_clear(sd_http_resp *resp);
 /* The seedance_code of an HTTP status (0 for 2xx). */
 int sd_http_code(long status);
 
-/* A Retry-After value (seconds or HTTP-date) in seconds from now; -1 if none. */
+/* The longest wait a Retry-After can ask for, seconds (sd_http_call clamps further). */
+#define SD_RETRY_AFTER_MAX 86400.0
+
+/*
+ * A Retry-After value (seconds or HTTP-date) in seconds from now, at most
+ * SD_RETRY_AFTER_MAX (1e999 and dates years ahead included); -1 when
+ * absent, negative, NaN or unparsable. A date in the past gives 0.
+ */
 double sd_retry_after_parse(const char *value, time_t now);
 
-/* Backoff before attempt n (1 = first retry), seconds. */
+/* Backoff before attempt n (1 = first retry, anything below is 1): 1, 2, 4 ... 30 s. */
 double sd_backoff(int attempt);
+
+/*
+ * One header line data[0..len) (not NUL-terminated, never read past len):
+ * a Retry-After value into retry_after (size bytes, trimmed, truncated),
+ * "idempotency-replayed: true" sets *replayed. Others are ignored.
+ */
+void sd_http_header(const char *data, size_t len, char *retry_after, size_t size, int *replayed);
+
+/*
+ * Is a libcurl failure worth retrying for a free call (a task query, an
+ * upload, a download)? Name resolution, connection, timeouts, resets,
+ * truncated replies.
+ */
+int sd_curl_retryable(CURLcode cc);
+
+/*
+ * Did a failed transfer on handle h provably send nothing to the server?
+ * 1 for failures while resolving, connecting or in the TLS handshake
+ * (tls: the URL is https), and for any failure (a connect timeout, an
+ * interrupt) before the connection and its handshake completed. Only
+ * meaningful when the transfer could not reuse a connection
+ * (CURLOPT_FRESH_CONNECT). 0 for CURLE_OK and whenever in doubt.
+ */
+int sd_curl_unsent(CURL *h, CURLcode cc, int tls);
 
 /* Check key and base before any call (SEEDANCE_E_CONFIG). */
 int sd_http_ready(seedance_client *c, int base);
@@ -215,11 +290,22 @@ int sd_upload_image(seedance_client *c, const sd_image *img, const char *file_na
 
 /* journal.c --------------------------------------------------------- */
 
+/*
+ * The states of a request in the journal:
+ *   SUBMITTING  written just before the submit is sent; found by a later
+ *               run, the process ended before the reply: uncertain too
+ *   SUBMITTED   the task id is known
+ *   UNCERTAIN   the submit may have created a task whose id never arrived
+ */
+enum { SD_JOURNAL_SUBMITTING = 1, SD_JOURNAL_SUBMITTED, SD_JOURNAL_UNCERTAIN };
+
 typedef struct sd_journal_entry {
     char hash[65];
     char idempotency_key[65];
-    char task_id[96];          /* "" while submitting */
-    char state[16];            /* "submitting" or "submitted" */
+    char task_id[96];          /* "" unless SUBMITTED */
+    int state;                 /* SD_JOURNAL_* */
+    int64_t attempted;         /* unix time the submit was sent, 0 unknown */
+    char failure[160];         /* UNCERTAIN: what failed ("HTTP 502", ...) */
 } sd_journal_entry;
 
 /* <cache_dir>/journal/<hash>.json, free() it. */
@@ -234,30 +320,7 @@ int sd_journal_lock(seedance_client *c, const char *hash, int *fd);
 void sd_journal_unlock(int fd);
 /* Forget the entries of a task that failed or was cancelled (not billed). */
 void sd_journal_forget_task(seedance_client *c, const char *task_id);
-/* Create a directory and its parents with mode 0700. */
-int sd_mkdirs(const char *path, seedance_error *err);
 
-/* poll.c ------------------------------------------------------------ */
-
-/* State of the poll schedule; all times in seconds since the wait started. */
-typedef struct sd_poll {
-    int polls;               /* queries sent so far */
-    double last_poll;        /* time of the last reply, -1 before the first */
-    double expected_end;     /* estimated completion time, -1 unknown */
-    double p0_time;          /* first progress sample (for a rate), -1 none */
-    int p0;
-    double retry_after;      /* earliest next query allowed, 0 none */
-} sd_poll;
-
-void sd_poll_init(sd_poll *p);
-/* Record a reply received at time now. progress/eta -1 when absent. */
-void sd_poll_update(sd_poll *p, double now, int progress, int estimated_time);
-/*
- * Seed the schedule with what the submit reply said at time at (no query
- * counted), so that the wait after a submit needs no immediate query.
- */
-void sd_poll_seed(sd_poll *p, double at, int progress, int estimated_time);
-/* Seconds to wait from now before the next query. */
-double sd_poll_delay(const sd_poll *p, double now);
+/* poll.c: see poll.h */
 
 #endif /* SEEDANCE_API_H */

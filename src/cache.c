@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The clip cache on disk: path names, private directories and atomic
- * writes.
+ * The clip cache on disk: path names, committing a clip and checking it
+ * (private directories and atomic writes are fsutil.c's).
  *
- *   <cache_dir>/clips/<task-id>.mp4        a complete, size-checked clip
+ *   <cache_dir>/clips/<task-id>.mp4        a complete clip, exactly as long
+ *                                          as the server announced
+ *   <cache_dir>/clips/<task-id>.mp4.size   its length in bytes, written
+ *                                          before the clip is committed
  *   <cache_dir>/clips/<task-id>.mp4.part   a download in progress (a
  *                                          prefix of the clip, resumed
  *                                          with Range by the next open)
+ *   <cache_dir>/clips/<task-id>.mp4.bad    a clip found corrupted on disk
+ *                                          (its length changed), set aside
  *
  * Directories are created 0700 and files 0600: a clip is private to its
  * owner.
@@ -22,54 +27,6 @@
 
 #include "stream.h"
 
-int sd_cache_name_ok(const char *name)
-{
-    size_t n = name ? strlen(name) : 0;
-
-    if (n == 0 || n > 200 || name[0] == '.')
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char ch = name[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-              (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.'))
-            return 0;
-    }
-    return 1;
-}
-
-int sd_cache_mkdirs(const char *path)
-{
-    char *p = strdup(path);
-    int rc = 0;
-
-    if (!p)
-        return -1;
-    for (char *q = p + 1; ; q++) {
-        if (*q == '/' || *q == '\0') {
-            char saved = *q;
-            *q = '\0';
-            if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-                rc = -1;
-                break;
-            }
-            *q = saved;
-            if (!saved)
-                break;
-        }
-    }
-    if (rc == 0) {
-        struct stat st;
-        if (stat(p, &st) < 0)
-            rc = -1;
-        else if (!S_ISDIR(st.st_mode)) {
-            errno = ENOTDIR;
-            rc = -1;
-        }
-    }
-    free(p);
-    return rc;
-}
-
 char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *suffix,
                          int mkdir)
 {
@@ -77,12 +34,8 @@ char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *su
     size_t n;
     char *path;
 
-    if (!sd_cache_name_ok(task_id)) {
-        sd_fail_task(c, SEEDANCE_E_INVALID, task_id,
-                     "task id '%.100s' cannot name a cache file: allowed are letters, digits, "
-                "'-', '_' and '.' (not first), at most 200 characters", task_id ? task_id : "");
+    if (sd_check_task_id(c, task_id))
         return NULL;
-    }
     if (!dir || !*dir) {
         sd_fail_task(c, SEEDANCE_E_CONFIG, task_id, "no cache directory configured");
         return NULL;
@@ -93,7 +46,7 @@ char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *su
         return NULL;
     }
     snprintf(path, n, "%s/clips", dir);
-    if (mkdir && sd_cache_mkdirs(path) < 0) {
+    if (mkdir && sd_mkdirs(path) < 0) {
         sd_fail_task(c, SEEDANCE_E_IO, task_id, "cannot create cache directory %s: %s",
                 path, strerror(errno));
         free(path);
@@ -103,74 +56,90 @@ char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *su
     return path;
 }
 
-int sd_tmpfile_next_to(const char *path, char **tmp)
+/* "<clip><suffix>", allocated; NULL when out of memory (errno set). */
+static char *with_suffix(const char *clip, const char *suffix)
 {
-    size_t n = strlen(path) + sizeof(".tmp-XXXXXX");
-    char *t = malloc(n);
-    int fd;
+    size_t n = strlen(clip) + strlen(suffix) + 1;
+    char *p = malloc(n);
 
-    *tmp = NULL;
-    if (!t) {
+    if (p)
+        snprintf(p, n, "%s%s", clip, suffix);
+    else
         errno = ENOMEM;
-        return -1;
-    }
-    snprintf(t, n, "%s.tmp-XXXXXX", path);
-    if ((fd = mkstemp(t)) < 0) {
-        int e = errno;
-        free(t);
-        errno = e;
-        return -1;
-    }
-    *tmp = t;
-    return fd;
+    return p;
 }
 
-/* fsync the directory holding path, so a rename survives a crash. */
-static void sync_dir_of(const char *path)
+/* Replace path with the text (not fsync'ed: see sd_cache_commit). */
+static int put_text(const char *path, const char *text)
 {
-    char *copy = strdup(path);
-    int fd;
+    char *tmp = NULL;
+    size_t n = strlen(text);
+    int fd = sd_tmpfile_next_to(path, &tmp), rc = -1;
 
-    if (!copy)
-        return;
-    fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-    free(copy);
+    if (fd < 0)
+        return -1;
+    if (write(fd, text, n) == (ssize_t)n && rename(tmp, path) == 0)
+        rc = 0;
+    else
+        unlink(tmp);
+    close(fd);
+    free(tmp);
+    return rc;
 }
 
-int sd_commit_file(int fd, const char *tmp, const char *path)
+int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size)
 {
-    if (fsync(fd) < 0 && errno != EINVAL)
+    char *sz = with_suffix(clip, ".size"), num[32];
+    struct stat st;
+    int rc = -1;
+
+    if (!sz)
         return -1;
-    if (rename(tmp, path) < 0)
-        return -1;
-    sync_dir_of(path);
-    return 0;
+    if (fstat(fd, &st) < 0)
+        goto out;
+    if ((int64_t)st.st_size != size) {
+        errno = EIO;            /* not the clip the server announced */
+        goto out;
+    }
+    snprintf(num, sizeof(num), "%lld\n", (long long)size);
+    if (put_text(sz, num) == 0 && rename(part, clip) == 0)
+        rc = 0;
+out:
+    free(sz);
+    return rc;
 }
 
-int sd_spool_file(const char *dir)
+int sd_cache_check(const char *clip)
 {
-    const char *d = dir;
-    char *name;
-    size_t n;
-    int fd;
+    char *sz = with_suffix(clip, ".size"), *bad = NULL;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    struct stat st;
+    int rc = 0;
 
-    if (!d && !((d = getenv("TMPDIR")) && *d))
-        d = "/tmp";
-    n = strlen(d) + sizeof("/seedance-spool-XXXXXX");
-    if (!(name = malloc(n))) {
-        errno = ENOMEM;
-        return -1;
+    if (!sz || stat(clip, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+        goto out;
+    rc = 1;
+    /* no record: a clip cached before sizes were recorded, taken as it is */
+    if (sd_read_file(sz, 64, &data, &len) == 0 &&
+        strtoll((const char *)data, NULL, 10) != (long long)st.st_size) {
+        rc = -1;
+        if ((bad = with_suffix(clip, ".bad")) && rename(clip, bad) == 0)
+            unlink(sz);
     }
-    snprintf(name, n, "%s/seedance-spool-XXXXXX", d);
-    fd = mkstemp(name);
-    if (fd >= 0) {
-        unlink(name);
-        fcntl(fd, F_SETFD, FD_CLOEXEC);
-    }
-    free(name);
-    return fd;
+out:
+    free(data);
+    free(bad);
+    free(sz);
+    return rc;
+}
+
+int sd_cache_usable(seedance_client *c, const char *task_id, const char *clip)
+{
+    int ok = sd_cache_check(clip);
+
+    if (ok < 0)
+        sd_log(c, SEEDANCE_LOG_WARNING, "task %s: the cached clip %s is not as long as when "
+               "it was stored; set aside as %s.bad, fetching it again", task_id, clip, clip);
+    return ok > 0;
 }

@@ -186,6 +186,8 @@ int seedance_client_set_api_key(seedance_client *c, const char *key)
                                                                  : env("EVOLINK_API_KEY"));
     char *dup = NULL;
 
+    if (!c)
+        return SEEDANCE_E_INVALID;
     if (v && !(dup = strdup(v)))
         return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     if (c->api_key) {
@@ -219,6 +221,8 @@ int seedance_client_set_api_key_file(seedance_client *c, const char *path)
     FILE *f;
     int rc;
 
+    if (!c)
+        return SEEDANCE_E_INVALID;
     if (!path || !*path)
         return sd_fail(c, SEEDANCE_E_CONFIG, "api_key_file: no file name given");
     if (!(f = fopen(path, "r")))
@@ -239,21 +243,27 @@ int seedance_client_set_api_key_file(seedance_client *c, const char *path)
 
 int seedance_client_set_api_base(seedance_client *c, const char *url)
 {
+    if (!c)
+        return SEEDANCE_E_INVALID;
     return set_base(c, &c->api_base, "API base", url, "SEEDANCE_API_BASE",
                     SEEDANCE_DEFAULT_API_BASE);
 }
 
 int seedance_client_set_files_base(seedance_client *c, const char *url)
 {
+    if (!c)
+        return SEEDANCE_E_INVALID;
     return set_base(c, &c->files_base, "Files API base", url, "SEEDANCE_FILES_BASE",
                     SEEDANCE_DEFAULT_FILES_BASE);
 }
 
 int seedance_client_set_cache_dir(seedance_client *c, const char *dir)
 {
-    char *v = dir && *dir ? strdup(dir) : default_cache_dir();
+    char *v;
 
-    if (!v)
+    if (!c)
+        return SEEDANCE_E_INVALID;
+    if (!(v = dir && *dir ? strdup(dir) : default_cache_dir()))
         return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     free(c->cache_dir);
     c->cache_dir = v;
@@ -262,40 +272,49 @@ int seedance_client_set_cache_dir(seedance_client *c, const char *dir)
 
 void seedance_client_set_cache(seedance_client *c, int enabled)
 {
-    c->cache = !!enabled;
+    if (c)
+        c->cache = !!enabled;
 }
 
 void seedance_client_set_timeout(seedance_client *c, double seconds)
 {
-    c->timeout = seconds > 0 ? seconds : SD_DEFAULT_TIMEOUT;
+    if (c)  /* NaN and <= 0: the default; an infinite wait: the longest one */
+        c->timeout = !(seconds > 0) ? SD_DEFAULT_TIMEOUT
+                                    : seconds < SD_MAX_TIMEOUT ? seconds : SD_MAX_TIMEOUT;
 }
 
 void seedance_client_set_interrupt(seedance_client *c, seedance_interrupt_cb cb, void *opaque)
 {
+    if (!c)
+        return;
     c->interrupt_cb = cb;
     c->interrupt_opaque = opaque;
 }
 
 void seedance_client_set_progress(seedance_client *c, seedance_progress_cb cb, void *opaque)
 {
+    if (!c)
+        return;
     c->progress_cb = cb;
     c->progress_opaque = opaque;
 }
 
 void seedance_client_set_log(seedance_client *c, seedance_log_cb cb, void *opaque)
 {
+    if (!c)
+        return;
     c->log_cb = cb;
     c->log_opaque = opaque;
 }
 
 const char *seedance_client_api_base(const seedance_client *c)
 {
-    return c->api_base;
+    return c ? c->api_base : NULL;
 }
 
 const char *seedance_client_cache_dir(const seedance_client *c)
 {
-    return c->cache_dir;
+    return c ? c->cache_dir : NULL;
 }
 
 void sd_log(seedance_client *c, int level, const char *fmt, ...)
@@ -314,6 +333,20 @@ void sd_log(seedance_client *c, int level, const char *fmt, ...)
 int sd_interrupted(seedance_client *c)
 {
     return c && c->interrupt_cb && c->interrupt_cb(c->interrupt_opaque);
+}
+
+seedance_progress sd_progress_event(seedance_event ev, const char *task_id)
+{
+    seedance_progress p;
+
+    memset(&p, 0, sizeof(p));
+    p.event = ev;
+    p.task_id = task_id;
+    p.progress = -1;
+    p.estimated_time = -1;
+    p.next_poll = -1;
+    p.size = -1;
+    return p;
 }
 
 void sd_progress(seedance_client *c, const seedance_progress *p)

@@ -12,8 +12,13 @@ int seedance_credits(seedance_client *c, char **json)
     sd_http_resp resp;
     int rc;
 
-    *json = NULL;
+    if (json)
+        *json = NULL;
+    if (!c)
+        return SEEDANCE_E_INVALID;
     sd_error_clear(&c->err);
+    if (!json)
+        return sd_fail(c, SEEDANCE_E_INVALID, "seedance_credits: json is NULL");
     if ((rc = sd_http_call(c, &req, &resp)) == SEEDANCE_OK) {
         *json = resp.body;
         resp.body = NULL;

@@ -31,6 +31,8 @@ static const char *const messages[SEEDANCE_E__LAST] = {
     [SEEDANCE_E_IO]             = "local I/O error",
     [SEEDANCE_E_NOMEM]          = "out of memory",
     [SEEDANCE_E_UPLOAD]         = "image upload failed",
+    [SEEDANCE_E_UNCERTAIN]      = "outcome of a paid submit unknown",
+    [SEEDANCE_E_TASK_EXPIRED]   = "task expired",
 };
 
 const char *seedance_strerror(int code)
@@ -95,5 +97,8 @@ int sd_error(seedance_error *e, int code, const char *fmt, ...)
 
 const seedance_error *seedance_last_error(const seedance_client *c)
 {
-    return &c->err;
+    static const seedance_error none = { .code = SEEDANCE_E_INVALID,
+                                         .message = "no client (NULL)" };
+
+    return c ? &c->err : &none;
 }

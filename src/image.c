@@ -6,11 +6,11 @@
  * (OpenSSL's encoder and decoder).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include <openssl/evp.h>
 
@@ -171,36 +171,22 @@ void sd_image_clear(sd_image *img)
 
 static int read_file(const char *field, const char *path, sd_image *img, seedance_error *err)
 {
-    struct stat st;
-    FILE *f;
-
-    if (stat(path, &st) < 0)
-        return sd_error(err, SEEDANCE_E_IMAGE,
-                        "%s: cannot read '%s': %s (expected a local file, an "
-                            "http(s) URL or a data: URI)", field, path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return sd_error(err, SEEDANCE_E_IMAGE, "%s: '%s' is not a regular file", field, path);
-    if (st.st_size > SD_IMAGE_MAX_BYTES)
-        return sd_error(err, SEEDANCE_E_IMAGE,
-                        "%s: %s is %lld bytes (%.1f MB): allowed at most 30 MB per image",
-                            field, path, (long long)st.st_size,
-                            (double)st.st_size / (1024.0 * 1024.0));
-    if (!(f = fopen(path, "rb")))
-        return sd_error(err, SEEDANCE_E_IMAGE,
-                        "%s: cannot open '%s': %s", field, path, strerror(errno));
-    img->size = (size_t)st.st_size;
-    img->data = malloc(img->size ? img->size : 1);
-    if (!img->data) {
-        fclose(f);
+    if (sd_read_file(path, (size_t)SD_IMAGE_MAX_BYTES, &img->data, &img->size) == 0)
+        return SEEDANCE_OK;
+    switch (errno) {
+    case ENOMEM:
         return sd_error(err, SEEDANCE_E_NOMEM, NULL);
+    case EFBIG:
+        return sd_error(err, SEEDANCE_E_IMAGE,
+                        "%s: %s is %zu bytes (%.1f MB): allowed at most 30 MB per image",
+                        field, path, img->size, (double)img->size / (1024.0 * 1024.0));
+    case EISDIR:
+    case ENODEV:
+        return sd_error(err, SEEDANCE_E_IMAGE, "%s: '%s' is not a regular file", field, path);
     }
-    if (fread(img->data, 1, img->size, f) != img->size) {
-        fclose(f);
-        sd_image_clear(img);
-        return sd_error(err, SEEDANCE_E_IMAGE, "%s: cannot read '%s': short read", field, path);
-    }
-    fclose(f);
-    return SEEDANCE_OK;
+    return sd_error(err, SEEDANCE_E_IMAGE,
+                    "%s: cannot read '%s': %s (expected a local file, an http(s) URL or a "
+                    "data: URI)", field, path, strerror(errno));
 }
 
 /* data:[<mime>][;param...][;base64],<data> */
@@ -248,11 +234,13 @@ int sd_image_load(const char *field, const char *value, sd_image *img, seedance_
 
 char *sd_base64(const unsigned char *data, size_t size)
 {
-    size_t n = 4 * ((size + 2) / 3);
-    char *out = malloc(n + 1);
-    size_t done = 0, i = 0;
+    size_t n, done = 0, i = 0;
+    char *out;
 
-    if (!out)
+    if (size > (SIZE_MAX - 4) / 4 * 3)     /* 4 * ((size + 2) / 3) + 1 would wrap */
+        return NULL;
+    n = 4 * ((size + 2) / 3);
+    if (!(out = malloc(n + 1)))
         return NULL;
     /* EVP_EncodeBlock takes an int length: encode in chunks of 3 MB */
     while (i < size) {

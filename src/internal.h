@@ -12,6 +12,7 @@
 #include "seedance.h"
 
 #define SD_DEFAULT_TIMEOUT 3600.0   /* overall wait deadline, seconds */
+#define SD_MAX_TIMEOUT (7 * 86400.0) /* the longest overall wait, seconds */
 #define SD_USER_AGENT "libseedance/" SEEDANCE_VERSION
 
 struct seedance_client {
@@ -108,5 +109,65 @@ int sd_url_is_loopback(const char *url);
 
 /* strdup that returns NULL for NULL. */
 char *sd_strdup(const char *s);
+
+/*
+ * A progress event of kind ev about task_id (may be NULL) with every other
+ * field unknown: progress, estimated_time, next_poll and size -1, strings
+ * NULL, elapsed 0. Callers fill in what they know.
+ */
+seedance_progress sd_progress_event(seedance_event ev, const char *task_id);
+
+/* task.c ------------------------------------------------------------ */
+
+/*
+ * A task id is safe in a URL path and a file name (seedance_task_id_valid):
+ * SEEDANCE_OK, or SEEDANCE_E_INVALID with a message naming the value.
+ */
+int sd_check_task_id(seedance_client *c, const char *id);
+
+/* fsutil.c ---------------------------------------------------------- */
+/* Every function returns 0 (or a file descriptor) or -1 with errno set. */
+
+/*
+ * mkdir -p: the directories created get mode 0700; every component that
+ * exists already must be a directory (ENOTDIR otherwise).
+ */
+int sd_mkdirs(const char *path);
+
+/*
+ * Open a new temporary file next to path ("<path>.tmp-XXXXXX", mode 0600,
+ * close-on-exec). *tmp receives its allocated name. Returns the fd.
+ */
+int sd_tmpfile_next_to(const char *path, char **tmp);
+
+/*
+ * Make a finished temporary file permanent: fsync it, rename it to path,
+ * fsync the directory. Does not close fd.
+ */
+int sd_commit_file(int fd, const char *tmp, const char *path);
+
+/* fsync the directory holding path, so that a rename in it survives a crash. */
+int sd_sync_dir_of(const char *path);
+
+/*
+ * Replace path atomically with len bytes of data (mode 0600): a reader
+ * sees the old content or the new one, never a mix, even after a crash.
+ * The directory must exist.
+ */
+int sd_write_file_atomic(const char *path, const void *data, size_t len);
+
+/*
+ * Read a whole regular file of at most max bytes into *data (allocated,
+ * NUL-terminated, free()) and *size. errno EFBIG when it is larger (*size
+ * is its size then), EISDIR for a directory, ENODEV for anything else that
+ * is not a regular file (a FIFO is not waited for).
+ */
+int sd_read_file(const char *path, size_t max, unsigned char **data, size_t *size);
+
+/*
+ * An anonymous spool file (created then unlinked at once) in dir, or in
+ * $TMPDIR or /tmp when dir is NULL. Returns the fd.
+ */
+int sd_spool_file(const char *dir);
 
 #endif /* SEEDANCE_INTERNAL_H */

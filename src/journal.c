@@ -3,8 +3,8 @@
  * The submit journal: <cache_dir>/journal/<hash>.json maps a request (the
  * SHA-256 of its canonical JSON and the API base, never the key) to its
  * Idempotency-Key and, once known, its task id. Entries are written before
- * the submit and replaced atomically (temporary file, fsync, rename), with
- * mode 0600 in directories of mode 0700.
+ * the submit and replaced atomically (fsutil.c), with mode 0600 in
+ * directories of mode 0700.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,31 +22,6 @@
 #include "api.h"
 
 #define JOURNAL_MAX_BYTES (1L * 1024 * 1024)
-
-int sd_mkdirs(const char *path, seedance_error *err)
-{
-    char *p = strdup(path);
-    int rc = SEEDANCE_OK;
-
-    if (!p)
-        return sd_error(err, SEEDANCE_E_NOMEM, NULL);
-    for (char *s = p + 1;; s++) {
-        if (*s == '/' || *s == '\0') {
-            char saved = *s;
-            *s = '\0';
-            if (mkdir(p, 0700) < 0 && errno != EEXIST) {
-                rc = sd_error(err, SEEDANCE_E_IO,
-                              "cannot create the directory %s: %s", p, strerror(errno));
-                break;
-            }
-            *s = saved;
-            if (!saved)
-                break;
-        }
-    }
-    free(p);
-    return rc;
-}
 
 static char *journal_dir(const seedance_client *c)
 {
@@ -68,37 +43,58 @@ char *sd_journal_path(const seedance_client *c, const char *hash)
     return p;
 }
 
-static void copy_str(char *dst, size_t size, const cJSON *v)
+static const char *const state_names[] = {
+    [SD_JOURNAL_SUBMITTING] = "submitting",
+    [SD_JOURNAL_SUBMITTED] = "submitted",
+    [SD_JOURNAL_UNCERTAIN] = "uncertain",
+};
+
+static void copy_str(char *dst, size_t size, const cJSON *o, const char *name)
 {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
     snprintf(dst, size, "%s", cJSON_IsString(v) && v->valuestring ? v->valuestring : "");
+}
+
+/* An entry's fields from its JSON; 0 when it is usable for hash. */
+static int entry_parse(const cJSON *o, const char *hash, sd_journal_entry *e)
+{
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "attempted");
+    char state[16];
+
+    copy_str(e->hash, sizeof(e->hash), o, "hash");
+    copy_str(e->idempotency_key, sizeof(e->idempotency_key), o, "idempotency_key");
+    copy_str(e->task_id, sizeof(e->task_id), o, "task_id");
+    copy_str(e->failure, sizeof(e->failure), o, "failure");
+    copy_str(state, sizeof(state), o, "state");
+    if (cJSON_IsNumber(t) && t->valuedouble > 0 && t->valuedouble < 1e15)
+        e->attempted = (int64_t)t->valuedouble;
+    /* an entry without its task id is never taken for a finished submit */
+    e->state = *e->task_id ? SD_JOURNAL_SUBMITTED : SD_JOURNAL_SUBMITTING;
+    if (!strcmp(state, state_names[SD_JOURNAL_UNCERTAIN]) && !*e->task_id)
+        e->state = SD_JOURNAL_UNCERTAIN;
+    return cJSON_IsObject(o) && !strcmp(e->hash, hash) && *e->idempotency_key ? 0 : -1;
 }
 
 int sd_journal_load(seedance_client *c, const char *hash, sd_journal_entry *e)
 {
-    char *path = sd_journal_path(c, hash), *buf = NULL;
-    FILE *f = NULL;
+    char *path = sd_journal_path(c, hash);
+    unsigned char *buf = NULL;
+    size_t n;
     cJSON *o = NULL;
-    long n;
     int found = 0;
 
     memset(e, 0, sizeof(*e));
     if (!path)
         return 0;
-    if (!(f = fopen(path, "rb")))
-        goto done;
-    if (fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) < 0 || n > JOURNAL_MAX_BYTES ||
-        fseek(f, 0, SEEK_SET) < 0 || !(buf = malloc((size_t)n + 1)) ||
-        fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        sd_log(c, SEEDANCE_LOG_WARNING, "journal entry %s is unreadable; ignored", path);
+    if (sd_read_file(path, JOURNAL_MAX_BYTES, &buf, &n) < 0) {
+        if (errno != ENOENT)
+            sd_log(c, SEEDANCE_LOG_WARNING, "journal entry %s is unreadable (%s); ignored",
+                   path, strerror(errno));
         goto done;
     }
-    o = cJSON_ParseWithLength(buf, (size_t)n);
-    copy_str(e->hash, sizeof(e->hash), cJSON_GetObjectItemCaseSensitive(o, "hash"));
-    copy_str(e->idempotency_key, sizeof(e->idempotency_key),
-             cJSON_GetObjectItemCaseSensitive(o, "idempotency_key"));
-    copy_str(e->task_id, sizeof(e->task_id), cJSON_GetObjectItemCaseSensitive(o, "task_id"));
-    copy_str(e->state, sizeof(e->state), cJSON_GetObjectItemCaseSensitive(o, "state"));
-    if (!cJSON_IsObject(o) || strcmp(e->hash, hash) || !*e->idempotency_key) {
+    o = cJSON_ParseWithLength((const char *)buf, n);
+    if (entry_parse(o, hash, e) < 0) {
         sd_log(c, SEEDANCE_LOG_WARNING, "journal entry %s is damaged; ignored", path);
         memset(e, 0, sizeof(*e));
         goto done;
@@ -107,8 +103,6 @@ int sd_journal_load(seedance_client *c, const char *hash, sd_journal_entry *e)
 done:
     cJSON_Delete(o);
     free(buf);
-    if (f)
-        fclose(f);
     free(path);
     return found;
 }
@@ -122,10 +116,13 @@ static char *entry_json(const sd_journal_entry *e, const char *request_json, con
     ok = ok && cJSON_AddNumberToObject(o, "version", 1);
     ok = ok && cJSON_AddStringToObject(o, "hash", e->hash);
     ok = ok && cJSON_AddStringToObject(o, "api_base", base);
-    ok = ok && cJSON_AddStringToObject(o, "state", e->state);
+    ok = ok && e->state >= SD_JOURNAL_SUBMITTING && e->state <= SD_JOURNAL_UNCERTAIN &&
+         cJSON_AddStringToObject(o, "state", state_names[e->state]);
     ok = ok && cJSON_AddStringToObject(o, "idempotency_key", e->idempotency_key);
     ok = ok && (*e->task_id ? cJSON_AddStringToObject(o, "task_id", e->task_id)
                             : cJSON_AddNullToObject(o, "task_id")) != NULL;
+    ok = ok && (!e->attempted || cJSON_AddNumberToObject(o, "attempted", (double)e->attempted));
+    ok = ok && (!*e->failure || cJSON_AddStringToObject(o, "failure", e->failure));
     ok = ok && cJSON_AddNumberToObject(o, "updated", (double)time(NULL));
     if (ok && req) {
         cJSON_AddItemToObject(o, "request", req);
@@ -140,53 +137,22 @@ static char *entry_json(const sd_journal_entry *e, const char *request_json, con
 
 int sd_journal_store(seedance_client *c, const sd_journal_entry *e, const char *request_json)
 {
-    char *dir = journal_dir(c), *path = sd_journal_path(c, e->hash), *tmp = NULL, *text = NULL;
-    int fd = -1, rc = SEEDANCE_OK;
-    size_t len, off = 0;
+    char *dir = journal_dir(c), *path = sd_journal_path(c, e->hash), *text = NULL;
+    int rc = SEEDANCE_OK;
 
-    if (!dir || !path || !(tmp = malloc(strlen(path) + 32)) ||
+    if (!dir || !path ||
         !(text = entry_json(e, request_json, c->api_base ? c->api_base : ""))) {
         rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
         goto done;
     }
-    if ((rc = sd_mkdirs(dir, &c->err)))
-        goto done;
-    sprintf(tmp, "%s.tmp.%ld", path, (long)getpid());
-    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
-        rc = sd_fail(c, SEEDANCE_E_IO, "cannot write the journal entry %s: %s",
-                     tmp, strerror(errno));
-        goto done;
-    }
-    len = strlen(text);
-    while (off < len) {
-        ssize_t n = write(fd, text + off, len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        off += (size_t)n;
-    }
-    if (off != len || fsync(fd) < 0 || close(fd) < 0) {
-        fd = -1;
-        rc = sd_fail(c, SEEDANCE_E_IO, "cannot write the journal entry %s: %s",
-                     tmp, strerror(errno));
-        unlink(tmp);
-        goto done;
-    }
-    fd = -1;
-    if (rename(tmp, path) < 0) {
-        rc = sd_fail(c, SEEDANCE_E_IO, "cannot write the journal entry %s: %s",
-                     path, strerror(errno));
-        unlink(tmp);
-    } else if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-        /* the rename itself must survive a crash before the submit goes out */
-        fsync(fd);
-    }
+    if (sd_mkdirs(dir) < 0)
+        rc = sd_fail(c, SEEDANCE_E_IO, "cannot create the journal directory %s: %s", dir,
+                     strerror(errno));
+    else if (sd_write_file_atomic(path, text, strlen(text)) < 0)
+        rc = sd_fail(c, SEEDANCE_E_IO, "cannot write the journal entry %s: %s", path,
+                     strerror(errno));
 done:
-    if (fd >= 0)
-        close(fd);
     free(text);
-    free(tmp);
     free(path);
     free(dir);
     return rc;
@@ -215,8 +181,11 @@ int sd_journal_lock(seedance_client *c, const char *hash, int *fd)
         rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
         goto done;
     }
-    if ((rc = sd_mkdirs(dir, &c->err)))
+    if (sd_mkdirs(dir) < 0) {
+        rc = sd_fail(c, SEEDANCE_E_IO, "cannot create the journal directory %s: %s", dir,
+                     strerror(errno));
         goto done;
+    }
     sprintf(path, "%s/%s.lock", dir, hash);
     if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
         rc = sd_fail(c, SEEDANCE_E_IO, "cannot open the journal lock %s: %s",

@@ -61,6 +61,13 @@ char *sd_request_json(const seedance_request *r, const char *const *image_urls, 
     return out;
 }
 
+char *seedance_request_to_json(const seedance_request *r)
+{
+    if (!r || seedance_request_validate(r, NULL, NULL) != SEEDANCE_OK)
+        return NULL;
+    return sd_request_json(r, NULL, 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Task replies                                                       */
 
@@ -103,59 +110,102 @@ static int code_text(const cJSON *v, char *buf, size_t size)
     return -1;
 }
 
-/* The result URL: results[0] (string or {"url"}), else result_data[].video_url. */
+/* A non-empty string item, or NULL. */
+static const char *nonempty(const cJSON *v)
+{
+    return cJSON_IsString(v) && v->valuestring && *v->valuestring ? v->valuestring : NULL;
+}
+
+/* x.field when x is an object. */
+static const char *nested_item(const cJSON *x, const char *field)
+{
+    return cJSON_IsObject(x) ? nonempty(cJSON_GetObjectItemCaseSensitive(x, field)) : NULL;
+}
+
+/* o.name.field when o.name is an object. */
+static const char *nested(const cJSON *o, const char *name, const char *field)
+{
+    return nested_item(cJSON_GetObjectItemCaseSensitive(o, name), field);
+}
+
+/*
+ * The result URL, in the order published clients try: results[] (a string
+ * or {"url"}), result_data[].video_url, output.video_url,
+ * content.video_url, data.video_url, then a top-level video_url or url.
+ */
 static const char *result_url(const cJSON *o)
 {
+    static const char *const holders[] = { "output", "content", "data" };
     const cJSON *results = cJSON_GetObjectItemCaseSensitive(o, "results");
     const cJSON *data = cJSON_GetObjectItemCaseSensitive(o, "result_data");
     const cJSON *it;
+    const char *u;
 
-    if (cJSON_IsArray(results)) {
+    if (cJSON_IsArray(results))
         cJSON_ArrayForEach(it, results) {
-            const cJSON *u = it;
-            if (cJSON_IsObject(it)) {
-                u = cJSON_GetObjectItemCaseSensitive(it, "url");
-                if (!cJSON_IsString(u))
-                    u = cJSON_GetObjectItemCaseSensitive(it, "video_url");
-            }
-            if (cJSON_IsString(u) && u->valuestring && *u->valuestring)
-                return u->valuestring;
+            if ((u = nonempty(it)) || (u = nested_item(it, "url")))
+                return u;
         }
-    }
-    if (cJSON_IsArray(data)) {
+    if (cJSON_IsArray(data))
         cJSON_ArrayForEach(it, data) {
-            const cJSON *u = cJSON_GetObjectItemCaseSensitive(it, "video_url");
-            if (!cJSON_IsString(u))
-                u = cJSON_GetObjectItemCaseSensitive(it, "url");
-            if (cJSON_IsString(u) && u->valuestring && *u->valuestring)
-                return u->valuestring;
+            if ((u = nested_item(it, "video_url")))
+                return u;
         }
-    }
-    return NULL;
+    for (size_t i = 0; i < sizeof(holders) / sizeof(*holders); i++)
+        if ((u = nested(o, holders[i], "video_url")))
+            return u;
+    if ((u = nonempty(cJSON_GetObjectItemCaseSensitive(o, "video_url"))))
+        return u;
+    return nonempty(cJSON_GetObjectItemCaseSensitive(o, "url"));
 }
 
-static int fill_task(seedance_task *t, const cJSON *o, const char *known_id,
+/* The id: "id", else "task_id", else the one asked for (a query reply may
+ * leave it out: the documented processing example does). */
+static int task_id_of(seedance_task *t, const cJSON *o, const char *known_id,
+                      seedance_error *err)
+{
+    const char *id = nonempty(cJSON_GetObjectItemCaseSensitive(o, "id"));
+
+    if (!id)
+        id = nonempty(cJSON_GetObjectItemCaseSensitive(o, "task_id"));
+    if (!id && known_id && *known_id)
+        id = known_id;
+    if (!id)
+        return sd_error(err, SEEDANCE_E_PROTOCOL, "malformed task reply: no task id");
+    return (t->id = strdup(id)) ? SEEDANCE_OK : SEEDANCE_E_NOMEM;
+}
+
+/* The error of a failed task: {"code" (string or integer), "message"} or a bare string. */
+static int task_error_of(seedance_task *t, const cJSON *o)
+{
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "error");
+    char code[64];
+
+    if (cJSON_IsString(e))
+        return dup_string(&t->error_message, e) < 0 ? SEEDANCE_E_NOMEM : SEEDANCE_OK;
+    if (!cJSON_IsObject(e))
+        return SEEDANCE_OK;
+    if (code_text(cJSON_GetObjectItemCaseSensitive(e, "code"), code, sizeof(code)) == 0 &&
+        !(t->error_code = strdup(code)))
+        return SEEDANCE_E_NOMEM;
+    if (dup_string(&t->error_message, cJSON_GetObjectItemCaseSensitive(e, "message")) < 0)
+        return SEEDANCE_E_NOMEM;
+    return SEEDANCE_OK;
+}
+
+static int fill_task(seedance_task *t, const cJSON *o, const char *known_id, int need_url,
                      seedance_error *err)
 {
     const cJSON *info = cJSON_GetObjectItemCaseSensitive(o, "task_info");
-    const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "error");
     const char *url;
-    char code[64];
+    int rc;
 
-    /* a task query may leave out the id it was asked for (the documented
-     * processing example does): take the one asked for then */
-    if ((dup_string(&t->id, cJSON_GetObjectItemCaseSensitive(o, "id")) <= 0 || !*t->id) &&
-        known_id && *known_id) {
-        free(t->id);
-        if (!(t->id = strdup(known_id)))
-            return SEEDANCE_E_NOMEM;
-    }
-    if (!t->id || !*t->id)
-        return sd_error(err, SEEDANCE_E_PROTOCOL, "malformed task reply: no task id");
-    if (dup_string(&t->status, cJSON_GetObjectItemCaseSensitive(o, "status")) <= 0 ||
-        !*t->status)
-        return sd_task_error(err, SEEDANCE_E_PROTOCOL, t->id,
-                             "malformed reply for task %s: no status", t->id);
+    if ((rc = task_id_of(t, o, known_id, err)))
+        return rc;
+    /* a missing or unknown status is a task still running (sd_status_state) */
+    if (dup_string(&t->status, cJSON_GetObjectItemCaseSensitive(o, "status")) < 0 ||
+        (!t->status && !(t->status = strdup(""))))
+        return SEEDANCE_E_NOMEM;
     if (dup_string(&t->model, cJSON_GetObjectItemCaseSensitive(o, "model")) < 0)
         return SEEDANCE_E_NOMEM;
     t->progress = get_int(o, "progress", 0, 100);
@@ -163,36 +213,21 @@ static int fill_task(seedance_task *t, const cJSON *o, const char *known_id,
     if (t->estimated_time < 0)
         t->estimated_time = get_int(o, "estimated_time", 0, 1 << 30);
 
-    if (!strcmp(t->status, "completed")) {
-        if (!(url = result_url(o)))
+    if (sd_task_state(t) == SD_TASK_SUCCEEDED) {
+        if (!(url = result_url(o)) && need_url)
             return sd_task_error(err, SEEDANCE_E_PROTOCOL, t->id,
-                                 "malformed reply for task %s: completed without a result URL",
-                                t->id);
-        if (!(t->result_url = strdup(url)))
+                                 "malformed reply for task %s: %s without a result URL",
+                                 t->id, t->status);
+        if (url && !(t->result_url = strdup(url)))
             return SEEDANCE_E_NOMEM;
     }
-    if (cJSON_IsObject(e)) {
-        if (code_text(cJSON_GetObjectItemCaseSensitive(e, "code"), code, sizeof(code)) == 0 &&
-            !(t->error_code = strdup(code)))
-            return SEEDANCE_E_NOMEM;
-        if (dup_string(&t->error_message, cJSON_GetObjectItemCaseSensitive(e, "message")) < 0)
-            return SEEDANCE_E_NOMEM;
-    } else if (cJSON_IsString(e)) {
-        if (dup_string(&t->error_message, e) < 0)
-            return SEEDANCE_E_NOMEM;
-    }
-    return SEEDANCE_OK;
+    return task_error_of(t, o);
 }
 
-int sd_task_parse(const char *body, size_t len, seedance_task **out, seedance_error *err)
-{
-    return sd_task_parse_for(body, len, NULL, out, err);
-}
-
-int sd_task_parse_for(const char *body, size_t len, const char *known_id,
+static int parse_task(const char *body, size_t len, const char *known_id, int need_url,
                       seedance_task **out, seedance_error *err)
 {
-    cJSON *o = cJSON_ParseWithLength(body, len);
+    cJSON *o = body ? cJSON_ParseWithLength(body, len) : NULL;
     seedance_task *t;
     int rc;
 
@@ -209,7 +244,7 @@ int sd_task_parse_for(const char *body, size_t len, const char *known_id,
     }
     memcpy(t->json, body, len);
     t->json[len] = '\0';
-    rc = fill_task(t, o, known_id, err);
+    rc = fill_task(t, o, known_id, need_url, err);
     cJSON_Delete(o);
     if (rc) {
         if (rc == SEEDANCE_E_NOMEM)
@@ -219,6 +254,23 @@ int sd_task_parse_for(const char *body, size_t len, const char *known_id,
     }
     *out = t;
     return SEEDANCE_OK;
+}
+
+int sd_task_parse(const char *body, size_t len, seedance_task **out, seedance_error *err)
+{
+    return parse_task(body, len, NULL, 1, out, err);
+}
+
+int sd_task_parse_for(const char *body, size_t len, const char *known_id,
+                      seedance_task **out, seedance_error *err)
+{
+    return parse_task(body, len, known_id, 1, out, err);
+}
+
+int sd_submit_reply_parse(const char *body, size_t len, seedance_task **out,
+                          seedance_error *err)
+{
+    return parse_task(body, len, NULL, 0, out, err);
 }
 
 /* ------------------------------------------------------------------ */

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "stream.h"
 
@@ -33,11 +32,10 @@ int seedance_open_task(seedance_client *c, const char *task_id, seedance_stream 
                        "task id is empty: expected an id like task-unified-...");
     if (c->cache) {
         char *path = sd_cache_clip_path(c, task_id, ".mp4", 0);
-        struct stat st;
 
         if (!path)
             return c->err.code;
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        if (sd_cache_usable(c, task_id, path)) {
             rc = sd_stream_open_file(c, task_id, path, out);
             free(path);
             return rc;

@@ -68,6 +68,8 @@ int sd_model_is_i2v(const char *model)
 
 const char *seedance_request_model(const seedance_request *r)
 {
+    if (!r)
+        return NULL;
     if (r->model)
         return r->model;
     return sd_request_image_count(r) ? SEEDANCE_MODEL_I2V : SEEDANCE_MODEL_T2V;
@@ -151,60 +153,87 @@ static void normalize_field(const char *in, char *out, size_t size)
     out[i] = '\0';
 }
 
+/* The text field named f (normalised), or NULL. */
+static char **string_field(seedance_request *r, const char *f)
+{
+    if (!strcmp(f, "quality") || !strcmp(f, "resolution"))
+        return &r->quality;
+    if (!strcmp(f, "aspect_ratio"))
+        return &r->aspect_ratio;
+    if (!strcmp(f, "callback_url"))
+        return &r->callback_url;
+    if (!strcmp(f, "model"))
+        return &r->model;
+    if (!strcmp(f, "image") || !strcmp(f, "first_image") || !strcmp(f, "first_frame"))
+        return &r->image;
+    if (!strcmp(f, "last_image") || !strcmp(f, "last_frame"))
+        return &r->last_image;
+    return NULL;
+}
+
+/* The boolean field named f (normalised) and its API name, or NULL. */
+static int *bool_field(seedance_request *r, const char *f, const char **name)
+{
+    if (!strcmp(f, "generate_audio") || !strcmp(f, "audio")) {
+        *name = "generate_audio";
+        return &r->generate_audio;
+    }
+    if (!strcmp(f, "content_filter") || !strcmp(f, "web_search")) {
+        *name = f[0] == 'c' ? "content_filter" : "web_search";
+        return f[0] == 'c' ? &r->content_filter : &r->web_search;
+    }
+    return NULL;
+}
+
+/* An empty prompt is kept as given: validation names it. */
+static int set_prompt(seedance_request *r, const char *value, seedance_error *err)
+{
+    char *v = strdup(value);
+
+    if (!v)
+        return sd_error(err, SEEDANCE_E_NOMEM, NULL);
+    free(r->prompt);
+    r->prompt = v;
+    return SEEDANCE_OK;
+}
+
+static int set_image_mode(seedance_request *r, const char *value, seedance_error *err)
+{
+    if (!*value || !strcasecmp(value, "upload"))
+        r->image_mode = SD_IMAGE_UPLOAD;
+    else if (!strcasecmp(value, "inline"))
+        r->image_mode = SD_IMAGE_INLINE;
+    else
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "image_mode: '%s' is not allowed: allowed upload, inline", value);
+    return SEEDANCE_OK;
+}
+
 int seedance_request_set(seedance_request *r, const char *field, const char *value,
                          seedance_error *err)
 {
     char f[32], allowed[256];
+    const char *name;
+    char **str;
+    int *flag;
 
     if (!r || !field)
         return sd_error(err, SEEDANCE_E_INVALID, "no field given");
     if (!value)
         value = "";
-    if (strlen(field) >= sizeof(f))
-        goto unknown;
-    normalize_field(field, f, sizeof(f));
-
-    if (!strcmp(f, "prompt")) {
-        /* an empty prompt is kept as given: validation names it */
-        char *v = strdup(value);
-        if (!v)
-            return sd_error(err, SEEDANCE_E_NOMEM, NULL);
-        free(r->prompt);
-        r->prompt = v;
-        return SEEDANCE_OK;
+    if (strlen(field) < sizeof(f)) {
+        normalize_field(field, f, sizeof(f));
+        if (!strcmp(f, "prompt"))
+            return set_prompt(r, value, err);
+        if (!strcmp(f, "duration"))
+            return set_duration(r, value, err);
+        if (!strcmp(f, "image_mode"))
+            return set_image_mode(r, value, err);
+        if ((str = string_field(r, f)))
+            return set_str(str, value, err);
+        if ((flag = bool_field(r, f, &name)))
+            return set_bool(flag, name, value, err);
     }
-    if (!strcmp(f, "duration"))
-        return set_duration(r, value, err);
-    if (!strcmp(f, "quality") || !strcmp(f, "resolution"))
-        return set_str(&r->quality, value, err);
-    if (!strcmp(f, "aspect_ratio"))
-        return set_str(&r->aspect_ratio, value, err);
-    if (!strcmp(f, "generate_audio") || !strcmp(f, "audio"))
-        return set_bool(&r->generate_audio, "generate_audio", value, err);
-    if (!strcmp(f, "content_filter"))
-        return set_bool(&r->content_filter, "content_filter", value, err);
-    if (!strcmp(f, "web_search"))
-        return set_bool(&r->web_search, "web_search", value, err);
-    if (!strcmp(f, "callback_url"))
-        return set_str(&r->callback_url, value, err);
-    if (!strcmp(f, "model"))
-        return set_str(&r->model, value, err);
-    if (!strcmp(f, "image") || !strcmp(f, "first_image") || !strcmp(f, "first_frame"))
-        return set_str(&r->image, value, err);
-    if (!strcmp(f, "last_image") || !strcmp(f, "last_frame"))
-        return set_str(&r->last_image, value, err);
-    if (!strcmp(f, "image_mode")) {
-        if (!*value || !strcasecmp(value, "upload"))
-            r->image_mode = SD_IMAGE_UPLOAD;
-        else if (!strcasecmp(value, "inline"))
-            r->image_mode = SD_IMAGE_INLINE;
-        else
-            return sd_error(err, SEEDANCE_E_INVALID,
-                            "image_mode: '%s' is not allowed: allowed upload, inline",
-                                value);
-        return SEEDANCE_OK;
-    }
-unknown:
     sd_option_names(SEEDANCE_OPT_REQUEST, 0, allowed, sizeof(allowed));
     return sd_error(err, SEEDANCE_E_INVALID, "unknown field '%s': allowed %s", field, allowed);
 }
@@ -231,6 +260,9 @@ int seedance_request_set_image_data(seedance_request *r, const char *field,
                         "image/jpeg, image/png, image/webp", field, mime ? mime : "(none)");
     if (!data || !size)
         return sd_error(err, SEEDANCE_E_INVALID, "%s: no image data given", field);
+    if (size > (size_t)SD_IMAGE_MAX_BYTES)
+        return sd_error(err, SEEDANCE_E_IMAGE, "%s: image data of %zu bytes (%.1f MB): allowed "
+                        "at most 30 MB per image", field, size, (double)size / (1024.0 * 1024.0));
     if (!(b64 = sd_base64(data, size)))
         return sd_error(err, SEEDANCE_E_NOMEM, NULL);
     len = strlen(mime) + strlen(b64) + 16;
@@ -242,11 +274,4 @@ int seedance_request_set_image_data(seedance_request *r, const char *field,
     free(*dst);
     *dst = uri;
     return SEEDANCE_OK;
-}
-
-char *seedance_request_to_json(const seedance_request *r)
-{
-    if (!r || seedance_request_validate(r, NULL, NULL) != SEEDANCE_OK)
-        return NULL;
-    return sd_request_json(r, NULL, 0);
 }

@@ -7,9 +7,9 @@
  * callbacks. A request (seedance_request) holds one generation job, set
  * field by field with the API's own field names and validated locally
  * before anything leaves the machine. seedance_open() turns a request into
- * a seekable byte stream of the finished MP4: it submits the job exactly
- * once (journal + Idempotency-Key), waits for the task, and streams the
- * result while caching it.
+ * a seekable byte stream of the finished MP4: it submits the job at most
+ * once (see seedance_submit()), waits for the task, and streams the result
+ * while caching it.
  *
  * Every function that can fail returns SEEDANCE_OK (0) or a positive
  * seedance_code, and leaves the details in seedance_last_error(). Stream
@@ -35,6 +35,8 @@ extern "C" {
 
 #define SEEDANCE_DEFAULT_API_BASE   "https://api.evolink.ai"
 #define SEEDANCE_DEFAULT_FILES_BASE "https://files-api.evolink.ai"
+/* Where an account's tasks can be seen (named in SEEDANCE_E_UNCERTAIN messages). */
+#define SEEDANCE_DASHBOARD_URL      "https://evolink.ai/dashboard"
 
 #define SEEDANCE_MODEL_T2V      "seedance-2.0-fast-text-to-video"
 #define SEEDANCE_MODEL_I2V      "seedance-2.0-fast-image-to-video"
@@ -65,6 +67,8 @@ typedef enum seedance_code {
     SEEDANCE_E_IO,             /* local file or cache error */
     SEEDANCE_E_NOMEM,          /* out of memory */
     SEEDANCE_E_UPLOAD,         /* the Files API refused an upload */
+    SEEDANCE_E_UNCERTAIN,      /* a submit may have created a paid task: see seedance_submit() */
+    SEEDANCE_E_TASK_EXPIRED,   /* the task ended "expired" before it produced a clip */
     SEEDANCE_E__LAST
 } seedance_code;
 
@@ -97,7 +101,9 @@ typedef enum seedance_event {
     SEEDANCE_EV_COMPLETED,     /* the task completed (result_url set) */
     SEEDANCE_EV_DOWNLOAD,      /* the result download starts (or resumes) */
     SEEDANCE_EV_CACHED,        /* the clip is served from the local cache */
-    SEEDANCE_EV_UPLOAD         /* a local image is being uploaded */
+    SEEDANCE_EV_UPLOAD,        /* a local image is being uploaded */
+    SEEDANCE_EV_TICK           /* between two queries, about once a second: the
+                                  estimate moved with the clock (no request sent) */
 } seedance_event;
 
 typedef struct seedance_progress {
@@ -110,6 +116,20 @@ typedef struct seedance_progress {
     double next_poll;          /* seconds until the next query, -1 if none */
     const char *result_url;    /* on SEEDANCE_EV_COMPLETED / _DOWNLOAD */
     int64_t size;              /* on SEEDANCE_EV_DOWNLOAD: total bytes, -1 unknown */
+    /*
+     * On SEEDANCE_EV_POLL, _TICK and _COMPLETED only: the wait's own
+     * estimate, read off a model of the task (what the replies said of its
+     * progress and estimated time, and how both moved) and the clock.
+     * Between queries it moves smoothly; each reply corrects it.
+     *   estimated  percent done, 0..99 while the task runs, 100 once it
+     *              completed; never lower than in an earlier event of the
+     *              same wait; -1 unknown
+     *   remaining  seconds left, -1 unknown (also once the predicted end
+     *              has passed and the task still runs)
+     * status, progress and estimated_time stay those of the last reply.
+     */
+    double estimated;
+    double remaining;
 } seedance_progress;
 
 typedef int  (*seedance_interrupt_cb)(void *opaque);  /* non-zero: stop now */
@@ -225,8 +245,14 @@ const char *seedance_task_status(const seedance_task *t);   /* "pending", ... */
 const char *seedance_task_model(const seedance_task *t);
 int seedance_task_progress(const seedance_task *t);         /* 0..100, -1 unknown */
 int seedance_task_estimated_time(const seedance_task *t);   /* seconds, -1 unknown */
-int seedance_task_is_final(const seedance_task *t);         /* completed/failed/cancelled */
-const char *seedance_task_result_url(const seedance_task *t); /* NULL unless completed */
+/*
+ * Statuses are compared trimmed and in any case. Final: completed,
+ * succeeded, success (the clip is ready), failed, cancelled, canceled,
+ * expired. Anything else, an empty or unknown status included, is still
+ * running.
+ */
+int seedance_task_is_final(const seedance_task *t);
+const char *seedance_task_result_url(const seedance_task *t); /* NULL unless it succeeded */
 const char *seedance_task_error_code(const seedance_task *t);    /* NULL unless failed */
 const char *seedance_task_error_message(const seedance_task *t); /* NULL unless failed */
 const char *seedance_task_json(const seedance_task *t);      /* the raw reply */
@@ -235,12 +261,35 @@ const char *seedance_task_json(const seedance_task *t);      /* the raw reply */
 #define SEEDANCE_NEW 0x1   /* ignore the journal: pay for a new generation */
 
 /*
- * Validate, upload local images, and submit once: the journal entry is
- * written before the submit and the same Idempotency-Key is reused by every
- * retry. When the journal already knows this request (same canonical JSON
- * and API base), the known task id is returned and nothing is submitted,
- * unless flags has SEEDANCE_NEW. *task_id is allocated, free() it.
- * *attached (may be NULL) is set to 1 when an existing task was reused.
+ * Validate, upload local images, and submit at most once: the submit is
+ * paid and the API does not promise it is idempotent.
+ *
+ * When the journal already knows this request (same canonical JSON, local
+ * images by content, same API base), the known task id is returned and
+ * nothing is sent, unless flags has SEEDANCE_NEW. *task_id is allocated,
+ * free() it. *attached (may be NULL) is set to 1 when an existing task was
+ * reused.
+ *
+ * The submit is retried automatically only when it provably created
+ * nothing: the request never reached the server (name resolution failed,
+ * connection refused, TLS handshake failed, the connection could not be
+ * made in time) or the server refused it with 429 (Retry-After honoured).
+ * Other 4xx replies are final (nothing was created: a rerun submits). An
+ * Idempotency-Key is sent but never relied on.
+ *
+ * Any other failure once the request may have reached the server (no reply
+ * in time, a connection reset or closed before the reply, 5xx, a reply
+ * that is not JSON, a 2xx reply without a usable task id, an interrupt
+ * after sending) is SEEDANCE_E_UNCERTAIN: the request may have created a
+ * paid task whose id never arrived. The message says when the submit was
+ * sent (local time), what failed, where to look (SEEDANCE_DASHBOARD_URL)
+ * and how to submit again on purpose. The journal records it: submitting
+ * the same request again fails the same way, sending nothing, until flags
+ * has SEEDANCE_NEW. A process that ended between writing the journal and
+ * receiving the task id leaves the same state. Without the cache
+ * (seedance_client_set_cache(c, 0)) nothing is recorded.
+ *
+ * Status reads, uploads and result downloads are free: they are retried.
  */
 int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
                     char **task_id, int *attached);
@@ -250,8 +299,11 @@ int seedance_get_task(seedance_client *c, const char *task_id, seedance_task **o
 
 /*
  * Poll the task until it is final, the deadline passes or the interrupt
- * callback fires. Returns SEEDANCE_OK only for "completed" (*out is set
- * then, and also on SEEDANCE_E_TASK_FAILED / _CANCELLED when out != NULL).
+ * callback fires. Returns SEEDANCE_OK only when it succeeded (completed,
+ * succeeded, success: *out is set then, and also on SEEDANCE_E_TASK_FAILED
+ * / _CANCELLED when out != NULL); a task that failed, was cancelled or
+ * expired ends the wait at once with SEEDANCE_E_TASK_FAILED, _CANCELLED or
+ * _EXPIRED and the API's error code and message.
  */
 int seedance_wait(seedance_client *c, const char *task_id, seedance_task **out);
 

@@ -34,6 +34,11 @@
 
 /* A read this far ahead of the main download uses a Range request. */
 #define SD_SIDE_GAP (64 * 1024)
+/* A reader waiting for data is woken once this much of what it asked
+ * for has arrived (or the download ended). */
+#define SD_WAKE_BYTES (256 * 1024)
+/* Fresh links asked of the task when the result link expires. */
+#define SD_REFRESHES 2
 
 static sd_stream *stream_new(seedance_client *c, const char *task_id, const char *url)
 {
@@ -76,34 +81,42 @@ void sd_stream_wait(sd_stream *s, double seconds)
         ts.tv_sec++;
         ts.tv_nsec -= 1000000000L;
     }
+    s->waiting++;
     pthread_cond_timedwait(&s->cond, &s->lock, &ts);
+    s->waiting--;
 }
 
 void sd_stream_main_complete(sd_stream *s)
 {
-    /* The size was checked by the download thread; make the name final. */
-    if (s->part_path && s->cache_path &&
-        sd_commit_file(s->main.fd, s->part_path, s->cache_path) == 0) {
+    int64_t size;
+    int sized;
+
+    pthread_mutex_lock(&s->lock);
+    size = s->size;
+    sized = s->sized;
+    pthread_mutex_unlock(&s->lock);
+    /* Without an announced length the .part stays: the next open asks
+     * for the bytes after it and learns the length (416). */
+    if (!s->part_path || !s->cache_path || !sized)
+        return;
+    if (sd_cache_commit(s->main.fd, s->part_path, s->cache_path, size) == 0) {
         pthread_mutex_lock(&s->lock);
         s->cached = 1;
         pthread_mutex_unlock(&s->lock);
+    } else if (errno == EIO) {
+        unlink(s->part_path);   /* not the announced clip: never cached */
     }
-    /* On failure the .part stays: the next open finds it complete (416)
-     * and commits it then. */
+    /* Other failures keep the .part: the next open finds it complete
+     * (416) and commits it then. */
 }
 
 /* A progress event about the clip of a completed task. */
 static seedance_progress clip_event(const sd_stream *s, seedance_event ev)
 {
-    seedance_progress p;
+    seedance_progress p = sd_progress_event(ev, s->task_id);
 
-    memset(&p, 0, sizeof(p));
-    p.event = ev;
-    p.task_id = s->task_id;
     p.status = "completed";
     p.progress = 100;
-    p.estimated_time = -1;
-    p.next_poll = -1;
     p.result_url = s->url;
     p.size = s->size;
     return p;
@@ -115,13 +128,12 @@ static void report(sd_stream *s)
 {
     while (s->reported_starts < s->main.starts) {
         seedance_progress p;
-        int resumed = s->reported_starts > 0;
-        int64_t at = s->main.end;
+        int64_t at = s->main.start_at;   /* where the latest response started */
 
         s->reported_starts = s->main.starts;
         p = clip_event(s, SEEDANCE_EV_DOWNLOAD);
         pthread_mutex_unlock(&s->lock);
-        if (resumed || at > 0)
+        if (at > 0)
             sd_log(s->c, SEEDANCE_LOG_INFO, "task %s: download resumed at byte %" PRId64,
                    s->task_id, at);
         sd_progress(s->c, &p);
@@ -146,9 +158,55 @@ static int wait_change(sd_stream *s)
     return SEEDANCE_OK;
 }
 
-/* The main download failed: its error becomes the client's. */
+/*
+ * The result link expired (403): read the task again, from the caller's
+ * thread, and when it gives another link restart the main download from
+ * where it stopped (lock held; released during the query). Never submits
+ * anything. 1 when the download restarted.
+ */
+static int refresh_link(sd_stream *s)
+{
+    seedance_task *t = NULL;
+    const char *fresh;
+    char *url = NULL;
+    int rc;
+
+    if (s->refreshes >= SD_REFRESHES)
+        return 0;
+    s->refreshes++;
+    pthread_mutex_unlock(&s->lock);
+    sd_fetch_stop(&s->main);
+    sd_log(s->c, SEEDANCE_LOG_INFO, "task %s: the result link expired; asking the task for "
+           "a fresh one", s->task_id);
+    if (seedance_get_task(s->c, s->task_id, &t) == SEEDANCE_OK &&
+        (fresh = seedance_task_result_url(t)) && strcmp(fresh, s->url) &&
+        sd_check_base_url("result URL", fresh, NULL) == SEEDANCE_OK)
+        url = strdup(fresh);
+    seedance_task_free(t);
+    pthread_mutex_lock(&s->lock);
+    if (!url)
+        return 0;
+    free(s->url);
+    s->url = url;
+    s->main.done = 0;
+    atomic_store(&s->main.abort, 0);
+    memset(&s->main.err, 0, sizeof(s->main.err));
+    pthread_mutex_unlock(&s->lock);
+    rc = sd_fetch_start(&s->main);
+    pthread_mutex_lock(&s->lock);
+    if (rc) {
+        s->main.err = s->c->err;
+        s->main.done = 1;
+    }
+    return !rc;
+}
+
+/* The main download failed (lock held): 0 when a fresh link restarted
+ * it, else its error, which becomes the client's. */
 static int main_error(sd_stream *s)
 {
+    if (s->main.err.code == SEEDANCE_E_EXPIRED && refresh_link(s))
+        return 0;
     s->c->err = s->main.err;
     return s->main.err.code ? s->main.err.code : SEEDANCE_E_NETWORK;
 }
@@ -200,6 +258,7 @@ static int side_for(sd_stream *s, int64_t pos)
         return 0;
     }
     memset(f, 0, sizeof(*f));
+    atomic_init(&f->abort, 0);
     f->s = s;
     f->fd = fd;
     f->origin = pos;
@@ -217,64 +276,81 @@ static int side_for(sd_stream *s, int64_t pos)
     return 1;
 }
 
-int64_t seedance_stream_read(seedance_stream *s, void *buf, size_t size)
+/* Where the bytes at the reader's position are, waiting for them (lock
+ * held): their count (at most size) in file *fd at offset *off; 0 at the
+ * end of the clip; a negative code on failure. */
+static int64_t next_region(sd_stream *s, size_t size, int *fd, off_t *off)
 {
     int rc;
+
+    for (;;) {
+        int64_t pos = s->pos, avail = 0;
+
+        report(s);
+        if (pos < s->main.end) {
+            *fd = s->main.fd;
+            avail = s->main.end - pos;
+            *off = (off_t)(pos - s->main.origin);
+        } else if (s->side.fd >= 0 && pos >= s->side.origin && pos < s->side.end) {
+            *fd = s->side.fd;
+            avail = s->side.end - pos;
+            *off = (off_t)(pos - s->side.origin);
+        }
+        if (avail > 0)
+            return (int64_t)size < avail ? (int64_t)size : avail;
+        if (s->size >= 0 && pos >= s->size) {
+            if (s->main.done && s->side.fd >= 0)
+                side_stop(s);
+            return 0;
+        }
+        if (!side_for(s, pos) && s->main.done) {
+            if (s->main.err.code && !(rc = main_error(s)))
+                continue;          /* restarted with a fresh link */
+            return s->main.err.code ? -rc : 0;   /* complete, no size announced: the end */
+        }
+        /* woken when a batch has arrived, not for every block */
+        s->want = pos + (size < SD_WAKE_BYTES ? (int64_t)size : SD_WAKE_BYTES);
+        rc = wait_change(s);
+        s->want = 0;
+        if (rc)
+            return -rc;
+    }
+}
+
+int64_t sd_stream_region(sd_stream *s, size_t size, int *fd, off_t *off)
+{
+    int64_t n;
+
+    if (size > INT32_MAX)
+        size = INT32_MAX;
+    pthread_mutex_lock(&s->lock);
+    n = next_region(s, size, fd, off);
+    pthread_mutex_unlock(&s->lock);
+    return n;
+}
+
+int64_t seedance_stream_read(seedance_stream *s, void *buf, size_t size)
+{
+    int64_t want;
+    ssize_t n;
+    off_t off;
+    int fd;
 
     if (!s || !buf)
         return -SEEDANCE_E_INVALID;
     if (size == 0)
         return 0;
-    if (size > INT32_MAX)
-        size = INT32_MAX;
-
-    pthread_mutex_lock(&s->lock);
-    for (;;) {
-        int64_t pos = s->pos, avail = 0, off = 0;
-        int fd = -1;
-
-        report(s);
-        if (pos < s->main.end) {
-            fd = s->main.fd;
-            avail = s->main.end - pos;
-            off = pos - s->main.origin;
-        } else if (s->side.fd >= 0 && pos >= s->side.origin && pos < s->side.end) {
-            fd = s->side.fd;
-            avail = s->side.end - pos;
-            off = pos - s->side.origin;
-        }
-        if (fd >= 0) {
-            size_t want = (int64_t)size < avail ? size : (size_t)avail;
-            ssize_t n;
-            pthread_mutex_unlock(&s->lock);
-            do
-                n = pread(fd, buf, want, (off_t)off);
-            while (n < 0 && errno == EINTR);
-            if (n <= 0) {
-                int e = n < 0 ? errno : EIO;
-                return -sd_fail_task(s->c, SEEDANCE_E_IO, s->task_id,
-                                     "task %s: cannot read the downloaded clip: %s",
-                                s->task_id, strerror(e));
-            }
-            s->pos += n;
-            return n;
-        }
-        if (s->size >= 0 && pos >= s->size) {
-            if (s->main.done && s->side.fd >= 0)
-                side_stop(s);
-            pthread_mutex_unlock(&s->lock);
-            return 0;
-        }
-        if (!side_for(s, pos) && s->main.done) {
-            rc = s->main.err.code ? main_error(s) : SEEDANCE_OK;
-            pthread_mutex_unlock(&s->lock);
-            return rc ? -rc : 0;   /* complete and no size announced: the end */
-        }
-        if ((rc = wait_change(s))) {
-            pthread_mutex_unlock(&s->lock);
-            return -rc;
-        }
-    }
+    if ((want = sd_stream_region(s, size, &fd, &off)) <= 0)
+        return want;
+    do
+        n = pread(fd, buf, (size_t)want, off);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return -sd_fail_task(s->c, SEEDANCE_E_IO, s->task_id,
+                             "task %s: cannot read the downloaded clip: %s", s->task_id,
+                             strerror(n < 0 ? errno : EIO));
+    s->pos += n;
+    return n;
 }
 
 int64_t seedance_stream_seek(seedance_stream *s, int64_t offset, int whence)
@@ -298,7 +374,8 @@ int64_t seedance_stream_seek(seedance_stream *s, int64_t offset, int whence)
         while (s->size < 0) {
             if (s->main.done) {
                 if (s->main.err.code) {
-                    rc = main_error(s);
+                    if (!(rc = main_error(s)))
+                        continue;
                     pthread_mutex_unlock(&s->lock);
                     return -rc;
                 }
@@ -422,13 +499,6 @@ int sd_stream_open_file(seedance_client *c, const char *task_id, const char *pat
     return SEEDANCE_OK;
 }
 
-/* Is path a non-empty regular file? */
-static int complete_clip(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
-}
-
 /*
  * The destination of the main download: the task's .part in the clip
  * cache (locked against a second process downloading the same task), or
@@ -452,7 +522,7 @@ static int open_destination(sd_stream *s)
                                  "task %s: cannot create cache file %s: %s", s->task_id,
                             s->part_path, strerror(errno));
         if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-            if (complete_clip(s->cache_path)) {
+            if (sd_cache_usable(c, s->task_id, s->cache_path)) {
                 close(fd);
                 return 1;
             }
@@ -521,12 +591,10 @@ int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
     /* Wait for the server's first answer: an expired link or a refused
      * download fails the open, and the size is known afterwards. */
     pthread_mutex_lock(&s->lock);
-    while (!s->main.ready && !s->main.done) {
-        if ((rc = wait_change(s)))
-            break;
-    }
-    if (!rc && s->main.done && s->main.err.code)
-        rc = main_error(s);
+    do {
+        while (!rc && !s->main.ready && !s->main.done)
+            rc = wait_change(s);
+    } while (!rc && s->main.done && s->main.err.code && !(rc = main_error(s)));
     if (!rc)
         report(s);
     pthread_mutex_unlock(&s->lock);

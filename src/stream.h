@@ -23,17 +23,13 @@
 #define SEEDANCE_STREAM_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "internal.h"
 
 /* cache.c ------------------------------------------------------------ */
-
-/* Is name usable as a file name in the cache (task ids)? */
-int sd_cache_name_ok(const char *name);
-
-/* mkdir -p with mode 0700 for the directories created. 0 or -1 (errno). */
-int sd_cache_mkdirs(const char *path);
 
 /*
  * "<cache_dir>/clips/<task_id><suffix>", allocated (free()). The clips
@@ -44,22 +40,28 @@ char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *su
                          int mkdir);
 
 /*
- * Open a new temporary file next to path ("<path>.tmp-XXXXXX", mode 0600).
- * *tmp receives its allocated name. Returns the fd or -1 (errno set).
+ * Commit a downloaded clip: check that the file (fd, named part) is
+ * exactly size bytes long, record the size next to the clip (<clip>.size)
+ * and rename part to clip. 0 or -1 (errno set; EIO for a length that is
+ * not size). Touches no client: the download thread calls it.
+ *
+ * Nothing is fsync'ed: waiting for hundreds of megabytes to reach the
+ * disk would hold up the stream's close by seconds for no gain. A clip
+ * that a crash cut short no longer matches its recorded size: the next
+ * open sets it aside and fetches it again (sd_cache_check).
  */
-int sd_tmpfile_next_to(const char *path, char **tmp);
+int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size);
 
 /*
- * Make a finished temporary file permanent: fsync it, rename it to path,
- * fsync the directory. Does not close fd. 0 or -1 (errno set).
+ * Is the cached clip at path usable? 1 yes; 0 no clip (or an empty one);
+ * -1 its length is not the one recorded when it was committed (corrupted
+ * on disk): it was set aside as <clip>.bad and must be fetched again.
  */
-int sd_commit_file(int fd, const char *tmp, const char *path);
+int sd_cache_check(const char *clip);
 
-/*
- * An anonymous spool file (created then unlinked at once) in dir, or in
- * $TMPDIR or /tmp when dir is NULL. Returns the fd or -1 (errno set).
- */
-int sd_spool_file(const char *dir);
+/* sd_cache_check() from the caller's thread: 1 usable, else 0 (a clip set
+ * aside is logged as a warning). */
+int sd_cache_usable(seedance_client *c, const char *task_id, const char *clip);
 
 /* stream_fetch.c ----------------------------------------------------- */
 
@@ -79,8 +81,10 @@ typedef struct sd_fetch {
     int64_t end;            /* clip offset received up to (exclusive) */
     int ready;              /* a 2xx response arrived: size/ranges known */
     int done;               /* finished: complete (err.code == 0) or failed */
-    int abort;              /* the reader asks the thread to stop */
+    atomic_int abort;       /* the reader asks the thread to stop (set under
+                               the lock, read anywhere) */
     int starts;             /* responses received (1 = start, >1 = resumes) */
+    int64_t start_at;       /* the clip offset the latest one continues from */
     seedance_error err;     /* why it failed, when done and failed */
 
     /* thread only */
@@ -91,6 +95,7 @@ typedef struct sd_fetch {
     char resp_cr[128];      /* its Content-Range value, "" if none */
     int resp_ranges;        /* the current response advertises byte ranges */
     int resp_ok;            /* the current response is 2xx and checked */
+    int64_t resp_total;     /* the clip's size as announced, -1 unknown */
 } sd_fetch;
 
 /* Start the download thread of f from f->end. 0 or a seedance_code. */
@@ -110,14 +115,19 @@ struct seedance_stream {
 
     pthread_mutex_t lock;
     pthread_cond_t cond;    /* signalled on every change of a fetch */
+    int waiting;            /* (lock) threads waiting on cond */
+    int64_t want;           /* (lock) a waiting reader's wish: wake it when a
+                               download reached this clip offset (0: any) */
 
     int64_t pos;            /* reader position */
 
     /* (lock) */
     int64_t size;           /* total size, -1 unknown */
+    int sized;              /* ... as the server announced it (else as received) */
     int ranges;             /* the server honours Range */
     int cached;             /* the complete clip is in the cache file */
     int reported_starts;    /* main->starts already reported as events */
+    int refreshes;          /* fresh links asked for (the link expired) */
 
     sd_fetch main;
     sd_fetch side;          /* side.fd < 0: no side download */
@@ -136,6 +146,15 @@ int sd_stream_open_file(seedance_client *c, const char *task_id, const char *pat
  */
 int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
                        sd_stream **out);
+
+/*
+ * Where the next bytes of the stream are, from the caller's thread: up to
+ * size bytes at the reader's position are in file *fd at offset *off,
+ * waiting for the download if needed (the interrupt callback is
+ * honoured). Returns their count, 0 at the end of the clip, or a negative
+ * code. The caller reads them and advances s->pos.
+ */
+int64_t sd_stream_region(sd_stream *s, size_t size, int *fd, off_t *off);
 
 /* Wait on s->cond (lock held) for at most seconds. */
 void sd_stream_wait(sd_stream *s, double seconds);

@@ -1,247 +1,345 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Submit exactly once. The request is validated, its canonical form hashed
- * (local images by content, plus the API base; never the key), and the
- * journal consulted: a known task is reused without sending anything. A new
- * submit gets a random Idempotency-Key, written to the journal before the
- * POST and reused by every retry of it, and by a later run when the task id
- * never arrived (a crash or a lost reply mid-submit).
+ * Submit at most once: the submit is paid and not idempotent.
+ *
+ * The request is validated (local images read and decoded once, here), its
+ * canonical form hashed (local images by content, plus the API base; never
+ * the key) and the journal consulted under a lock:
+ *   - a known task is reused without sending anything;
+ *   - a submit whose outcome is unknown (its reply was lost, or the process
+ *     ended before it arrived) is not repeated: SEEDANCE_E_UNCERTAIN again,
+ *     until the caller asks for a new generation (SEEDANCE_NEW).
+ * Otherwise local images are uploaded (free, retried) or inlined, the
+ * journal entry is written ("submitting", with the time) and the POST sent
+ * once with a fresh Idempotency-Key (sent, never relied on). sd_http_call()
+ * retries it only when it provably created nothing (never sent, or 429). A
+ * refusal (4xx) leaves the journal as it was; any other failure records the
+ * uncertain outcome and fails with one message saying so.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 
-#define SUBMIT_PATH "/v1/videos/generations"
+#define SUBMIT_PATH    "/v1/videos/generations"
+#define SUBMIT_TIMEOUT 120L     /* a read timeout is an uncertain outcome: be patient */
 
 typedef struct image_slot {
     const char *field;      /* "image" or "last_image" */
     const char *value;      /* as given */
-    int kind;               /* SD_IMG_* */
-    sd_image img;           /* loaded local file */
-    char canon[80];         /* content hash for the canonical JSON */
+    sd_image img;           /* local bytes (file or base64 data: URI), else zeroed */
+    char canon[80];         /* the canonical form: sha256:<hex> of the bytes */
     char *url;              /* what goes into image_urls */
 } image_slot;
+
+typedef struct submission {
+    seedance_client *c;
+    const seedance_request *r;
+    int flags;
+    image_slot slot[2];
+    int n;                  /* images used */
+    char *canon;            /* canonical JSON */
+    char hash[65];          /* of canon and the API base */
+    int lock;               /* journal lock fd, -1 none */
+    int had_entry;          /* the journal knew the request before */
+    sd_journal_entry prev;  /* what it knew */
+    sd_journal_entry e;     /* the entry of this submit */
+} submission;
 
 static const char *ext_of(const char *mime)
 {
     return !strcmp(mime, "image/png") ? "png" : !strcmp(mime, "image/webp") ? "webp" : "jpg";
 }
 
-static int load_images(seedance_client *c, const seedance_request *r, image_slot *s, int *n)
+static void report(seedance_client *c, seedance_event ev, const char *task_id)
 {
-    const char *values[2] = { r->image, r->last_image };
-    const char *names[2] = { "image", "last_image" };
-    int rc;
+    seedance_progress p = sd_progress_event(ev, task_id);
 
-    *n = 0;
+    sd_progress(c, &p);
+}
+
+/* ------------------------------------------------------------------ */
+/* The uncertain outcome                                              */
+
+/* The one message of an uncertain outcome, in c->err. */
+static int fail_uncertain(seedance_client *c, const sd_journal_entry *e, int http_status)
+{
+    char when[40] = "an unknown time";
+    time_t t = (time_t)e->attempted;
+    struct tm tm;
+
+    if (t > 0 && localtime_r(&t, &tm))
+        strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+    return sd_fail_http(c, SEEDANCE_E_UNCERTAIN, http_status, NULL, NULL,
+                        "the submit of this request at %s may have created a paid task: %s. "
+                        "Look for it at %s before paying again; to submit this request again "
+                        "on purpose, set new_generation=1 (in a URL or as a protocol option) "
+                        "or give the seedance command --new", when,
+                        *e->failure ? e->failure : "its outcome is unknown",
+                        SEEDANCE_DASHBOARD_URL);
+}
+
+/* Record the uncertain outcome of this submit, then fail with its message. */
+static int record_uncertain(submission *s, const char *failure, int http_status)
+{
+    seedance_client *c = s->c;
+    seedance_error keep = c->err;
+
+    s->e.state = SD_JOURNAL_UNCERTAIN;
+    snprintf(s->e.failure, sizeof(s->e.failure), "%s", failure);
+    if (c->cache && sd_journal_store(c, &s->e, s->canon))
+        sd_log(c, SEEDANCE_LOG_WARNING, "%s", c->err.message);
+    c->err = keep;
+    return fail_uncertain(c, &s->e, http_status);
+}
+
+/* ------------------------------------------------------------------ */
+/* Steps                                                              */
+
+/* Validate (loading local images once), check the configuration, hash. */
+static int prepare(submission *s)
+{
+    const seedance_request *r = s->r;
+    seedance_client *c = s->c;
+    const char *values[2] = { r->image, r->last_image }, *urls[2];
+    sd_image imgs[2];
+    int rc, uploads = 0;
+    char *buf;
+    size_t len;
+
+    if ((rc = sd_request_check(r, c, imgs, &c->err)) || (rc = sd_http_ready(c, SD_BASE_API))) {
+        sd_image_clear(&imgs[0]);
+        sd_image_clear(&imgs[1]);
+        return rc;
+    }
     for (int i = 0; i < 2; i++) {
         image_slot *x;
         char hex[65];
 
         if (!values[i])
             continue;
-        x = &s[(*n)++];
-        x->field = names[i];
+        x = &s->slot[s->n++];
+        x->field = i ? "last_image" : "image";
         x->value = values[i];
-        x->kind = sd_image_kind(values[i]);
-        if (x->kind == SD_IMG_FILE) {
-            if ((rc = sd_image_load(names[i], values[i], &x->img, &c->err)))
-                return rc;
+        x->img = imgs[i];
+        if (x->img.data) {
             sd_sha256_hex(x->img.data, x->img.size, hex);
             snprintf(x->canon, sizeof(x->canon), "sha256:%s", hex);
-        } else if (x->kind == SD_IMG_DATA) {
-            sd_sha256_hex(values[i], strlen(values[i]), hex);
-            snprintf(x->canon, sizeof(x->canon), "data-sha256:%s", hex);
+            uploads += r->image_mode == SD_IMAGE_UPLOAD;
         }
+        urls[s->n - 1] = x->img.data ? x->canon : x->value;
     }
-    return SEEDANCE_OK;
-}
-
-/* The canonical JSON and its hash with the API base. */
-static int request_hash(seedance_client *c, const seedance_request *r, image_slot *s, int n,
-                        char **canon_json, char hash[65])
-{
-    const char *urls[2];
-    char *buf;
-    size_t len;
-
-    for (int i = 0; i < n; i++)
-        urls[i] = s[i].kind == SD_IMG_URL ? s[i].value : s[i].canon;
-    if (!(*canon_json = sd_request_json(r, urls, n)))
+    if (uploads && (rc = sd_http_ready(c, SD_BASE_FILES)))
+        return rc;
+    if (!(s->canon = sd_request_json(r, urls, s->n)))
         return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
-    len = strlen(*canon_json) + strlen(c->api_base) + 2;
+    len = strlen(s->canon) + strlen(c->api_base) + 2;
     if (!(buf = malloc(len)))
         return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
-    snprintf(buf, len, "%s\n%s", *canon_json, c->api_base);
-    sd_sha256_hex(buf, strlen(buf), hash);
+    snprintf(buf, len, "%s\n%s", s->canon, c->api_base);
+    sd_sha256_hex(buf, strlen(buf), s->hash);
     free(buf);
     return SEEDANCE_OK;
 }
 
-/* Upload or inline local images: the image_urls that are sent. */
-static int resolve_images(seedance_client *c, const seedance_request *r, image_slot *s, int n)
+/*
+ * What the journal knows: 1 when it settles the call (a task to reuse, or
+ * an uncertain outcome to report: rc then), 0 to go on and submit.
+ */
+static int consult_journal(submission *s, char **task_id, int *attached, int *rc)
 {
+    seedance_client *c = s->c;
+    const sd_journal_entry *p = &s->prev;
+
+    *rc = SEEDANCE_OK;
+    if (!c->cache)
+        return 0;
+    if ((*rc = sd_journal_lock(c, s->hash, &s->lock)))
+        return 1;
+    s->had_entry = sd_journal_load(c, s->hash, &s->prev) == 1;
+    if (!s->had_entry || (s->flags & SEEDANCE_NEW))
+        return 0;
+    if (p->state != SD_JOURNAL_SUBMITTED) {
+        sd_journal_entry e = *p;
+        if (e.state == SD_JOURNAL_SUBMITTING)
+            snprintf(e.failure, sizeof(e.failure),
+                     "the program submitting it stopped before the reply arrived");
+        *rc = fail_uncertain(c, &e, 0);
+        return 1;
+    }
+    if (!(*task_id = strdup(p->task_id))) {
+        *rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
+        return 1;
+    }
+    if (attached)
+        *attached = 1;
+    sd_log(c, SEEDANCE_LOG_INFO, "this request was submitted before as task %s; reusing it",
+           p->task_id);
+    report(c, SEEDANCE_EV_ATTACHED, p->task_id);
+    return 1;
+}
+
+/* Upload or inline local images: the image_urls that are sent. */
+static int resolve_images(submission *s)
+{
+    seedance_client *c = s->c;
     int rc;
 
-    for (int i = 0; i < n; i++) {
-        if (s[i].kind != SD_IMG_FILE) {
-            if (!(s[i].url = strdup(s[i].value)))
-                return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
-        } else if (r->image_mode == SD_IMAGE_INLINE) {
-            if (!(s[i].url = sd_data_uri(&s[i].img)))
-                return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
+    for (int i = 0; i < s->n; i++) {
+        image_slot *x = &s->slot[i];
+        char name[32];
+
+        if (!x->img.data) {
+            x->url = strdup(x->value);
+        } else if (s->r->image_mode == SD_IMAGE_INLINE) {
+            x->url = sd_data_uri(&x->img);
         } else {
-            char name[32];
-            snprintf(name, sizeof(name), "%s.%s", !strcmp(s[i].field, "image") ? "first" : "last",
-                     ext_of(s[i].img.mime));
-            if ((rc = sd_upload_image(c, &s[i].img, name, &s[i].url)))
+            snprintf(name, sizeof(name), "%s.%s", i ? "last" : "first", ext_of(x->img.mime));
+            if ((rc = sd_upload_image(c, &x->img, name, &x->url)))
                 return rc;
         }
+        if (!x->url)
+            return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     }
     return SEEDANCE_OK;
 }
 
-static void report(seedance_client *c, seedance_event ev, const char *task_id)
+/* The journal entry written before the POST: a new key, the time. */
+static int begin(submission *s)
 {
-    seedance_progress p;
+    seedance_client *c = s->c;
+    sd_journal_entry *e = &s->e;
 
-    memset(&p, 0, sizeof(p));
-    p.event = ev;
-    p.task_id = task_id;
-    p.progress = -1;
-    p.estimated_time = -1;
-    p.next_poll = -1;
-    p.size = -1;
-    sd_progress(c, &p);
+    memset(e, 0, sizeof(*e));
+    if (sd_random_hex(e->idempotency_key, 16))
+        return sd_fail(c, SEEDANCE_E_IO, "no random numbers for the idempotency key");
+    snprintf(e->hash, sizeof(e->hash), "%s", s->hash);
+    e->state = SD_JOURNAL_SUBMITTING;
+    e->attempted = (int64_t)time(NULL);
+    return c->cache ? sd_journal_store(c, e, s->canon) : SEEDANCE_OK;
 }
 
-/* POST the body with the idempotency key; the new task id into e. */
-static int post(seedance_client *c, const char *body, sd_journal_entry *e)
+/* A refused submit created nothing: the journal goes back to what it was. */
+static void undo(submission *s)
+{
+    seedance_client *c = s->c;
+    seedance_error keep = c->err;
+
+    if (!c->cache)
+        return;
+    if (s->had_entry)
+        sd_journal_store(c, &s->prev, s->canon);
+    else
+        sd_journal_remove(c, s->hash);
+    c->err = keep;
+}
+
+/* The task id of a 2xx submit reply into s->e; else what is wrong with it. */
+static int take_reply(submission *s, const sd_http_resp *resp, char *why, size_t size)
+{
+    seedance_client *c = s->c;
+    seedance_task *t = NULL;
+    seedance_error perr;
+
+    if (sd_submit_reply_parse(resp->body, resp->len, &t, &perr)) {
+        snprintf(why, size, "a %ld reply %s", resp->status,
+                 perr.code == SEEDANCE_E_NOMEM ? "that could not be kept (out of memory)" :
+                 strstr(perr.message, "not a JSON") ? "that is not JSON" : "without a task id");
+        return -1;
+    }
+    if (!seedance_task_id_valid(t->id)) {
+        snprintf(why, size, "a %ld reply whose task id is unusable (%zu characters)",
+                 resp->status, strlen(t->id));
+        seedance_task_free(t);
+        return -1;
+    }
+    snprintf(s->e.task_id, sizeof(s->e.task_id), "%s", t->id);
+    snprintf(c->submitted.task_id, sizeof(c->submitted.task_id), "%s", t->id);
+    c->submitted.progress = t->progress;
+    c->submitted.estimated_time = t->estimated_time;
+    c->submitted.at = sd_now();
+    if (resp->replayed)
+        sd_log(c, SEEDANCE_LOG_INFO, "the API replayed task %s for this idempotency key", t->id);
+    seedance_task_free(t);
+    return 0;
+}
+
+/* POST the body once; the new task id into s->e. */
+static int post(submission *s, const char *body)
 {
     sd_http_req req = { .method = "POST", .base = SD_BASE_API, .path = SUBMIT_PATH,
-                        .body = body, .idempotency_key = e->idempotency_key };
+                        .body = body, .idempotency_key = s->e.idempotency_key,
+                        .timeout = SUBMIT_TIMEOUT, .once = 1 };
     sd_http_resp resp;
-    seedance_task *t = NULL;
-    int rc;
+    char why[160];
+    int rc = sd_http_call(s->c, &req, &resp);
 
-    if ((rc = sd_http_call(c, &req, &resp)) == SEEDANCE_OK &&
-        (rc = sd_task_parse(resp.body, resp.len, &t, &c->err)) == SEEDANCE_OK) {
-        if (sd_check_task_id(c, t->id) || strlen(t->id) >= sizeof(e->task_id))
-            rc = sd_fail(c, SEEDANCE_E_PROTOCOL,
-                         "malformed submit reply: unusable task id (%zu characters)",
-                         strlen(t->id));
-        else {
-            snprintf(e->task_id, sizeof(e->task_id), "%s", t->id);
-            snprintf(c->submitted.task_id, sizeof(c->submitted.task_id), "%s", t->id);
-            c->submitted.progress = t->progress;
-            c->submitted.estimated_time = t->estimated_time;
-            c->submitted.at = sd_now();
-        }
-        if (resp.replayed)
-            sd_log(c, SEEDANCE_LOG_INFO, "the API replayed task %s for this idempotency key",
-                   t->id);
-    }
-    seedance_task_free(t);
+    if (rc == SEEDANCE_OK && take_reply(s, &resp, why, sizeof(why)))
+        rc = record_uncertain(s, why, (int)resp.status);
+    else if (rc && resp.uncertain)
+        rc = record_uncertain(s, resp.failure, (int)resp.status);
+    else if (rc)
+        undo(s);    /* refused (4xx, 429 to the end) or never sent: nothing was created */
     sd_http_resp_clear(&resp);
     return rc;
+}
+
+/* Images, journal, POST, journal: the new task id into *task_id. */
+static int send_new(submission *s, char **task_id)
+{
+    seedance_client *c = s->c;
+    const char *urls[2];
+    char *body;
+    int rc;
+
+    if ((rc = resolve_images(s)) || (rc = begin(s)))
+        return rc;
+    for (int i = 0; i < s->n; i++)
+        urls[i] = s->slot[i].url;
+    if (!(body = sd_request_json(s->r, urls, s->n))) {
+        undo(s);
+        return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
+    }
+    rc = post(s, body);
+    free(body);
+    if (rc)
+        return rc;
+    s->e.state = SD_JOURNAL_SUBMITTED;
+    if (c->cache && sd_journal_store(c, &s->e, s->canon))
+        sd_log(c, SEEDANCE_LOG_WARNING, "task %s: %s", s->e.task_id, c->err.message);
+    if (!(*task_id = strdup(s->e.task_id)))
+        return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
+    sd_error_clear(&c->err);
+    report(c, SEEDANCE_EV_SUBMITTED, s->e.task_id);
+    return SEEDANCE_OK;
 }
 
 int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
                     char **task_id, int *attached)
 {
-    image_slot slots[2];
-    sd_journal_entry e;
-    char *canon = NULL, *body = NULL, hash[65];
-    const char *urls[2];
-    int n = 0, rc, lock = -1, found = 0, uploads = 0;
+    submission s = { .c = c, .r = r, .flags = flags, .lock = -1 };
+    int rc;
 
-    *task_id = NULL;
     if (attached)
         *attached = 0;
-    memset(slots, 0, sizeof(slots));
-    memset(&e, 0, sizeof(e));
+    if (!task_id)
+        return c ? sd_fail(c, SEEDANCE_E_INVALID, "seedance_submit: task_id is NULL")
+                 : SEEDANCE_E_INVALID;
+    *task_id = NULL;
+    if (!c)
+        return SEEDANCE_E_INVALID;
     sd_error_clear(&c->err);
-
-    if ((rc = seedance_request_validate(r, c, &c->err)) || (rc = sd_http_ready(c, SD_BASE_API)))
-        return rc;
-    if ((rc = load_images(c, r, slots, &n)))
-        goto done;
-    for (int i = 0; i < n; i++)
-        uploads += slots[i].kind == SD_IMG_FILE && r->image_mode == SD_IMAGE_UPLOAD;
-    if (uploads && (rc = sd_http_ready(c, SD_BASE_FILES)))
-        goto done;
-    if ((rc = request_hash(c, r, slots, n, &canon, hash)))
-        goto done;
-
-    if (c->cache) {
-        if ((rc = sd_journal_lock(c, hash, &lock)))
-            goto done;
-        found = sd_journal_load(c, hash, &e);
-        if (found && *e.task_id && !(flags & SEEDANCE_NEW)) {
-            if (!(*task_id = strdup(e.task_id))) {
-                rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
-                goto done;
-            }
-            if (attached)
-                *attached = 1;
-            sd_log(c, SEEDANCE_LOG_INFO, "this request was submitted before as task %s; "
-                   "reusing it", e.task_id);
-            report(c, SEEDANCE_EV_ATTACHED, e.task_id);
-            goto done;
-        }
-        if (found && !*e.task_id && !(flags & SEEDANCE_NEW))
-            sd_log(c, SEEDANCE_LOG_INFO, "an earlier submit of this request did not "
-                   "finish; resubmitting with the same idempotency key");
-    }
-    if (!found || (flags & SEEDANCE_NEW)) {
-        memset(&e, 0, sizeof(e));
-        if ((rc = sd_random_hex(e.idempotency_key, 16))) {
-            rc = sd_fail(c, rc, "no random numbers for the idempotency key");
-            goto done;
-        }
-    }
-    snprintf(e.hash, sizeof(e.hash), "%s", hash);
-    snprintf(e.state, sizeof(e.state), "submitting");
-    e.task_id[0] = '\0';
-    if (c->cache && (rc = sd_journal_store(c, &e, canon)))
-        goto done;
-
-    if ((rc = resolve_images(c, r, slots, n)))
-        goto done;
-    for (int i = 0; i < n; i++)
-        urls[i] = slots[i].url;
-    if (!(body = sd_request_json(r, urls, n))) {
-        rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
-        goto done;
-    }
-    rc = post(c, body, &e);
-    if (rc) {
-        /* A refusal (4xx but 429) created no task: the next run starts
-         * afresh. After a network error or 5xx the task may exist: the
-         * entry keeps the key so that a rerun gets the same task. */
-        int status = c->err.http_status;
-        if (c->cache && status >= 400 && status < 500 && status != 429 && status != 408)
-            sd_journal_remove(c, hash);
-        goto done;
-    }
-    snprintf(e.state, sizeof(e.state), "submitted");
-    if (c->cache && sd_journal_store(c, &e, canon))
-        sd_log(c, SEEDANCE_LOG_WARNING, "task %s: %s", e.task_id, c->err.message);
-    if (!(*task_id = strdup(e.task_id))) {
-        rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
-        goto done;
-    }
-    sd_error_clear(&c->err);
-    report(c, SEEDANCE_EV_SUBMITTED, e.task_id);
-done:
-    sd_journal_unlock(lock);
+    if (!r)
+        return sd_fail(c, SEEDANCE_E_INVALID, "seedance_submit: no request");
+    if (!(rc = prepare(&s)) && !consult_journal(&s, task_id, attached, &rc))
+        rc = send_new(&s, task_id);
+    sd_journal_unlock(s.lock);
     for (int i = 0; i < 2; i++) {
-        sd_image_clear(&slots[i].img);
-        free(slots[i].url);
+        sd_image_clear(&s.slot[i].img);
+        free(s.slot[i].url);
     }
-    free(canon);
-    free(body);
+    free(s.canon);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 
@@ -47,15 +48,46 @@ const char *seedance_task_error_message(const seedance_task *t)
     return t ? t->error_message : NULL;
 }
 
+static const struct {
+    const char *name;
+    int state;
+} statuses[] = {
+    { "completed", SD_TASK_SUCCEEDED }, { "succeeded", SD_TASK_SUCCEEDED },
+    { "success", SD_TASK_SUCCEEDED },   { "failed", SD_TASK_FAILED },
+    { "cancelled", SD_TASK_CANCELLED }, { "canceled", SD_TASK_CANCELLED },
+    { "expired", SD_TASK_EXPIRED },
+};
+
+int sd_status_state(const char *status)
+{
+    size_t n;
+
+    if (!status)
+        return SD_TASK_RUNNING;
+    while (isspace((unsigned char)*status))
+        status++;
+    n = strlen(status);
+    while (n > 0 && isspace((unsigned char)status[n - 1]))
+        n--;
+    for (size_t i = 0; i < sizeof(statuses) / sizeof(*statuses); i++)
+        if (strlen(statuses[i].name) == n && !strncasecmp(status, statuses[i].name, n))
+            return statuses[i].state;
+    return SD_TASK_RUNNING;
+}
+
+int sd_task_state(const seedance_task *t)
+{
+    return t ? sd_status_state(t->status) : SD_TASK_RUNNING;
+}
+
 int seedance_task_is_final(const seedance_task *t)
 {
-    return t && t->status && (!strcmp(t->status, "completed") || !strcmp(t->status, "failed") ||
-                              !strcmp(t->status, "cancelled") || !strcmp(t->status, "canceled"));
+    return sd_task_state(t) != SD_TASK_RUNNING;
 }
 
 const char *seedance_task_result_url(const seedance_task *t)
 {
-    return t && t->status && !strcmp(t->status, "completed") ? t->result_url : NULL;
+    return sd_task_state(t) == SD_TASK_SUCCEEDED ? t->result_url : NULL;
 }
 
 int seedance_task_id_valid(const char *id)

@@ -33,15 +33,10 @@ int sd_upload_image(seedance_client *c, const sd_image *img, const char *file_na
     sd_http_req req = { .method = "POST", .base = SD_BASE_FILES, .path = UPLOAD_PATH,
                         .timeout = UPLOAD_TIMEOUT };
     sd_http_resp resp;
-    seedance_progress p;
+    seedance_progress p = sd_progress_event(SEEDANCE_EV_UPLOAD, NULL);
     int rc;
 
     *file_url = NULL;
-    memset(&p, 0, sizeof(p));
-    p.event = SEEDANCE_EV_UPLOAD;
-    p.progress = -1;
-    p.estimated_time = -1;
-    p.next_poll = -1;
     p.size = (int64_t)img->size;
     sd_progress(c, &p);
     sd_log(c, SEEDANCE_LOG_INFO, "uploading %s (%zu bytes, %dx%d)", file_name, img->size,

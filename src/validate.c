@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,93 @@ static int check_model(const char *m, seedance_error *err)
     return SEEDANCE_OK;
 }
 
+/* A model's rules on its inputs: images for image-to-video only, web search
+ * for text-to-video only; an unknown model only gets a warning. */
+static int check_model_inputs(const seedance_request *r, seedance_client *c, const char *model,
+                              int nimg, seedance_error *err)
+{
+    if (sd_model_is_t2v(model)) {
+        if (nimg)
+            return sd_error(err, SEEDANCE_E_INVALID,
+                            "image: %d image(s) given to the text-to-video model %s: "
+                            "allowed none (use %s for images)", nimg, model,
+                            SEEDANCE_MODEL_I2V);
+    } else if (sd_model_is_i2v(model)) {
+        if (nimg < 1)
+            return sd_error(err, SEEDANCE_E_INVALID,
+                            "image: none given to the image-to-video model %s: "
+                            "allowed 1..2 images", model);
+        if (r->web_search == 1)
+            return sd_error(err, SEEDANCE_E_INVALID,
+                            "web_search: true with the image-to-video model %s: "
+                            "web search is allowed only for text-to-video models", model);
+    } else {
+        sd_log(c, SEEDANCE_LOG_WARNING,
+               "model: '%s' is not a model this version knows; it is sent as given", model);
+    }
+    return SEEDANCE_OK;
+}
+
+/*
+ * Is an IPv4 address (host order) unfit for a callback: unspecified,
+ * private, loopback, link-local, shared (100.64/10), IETF protocol
+ * (192.0.0/24), benchmarking (198.18/15), multicast, reserved or broadcast?
+ */
+static int v4_is_private(uint32_t a)
+{
+    return (a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 ||
+           (a >> 20) == (172U << 4 | 1) ||          /* 172.16/12 */
+           (a >> 16) == (192U << 8 | 168) ||        /* 192.168/16 */
+           (a >> 16) == (169U << 8 | 254) ||        /* 169.254/16 */
+           (a >> 22) == (100U << 2 | 1) ||          /* 100.64/10 */
+           (a >> 8) == (192U << 16) ||              /* 192.0.0/24 */
+           (a >> 17) == (198U << 7 | 9) ||          /* 198.18/15 */
+           (a >> 28) >= 0xE;                        /* 224/4, 240/4, broadcast */
+}
+
+/*
+ * The IPv4 address an IPv6 address carries: IPv4-mapped (::ffff:a.b.c.d),
+ * IPv4-translated (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64
+ * (64:ff9b::a.b.c.d) and 6to4 (2002:AABB:CCDD::). 1 and *v4 set, or 0.
+ */
+static int v6_embedded_v4(const unsigned char *b, uint32_t *v4)
+{
+    static const unsigned char zero[10], nat64[12] = { 0, 0x64, 0xff, 0x9b };
+    int at = -1;
+
+    if (!memcmp(b, zero, 10) && ((b[10] == 0xff && b[11] == 0xff) ||   /* mapped */
+                                 (b[10] == 0 && b[11] == 0)))         /* compatible */
+        at = 12;
+    else if (!memcmp(b, zero, 8) && b[8] == 0xff && b[9] == 0xff && !b[10] && !b[11])
+        at = 12;                                                       /* translated */
+    else if (!memcmp(b, nat64, 12))
+        at = 12;
+    else if (b[0] == 0x20 && b[1] == 0x02)
+        at = 2;
+    if (at < 0)
+        return 0;
+    *v4 = (uint32_t)b[at] << 24 | (uint32_t)b[at + 1] << 16 | (uint32_t)b[at + 2] << 8 |
+          b[at + 3];
+    return 1;
+}
+
+/* Is an IPv6 address unfit for a callback (judged by the IPv4 address it carries, if any)? */
+static int v6_is_private(const struct in6_addr *a6)
+{
+    const unsigned char *b = a6->s6_addr;
+    static const unsigned char nat64_local[6] = { 0, 0x64, 0xff, 0x9b, 0, 1 };
+    uint32_t v4;
+
+    if (IN6_IS_ADDR_LOOPBACK(a6) || IN6_IS_ADDR_UNSPECIFIED(a6))
+        return 1;
+    if (v6_embedded_v4(b, &v4))
+        return v4_is_private(v4);
+    return (b[0] & 0xFE) == 0xFC ||                 /* unique local fc00::/7 */
+           (b[0] == 0xFE && (b[1] & 0x80)) ||       /* link-local and site-local fe80::/9 */
+           b[0] == 0xFF ||                          /* multicast */
+           !memcmp(b, nat64_local, 6);              /* local-use NAT64 64:ff9b:1::/48 */
+}
+
 /* Is a host name or address private, loopback, link-local or unspecified? */
 static int host_is_private(const char *host)
 {
@@ -137,28 +225,17 @@ static int host_is_private(const char *host)
     } else {
         memcpy(h, host, n + 1);
     }
+    h[strcspn(h, "%")] = '\0';                      /* an IPv6 zone */
     n = strlen(h);
     while (n > 0 && h[n - 1] == '.')
         h[--n] = '\0';
     if (!strcasecmp(h, "localhost") || (n > 10 && !strcasecmp(h + n - 10, ".localhost")))
         return 1;
-    if (inet_pton(AF_INET, h, &a4) == 1) {
-        unsigned long a = ntohl(a4.s_addr);
-        return (a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 ||
-               (a >> 20) == (172UL << 4 | 1) ||          /* 172.16/12 */
-               (a >> 16) == (192UL << 8 | 168) ||        /* 192.168/16 */
-               (a >> 16) == (169UL << 8 | 254) ||        /* 169.254/16 */
-               (a >> 22) == (100UL << 2 | 1);            /* 100.64/10 */
-    }
-    if (inet_pton(AF_INET6, h, &a6) == 1) {
-        if (IN6_IS_ADDR_V4MAPPED(&a6)) {
-            char v4[INET_ADDRSTRLEN];
-            inet_ntop(AF_INET, &a6.s6_addr[12], v4, sizeof(v4));
-            return host_is_private(v4);
-        }
-        return IN6_IS_ADDR_LOOPBACK(&a6) || IN6_IS_ADDR_UNSPECIFIED(&a6) ||
-               IN6_IS_ADDR_LINKLOCAL(&a6) || (a6.s6_addr[0] & 0xFE) == 0xFC;
-    }
+    /* inet_aton: every IPv4 spelling (127.1, 0x7f000001, 017700000001) */
+    if (strspn(h, "0123456789abcdefxABCDEFX.") == n && inet_aton(h, &a4))
+        return v4_is_private(ntohl(a4.s_addr));
+    if (inet_pton(AF_INET6, h, &a6) == 1)
+        return v6_is_private(&a6);
     return 0;
 }
 
@@ -223,46 +300,40 @@ static int check_image_url(const char *field, const char *url, seedance_error *e
     return SEEDANCE_OK;
 }
 
-/* Check one image value; add its share of the request body to *body. */
+/*
+ * Check one image value; add its share of the request body to *body. Local
+ * bytes (a file or a base64 data: URI) are loaded into img, which is left
+ * zeroed for a URL or a data: URI that is not base64.
+ */
 static int check_image(const seedance_request *r, const char *field, const char *value,
-                       size_t *body, seedance_error *err)
+                       size_t *body, sd_image *img, seedance_error *err)
 {
-    sd_image img;
     int rc;
 
-    switch (sd_image_kind(value)) {
-    case SD_IMG_URL:
+    memset(img, 0, sizeof(*img));
+    if (sd_image_kind(value) == SD_IMG_URL) {
         *body += strlen(value);
         return check_image_url(field, value, err);
-    case SD_IMG_DATA:
-        *body += strlen(value);
-        if ((rc = sd_image_load(field, value, &img, err)))
-            return rc;
-        sd_image_clear(&img);
-        return SEEDANCE_OK;
-    default:
-        if ((rc = sd_image_load(field, value, &img, err)))
-            return rc;
-        /* inline: a data: URI in the body; upload: only the returned URL */
-        *body += r->image_mode == SD_IMAGE_INLINE ? 4 * ((img.size + 2) / 3) + 32 : 256;
-        sd_image_clear(&img);
-        return SEEDANCE_OK;
     }
+    if ((rc = sd_image_load(field, value, img, err)))
+        return rc;
+    if (!img->data)
+        *body += strlen(value);     /* a data: URI that is not base64 goes as given */
+    else    /* inline: a data: URI in the body; upload: only the returned URL */
+        *body += r->image_mode == SD_IMAGE_INLINE ? 4 * ((img->size + 2) / 3) + 32 : 256;
+    return SEEDANCE_OK;
 }
 
-int seedance_request_validate(const seedance_request *r, seedance_client *c,
-                              seedance_error *err)
+/* The fields of r but its images; *body gets the size of what they add. */
+static int check_fields(const seedance_request *r, seedance_client *c, size_t *body,
+                        seedance_error *err)
 {
-    const char *model;
-    int nimg, rc;
-    size_t body = 1024;
+    const char *model = seedance_request_model(r);
+    int nimg = sd_request_image_count(r), rc;
 
-    if (!r)
-        return sd_error(err, SEEDANCE_E_INVALID, "no request");
     if ((rc = check_prompt(r, c, err)))
         return rc;
-    body += strlen(r->prompt);
-
+    *body += strlen(r->prompt);
     if (r->duration_set && (r->duration < 4 || r->duration > 15))
         return sd_error(err, SEEDANCE_E_INVALID,
                         "duration: %d is out of range: allowed 4..15 (whole seconds)",
@@ -275,45 +346,52 @@ int seedance_request_validate(const seedance_request *r, seedance_client *c,
         return sd_error(err, SEEDANCE_E_INVALID,
                         "aspect_ratio: '%s' is not allowed: allowed 16:9, 9:16, 1:1, "
                             "4:3, 3:4, 21:9, adaptive", r->aspect_ratio);
-
     if (r->last_image && !r->image)
         return sd_error(err, SEEDANCE_E_INVALID,
                         "last_image: given without image: a last frame needs a first "
                             "frame (image)");
-    nimg = sd_request_image_count(r);
-    model = seedance_request_model(r);
     if (r->model && (rc = check_model(r->model, err)))
         return rc;
-    if (sd_model_is_t2v(model)) {
-        if (nimg)
-            return sd_error(err, SEEDANCE_E_INVALID,
-                            "image: %d image(s) given to the text-to-video model %s: "
-                                "allowed none (use %s for images)", nimg, model,
-                                SEEDANCE_MODEL_I2V);
-    } else if (sd_model_is_i2v(model)) {
-        if (nimg < 1)
-            return sd_error(err, SEEDANCE_E_INVALID,
-                            "image: none given to the image-to-video model %s: "
-                                "allowed 1..2 images", model);
-        if (r->web_search == 1)
-            return sd_error(err, SEEDANCE_E_INVALID,
-                            "web_search: true with the image-to-video model %s: "
-                                "web search is allowed only for text-to-video models", model);
-    } else {
-        sd_log(c, SEEDANCE_LOG_WARNING,
-               "model: '%s' is not a model this version knows; it is sent as given", model);
-    }
-
+    if ((rc = check_model_inputs(r, c, model, nimg, err)))
+        return rc;
     if (r->callback_url && (rc = check_callback(r->callback_url, err)))
         return rc;
-    if (r->image && (rc = check_image(r, "image", r->image, &body, err)))
-        return rc;
-    if (r->last_image && (rc = check_image(r, "last_image", r->last_image, &body, err)))
-        return rc;
-    if (body > (size_t)SD_BODY_MAX_BYTES)
-        return sd_error(err, SEEDANCE_E_INVALID,
-                        "image: the request body would be %.1f MB: allowed at most 64 MB "
-                            "(use image_mode=upload or smaller images)",
-                            (double)body / (1024.0 * 1024.0));
     return SEEDANCE_OK;
+}
+
+int sd_request_check(const seedance_request *r, seedance_client *c, sd_image imgs[2],
+                     seedance_error *err)
+{
+    const char *values[2], *names[2] = { "image", "last_image" };
+    sd_image local[2];
+    sd_image *img = imgs ? imgs : local;
+    size_t body = 1024;
+    int rc = SEEDANCE_OK;
+
+    memset(img, 0, 2 * sizeof(*img));
+    if (!r)
+        return sd_error(err, SEEDANCE_E_INVALID, "no request");
+    if ((rc = check_fields(r, c, &body, err)))
+        return rc;
+    values[0] = r->image;
+    values[1] = r->last_image;
+    for (int i = 0; i < 2 && !rc; i++)
+        if (values[i])
+            rc = check_image(r, names[i], values[i], &body, &img[i], err);
+    if (!rc && body > (size_t)SD_BODY_MAX_BYTES)
+        rc = sd_error(err, SEEDANCE_E_INVALID,
+                      "image: the request body would be %.1f MB: allowed at most 64 MB "
+                      "(use image_mode=upload or smaller images)",
+                      (double)body / (1024.0 * 1024.0));
+    if (rc || !imgs) {
+        sd_image_clear(&img[0]);
+        sd_image_clear(&img[1]);
+    }
+    return rc;
+}
+
+int seedance_request_validate(const seedance_request *r, seedance_client *c,
+                              seedance_error *err)
+{
+    return sd_request_check(r, c, NULL, err);
 }

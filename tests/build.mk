@@ -3,10 +3,13 @@
 #
 #   tests/unit/test_*.c      one program each, linked with libseedance
 #   tests/emulator/*.c       the emulator, $(B)/tests/evolink-emu
-#   tests/emu/*.sh           emulator tests (real HTTP)
+#   tests/emulator/tests/*.sh  the emulator's own tests (real HTTP)
 #   tests/cli/*.sh           the seedance tool against the emulator
 #   tests/ffmpeg/*.sh        the built ffmpeg/ffprobe against the emulator
 #   tests/filters/*.sh       the seedance filters in the built ffmpeg against the emulator
+#   tests/preload/*.sh       Debian's ffmpeg through "seedance run" (no FFmpeg build)
+#   tests/faults/*.sh        faults of the machine: full disk, unwritable or damaged cache, races
+#   tests/load/*.sh          many concurrent runs against one emulator
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -16,6 +19,7 @@ EMU_BIN    := $(B)/tests/evolink-emu
 EMU_PKGS   := libmicrohttpd libcurl libcjson libavformat libavcodec libswscale libavutil libswresample
 EMU_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(EMU_PKGS) 2>/dev/null)
 EMU_LIBS   := $(shell $(PKG_CONFIG) --libs $(EMU_PKGS) 2>/dev/null) -lpthread -lm
+EMU_TESTS  := $(sort $(wildcard tests/emulator/tests/*.sh))
 
 $(EMU_OBJS): OBJ_CFLAGS = $(EMU_CFLAGS)
 $(EMU_BIN): $(EMU_OBJS)
@@ -28,18 +32,27 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 TEST_RUN    = B=$(abspath $(B)) tests/run -j 2
-TESTS_LIB   = $(UNIT_BINS) $(sort $(wildcard tests/emu/*.sh)) $(sort $(wildcard tests/cli/*.sh))
+TESTS_LIB   = $(UNIT_BINS) $(EMU_TESTS) $(sort $(wildcard tests/cli/*.sh))
+TESTS_FAULTS = $(sort $(wildcard tests/faults/*.sh))
+TESTS_LOAD   = $(sort $(wildcard tests/load/*.sh))
 TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh)) $(sort $(wildcard tests/filters/*.sh))
 TESTS_BUILD  = $(sort $(wildcard tests/configure/*.sh))
+TESTS_PRELOAD = $(sort $(wildcard tests/preload/*.sh))
 
 test-progs: $(UNIT_BINS) $(EMU_BIN)
 
-# The library, tool and emulator tests.
-check-lib: lib tools test-progs
-	$(TEST_RUN) $(TESTS_LIB)
+# The library, tool and emulator tests; libseedance-preload with Debian's
+# ffmpeg; faults of the machine and load.
+check-lib: lib tools preload test-progs
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_PRELOAD) $(TESTS_FAULTS) $(TESTS_LOAD)
+
+# Only the emulator's own tests.
+.PHONY: check-emulator
+check-emulator: test-progs
+	$(TEST_RUN) $(EMU_TESTS)
 
 check: all test-progs
-	$(TEST_RUN) $(TESTS_LIB) $(TESTS_BUILD) $(TESTS_FFMPEG)
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_PRELOAD) $(TESTS_FAULTS) $(TESTS_LOAD) $(TESTS_BUILD) $(TESTS_FFMPEG)
 
 # Only the tests that drive the built ffmpeg/ffprobe.
 check-ffmpeg: all test-progs

@@ -153,12 +153,48 @@ emu_admin() {
 }
 emu_fault() { emu_admin POST /_emu/faults "$1" >/dev/null; }
 emu_reset() { emu_admin POST /_emu/reset >/dev/null; }
-# emu_stat NAME   one counter of GET /_emu/stats (requests, submits, task_queries, downloads, uploads, credits, callbacks)
+# emu_stat NAME   one field of GET /_emu/stats (requests, submits, task_queries, downloads,
+# uploads, credits, callbacks, tasks: the paid tasks created, last_task_id)
 emu_stat() { json_get "$(emu_admin GET /_emu/stats)" ".$1"; }
 # emu_task ID     the emulator's record of a task, with the request body it received under .request
 emu_task() { emu_admin GET "/_emu/tasks/$1"; }
 # emu_last_task   the id of the newest task
 emu_last_task() { json_get "$(emu_admin GET /_emu/stats)" ".last_task_id"; }
+
+# request_has TASK-RECORD WHAT FIELD=VALUE...
+# One check per field: the request the emulator received (emu_task) has it.
+request_has() {
+    local rec=$1 what=$2 kv
+    shift 2
+    for kv in "$@"; do
+        is "$(json_get "$rec" ".request.${kv%%=*}")" "${kv#*=}" "$what: ${kv%%=*} reaches the server"
+    done
+}
+
+# check_clip_4s_480p FILE   the streams, size, length and frames of a 4 s 480p 16:9 clip with audio
+check_clip_4s_480p() {
+    local out=$1 frames
+    is "$(stream_types "$out")" "video audio" "the output has a video and an audio stream"
+    is "$(probe "$out" stream=codec_name v:0)" h264 "video is H.264"
+    is "$(probe "$out" stream=codec_name a:0)" aac "audio is AAC"
+    is "$(probe "$out" stream=width v:0)x$(probe "$out" stream=height v:0)" 864x496 "480p 16:9 is 864x496"
+    cmp_float "$(probe "$out" format=duration)" ">=" 3.9 "duration is at least 3.9 s"
+    cmp_float "$(probe "$out" format=duration)" "<=" 4.2 "duration is at most 4.2 s"
+    frames=$("$FFPROBE" -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of default=nw=1:nk=1 "$out")
+    is "$frames" 96 "4 s at 24 fps decodes to 96 frames"
+}
+
+# interrupt PID   one SIGINT, then wait at most 10 s for the process to end
+# (killed after that); sets stopped (1 when it ended by itself) and rc.
+interrupt() {
+    local pid=$1 i
+    kill -INT "$pid"
+    for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    stopped=1
+    if kill -0 "$pid" 2>/dev/null; then stopped=0; kill -KILL "$pid"; fi
+    wait "$pid"
+    rc=$?
+}
 
 # --- ffmpeg ------------------------------------------------------------
 
@@ -172,12 +208,17 @@ need_ffmpeg() {
         bail "$FFMPEG has no seedance protocol"
 }
 
-# probe FILE SECTION=ENTRY [SELECT]   one value from ffprobe, e.g.
+# probe FILE SECTION=ENTRIES [SELECT]   the values ffprobe shows, one per
+# line (one line per stream without SELECT), e.g.
 #   probe out.mp4 stream=width v:0     probe out.mp4 format=duration
+#   probe out.mp4 stream=width,height  (width and height of every stream)
+# The built ffprobe when there is one, else the system's (emulator tests
+# run without FFmpeg built).
 probe() {
-    local sel=()
+    local sel=() bin=$FFPROBE
+    [ -x "$bin" ] || bin=ffprobe
     [ $# -ge 3 ] && sel=(-select_streams "$3")
-    "$FFPROBE" -v error "${sel[@]}" -show_entries "$2" -of default=nw=1:nk=1 "$1" | head -n 1
+    "$bin" -v error "${sel[@]}" -show_entries "$2" -of default=nw=1:nk=1 "$1"
 }
 
 # stream_types FILE   codec types of all streams, space separated ("video audio")

@@ -4,8 +4,8 @@
  *   GET  /_emu/stats              counters and the newest task id
  *   POST /_emu/reset              zero the counters, clear the faults
  *   POST /_emu/faults             add a fault (see faults.c)
- *   POST /_emu/config             {"gen_time","link_ttl","moov_at_end","bandwidth",
- *                                  "credits","allow_private_callbacks"}
+ *   GET  /_emu/config             the settings of the moment
+ *   POST /_emu/config             change settings (see config.c and shape.c)
  *   GET  /_emu/tasks/{id}         the emulator's record of a task
  *   POST /_emu/tasks/{id}/expire  its result link answers 403 from now on
  */
@@ -40,50 +40,13 @@ static void stats(reply *r)
     reply_json(r, 200, o);
 }
 
-static int num(const cJSON *root, const char *name, double min, double *out, reply *r)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
-    if (!v)
-        return 1;
-    if (!cJSON_IsNumber(v) || v->valuedouble < min) {
-        reply_error(r, 400, "invalid_request", "invalid_request_error", name,
-                    "%s must be a number >= %g", name, min);
-        return -1;
-    }
-    *out = v->valuedouble;
-    return 0;
-}
-
 static void config(const char *body, reply *r)
 {
-    cJSON *root = cJSON_Parse(body);
-    if (!cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        reply_error(r, 400, "invalid_request", "invalid_request_error", NULL,
-                    "config: the body must be a JSON object");
-        return;
-    }
-    double gen = -1, ttl = -1, bw = -1, credits = -2;
-    int rc;
-    if ((rc = num(root, "gen_time", 0, &gen, r)) < 0 ||
-        (rc = num(root, "link_ttl", 0, &ttl, r)) < 0 ||
-        (rc = num(root, "bandwidth", 0, &bw, r)) < 0 ||
-        (rc = num(root, "credits", -1, &credits, r)) < 0) {
-        cJSON_Delete(root);
-        return;
-    }
-    const cJSON *moov = cJSON_GetObjectItemCaseSensitive(root, "moov_at_end");
-    const cJSON *priv = cJSON_GetObjectItemCaseSensitive(root, "allow_private_callbacks");
-    emu_lock();
-    if (gen >= 0) E.cfg.gen_time = gen;
-    if (ttl >= 0) E.cfg.link_ttl = ttl;
-    if (bw >= 0) E.cfg.bandwidth = (int64_t)bw;
-    if (credits > -2) E.cfg.credits = credits < 0 ? -1 : credits;
-    if (cJSON_IsBool(moov)) E.cfg.moov_at_end = cJSON_IsTrue(moov);
-    if (cJSON_IsBool(priv)) E.cfg.allow_private_callbacks = cJSON_IsTrue(priv);
-    emu_unlock();
-    cJSON_Delete(root);
-    ok(r);
+    char err[256];
+    if (config_apply_string(body, err, sizeof err))
+        reply_error(r, 400, "invalid_request", "invalid_request_error", NULL, "%s", err);
+    else
+        ok(r);
 }
 
 static void task_record(const char *id, int expire, reply *r)
@@ -99,7 +62,7 @@ static void task_record(const char *id, int expire, reply *r)
         return;
     }
     cJSON *o = cJSON_CreateObject();
-    cJSON *live = task_json(t, now);
+    cJSON *live = task_json(t, now, 0);
     cJSON_AddStringToObject(o, "id", t->id);
     cJSON_AddItemToObject(o, "status", cJSON_Duplicate(cJSON_GetObjectItem(live, "status"), 1));
     cJSON *req = t->request ? cJSON_Parse(t->request) : NULL;
@@ -140,6 +103,8 @@ void handle_admin(const char *method, const char *path, const char *body, reply 
             ok(r);
     } else if (!strcmp(path, "/_emu/config") && post) {
         config(body, r);
+    } else if (!strcmp(path, "/_emu/config") && get) {
+        reply_json(r, 200, config_json());
     } else if (!strncmp(path, "/_emu/tasks/", 12)) {
         char id[128];
         snprintf(id, sizeof id, "%s", path + 12);

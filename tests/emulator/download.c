@@ -2,7 +2,9 @@
 /*
  * Result files (/results/ID.mp4, like a CDN: no auth) and uploaded files
  * (/files/ID/NAME): GET and HEAD, Accept-Ranges, a single byte range
- * (206 + Content-Range, 416 when unsatisfiable), expired links (403).
+ * (206 + Content-Range, 416 when unsatisfiable), expired links (403), and
+ * the CDN lag: a new result link answers 404 (cdn_lag_status) for cdn_lag
+ * seconds after its task completed, as a CDN does until the file reaches it.
  * Bodies are streamed from disk in blocks, so a bandwidth limit or a
  * dropped connection happens in the middle of a real transfer.
  */
@@ -151,6 +153,8 @@ static char *result_file(const char *path, reply *r)
         reply_error(r, 403, "link_expired", "invalid_request_error", NULL,
                     "This result link has expired (links live %.0f s after completion)",
                     E.cfg.link_ttl);
+    else if (now < t->completed_at + E.cfg.cdn_lag)
+        reply_cdn_error(r, E.cfg.cdn_lag_status);   /* not on the CDN yet */
     else
         file = xstrdup(t->file);
     emu_unlock();
@@ -202,7 +206,7 @@ struct MHD_Response *download_response(const download_request *dr, reply *r)
     s->fd = fd;
     s->start = rng ? a : 0;
     s->end = rng ? b + 1 : size;
-    s->drop_after = dr->drop_after;
+    s->drop_after = faults_for_transfer(dr->path);
     s->sent = dr->sent;
     struct MHD_Response *resp = MHD_create_response_from_callback(
         (uint64_t)(s->end - s->start), 64 * 1024, reader, s, stream_free);

@@ -9,7 +9,11 @@
  *               faults, the request log
  *   reply.c     JSON replies and the documented error envelope
  *   admin.c     the /_emu/ endpoints tests use to script and observe
+ *   config.c    the settings: defaults, one parser for /_emu/config and
+ *               the command line
  *   faults.c    the fault list (status, delay, drop, malformed, task ...)
+ *   shape.c     how a task object is spelled (status words, id field,
+ *               result link, error), per task or for all new tasks
  *   submit.c    POST /v1/videos/generations: validation, task creation
  *   tasks.c     the task store and life cycle, GET /v1/tasks/{id}
  *   image.c     fetching and decoding image_urls, the documented limits
@@ -61,6 +65,10 @@ int  mkdir_p(const char *path);
 void remove_tree(const char *path);
 uint64_t hash64(const void *p, size_t n);   /* FNV-1a */
 char *xstrdup(const char *s);
+/* Parses json and hands the value to apply (fault_add_json, config_apply);
+ * its result, or -1 with a message in err when json does not parse. */
+int  json_apply(const char *json, int (*apply)(const cJSON *, char *, size_t),
+                char *err, size_t errlen);
 /* Only loopback hosts are ever contacted (image fetches, callbacks). */
 int  url_is_local(const char *url);
 void curl_local_only(void *curl_handle);
@@ -87,11 +95,58 @@ void reply_error(reply *r, int status, const char *code, const char *type,
     __attribute__((format(printf, 6, 7)));
 /* The usual code/type for an HTTP status (429 -> rate_limit_exceeded ...). */
 void reply_status_error(reply *r, int status);
+/* What a CDN answers for a file it does not serve (yet): an XML
+ * NoSuchKey body for 404, a small HTML page for other statuses. */
+void reply_cdn_error(reply *r, int status);
 /* The Files API envelope {"success":false,"code":N,"msg":...}. */
 void reply_files_error(reply *r, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* ---- configuration and shared state --------------------------------- */
+/* ---- shape.c -------------------------------------------------------- */
+
+/* Where a completed task's link stands (result_variant). */
+enum { VARIANT_STRING = 0, VARIANT_OBJECT, VARIANT_RESULT_DATA, VARIANT_OUTPUT,
+       VARIANT_CONTENT, VARIANT_DATA, VARIANT_VIDEO_URL, VARIANT_URL };
+enum { ID_FIELD_ID = 0, ID_FIELD_TASK_ID };                  /* id_field */
+enum { ERROR_OBJECT = 0, ERROR_INT_CODE, ERROR_STRING };     /* error_shape */
+/* The fields of a shape, as bits of task_shape.given and .custom. */
+#define SHAPE_SUCCESS  1u
+#define SHAPE_RUNNING  2u
+#define SHAPE_FINAL    4u
+#define SHAPE_ID_FIELD 8u
+#define SHAPE_VARIANT  16u
+#define SHAPE_ERROR    32u
+
+/* How a task object is spelled. Every field has a default (the documented
+ * shape); `custom` marks the status words that replace the default ones. */
+typedef struct task_shape {
+    char success_status[32];    /* custom & SHAPE_SUCCESS: instead of "completed" */
+    char running_status[32];    /* custom & SHAPE_RUNNING: instead of queued/pending/processing */
+    char final_status[32];      /* custom & SHAPE_FINAL: instead of "failed"/"cancelled" */
+    int id_field, result_variant, error_shape;
+    unsigned given;             /* the fields an object named (shape_parse) */
+    unsigned custom;
+} task_shape;
+
+/* Reads the shape fields of obj (success_status, running_status,
+ * final_status, id_field, result_variant, error_shape; null = the default)
+ * into s, marking them in s->given. 0, or -1 with a message in err. */
+int  shape_parse(const cJSON *obj, task_shape *s, char *err, size_t errlen);
+int  shape_is_key(const char *name);
+/* Copies the fields src names onto dst. */
+void shape_merge(task_shape *dst, const task_shape *src);
+/* The status word for internal state st (ST_*). */
+const char *shape_status(const task_shape *s, int st);
+void shape_add_id(cJSON *o, const task_shape *s, const char *id);
+void shape_add_result(cJSON *o, const task_shape *s, const char *url);
+void shape_add_error(cJSON *o, const task_shape *s, const char *code, const char *msg);
+/* Adds the six fields to o (status words null when they are the default). */
+void shape_to_json(cJSON *o, const task_shape *s);
+
+/* ---- config.c: configuration and shared state ------------------------ */
+
+enum { ESTIMATE_ALWAYS = 0, ESTIMATE_OMIT, ESTIMATE_NEVER };
+enum { PROGRESS_LINEAR = 0, PROGRESS_STEPS, PROGRESS_STUCK };
 
 typedef struct emu_config {
     double  gen_time;           /* seconds per task */
@@ -101,7 +156,22 @@ typedef struct emu_config {
     int     allow_private_callbacks;
     int     quiet;
     double  credits;            /* balance; < 0 = unlimited */
+    int     idempotency;        /* honour Idempotency-Key (replay the task) */
+    double  cdn_lag;            /* seconds a new result link is not served yet */
+    int     cdn_lag_status;     /* what it answers meanwhile (404) */
+    double  estimate_factor;    /* estimated_time = the truth * factor */
+    int     estimate;           /* ESTIMATE_*: which reads carry estimated_time */
+    int     progress;           /* PROGRESS_*: how progress rises */
+    task_shape shape;           /* the spelling of new tasks */
 } emu_config;
+
+void config_defaults(emu_config *c);
+/* Applies a settings object (the keys of POST /_emu/config) atomically:
+ * all or nothing. 0, or -1 with a message naming the key in err. */
+int  config_apply(const cJSON *obj, char *err, size_t errlen);
+int  config_apply_string(const char *json, char *err, size_t errlen);
+/* The settings of the moment, every key (GET /_emu/config). */
+cJSON *config_json(void);
 
 typedef struct emu_stats {
     long requests, submits, task_queries, downloads, uploads, credits,
@@ -134,23 +204,25 @@ void emu_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* What the faults matching one request ask for. */
 typedef struct fault_effect {
-    long delay_ms;
-    int status;                 /* 0 = none */
-    char retry_after[64];       /* "" = no header */
+    long delay_ms;              /* before the handler */
+    int status;                 /* 0 = none; answers instead of the handler */
+    char retry_after[64];       /* "" = no header (with status or after_status) */
     int malformed;
-    int64_t drop_after;         /* -1 = none */
+    /* Once the handler has run (a submit has created its task): */
+    long after_delay_ms;        /* hold the reply */
+    int after_status;           /* replace the reply with this error status */
+    int lost_reply;             /* close the connection without any reply */
 } fault_effect;
 
 /* What a "task" fault asks of the next submitted task. */
 enum { OUTCOME_OK = 0, OUTCOME_FAIL, OUTCOME_HANG, OUTCOME_CANCEL };
-enum { VARIANT_STRING = 0, VARIANT_OBJECT, VARIANT_RESULT_DATA };
 typedef struct task_effect {
     int outcome;
     char error_code[64];
     char error_message[512];
     int queued;
-    int variant;
     int expired;
+    task_shape shape;           /* the settings' shape, then the faults' */
 } task_effect;
 
 /* Parses and adds a fault object; on error fills err and returns -1. */
@@ -159,7 +231,12 @@ int  fault_add_string(const char *json, char *err, size_t errlen);
 void faults_clear(void);       /* caller holds the lock */
 /* Consumes the faults matching a request (caller does not hold the lock). */
 void faults_for_request(const char *path, int is_download, fault_effect *fx);
-/* Consumes the "task" faults for one newly submitted task. */
+/* Consumes the first "drop" fault for a file transfer that is about to
+ * stream a body (not for a 404 or 403): after how many body bytes to close
+ * the connection, or -1. */
+int64_t faults_for_transfer(const char *path);
+/* Consumes the "task" faults for one newly submitted task; te->shape
+ * starts from the configured shape. */
 void faults_for_task(task_effect *te);
 
 /* ---- image.c -------------------------------------------------------- */
@@ -237,12 +314,18 @@ typedef struct task {
 /* Creates a task (caller fills fields first via the template), registers
  * it, queues its rendering and returns it. Takes ownership of t. */
 void task_register(task *t);
+/* Frees the images of a task's render job (once rendered or not needed). */
+void task_release_images(task *t);
+/* Frees a task that is not (or no longer) registered. */
+void task_free(task *t);
 task *task_find(const char *id);                  /* caller holds the lock */
 task *task_find_idem(const char *key);            /* caller holds the lock */
 /* Brings a task's life up to date; caller holds the lock. */
 void task_update(task *t, double now);
-/* The documented task object; caller holds the lock. */
-cJSON *task_json(task *t, double now);
+/* The documented task object, spelled as the task's shape says; `first`
+ * marks the submit reply (ESTIMATE_OMIT keeps estimated_time only there).
+ * Caller holds the lock. */
+cJSON *task_json(task *t, double now, int first);
 int  task_link_expired(task *t, double now);       /* caller holds the lock */
 const char *status_name(int st);
 void result_url(const task *t, char *out, size_t n);

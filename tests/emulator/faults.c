@@ -2,33 +2,44 @@
 /*
  * Faults on demand. A fault is a JSON object {"type":T,"count":N,"path":P,...}
  * added by --fault or POST /_emu/faults. Request faults (status, delay,
- * drop, malformed) apply to the next `count` non-admin requests whose path
- * starts with `path` (all paths when absent); task faults apply to the next
- * `count` submitted tasks. count -1 means until reset.
+ * drop, malformed, lost_reply) apply to the next `count` non-admin requests
+ * whose path starts with `path` (all paths when absent); task faults apply
+ * to the next `count` submitted tasks. count -1 means until reset.
+ *
+ * A drop fault waits for a transfer that streams a body (a 404 during the
+ * CDN lag does not use it up): faults_for_transfer.
+ *
+ * Most request faults act before the handler: nothing happens on the
+ * server. Those that act after it (lost_reply, and status or delay with
+ * "after_create":true) let the handler run first, so a submit has created
+ * and billed its task when its reply goes missing; without a path they
+ * apply to the submit path.
  */
 #include "emu.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-enum { F_STATUS, F_DELAY, F_DROP, F_MALFORMED, F_TASK };
+enum { F_STATUS, F_DELAY, F_DROP, F_MALFORMED, F_LOST, F_TASK };
 
 #define HAS_OUTCOME 1
 #define HAS_QUEUED  2
-#define HAS_VARIANT 4
-#define HAS_EXPIRED 8
+#define HAS_EXPIRED 4
+
+#define SUBMIT_PATH "/v1/videos/generations"
 
 struct fault {
     struct fault *next;
     int type;
     long count;                 /* > 0 remaining, -1 forever */
     char *path;                 /* prefix or NULL */
+    int after;                  /* after_create: acts once the handler has run */
     int status;
     char retry_after[64];
     long ms;
     int64_t after_bytes;
     task_effect te;
-    int has;                    /* HAS_* for task faults */
+    int has;                    /* HAS_* for task faults (te.shape.given too) */
 };
 
 static void fault_free(struct fault *f)
@@ -48,8 +59,9 @@ void faults_clear(void)
     E.faults = NULL;
 }
 
-static int num_field(const cJSON *obj, const char *name, double *out, int required,
-                     char *err, size_t errlen)
+/* A number field: 0 (set), 1 (absent, not required) or -1 (error). */
+static int num_field(const cJSON *obj, const char *name, double min, int required,
+                     double *out, char *err, size_t errlen)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
     if (!v) {
@@ -57,68 +69,171 @@ static int num_field(const cJSON *obj, const char *name, double *out, int requir
             snprintf(err, errlen, "fault: \"%s\" is required", name);
         return required ? -1 : 1;
     }
-    if (!cJSON_IsNumber(v)) {
-        snprintf(err, errlen, "fault: \"%s\" must be a number", name);
+    if (!cJSON_IsNumber(v) || v->valuedouble < min) {
+        snprintf(err, errlen, "fault: \"%s\" must be a number >= %g", name, min);
         return -1;
     }
     *out = v->valuedouble;
     return 0;
 }
 
-static int parse_task_fault(const cJSON *obj, struct fault *f, char *err, size_t errlen)
+/* A boolean field: 0 (set), 1 (absent) or -1 (error). */
+static int bool_field(const cJSON *obj, const char *name, int *out, char *err, size_t errlen)
 {
-    const cJSON *v;
-    task_effect *te = &f->te;
-    if ((v = cJSON_GetObjectItemCaseSensitive(obj, "outcome"))) {
-        const char *s = cJSON_GetStringValue(v);
-        if (!s) s = "";
-        if (!strcmp(s, "fail")) te->outcome = OUTCOME_FAIL;
-        else if (!strcmp(s, "hang")) te->outcome = OUTCOME_HANG;
-        else if (!strcmp(s, "cancel")) te->outcome = OUTCOME_CANCEL;
-        else if (!strcmp(s, "ok")) te->outcome = OUTCOME_OK;
-        else {
-            snprintf(err, errlen, "fault: outcome must be \"fail\", \"hang\", \"cancel\" or \"ok\"");
-            return -1;
-        }
-        f->has |= HAS_OUTCOME;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (!v)
+        return 1;
+    if (!cJSON_IsBool(v)) {
+        snprintf(err, errlen, "fault: \"%s\" must be true or false", name);
+        return -1;
     }
-    const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "error_code"));
+    *out = cJSON_IsTrue(v);
+    return 0;
+}
+
+static int parse_outcome(const cJSON *obj, struct fault *f, char *err, size_t errlen)
+{
+    static const char *const words[] = { "ok", "fail", "hang", "cancel" };
+    static const int outcomes[] = { OUTCOME_OK, OUTCOME_FAIL, OUTCOME_HANG, OUTCOME_CANCEL };
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "outcome");
+    if (!v)
+        return 0;
+    const char *s = cJSON_GetStringValue(v);
+    for (int i = 0; s && i < 4; i++) {
+        if (!strcmp(s, words[i])) {
+            f->te.outcome = outcomes[i];
+            f->has |= HAS_OUTCOME;
+            return 0;
+        }
+    }
+    snprintf(err, errlen, "fault: outcome must be \"fail\", \"hang\", \"cancel\" or \"ok\"");
+    return -1;
+}
+
+static void parse_task_error(const cJSON *obj, task_effect *te)
+{
+    const cJSON *cv = cJSON_GetObjectItemCaseSensitive(obj, "error_code");
+    char num[32];
+    const char *code = cJSON_GetStringValue(cv);
+    if (cJSON_IsNumber(cv)) {               /* for error_shape "integer" */
+        snprintf(num, sizeof num, "%d", cv->valueint);
+        code = num;
+    }
     const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "error_message"));
     snprintf(te->error_code, sizeof te->error_code, "%s", code ? code : "content_policy_violation");
     snprintf(te->error_message, sizeof te->error_message, "%s", msg ? msg :
              "Content policy violation. Your request was blocked by safety filters.");
-    if ((v = cJSON_GetObjectItemCaseSensitive(obj, "queued"))) {
-        if (!cJSON_IsBool(v)) {
-            snprintf(err, errlen, "fault: queued must be a boolean");
-            return -1;
-        }
-        te->queued = cJSON_IsTrue(v);
-        f->has |= HAS_QUEUED;
-    }
-    if ((v = cJSON_GetObjectItemCaseSensitive(obj, "expired"))) {
-        if (!cJSON_IsBool(v)) {
-            snprintf(err, errlen, "fault: expired must be a boolean");
-            return -1;
-        }
-        te->expired = cJSON_IsTrue(v);
-        f->has |= HAS_EXPIRED;
-    }
-    if ((v = cJSON_GetObjectItemCaseSensitive(obj, "result_variant"))) {
-        const char *s = cJSON_GetStringValue(v);
-        if (!s) s = "";
-        if (!strcmp(s, "string")) te->variant = VARIANT_STRING;
-        else if (!strcmp(s, "object")) te->variant = VARIANT_OBJECT;
-        else if (!strcmp(s, "result_data")) te->variant = VARIANT_RESULT_DATA;
-        else {
-            snprintf(err, errlen, "fault: result_variant must be \"string\", \"object\" or \"result_data\"");
-            return -1;
-        }
-        f->has |= HAS_VARIANT;
-    }
-    if (!f->has) {
-        snprintf(err, errlen, "fault: a task fault needs outcome, queued, result_variant or expired");
+}
+
+static int parse_task_fault(const cJSON *obj, struct fault *f, char *err, size_t errlen)
+{
+    task_effect *te = &f->te;
+    int rc;
+    if (parse_outcome(obj, f, err, errlen))
+        return -1;
+    parse_task_error(obj, te);
+    if ((rc = bool_field(obj, "queued", &te->queued, err, errlen)) < 0)
+        return -1;
+    f->has |= rc ? 0 : HAS_QUEUED;
+    if ((rc = bool_field(obj, "expired", &te->expired, err, errlen)) < 0)
+        return -1;
+    f->has |= rc ? 0 : HAS_EXPIRED;
+    if (shape_parse(obj, &te->shape, err, errlen))
+        return -1;
+    if (!f->has && !te->shape.given) {
+        snprintf(err, errlen, "fault: a task fault needs outcome, queued, expired, success_status, "
+                 "running_status, final_status, id_field, result_variant or error_shape");
         return -1;
     }
+    return 0;
+}
+
+static int parse_status_fault(const cJSON *obj, struct fault *f, char *err, size_t errlen)
+{
+    double d;
+    if (num_field(obj, "status", 400, 1, &d, err, errlen))
+        return -1;
+    if (d > 599) {
+        snprintf(err, errlen, "fault: status must be 400..599");
+        return -1;
+    }
+    f->status = (int)d;
+    const cJSON *ra = cJSON_GetObjectItemCaseSensitive(obj, "retry_after");
+    if (cJSON_IsString(ra))
+        snprintf(f->retry_after, sizeof f->retry_after, "%s", ra->valuestring);
+    else if (cJSON_IsNumber(ra))
+        snprintf(f->retry_after, sizeof f->retry_after, "%d", ra->valueint);
+    return 0;
+}
+
+/* The fields of one request fault type; 0, 1 (applied at once, nothing to
+ * keep: bandwidth) or -1. */
+static int parse_request_fault(const char *type, const cJSON *obj, struct fault *f,
+                               char *err, size_t errlen)
+{
+    double d;
+    if (!strcmp(type, "status")) {
+        f->type = F_STATUS;
+        return parse_status_fault(obj, f, err, errlen);
+    }
+    if (!strcmp(type, "delay")) {
+        f->type = F_DELAY;
+        if (num_field(obj, "ms", 0, 1, &d, err, errlen))
+            return -1;
+        f->ms = (long)d;
+    } else if (!strcmp(type, "drop")) {
+        f->type = F_DROP;
+        if (num_field(obj, "after_bytes", 0, 1, &d, err, errlen))
+            return -1;
+        f->after_bytes = (int64_t)d;
+    } else if (!strcmp(type, "malformed")) {
+        f->type = F_MALFORMED;
+    } else if (!strcmp(type, "lost_reply")) {
+        f->type = F_LOST;
+    } else if (!strcmp(type, "bandwidth")) {
+        if (num_field(obj, "bps", -1e18, 1, &d, err, errlen))
+            return -1;
+        emu_lock();
+        E.cfg.bandwidth = d > 0 ? (int64_t)d : 0;
+        emu_unlock();
+        return 1;
+    } else {
+        snprintf(err, errlen, "fault: unknown type \"%.40s\" (status, delay, drop, malformed, "
+                 "lost_reply, bandwidth, task)", type);
+        return -1;
+    }
+    return 0;
+}
+
+/* count, path and after_create, common to every fault. */
+static int parse_common(const cJSON *obj, struct fault *f, char *err, size_t errlen)
+{
+    double d;
+    int rc = num_field(obj, "count", -1, 0, &d, err, errlen);
+    f->count = 1;
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        if (d != -1 && d < 1) {
+            snprintf(err, errlen, "fault: count must be >= 1 or -1 (until reset)");
+            return -1;
+        }
+        f->count = (long)d;
+    }
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(obj, "path");
+    if (p && !cJSON_IsString(p)) {
+        snprintf(err, errlen, "fault: path must be a string");
+        return -1;
+    }
+    f->path = p ? xstrdup(p->valuestring) : NULL;
+    if (bool_field(obj, "after_create", &f->after, err, errlen) < 0)
+        return -1;
+    if (f->after && f->type != F_STATUS && f->type != F_DELAY && f->type != F_LOST) {
+        snprintf(err, errlen, "fault: after_create goes with a status or delay fault");
+        return -1;
+    }
+    if ((f->after || f->type == F_LOST) && !f->path)
+        f->path = xstrdup(SUBMIT_PATH);
     return 0;
 }
 
@@ -130,7 +245,8 @@ int fault_add_json(const cJSON *obj, char *err, size_t errlen)
     }
     const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "type"));
     if (!type) {
-        snprintf(err, errlen, "fault: \"type\" is required (status, delay, drop, malformed, bandwidth, task)");
+        snprintf(err, errlen, "fault: \"type\" is required (status, delay, drop, malformed, "
+                 "lost_reply, bandwidth, task)");
         return -1;
     }
     struct fault *f = calloc(1, sizeof *f);
@@ -138,78 +254,17 @@ int fault_add_json(const cJSON *obj, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    f->count = 1;
-    double d;
-    int rc = num_field(obj, "count", &d, 0, err, errlen);
-    if (rc < 0)
-        goto fail;
-    if (rc == 0) {
-        if (d != -1 && d < 1) {
-            snprintf(err, errlen, "fault: count must be >= 1 or -1 (until reset)");
-            goto fail;
-        }
-        f->count = (long)d;
-    }
-    const cJSON *p = cJSON_GetObjectItemCaseSensitive(obj, "path");
-    if (p) {
-        if (!cJSON_IsString(p)) {
-            snprintf(err, errlen, "fault: path must be a string");
-            goto fail;
-        }
-        f->path = xstrdup(p->valuestring);
-    }
-
-    if (!strcmp(type, "status")) {
-        f->type = F_STATUS;
-        if (num_field(obj, "status", &d, 1, err, errlen))
-            goto fail;
-        if (d < 400 || d > 599) {
-            snprintf(err, errlen, "fault: status must be 400..599");
-            goto fail;
-        }
-        f->status = (int)d;
-        const cJSON *ra = cJSON_GetObjectItemCaseSensitive(obj, "retry_after");
-        if (cJSON_IsString(ra))
-            snprintf(f->retry_after, sizeof f->retry_after, "%s", ra->valuestring);
-        else if (cJSON_IsNumber(ra))
-            snprintf(f->retry_after, sizeof f->retry_after, "%d", ra->valueint);
-    } else if (!strcmp(type, "delay")) {
-        f->type = F_DELAY;
-        if (num_field(obj, "ms", &d, 1, err, errlen))
-            goto fail;
-        if (d < 0) {
-            snprintf(err, errlen, "fault: ms must be >= 0");
-            goto fail;
-        }
-        f->ms = (long)d;
-    } else if (!strcmp(type, "drop")) {
-        f->type = F_DROP;
-        if (num_field(obj, "after_bytes", &d, 1, err, errlen))
-            goto fail;
-        if (d < 0) {
-            snprintf(err, errlen, "fault: after_bytes must be >= 0");
-            goto fail;
-        }
-        f->after_bytes = (int64_t)d;
-    } else if (!strcmp(type, "malformed")) {
-        f->type = F_MALFORMED;
-    } else if (!strcmp(type, "bandwidth")) {
-        if (num_field(obj, "bps", &d, 1, err, errlen))
-            goto fail;
-        emu_lock();
-        E.cfg.bandwidth = d > 0 ? (int64_t)d : 0;
-        emu_unlock();
-        fault_free(f);
-        return 0;
-    } else if (!strcmp(type, "task")) {
+    int rc;
+    if (!strcmp(type, "task")) {
         f->type = F_TASK;
-        if (parse_task_fault(obj, f, err, errlen))
-            goto fail;
+        rc = parse_task_fault(obj, f, err, errlen);
     } else {
-        snprintf(err, errlen, "fault: unknown type \"%s\" (status, delay, drop, malformed, bandwidth, task)", type);
-        goto fail;
+        rc = parse_request_fault(type, obj, f, err, errlen);
     }
-
+    if (rc || parse_common(obj, f, err, errlen)) {
+        fault_free(f);
+        return rc > 0 ? 0 : -1;
+    }
     emu_lock();
     struct fault **pp = &E.faults;
     while (*pp)
@@ -217,21 +272,11 @@ int fault_add_json(const cJSON *obj, char *err, size_t errlen)
     *pp = f;
     emu_unlock();
     return 0;
-fail:
-    fault_free(f);
-    return -1;
 }
 
 int fault_add_string(const char *json, char *err, size_t errlen)
 {
-    cJSON *obj = cJSON_Parse(json);
-    if (!obj) {
-        snprintf(err, errlen, "fault: not valid JSON: %s", json);
-        return -1;
-    }
-    int rc = fault_add_json(obj, err, errlen);
-    cJSON_Delete(obj);
-    return rc;
+    return json_apply(json, fault_add_json, err, errlen);
 }
 
 /* Uses up one application of *pp; removes it when exhausted. Returns the
@@ -252,45 +297,68 @@ static int matches(const struct fault *f, const char *path)
     return !f->path || !strncmp(path, f->path, strlen(f->path));
 }
 
+/* Whether f acts on this request in this pass (before the handler or
+ * after it); copies what it asks into fx. */
+static int take(const struct fault *f, int before, int is_download, fault_effect *fx)
+{
+    int after = f->after || f->type == F_MALFORMED || f->type == F_LOST;
+    if (f->type == F_TASK || f->type == F_DROP || after == before)
+        return 0;
+    switch (f->type) {
+    case F_DELAY:
+        *(before ? &fx->delay_ms : &fx->after_delay_ms) += f->ms;
+        return 1;
+    case F_STATUS:
+        if (before ? fx->status : fx->after_status)
+            return 0;
+        *(before ? &fx->status : &fx->after_status) = f->status;
+        memcpy(fx->retry_after, f->retry_after, sizeof fx->retry_after);
+        return 1;
+    case F_MALFORMED:
+        return !is_download && !fx->malformed && (fx->malformed = 1);
+    case F_LOST:
+        return !fx->lost_reply && (fx->lost_reply = 1);
+    }
+    return 0;
+}
+
 void faults_for_request(const char *path, int is_download, fault_effect *fx)
 {
     memset(fx, 0, sizeof *fx);
-    fx->drop_after = -1;
     emu_lock();
-    /* Pass 1: delays add up; the first status fault answers. */
-    for (struct fault **pp = &E.faults; *pp;) {
-        struct fault *f = *pp;
-        if (f->type == F_DELAY && matches(f, path)) {
-            fx->delay_ms += f->ms;
-            pp = consume(pp);
-        } else if (f->type == F_STATUS && !fx->status && matches(f, path)) {
-            fx->status = f->status;
-            memcpy(fx->retry_after, f->retry_after, sizeof fx->retry_after);
-            pp = consume(pp);
-        } else {
-            pp = &f->next;
-        }
-    }
-    /* Pass 2: what alters a real answer, only when there is one. */
-    for (struct fault **pp = &E.faults; *pp && !fx->status;) {
-        struct fault *f = *pp;
-        if (f->type == F_MALFORMED && !is_download && !fx->malformed && matches(f, path)) {
-            fx->malformed = 1;
-            pp = consume(pp);
-        } else if (f->type == F_DROP && is_download && fx->drop_after < 0 && matches(f, path)) {
-            fx->drop_after = f->after_bytes;
-            pp = consume(pp);
-        } else {
-            pp = &f->next;
+    /* Pass 1, before the handler: delays add up; the first status answers.
+     * Pass 2, only when the handler runs: what alters or loses its reply. */
+    for (int before = 1; before >= 0 && !fx->status; before--) {
+        for (struct fault **pp = &E.faults; *pp;) {
+            if (matches(*pp, path) && take(*pp, before, is_download, fx))
+                pp = consume(pp);
+            else
+                pp = &(*pp)->next;
         }
     }
     emu_unlock();
+}
+
+int64_t faults_for_transfer(const char *path)
+{
+    int64_t drop = -1;
+    emu_lock();
+    for (struct fault **pp = &E.faults; *pp; pp = &(*pp)->next) {
+        if ((*pp)->type == F_DROP && matches(*pp, path)) {
+            drop = (*pp)->after_bytes;
+            consume(pp);
+            break;
+        }
+    }
+    emu_unlock();
+    return drop;
 }
 
 void faults_for_task(task_effect *te)
 {
     memset(te, 0, sizeof *te);
     emu_lock();
+    te->shape = E.cfg.shape;
     for (struct fault **pp = &E.faults; *pp;) {
         struct fault *f = *pp;
         if (f->type != F_TASK) {
@@ -304,10 +372,9 @@ void faults_for_task(task_effect *te)
         }
         if (f->has & HAS_QUEUED)
             te->queued = f->te.queued;
-        if (f->has & HAS_VARIANT)
-            te->variant = f->te.variant;
         if (f->has & HAS_EXPIRED)
             te->expired = f->te.expired;
+        shape_merge(&te->shape, &f->te.shape);
         pp = consume(pp);
     }
     emu_unlock();

@@ -43,33 +43,81 @@ static void usage(FILE *out)
 "  --port-file FILE          write the chosen port + newline once listening\n"
 "  --key KEY                 the accepted API key (default sk-emulator)\n"
 "  --key-file FILE           read the accepted API key from FILE\n"
-"  --gen-time SEC            generation time of a task (default 3.0)\n"
-"  --link-ttl SEC            result link lifetime (default 86400)\n"
 "  --data-dir DIR            rendered files and uploads (default: a private\n"
 "                            temporary directory removed at exit)\n"
 "  --log FILE                request log, one JSON line per API request\n"
+"  --fault JSON              add a fault at start (repeatable)\n"
+"  --quiet                   no informational output\n"
+"  --help                    this text\n"
+"Settings (each also a key of POST /_emu/config):\n"
+"  --gen-time SEC            generation time of a task (default 3.0)\n"
+"  --link-ttl SEC            result link lifetime (default 86400)\n"
 "  --moov-at-end             write the moov atom at the end (default faststart)\n"
 "  --bandwidth BPS           download bandwidth limit in bytes/s\n"
 "  --credits N               account balance; submits beyond it get 402\n"
 "  --allow-private-callbacks allow http:// and loopback/private callback_url\n"
-"  --fault JSON              add a fault at start (repeatable)\n"
-"  --quiet                   no informational output\n"
-"  --help                    this text\n"
+"  --idempotency, --no-idempotency\n"
+"                            honour Idempotency-Key (replay the task) or not\n"
+"                            (default: not, as the real service)\n"
+"  --cdn-lag SEC             a new result link answers 404 for SEC seconds\n"
+"                            after its task completed (default 1)\n"
+"  --cdn-lag-status N        what it answers meanwhile (default 404)\n"
+"  --estimate-factor F       estimated_time = the truth times F (default 1)\n"
+"  --estimate MODE           always (default), omit (only the submit reply\n"
+"                            carries estimated_time), never\n"
+"  --progress MODE           linear (default), steps, stuck (0 until the end)\n"
+"  --config JSON             any settings object, as POST /_emu/config\n"
 "Admin API (no auth): GET /_emu/stats, POST /_emu/reset, POST /_emu/faults,\n"
-"POST /_emu/config, GET /_emu/tasks/ID, POST /_emu/tasks/ID/expire.\n", out);
+"GET|POST /_emu/config, GET /_emu/tasks/ID, POST /_emu/tasks/ID/expire.\n", out);
 }
 
-static int parse_double(const char *opt, const char *s, double min, double *out)
+/* A switch that changes one setting, through config_apply. */
+enum { SW_NUMBER, SW_WORD, SW_TRUE, SW_FALSE, SW_JSON };
+static const struct setting_switch {
+    const char *name, *key;
+    int kind;
+} setting_switches[] = {
+    { "gen-time", "gen_time", SW_NUMBER },
+    { "link-ttl", "link_ttl", SW_NUMBER },
+    { "moov-at-end", "moov_at_end", SW_TRUE },
+    { "bandwidth", "bandwidth", SW_NUMBER },
+    { "credits", "credits", SW_NUMBER },
+    { "allow-private-callbacks", "allow_private_callbacks", SW_TRUE },
+    { "idempotency", "idempotency", SW_TRUE },
+    { "no-idempotency", "idempotency", SW_FALSE },
+    { "cdn-lag", "cdn_lag", SW_NUMBER },
+    { "cdn-lag-status", "cdn_lag_status", SW_NUMBER },
+    { "estimate-factor", "estimate_factor", SW_NUMBER },
+    { "estimate", "estimate", SW_WORD },
+    { "progress", "progress", SW_WORD },
+    { "config", NULL, SW_JSON },
+};
+#define NSETTINGS (sizeof setting_switches / sizeof setting_switches[0])
+
+static int apply_setting(const struct setting_switch *sw, const char *arg)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || v < min) {
-        fprintf(stderr, "evolink-emu: %s: invalid value '%s' (a number >= %g)\n", opt, s, min);
-        return -1;
+    char err[256];
+    int rc;
+    if (sw->kind == SW_JSON) {
+        rc = config_apply_string(arg, err, sizeof err);
+    } else {
+        cJSON *o = cJSON_CreateObject();
+        char *end = NULL;
+        double v = sw->kind == SW_NUMBER ? strtod(arg, &end) : 0;
+        if (sw->kind == SW_NUMBER && (end == arg || *end)) {
+            cJSON_Delete(o);
+            fprintf(stderr, "evolink-emu: --%s: invalid value '%s' (a number)\n", sw->name, arg);
+            return -1;
+        }
+        if (sw->kind == SW_NUMBER) cJSON_AddNumberToObject(o, sw->key, v);
+        else if (sw->kind == SW_WORD) cJSON_AddStringToObject(o, sw->key, arg);
+        else cJSON_AddBoolToObject(o, sw->key, sw->kind == SW_TRUE);
+        rc = config_apply(o, err, sizeof err);
+        cJSON_Delete(o);
     }
-    *out = v;
-    return 0;
+    if (rc)
+        fprintf(stderr, "evolink-emu: --%s: %s\n", sw->name, err);
+    return rc;
 }
 
 static char *read_key_file(const char *path)
@@ -85,102 +133,118 @@ static char *read_key_file(const char *path)
     return b.data;
 }
 
-int main(int argc, char **argv)
+/* What the command line asks for, besides the settings. */
+struct args {
+    int port;
+    const char *port_file, *log_path, *data_dir;
+    char *key;
+    const char **faults;
+    int nfaults;
+    int own_dir;
+};
+
+enum { O_PORT = 256, O_PORT_FILE, O_KEY, O_KEY_FILE, O_DATA, O_LOG, O_FAULT,
+       O_QUIET, O_HELP, O_SETTING };
+
+static void build_options(struct option *opts)
 {
-    enum { O_PORT = 256, O_PORT_FILE, O_KEY, O_KEY_FILE, O_GEN, O_TTL, O_DATA,
-           O_LOG, O_MOOV, O_BW, O_CREDITS, O_PRIV, O_FAULT, O_QUIET, O_HELP };
-    static const struct option opts[] = {
+    static const struct option fixed[] = {
         { "port", required_argument, 0, O_PORT },
         { "port-file", required_argument, 0, O_PORT_FILE },
         { "key", required_argument, 0, O_KEY },
         { "key-file", required_argument, 0, O_KEY_FILE },
-        { "gen-time", required_argument, 0, O_GEN },
-        { "link-ttl", required_argument, 0, O_TTL },
         { "data-dir", required_argument, 0, O_DATA },
         { "log", required_argument, 0, O_LOG },
-        { "moov-at-end", no_argument, 0, O_MOOV },
-        { "bandwidth", required_argument, 0, O_BW },
-        { "credits", required_argument, 0, O_CREDITS },
-        { "allow-private-callbacks", no_argument, 0, O_PRIV },
         { "fault", required_argument, 0, O_FAULT },
         { "quiet", no_argument, 0, O_QUIET },
         { "help", no_argument, 0, O_HELP },
-        { 0, 0, 0, 0 }
     };
-    E.cfg.gen_time = 3.0;
-    E.cfg.link_ttl = 86400;
-    E.cfg.credits = -1;
-    double port = 0, v;
-    const char *port_file = NULL, *log_path = NULL, *data_dir = NULL;
-    char *key = NULL;
-    int nfaults = 0;
-    const char **faults = calloc((size_t)argc + 1, sizeof *faults);
-    int c, rc = 1;
-
-    if (!faults)
-        return 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case O_PORT:
-            if (parse_double("--port", optarg, 0, &port) || port > 65535 || port != (int)port) {
-                fprintf(stderr, "evolink-emu: --port: invalid value '%s' (0..65535)\n", optarg);
-                goto out;
-            }
-            break;
-        case O_PORT_FILE: port_file = optarg; break;
-        case O_KEY: free(key); key = xstrdup(optarg); break;
-        case O_KEY_FILE:
-            free(key);
-            if (!(key = read_key_file(optarg))) {
-                fprintf(stderr, "evolink-emu: --key-file: cannot read a key from '%s'\n", optarg);
-                goto out;
-            }
-            break;
-        case O_GEN:
-            if (parse_double("--gen-time", optarg, 0, &E.cfg.gen_time)) goto out;
-            break;
-        case O_TTL:
-            if (parse_double("--link-ttl", optarg, 0, &E.cfg.link_ttl)) goto out;
-            break;
-        case O_DATA: data_dir = optarg; break;
-        case O_LOG: log_path = optarg; break;
-        case O_MOOV: E.cfg.moov_at_end = 1; break;
-        case O_BW:
-            if (parse_double("--bandwidth", optarg, 0, &v)) goto out;
-            E.cfg.bandwidth = (int64_t)v;
-            break;
-        case O_CREDITS:
-            if (parse_double("--credits", optarg, 0, &E.cfg.credits)) goto out;
-            break;
-        case O_PRIV: E.cfg.allow_private_callbacks = 1; break;
-        case O_FAULT: faults[nfaults++] = optarg; break;
-        case O_QUIET: E.cfg.quiet = 1; break;
-        case O_HELP: usage(stdout); rc = 0; goto out;
-        default: usage(stderr); goto out;
-        }
+    size_t n = sizeof fixed / sizeof fixed[0];
+    memcpy(opts, fixed, sizeof fixed);
+    for (size_t i = 0; i < NSETTINGS; i++) {
+        const struct setting_switch *sw = &setting_switches[i];
+        opts[n + i] = (struct option){ sw->name, sw->kind == SW_TRUE || sw->kind == SW_FALSE
+                                       ? no_argument : required_argument, 0, O_SETTING + (int)i };
     }
+    memset(&opts[n + NSETTINGS], 0, sizeof *opts);
+}
+
+static int parse_port(const char *s, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0 || v > 65535) {
+        fprintf(stderr, "evolink-emu: --port: invalid value '%s' (0..65535)\n", s);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+/* One switch; 0, or -1 to stop (with rc set: 0 after --help). */
+static int one_switch(int c, struct args *a, int *rc)
+{
+    switch (c) {
+    case O_PORT: return parse_port(optarg, &a->port);
+    case O_PORT_FILE: a->port_file = optarg; return 0;
+    case O_KEY: free(a->key); a->key = xstrdup(optarg); return 0;
+    case O_KEY_FILE:
+        free(a->key);
+        if ((a->key = read_key_file(optarg)))
+            return 0;
+        fprintf(stderr, "evolink-emu: --key-file: cannot read a key from '%s'\n", optarg);
+        return -1;
+    case O_DATA: a->data_dir = optarg; return 0;
+    case O_LOG: a->log_path = optarg; return 0;
+    case O_FAULT: a->faults[a->nfaults++] = optarg; return 0;
+    case O_QUIET: E.cfg.quiet = 1; return 0;
+    case O_HELP: usage(stdout); *rc = 0; return -1;
+    }
+    if (c >= O_SETTING && c < O_SETTING + (int)NSETTINGS)
+        return apply_setting(&setting_switches[c - O_SETTING], optarg);
+    usage(stderr);
+    return -1;
+}
+
+/* 0 to go on; else stop with *rc. */
+static int parse_args(int argc, char **argv, struct args *a, int *rc)
+{
+    struct option opts[32];
+    int c;
+    build_options(opts);
+    *rc = 1;
+    if (!(a->faults = calloc((size_t)argc + 1, sizeof *a->faults)))
+        return -1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        if (one_switch(c, a, rc))
+            return -1;
     if (optind < argc) {
         fprintf(stderr, "evolink-emu: unexpected argument '%s'\n", argv[optind]);
         usage(stderr);
-        goto out;
+        return -1;
     }
-    E.key = key ? key : xstrdup("sk-emulator");
-    key = NULL;
-    for (int i = 0; i < nfaults; i++) {
+    E.key = a->key ? a->key : xstrdup("sk-emulator");
+    a->key = NULL;
+    for (int i = 0; i < a->nfaults; i++) {
         char err[256];
-        if (fault_add_string(faults[i], err, sizeof err)) {
+        if (fault_add_string(a->faults[i], err, sizeof err)) {
             fprintf(stderr, "evolink-emu: --fault: %s\n", err);
-            goto out;
+            return -1;
         }
     }
+    return 0;
+}
 
-    int own_dir = 0;
-    if (data_dir) {
-        if (mkdir_p(data_dir)) {
-            fprintf(stderr, "evolink-emu: --data-dir: cannot create '%s': %s\n", data_dir, strerror(errno));
-            goto out;
+/* The data directory (given, or a private temporary one) and the log. */
+static int open_files(struct args *a)
+{
+    if (a->data_dir) {
+        if (mkdir_p(a->data_dir)) {
+            fprintf(stderr, "evolink-emu: --data-dir: cannot create '%s': %s\n", a->data_dir, strerror(errno));
+            return -1;
         }
-        E.data_dir = xstrdup(data_dir);
+        E.data_dir = xstrdup(a->data_dir);
     } else {
         const char *tmp = getenv("TMPDIR");
         buf b = { 0 };
@@ -188,16 +252,56 @@ int main(int argc, char **argv)
         if (!b.data || !mkdtemp(b.data)) {
             fprintf(stderr, "evolink-emu: cannot create a temporary directory: %s\n", strerror(errno));
             buf_free(&b);
-            goto out;
+            return -1;
         }
         E.data_dir = b.data;
-        own_dir = 1;
+        a->own_dir = 1;
     }
-    if (log_path && !(E.log = fopen(log_path, "a"))) {
-        fprintf(stderr, "evolink-emu: --log: cannot open '%s': %s\n", log_path, strerror(errno));
-        goto out_dir;
+    if (a->log_path && !(E.log = fopen(a->log_path, "a"))) {
+        fprintf(stderr, "evolink-emu: --log: cannot open '%s': %s\n", a->log_path, strerror(errno));
+        return -1;
     }
+    return 0;
+}
 
+/* Workers, callbacks and the server, then the port file. */
+static int start_services(const struct args *a)
+{
+    if (tasks_start() || callbacks_start()) {
+        fprintf(stderr, "evolink-emu: cannot start worker threads\n");
+        return -1;
+    }
+    if (server_start(a->port)) {
+        fprintf(stderr, "evolink-emu: cannot listen on 127.0.0.1:%d\n", a->port);
+        return -1;
+    }
+    if (a->port_file) {
+        char line[32];
+        int n = snprintf(line, sizeof line, "%d\n", E.port);
+        if (write_file_atomic(a->port_file, line, (size_t)n)) {
+            fprintf(stderr, "evolink-emu: --port-file: cannot write '%s'\n", a->port_file);
+            return -1;
+        }
+    }
+    emu_info("listening on http://127.0.0.1:%d (data in %s)", E.port, E.data_dir);
+    return 0;
+}
+
+static void stop_services(void)
+{
+    atomic_store(&E.stopping, 1);
+    server_stop();
+    callbacks_stop();
+    tasks_stop();
+    tasks_free();
+    emu_lock();
+    faults_clear();
+    emu_unlock();
+}
+
+/* Serves until SIGTERM or SIGINT; 0, or 1 when it could not start. */
+static int serve(const struct args *a)
+{
     av_log_set_level(AV_LOG_ERROR);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     signal(SIGPIPE, SIG_IGN);
@@ -207,51 +311,32 @@ int main(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-
-    if (tasks_start() || callbacks_start()) {
-        fprintf(stderr, "evolink-emu: cannot start worker threads\n");
-        goto out_threads;
+    int rc = 1, sig = 0;
+    if (!start_services(a)) {
+        while (sigwait(&set, &sig) != 0)
+            ;
+        emu_info("signal %d: stopping", sig);
+        rc = 0;
     }
-    if (server_start((int)port)) {
-        fprintf(stderr, "evolink-emu: cannot listen on 127.0.0.1:%d\n", (int)port);
-        goto out_threads;
-    }
-    if (port_file) {
-        char line[32];
-        int n = snprintf(line, sizeof line, "%d\n", E.port);
-        if (write_file_atomic(port_file, line, (size_t)n)) {
-            fprintf(stderr, "evolink-emu: --port-file: cannot write '%s'\n", port_file);
-            server_stop();
-            goto out_threads;
-        }
-    }
-    emu_info("listening on http://127.0.0.1:%d (data in %s)", E.port, E.data_dir);
-
-    int sig = 0;
-    while (sigwait(&set, &sig) != 0)
-        ;
-    emu_info("signal %d: stopping", sig);
-    rc = 0;
-    atomic_store(&E.stopping, 1);
-    server_stop();
-out_threads:
-    atomic_store(&E.stopping, 1);
-    callbacks_stop();
-    tasks_stop();
-    tasks_free();
-    emu_lock();
-    faults_clear();
-    emu_unlock();
+    stop_services();
     curl_global_cleanup();
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct args a = { 0 };
+    int rc;
+    config_defaults(&E.cfg);
+    if (!parse_args(argc, argv, &a, &rc))
+        rc = open_files(&a) ? 1 : serve(&a);
     if (E.log)
         fclose(E.log);
-out_dir:
-    if (own_dir)
+    if (a.own_dir)
         remove_tree(E.data_dir);
-out:
     free(E.data_dir);
     free(E.key);
-    free(key);
-    free(faults);
+    free(a.key);
+    free(a.faults);
     return rc;
 }

@@ -134,8 +134,7 @@ static void count(long *counter)
 
 /* Answers a non-admin request: either fills r or returns a streaming
  * response (downloads). */
-static struct MHD_Response *route(struct MHD_Connection *c, struct conn *k,
-                                  const fault_effect *fx, reply *r)
+static struct MHD_Response *route(struct MHD_Connection *c, struct conn *k, reply *r)
 {
     const char *p = k->path;
     int get = is_method(k, "GET"), head = is_method(k, "HEAD"), post = is_method(k, "POST");
@@ -194,7 +193,7 @@ static struct MHD_Response *route(struct MHD_Connection *c, struct conn *k,
         if (p[1] == 'r')
             count(&E.st.downloads);
         download_request dr = {
-            .path = p, .range = k->range, .drop_after = fx->drop_after,
+            .path = p, .range = k->range,
             .head = head, .sent = &k->bytes, .status = &k->status,
         };
         return download_response(&dr, r);
@@ -210,6 +209,44 @@ not_allowed:
                  ? "GET, HEAD" : (!strncmp(p, "/v1/tasks/", 10) || !strcmp(p, "/v1/credits"))
                  ? "GET" : "POST");
     return NULL;
+}
+
+/* The error reply a status fault asks for. */
+static void fault_reply(const struct conn *k, int status, const char *retry_after, reply *r)
+{
+    reply_free(r);
+    reply_init(r);
+    if (!strncmp(k->path, "/api/v1/files/", 14))
+        reply_files_error(r, status, "Injected error %d", status);
+    else
+        reply_status_error(r, status);
+    if (retry_after[0])
+        reply_header(r, "Retry-After", retry_after);
+}
+
+/* The faults that act once the handler has run (a submit has created its
+ * task): hold, replace or spoil its reply. 1 when the reply is lost. */
+static int after_handler(struct conn *k, const fault_effect *fx,
+                         struct MHD_Response **stream, reply *r)
+{
+    if (fx->after_delay_ms > 0)
+        emu_sleep((double)fx->after_delay_ms / 1000.0);
+    if (*stream && (fx->lost_reply || fx->after_status)) {
+        MHD_destroy_response(*stream);
+        *stream = NULL;
+    }
+    if (fx->lost_reply) {
+        k->status = 0;              /* logged as no reply */
+        k->bytes = 0;
+        return 1;
+    }
+    if (fx->after_status)
+        fault_reply(k, fx->after_status, fx->retry_after, r);
+    else if (fx->malformed && !*stream && r->body.len > 1) {
+        r->body.len /= 2;           /* half of a JSON object never parses */
+        r->body.data[r->body.len] = '\0';
+    }
+    return 0;
 }
 
 static enum MHD_Result dispatch(struct MHD_Connection *c, struct conn *k)
@@ -234,17 +271,12 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, struct conn *k)
 
     struct MHD_Response *stream = NULL;
     if (fx.status) {
-        if (!strncmp(k->path, "/api/v1/files/", 14))
-            reply_files_error(&r, fx.status, "Injected error %d", fx.status);
-        else
-            reply_status_error(&r, fx.status);
-        if (fx.retry_after[0])
-            reply_header(&r, "Retry-After", fx.retry_after);
+        fault_reply(k, fx.status, fx.retry_after, &r);
     } else {
-        stream = route(c, k, &fx, &r);
-        if (fx.malformed && !stream && r.body.len > 1) {
-            r.body.len /= 2;       /* half of a JSON object never parses */
-            r.body.data[r.body.len] = '\0';
+        stream = route(c, k, &r);
+        if (after_handler(k, &fx, &stream, &r)) {
+            reply_free(&r);
+            return MHD_NO;          /* closes the connection, no reply */
         }
     }
     if (stream) {

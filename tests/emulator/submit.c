@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * POST /v1/videos/generations: the validation the OpenAPI pages state,
- * Idempotency-Key replays, the credit balance, and task creation.
+ * Idempotency-Key replays (only when the "idempotency" setting is on: the
+ * real service shows no sign of honouring the header), the credit balance,
+ * and task creation.
  * GET /v1/credits lives here too (it reads the same balance).
  */
 #include "emu.h"
@@ -205,12 +207,10 @@ static int load_images(const cJSON *root, params *p, reply *r)
     return 0;
 }
 
-static int validate(const cJSON *root, params *p, reply *r)
+static int check_model(const cJSON *root, params *p, reply *r)
 {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "model");
     char s[128];
-    const cJSON *v;
-
-    v = cJSON_GetObjectItemCaseSensitive(root, "model");
     if (!v)
         return bad(r, "model", "model is required (allowed: " MODEL_LIST ")");
     if (!cJSON_IsString(v)) {
@@ -224,8 +224,13 @@ static int validate(const cJSON *root, params *p, reply *r)
     if (!p->model)
         return bad(r, "model", "model '%.100s' is not supported (allowed: " MODEL_LIST ")", v->valuestring);
     p->i2v = strstr(p->model, "image-to-video") != NULL;
+    return 0;
+}
 
-    v = cJSON_GetObjectItemCaseSensitive(root, "prompt");
+static int check_prompt(const cJSON *root, params *p, reply *r)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "prompt");
+    char s[128];
     if (!v)
         return bad(r, "prompt", "prompt is required (a non-empty string)");
     if (!cJSON_IsString(v)) {
@@ -241,7 +246,14 @@ static int validate(const cJSON *root, params *p, reply *r)
     if (tokens > 10000)
         return bad(r, "prompt", "prompt is too long (about %ld tokens, at most 10000)", tokens);
     p->prompt = v->valuestring;
+    return 0;
+}
 
+/* duration and quality */
+static int check_duration_quality(const cJSON *root, params *p, reply *r)
+{
+    const cJSON *v;
+    char s[128];
     p->duration = 5;
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "duration"))) {
         show(v, s, sizeof s);
@@ -251,7 +263,6 @@ static int validate(const cJSON *root, params *p, reply *r)
             return bad(r, "duration", "duration %s is out of range (allowed: integers 4 to 15)", s);
         p->duration = (int)v->valuedouble;
     }
-
     p->q720 = 1;
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "quality"))) {
         show(v, s, sizeof s);
@@ -263,61 +274,84 @@ static int validate(const cJSON *root, params *p, reply *r)
             return bad(r, "quality", "quality %s is not supported (allowed: 480p, 720p)", s);
         p->q720 = !strcmp(v->valuestring, "720p");
     }
+    return 0;
+}
 
+static int check_ratio(const cJSON *root, params *p, reply *r)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "aspect_ratio");
+    char s[128];
     p->ratio = 0;
-    if ((v = cJSON_GetObjectItemCaseSensitive(root, "aspect_ratio"))) {
-        show(v, s, sizeof s);
-        if (!cJSON_IsString(v))
-            return bad(r, "aspect_ratio", "aspect_ratio must be a string, got %s (allowed: " RATIO_LIST ")", s);
-        p->ratio = -2;
-        if (!strcmp(v->valuestring, "adaptive"))
-            p->ratio = -1;
-        for (size_t i = 0; i < NRATIOS; i++)
-            if (!strcmp(v->valuestring, ratios[i].name))
-                p->ratio = (int)i;
-        if (p->ratio == -2)
-            return bad(r, "aspect_ratio", "aspect_ratio %s is not supported (allowed: " RATIO_LIST ")", s);
-    }
+    if (!v)
+        return 0;
+    show(v, s, sizeof s);
+    if (!cJSON_IsString(v))
+        return bad(r, "aspect_ratio", "aspect_ratio must be a string, got %s (allowed: " RATIO_LIST ")", s);
+    p->ratio = -2;
+    if (!strcmp(v->valuestring, "adaptive"))
+        p->ratio = -1;
+    for (size_t i = 0; i < NRATIOS; i++)
+        if (!strcmp(v->valuestring, ratios[i].name))
+            p->ratio = (int)i;
+    if (p->ratio == -2)
+        return bad(r, "aspect_ratio", "aspect_ratio %s is not supported (allowed: " RATIO_LIST ")", s);
+    return 0;
+}
 
-    if (opt_bool(root, "generate_audio", 1, &p->audio, r) ||
-        opt_bool(root, "content_filter", 1, &p->content_filter, r))
-        return -1;
-
-    if (check_images(root, p, r))
-        return -1;
+/* video_urls, audio_urls and model_params.web_search */
+static int check_extras(const cJSON *root, params *p, reply *r)
+{
     static const char *const unsupported[] = { "video_urls", "audio_urls" };
+    const char *WS = "model_params.web_search";
+    char s[128];
     for (int i = 0; i < 2; i++)
         if (cJSON_GetObjectItemCaseSensitive(root, unsupported[i]))
             return bad(r, unsupported[i], "%s is not supported by %s", unsupported[i], p->model);
-
-    if ((v = cJSON_GetObjectItemCaseSensitive(root, "model_params"))) {
-        if (!cJSON_IsObject(v)) {
-            show(v, s, sizeof s);
-            return bad(r, "model_params", "model_params must be an object, got %s", s);
-        }
-        const cJSON *ws = cJSON_GetObjectItemCaseSensitive(v, "web_search");
-        if (ws) {
-            if (p->i2v)
-                return bad(r, "model_params.web_search", "model_params.web_search is only "
-                           "supported by text-to-video models, not %s", p->model);
-            if (!cJSON_IsBool(ws)) {
-                show(ws, s, sizeof s);
-                return bad(r, "model_params.web_search",
-                           "model_params.web_search must be a boolean, got %s", s);
-            }
-        }
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "model_params");
+    if (!v)
+        return 0;
+    if (!cJSON_IsObject(v)) {
+        show(v, s, sizeof s);
+        return bad(r, "model_params", "model_params must be an object, got %s", s);
     }
+    const cJSON *ws = cJSON_GetObjectItemCaseSensitive(v, "web_search");
+    if (ws && p->i2v)
+        return bad(r, WS, "%s is only supported by text-to-video models, not %s", WS, p->model);
+    if (ws && !cJSON_IsBool(ws)) {
+        show(ws, s, sizeof s);
+        return bad(r, WS, "%s must be a boolean, got %s", WS, s);
+    }
+    return 0;
+}
 
+static int check_callback_field(const cJSON *root, params *p, reply *r)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "callback_url");
+    char s[128];
     p->callback_url = NULL;
-    if ((v = cJSON_GetObjectItemCaseSensitive(root, "callback_url"))) {
-        if (!cJSON_IsString(v)) {
-            show(v, s, sizeof s);
-            return bad(r, "callback_url", "callback_url must be a string (an HTTPS URL), got %s", s);
-        }
-        if (check_callback(v->valuestring, r))
-            return -1;
-        p->callback_url = v->valuestring;
+    if (!v)
+        return 0;
+    if (!cJSON_IsString(v)) {
+        show(v, s, sizeof s);
+        return bad(r, "callback_url", "callback_url must be a string (an HTTPS URL), got %s", s);
     }
+    if (check_callback(v->valuestring, r))
+        return -1;
+    p->callback_url = v->valuestring;
+    return 0;
+}
+
+/* Every documented rule, in the order the fields are documented; the
+ * images are fetched only once the rest is valid. */
+static int validate(const cJSON *root, params *p, reply *r)
+{
+    if (check_model(root, p, r) || check_prompt(root, p, r) ||
+        check_duration_quality(root, p, r) || check_ratio(root, p, r) ||
+        opt_bool(root, "generate_audio", 1, &p->audio, r) ||
+        opt_bool(root, "content_filter", 1, &p->content_filter, r) ||
+        check_images(root, p, r) || check_extras(root, p, r) ||
+        check_callback_field(root, p, r))
+        return -1;
     return load_images(root, p, r);
 }
 
@@ -354,126 +388,130 @@ static void free_params(params *p)
     p->nimages = 0;
 }
 
-static void replay(task *t, reply *r)
+/* With idempotency on, a known key replays its task: 1 when replied. The
+ * caller holds the lock. */
+static int replay(const char *key, reply *r)
 {
+    task *t = key && E.cfg.idempotency ? task_find_idem(key) : NULL;
+    if (!t)
+        return 0;
     double now = now_mono();
     task_update(t, now);
-    reply_json(r, 200, task_json(t, now));
+    reply_json(r, 200, task_json(t, now, 0));
     reply_header(r, "idempotency-replayed", "true");
+    return 1;
 }
 
-void handle_submit(const char *body, size_t len, const char *idem, reply *r)
+/* Parses and validates a submit body; 0 with p filled (its images owned
+ * by p), or -1 with the error reply. *root must be freed by the caller. */
+static int parse_request(const char *body, size_t len, cJSON **root, params *p, reply *r)
 {
-    if (idem && *idem) {
-        emu_lock();
-        task *t = task_find_idem(idem);
-        if (t) {
-            replay(t, r);
-            emu_unlock();
-            return;
-        }
-        emu_unlock();
-    }
-    cJSON *root = cJSON_ParseWithLength(body, len);
-    if (!root || !cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        bad(r, NULL, "The request body must be a JSON object");
-        return;
-    }
-    params p;
-    memset(&p, 0, sizeof p);
-    if (validate(root, &p, r)) {
-        free_params(&p);
-        cJSON_Delete(root);
-        return;
-    }
-    double cost = p.duration * (p.q720 ? 10.0 : 5.0) * (p.content_filter ? 1.0 : 1.1);
-    cost = round(cost * 100) / 100;
+    memset(p, 0, sizeof *p);
+    *root = cJSON_ParseWithLength(body, len);
+    if (!*root || !cJSON_IsObject(*root))
+        return bad(r, NULL, "The request body must be a JSON object");
+    return validate(*root, p, r);
+}
 
+/* A new task for a valid request; takes the images from p. */
+static task *task_new(const params *p, const char *body, size_t len)
+{
     task *t = calloc(1, sizeof *t);
-    if (!t) {
-        free_params(&p);
-        cJSON_Delete(root);
-        reply_status_error(r, 500);
-        return;
-    }
+    if (!t)
+        return NULL;
     char rnd[8];
     random_chars(rnd, sizeof rnd);
     t->created = (int64_t)time(NULL);
     snprintf(t->id, sizeof t->id, "task-unified-%lld-%.8s", (long long)t->created, rnd);
-    snprintf(t->model, sizeof t->model, "%s", p.model);
+    snprintf(t->model, sizeof t->model, "%s", p->model);
     t->request = malloc(len + 1);
     if (t->request) {
         memcpy(t->request, body, len);
         t->request[len] = '\0';
     }
-    t->callback_url = xstrdup(p.callback_url);
-    t->duration = p.duration;
-    t->audio = p.audio;
-    t->credits = cost;
-    pick_size(&p, &t->width, &t->height);
+    t->callback_url = xstrdup(p->callback_url);
+    t->duration = p->duration;
+    t->audio = p->audio;
+    t->credits = round(p->duration * (p->q720 ? 10.0 : 5.0) *
+                       (p->content_filter ? 1.0 : 1.1) * 100) / 100;
+    pick_size(p, &t->width, &t->height);
     t->job.width = t->width;
     t->job.height = t->height;
-    t->job.duration = p.duration;
-    t->job.audio = p.audio;
-    t->job.seed = hash64(p.prompt, strlen(p.prompt));
-    t->job.nimages = p.nimages;
-    for (int i = 0; i < p.nimages; i++)
-        t->job.images[i] = p.images[i];
-    p.nimages = 0;                      /* the task owns the images now */
-    cJSON_Delete(root);
+    t->job.duration = p->duration;
+    t->job.audio = p->audio;
+    t->job.seed = hash64(p->prompt, strlen(p->prompt));
+    t->job.nimages = p->nimages;
+    for (int i = 0; i < p->nimages; i++)
+        t->job.images[i] = p->images[i];
+    return t;
+}
 
+/* Admits a task under the lock: a replay of a concurrent submit with the
+ * same key, or 402 beyond the balance (both reply and return -1), or the
+ * credits reserved and the settings of the moment taken (0). */
+static int admit(task *t, const char *key, reply *r)
+{
     emu_lock();
-    /* A concurrent submit with the same key may have won the race. */
-    task *other = idem && *idem ? task_find_idem(idem) : NULL;
-    if (other) {
-        replay(other, r);
+    if (replay(key, r)) {
         emu_unlock();
-        goto discard;
+        return -1;
     }
-    if (E.cfg.credits >= 0 && E.cfg.credits < cost) {
+    if (E.cfg.credits >= 0 && E.cfg.credits < t->credits) {
         double have = E.cfg.credits;
         emu_unlock();
         reply_error(r, 402, "insufficient_quota", "insufficient_quota", NULL,
                     "Insufficient quota: this task needs %.2f credits, the balance is %.2f. "
-                    "Please top up your account.", cost, have);
-        goto discard;
+                    "Please top up your account.", t->credits, have);
+        return -1;
     }
     if (E.cfg.credits >= 0)
-        E.cfg.credits -= cost;
+        E.cfg.credits -= t->credits;
     t->job.moov_at_end = E.cfg.moov_at_end;
     t->gen_time = E.cfg.gen_time;
-    t->idem_key = idem && *idem ? xstrdup(idem) : NULL;
+    t->idem_key = xstrdup(key);
     emu_unlock();
+    return 0;
+}
 
+/* Starts an admitted task and replies with it. */
+static void start(task *t, reply *r)
+{
     faults_for_task(&t->fx);
-    if (t->fx.outcome != OUTCOME_OK) {
-        for (int i = 0; i < 2; i++) {
-            if (t->job.images[i]) {
-                image_free(t->job.images[i]);
-                free(t->job.images[i]);
-                t->job.images[i] = NULL;
-            }
-        }
-    }
+    if (t->fx.outcome != OUTCOME_OK)
+        task_release_images(t);             /* nothing to render */
     t->t0 = now_mono();
     task_register(t);
     emu_lock();
-    cJSON *o = task_json(t, now_mono());
+    cJSON *o = task_json(t, now_mono(), 1);
     emu_unlock();
     reply_json(r, 200, o);
-    return;
+}
 
-discard:
-    for (int i = 0; i < 2; i++) {
-        if (t->job.images[i]) {
-            image_free(t->job.images[i]);
-            free(t->job.images[i]);
-        }
+void handle_submit(const char *body, size_t len, const char *idem, reply *r)
+{
+    const char *key = idem && *idem ? idem : NULL;
+    emu_lock();
+    int replayed = replay(key, r);
+    emu_unlock();
+    if (replayed)
+        return;
+    cJSON *root;
+    params p;
+    task *t = NULL;
+    if (!parse_request(body, len, &root, &p, r)) {
+        if ((t = task_new(&p, body, len)))
+            p.nimages = 0;                  /* the task owns the images now */
+        else
+            reply_status_error(r, 500);
     }
-    free(t->request);
-    free(t->callback_url);
-    free(t);
+    free_params(&p);
+    cJSON_Delete(root);
+    if (!t)
+        return;
+    if (admit(t, key, r))
+        task_free(t);
+    else
+        start(t, r);
 }
 
 void handle_credits(reply *r)

@@ -65,7 +65,23 @@ int task_link_expired(task *t, double now)
            (t->expired || now >= t->completed_at + E.cfg.link_ttl);
 }
 
-/* The state of a task that is not final yet. */
+/* Progress through the processing phase (frac 0..1) as configured. */
+static int live_progress(double frac)
+{
+    switch (E.cfg.progress) {
+    case PROGRESS_STUCK:
+        return 0;
+    case PROGRESS_STEPS:
+        return frac < 1.0 / 3 ? 10 : frac < 2.0 / 3 ? 40 : 70;
+    default: {
+        int p = 5 + (int)(94.0 * frac);
+        return p < 1 ? 1 : p > 99 ? 99 : p;
+    }
+    }
+}
+
+/* The state of a task that is not final yet; eta = the seconds left
+ * (truthful), times the configured estimate_factor. */
 static void live_state(const task *t, double now, int *st, int *progress, int *eta)
 {
     double g = t->gen_time, e = now - t->t0;
@@ -78,11 +94,10 @@ static void live_state(const task *t, double now, int *st, int *progress, int *e
         *progress = 0;
     } else {
         *st = ST_PROCESSING;
-        double span = g - pend;
-        int p = span > 0 ? 5 + (int)(94.0 * (e - pend) / span) : 99;
-        *progress = p < 1 ? 1 : p > 99 ? 99 : p;
+        double span = g - pend, frac = span > 0 ? (e - pend) / span : 1;
+        *progress = live_progress(frac < 0 ? 0 : frac > 1 ? 1 : frac);
     }
-    double left = ceil(g - e);
+    double left = ceil((g - e) * E.cfg.estimate_factor);
     *eta = left < 1 ? 1 : (int)left;
 }
 
@@ -96,7 +111,7 @@ static void finalize(task *t, int st, int progress, double when)
     if (st != ST_COMPLETED && E.cfg.credits >= 0)
         E.cfg.credits += t->credits;            /* failed tasks are not billed */
     if (t->callback_url) {
-        cJSON *o = task_json(t, when);
+        cJSON *o = task_json(t, when, 0);
         char *s = o ? cJSON_PrintUnformatted(o) : NULL;
         cJSON_Delete(o);
         if (s) {
@@ -137,9 +152,30 @@ void task_update(task *t, double now)
     }
 }
 
-cJSON *task_json(task *t, double now)
+static void add_task_info(cJSON *o, const task *t, int eta, int first)
+{
+    cJSON *ti = cJSON_AddObjectToObject(o, "task_info");
+    cJSON_AddBoolToObject(ti, "can_cancel", !t->final_status);
+    int with_eta = E.cfg.estimate == ESTIMATE_ALWAYS || (E.cfg.estimate == ESTIMATE_OMIT && first);
+    if (!t->final_status && with_eta)
+        cJSON_AddNumberToObject(ti, "estimated_time", eta);
+    cJSON_AddNumberToObject(ti, "video_duration", t->duration);
+}
+
+static void add_usage(cJSON *o, const task *t, int st)
+{
+    cJSON *u = cJSON_AddObjectToObject(o, "usage");
+    cJSON_AddStringToObject(u, "billing_rule", "per_second");
+    cJSON_AddNumberToObject(u, "credits_reserved", t->credits);
+    cJSON_AddStringToObject(u, "user_group", "default");
+    if (t->final_status)
+        cJSON_AddNumberToObject(u, "credits_used", st == ST_COMPLETED ? t->credits : 0);
+}
+
+cJSON *task_json(task *t, double now, int first)
 {
     int st, progress, eta = 0;
+    const task_shape *shape = &t->fx.shape;
     if (t->final_status) {
         st = t->final_status;
         progress = t->final_progress;
@@ -147,47 +183,21 @@ cJSON *task_json(task *t, double now)
         live_state(t, now, &st, &progress, &eta);
     }
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "id", t->id);
+    shape_add_id(o, shape, t->id);
     cJSON_AddStringToObject(o, "object", "video.generation.task");
     cJSON_AddNumberToObject(o, "created", (double)t->created);
     cJSON_AddStringToObject(o, "model", t->model);
-    cJSON_AddStringToObject(o, "status", status_name(st));
+    cJSON_AddStringToObject(o, "status", shape_status(shape, st));
     cJSON_AddNumberToObject(o, "progress", progress);
     cJSON_AddStringToObject(o, "type", "video");
-    cJSON *ti = cJSON_AddObjectToObject(o, "task_info");
-    cJSON_AddBoolToObject(ti, "can_cancel", !t->final_status);
-    if (!t->final_status)
-        cJSON_AddNumberToObject(ti, "estimated_time", eta);
-    cJSON_AddNumberToObject(ti, "video_duration", t->duration);
-    cJSON *u = cJSON_AddObjectToObject(o, "usage");
-    cJSON_AddStringToObject(u, "billing_rule", "per_second");
-    cJSON_AddNumberToObject(u, "credits_reserved", t->credits);
-    cJSON_AddStringToObject(u, "user_group", "default");
-    if (t->final_status)
-        cJSON_AddNumberToObject(u, "credits_used", st == ST_COMPLETED ? t->credits : 0);
-
+    add_task_info(o, t, eta, first);
+    add_usage(o, t, st);
     if (st == ST_COMPLETED) {
         char url[256];
         result_url(t, url, sizeof url);
-        if (t->fx.variant == VARIANT_RESULT_DATA) {
-            cJSON *a = cJSON_AddArrayToObject(o, "result_data");
-            cJSON *item = cJSON_CreateObject();
-            cJSON_AddStringToObject(item, "video_url", url);
-            cJSON_AddItemToArray(a, item);
-        } else {
-            cJSON *a = cJSON_AddArrayToObject(o, "results");
-            if (t->fx.variant == VARIANT_OBJECT) {
-                cJSON *item = cJSON_CreateObject();
-                cJSON_AddStringToObject(item, "url", url);
-                cJSON_AddItemToArray(a, item);
-            } else {
-                cJSON_AddItemToArray(a, cJSON_CreateString(url));
-            }
-        }
+        shape_add_result(o, shape, url);
     } else if (st == ST_FAILED) {
-        cJSON *e = cJSON_AddObjectToObject(o, "error");
-        cJSON_AddStringToObject(e, "code", t->fx.error_code);
-        cJSON_AddStringToObject(e, "message", t->fx.error_message);
+        shape_add_error(o, shape, t->fx.error_code, t->fx.error_message);
     }
     return o;
 }
@@ -218,7 +228,7 @@ void handle_task_query(const char *id, reply *r)
     task *t = task_lookup(id, r, &now);
     if (!t)
         return;
-    cJSON *o = task_json(t, now);
+    cJSON *o = task_json(t, now, 0);
     emu_unlock();
     reply_json(r, 200, o);
 }
@@ -249,7 +259,7 @@ void task_register(task *t)
     emu_unlock();
 }
 
-static void release_images(task *t)
+void task_release_images(task *t)
 {
     for (int i = 0; i < 2; i++) {
         if (t->job.images[i]) {
@@ -296,7 +306,7 @@ static void *render_worker(void *arg)
             t->render_state = 2;
         }
         t->render_done = t1;
-        release_images(t);
+        task_release_images(t);
         if (!E.cfg.quiet)
             fprintf(stderr, "evolink-emu: rendered %s (%dx%d, %d s) in %.2f s%s%s\n",
                     t->id, job.width, job.height, job.duration, t1 - t0,
@@ -350,17 +360,22 @@ void tasks_stop(void)
     ticker_running = 0;
 }
 
+void task_free(task *t)
+{
+    task_release_images(t);
+    free(t->request);
+    free(t->idem_key);
+    free(t->callback_url);
+    free(t->file);
+    free(t);
+}
+
 void tasks_free(void)
 {
     task *t = E.tasks;
     while (t) {
         task *n = t->next;
-        release_images(t);
-        free(t->request);
-        free(t->idem_key);
-        free(t->callback_url);
-        free(t->file);
-        free(t);
+        task_free(t);
         t = n;
     }
     E.tasks = NULL;

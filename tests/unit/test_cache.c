@@ -14,38 +14,15 @@
 #include <unistd.h>
 
 #include "stream.h"
+#include "files.h"
 #include "tap.h"
 
 static char top[256];
-
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-
-    if (!d)
-        return -1;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            n++;
-    closedir(d);
-    return n;
-}
 
 static int mode_of(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
-}
-
-static int write_file(const char *path, const void *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    int ok = f && fwrite(data, 1, n, f) == n;
-    if (f && fclose(f))
-        ok = 0;
-    return ok ? 0 : -1;
 }
 
 static int files_equal(const char *a, const char *b)
@@ -81,20 +58,20 @@ static void on_progress(void *opaque, const seedance_progress *p)
 
 static void test_names(void)
 {
-    OK(sd_cache_name_ok("task-unified-1774857405-abc123"), "a task id is a valid cache name");
-    OK(sd_cache_name_ok("a.b_c-D9"), "letters, digits, '.', '_', '-' are allowed");
-    OK(!sd_cache_name_ok(""), "the empty name is refused");
-    OK(!sd_cache_name_ok(NULL), "NULL is refused");
-    OK(!sd_cache_name_ok("../etc/passwd"), "'..' and '/' are refused");
-    OK(!sd_cache_name_ok(".hidden"), "a leading dot is refused");
-    OK(!sd_cache_name_ok("a b"), "a space is refused");
-    OK(!sd_cache_name_ok("task\n"), "a newline is refused");
-    char longname[202];
-    memset(longname, 'a', 201);
-    longname[201] = '\0';
-    OK(!sd_cache_name_ok(longname), "a 201-character name is refused");
-    longname[200] = '\0';
-    OK(sd_cache_name_ok(longname), "a 200-character name is accepted");
+    OK(seedance_task_id_valid("task-unified-1774857405-abc123"), "a task id is a valid cache name");
+    OK(seedance_task_id_valid("a.b_c-D9"), "letters, digits, '.', '_', '-' are allowed");
+    OK(!seedance_task_id_valid(""), "the empty name is refused");
+    OK(!seedance_task_id_valid(NULL), "NULL is refused");
+    OK(!seedance_task_id_valid("../etc/passwd"), "'..' and '/' are refused");
+    OK(!seedance_task_id_valid(".hidden"), "a leading dot is refused");
+    OK(!seedance_task_id_valid("a b"), "a space is refused");
+    OK(!seedance_task_id_valid("task\n"), "a newline is refused");
+    char longname[97];
+    memset(longname, 'a', 96);
+    longname[96] = '\0';
+    OK(!seedance_task_id_valid(longname), "a 96-character name is refused");
+    longname[95] = '\0';
+    OK(seedance_task_id_valid(longname), "a 95-character name is accepted");
 }
 
 static void test_paths(seedance_client *c)
@@ -141,7 +118,7 @@ static void test_atomic(void)
     int fd;
 
     snprintf(dir, sizeof(dir), "%s/atomic", top);
-    OK(sd_cache_mkdirs(dir) == 0, "sd_cache_mkdirs");
+    OK(sd_mkdirs(dir) == 0, "sd_mkdirs");
     snprintf(path, sizeof(path), "%s/out.mp4", dir);
     fd = sd_tmpfile_next_to(path, &tmp);
     OK(fd >= 0 && tmp && !strncmp(tmp, path, strlen(path)), "temporary file next to the target");
@@ -217,6 +194,48 @@ static void test_cached_stream(seedance_client *c)
     free(data);
 }
 
+/* sd_cache_commit and sd_cache_check: only the announced length is
+ * committed, its length is recorded, a clip that changed is set aside. */
+static void test_commit_check(void)
+{
+    char dir[512], part[600], clip[600], rec[620], bad[620];
+    int fd;
+
+    snprintf(dir, sizeof(dir), "%s/commit", top);
+    sd_mkdirs(dir);
+    snprintf(part, sizeof(part), "%s/t.mp4.part", dir);
+    snprintf(clip, sizeof(clip), "%s/t.mp4", dir);
+    snprintf(rec, sizeof(rec), "%s.size", clip);
+    snprintf(bad, sizeof(bad), "%s.bad", clip);
+    write_file(part, "0123456789", 10);
+    fd = open(part, O_RDWR);
+    errno = 0;
+    OK(sd_cache_commit(fd, part, clip, 11) == -1 && errno == EIO && mode_of(clip) == -1,
+       "a part of another length than announced is not committed (EIO)");
+    OK(sd_cache_commit(fd, part, clip, 10) == 0 && mode_of(part) == -1 && mode_of(clip) != -1,
+       "a part of the announced length is committed");
+    close(fd);
+    {
+        char txt[16] = "";
+        FILE *f = fopen(rec, "r");
+        if (f) {
+            if (!fgets(txt, sizeof(txt), f))
+                txt[0] = '\0';
+            fclose(f);
+        }
+        OK(!strcmp(txt, "10\n") && sd_cache_check(clip) == 1,
+           "its length is recorded next to it (%s) and it checks out", rec);
+    }
+    OK(truncate(clip, 4) == 0 && sd_cache_check(clip) == -1 && mode_of(clip) == -1 &&
+       mode_of(bad) != -1 && mode_of(rec) == -1,
+       "a clip that lost bytes on disk is set aside as .bad");
+    OK(sd_cache_check(clip) == 0, "then there is no clip");
+    write_file(clip, "abc", 3);
+    OK(sd_cache_check(clip) == 1, "a clip without a recorded length is taken as it is");
+    write_file(clip, "", 0);
+    OK(sd_cache_check(clip) == 0, "an empty file is no clip");
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -233,6 +252,7 @@ int main(void)
     test_names();
     test_paths(c);
     test_atomic();
+    test_commit_check();
     test_cached_stream(c);
 
     seedance_client_free(c);

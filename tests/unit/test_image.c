@@ -13,16 +13,13 @@ static int probe(const unsigned char *b, size_t n, const char **mime, int *w, in
     return sd_image_probe(b, n, "image", "x", mime, w, h, NULL);
 }
 
-int main(void)
+static void test_probe(void)
 {
     unsigned char b[64];
     const char *mime;
     int w, h;
-    size_t n, sz;
+    size_t n;
     seedance_error err;
-    char dir[] = "/tmp/seedance-unit-XXXXXX", path[256], *b64, *uri;
-    unsigned char *dec;
-    sd_image img;
 
     n = fake_png(b, 1280, 720);
     OK(probe(b, n, &mime, &w, &h) == 0 && !strcmp(mime, "image/png") && w == 1280 && h == 720,
@@ -43,8 +40,13 @@ int main(void)
     OK(probe(b, 20, &mime, &w, &h) == SEEDANCE_E_IMAGE, "truncated PNG header refused");
     n = fake_jpeg(b, 640, 480);
     OK(probe(b, 22, &mime, &w, &h) == SEEDANCE_E_IMAGE, "JPEG without a frame header refused");
+}
 
-    /* limits: both sides of every bound */
+/* limits: both sides of every bound */
+static void test_limits(void)
+{
+    seedance_error err;
+
     OK(sd_image_check("image", "x", 100, 300, 300, NULL) == 0, "300x300 allowed");
     OK(sd_image_check("image", "x", 100, 299, 300, &err) == SEEDANCE_E_IMAGE &&
        strstr(err.message, "299x300") && strstr(err.message, "300..6000"),
@@ -61,8 +63,14 @@ int main(void)
     OK(sd_image_check("image", "x", 30L * 1024 * 1024, 1000, 1000, NULL) == 0, "30 MB allowed");
     OK(sd_image_check("image", "x", 30L * 1024 * 1024 + 1, 1000, 1000, &err) == SEEDANCE_E_IMAGE &&
        strstr(err.message, "30 MB"), "30 MB + 1 byte refused: %s", err.message);
+}
 
-    /* base64 */
+static void test_base64(void)
+{
+    char *b64;
+    unsigned char *dec;
+    size_t sz;
+
     b64 = sd_base64((const unsigned char *)"hello!?", 7);
     OK(b64 && !strcmp(b64, "aGVsbG8hPw=="), "base64 encodes with padding");
     dec = sd_unbase64(b64, strlen(b64), &sz);
@@ -71,8 +79,17 @@ int main(void)
     free(b64);
     OK(sd_unbase64("abc", 3, &sz) == NULL, "base64 of a bad length refused");
     OK(sd_unbase64("ab!d", 4, &sz) == NULL, "base64 with a bad character refused");
+    OK(sd_base64((const unsigned char *)"x", (size_t)-1) == NULL, "base64 of SIZE_MAX bytes: NULL");
+}
 
-    /* files and data: URIs */
+static void test_files_and_uris(void)
+{
+    unsigned char b[64];
+    size_t n;
+    seedance_error err;
+    char dir[] = "/tmp/seedance-unit-XXXXXX", path[256], *uri;
+    sd_image img;
+
     OK(mkdtemp(dir) != NULL, "scratch directory");
     snprintf(path, sizeof(path), "%s/pic.jpg", dir);   /* a PNG named .jpg */
     n = fake_png(b, 800, 600);
@@ -94,10 +111,24 @@ int main(void)
        strstr(err.message, "base64"), "data: URI with broken base64 refused: %s", err.message);
     OK(sd_image_load("image", "/nonexistent/x.png", &img, &err) == SEEDANCE_E_IMAGE &&
        strstr(err.message, "/nonexistent/x.png"), "missing file named: %s", err.message);
+    if (truncate(path, 30L * 1024 * 1024 + 1) == 0)
+        OK(sd_image_load("image", path, &img, &err) == SEEDANCE_E_IMAGE &&
+           strstr(err.message, "31457281 bytes") && strstr(err.message, "30 MB"),
+           "a file over 30 MB refused before it is read: %s", err.message);
+    OK(sd_image_load("image", dir, &img, &err) == SEEDANCE_E_IMAGE &&
+       strstr(err.message, "not a regular file"), "a directory refused: %s", err.message);
     OK(sd_image_kind("https://x/y.png") == SD_IMG_URL && sd_image_kind("HTTP://x") == SD_IMG_URL &&
        sd_image_kind("data:image/png;base64,AA==") == SD_IMG_DATA &&
        sd_image_kind("./https.png") == SD_IMG_FILE, "image kinds");
     unlink(path);
     rmdir(dir);
+}
+
+int main(void)
+{
+    test_probe();
+    test_limits();
+    test_base64();
+    test_files_and_uris();
     return done_testing();
 }

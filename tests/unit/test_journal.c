@@ -9,6 +9,9 @@
 #include "api.h"
 #include "tap.h"
 
+static char dir[] = "/tmp/seedance-unit-XXXXXX", cache[256];
+static char key1[33];
+
 /* Interrupt after a few checks: a lock wait that would block ends. */
 static int checks;
 static int stop_soon(void *opaque)
@@ -17,35 +20,65 @@ static int stop_soon(void *opaque)
     return ++checks > 3;
 }
 
-int main(void)
+static seedance_client *client(void)
 {
-    char dir[] = "/tmp/seedance-unit-XXXXXX", cache[256], hex[65], k1[33], k2[33], buf[4096];
     seedance_client *c = seedance_client_new();
-    sd_journal_entry e, got;
-    struct stat st;
-    char *path;
-    FILE *f;
-    int fd;
 
-    OK(sd_sha256_hex("abc", 3, hex) == 0 &&
-       !strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"), "SHA-256 of abc");
-    OK(sd_random_hex(k1, 16) == 0 && sd_random_hex(k2, 16) == 0 && strlen(k1) == 32 &&
-       strcmp(k1, k2) != 0, "random keys: 32 hex characters, different each time");
-
-    OK(mkdtemp(dir) != NULL, "scratch directory");
-    snprintf(cache, sizeof(cache), "%s/deep/cache", dir);
     seedance_client_set_cache_dir(c, cache);
     seedance_client_set_api_key(c, "sk-journal-secret");
+    return c;
+}
+
+static sd_journal_entry entry(const char *request, int state, const char *task_id)
+{
+    sd_journal_entry e;
 
     memset(&e, 0, sizeof(e));
-    sd_sha256_hex("request", 7, e.hash);
+    sd_sha256_hex(request, strlen(request), e.hash);
+    snprintf(e.idempotency_key, sizeof(e.idempotency_key), "%s", key1);
+    snprintf(e.task_id, sizeof(e.task_id), "%s", task_id ? task_id : "");
+    e.state = state;
+    return e;
+}
+
+static size_t slurp(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = 0;
+
+    if (f) {
+        n = fread(buf, 1, size - 1, f);
+        fclose(f);
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+static void test_hashing(void)
+{
+    char hex[65], k2[33];
+
+    OK(sd_sha256_hex("abc", 3, hex) == 0 &&
+       !strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+       "SHA-256 of abc");
+    OK(sd_random_hex(key1, 16) == 0 && sd_random_hex(k2, 16) == 0 && strlen(key1) == 32 &&
+       strcmp(key1, k2) != 0, "random keys: 32 hex characters, different each time");
+    OK(sd_random_hex(k2, 1000) == SEEDANCE_E_INVALID, "too many random bytes refused");
+}
+
+static void test_store_load(void)
+{
+    seedance_client *c = client();
+    sd_journal_entry e = entry("request", SD_JOURNAL_SUBMITTING, NULL), got;
+    char buf[4096], *path;
+    struct stat st;
+
     OK(sd_journal_load(c, e.hash, &got) == 0, "no entry at first");
-    snprintf(e.idempotency_key, sizeof(e.idempotency_key), "%s", k1);
-    snprintf(e.state, sizeof(e.state), "submitting");
+    e.attempted = 1790000000;
     OK(sd_journal_store(c, &e, "{\"prompt\":\"p\"}") == 0, "entry written before the submit");
-    OK(sd_journal_load(c, e.hash, &got) == 1 && !strcmp(got.idempotency_key, k1) &&
-       got.task_id[0] == '\0' && !strcmp(got.state, "submitting"),
-       "entry without task id read back with its key");
+    OK(sd_journal_load(c, e.hash, &got) == 1 && !strcmp(got.idempotency_key, key1) &&
+       got.task_id[0] == '\0' && got.state == SD_JOURNAL_SUBMITTING &&
+       got.attempted == 1790000000, "entry without task id read back: key, state, time");
     path = sd_journal_path(c, e.hash);
     OK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "entry mode 0600");
     snprintf(buf, sizeof(buf), "%s/journal", cache);
@@ -53,24 +86,62 @@ int main(void)
     OK(stat(cache, &st) == 0 && (st.st_mode & 0777) == 0700, "created cache directory mode 0700");
 
     snprintf(e.task_id, sizeof(e.task_id), "task-unified-42-x");
-    snprintf(e.state, sizeof(e.state), "submitted");
+    e.state = SD_JOURNAL_SUBMITTED;
     OK(sd_journal_store(c, &e, NULL) == 0 && sd_journal_load(c, e.hash, &got) == 1 &&
-       !strcmp(got.task_id, "task-unified-42-x") && !strcmp(got.idempotency_key, k1),
-       "entry updated with the task id");
-    f = fopen(path, "r");
-    memset(buf, 0, sizeof(buf));
-    if (f) {
-        size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-        buf[n] = '\0';
-        fclose(f);
-    }
+       !strcmp(got.task_id, "task-unified-42-x") && !strcmp(got.idempotency_key, key1) &&
+       got.state == SD_JOURNAL_SUBMITTED, "entry updated with the task id");
+    slurp(path, buf, sizeof(buf));
     OK(!strstr(buf, "sk-journal-secret"), "the key is not in the entry");
-    snprintf(buf, sizeof(buf), "%s/journal", cache);
+    OK(strstr(buf, "\"state\":\t\"submitted\"") != NULL, "the state is named in the file");
     {
-        char cmd[4200];
-        snprintf(cmd, sizeof(cmd), "ls %s | grep -q tmp", buf);
+        char cmd[600];
+        snprintf(cmd, sizeof(cmd), "ls %s/journal | grep -q tmp", cache);
         OK(system(cmd) != 0, "no temporary file left behind");
     }
+    free(path);
+    seedance_client_free(c);
+}
+
+static void test_uncertain(void)
+{
+    seedance_client *c = client();
+    sd_journal_entry e = entry("lost reply", SD_JOURNAL_UNCERTAIN, NULL), got;
+    char *path = sd_journal_path(c, e.hash);
+    FILE *f;
+
+    e.attempted = 1790000123;
+    snprintf(e.failure, sizeof(e.failure), "HTTP 502");
+    OK(sd_journal_store(c, &e, NULL) == 0 && sd_journal_load(c, e.hash, &got) == 1 &&
+       got.state == SD_JOURNAL_UNCERTAIN && got.attempted == 1790000123 &&
+       !strcmp(got.failure, "HTTP 502") && !*got.task_id,
+       "an uncertain outcome is kept with its time and what failed");
+
+    /* an entry of an unknown state is never taken for a finished submit */
+    f = fopen(path, "w");
+    fprintf(f, "{\"hash\":\"%s\",\"idempotency_key\":\"%s\",\"state\":\"whatever\","
+            "\"task_id\":null}", e.hash, key1);
+    fclose(f);
+    OK(sd_journal_load(c, e.hash, &got) == 1 && got.state == SD_JOURNAL_SUBMITTING,
+       "unknown state without a task id: as if still submitting");
+    f = fopen(path, "w");
+    fprintf(f, "{\"hash\":\"%s\",\"idempotency_key\":\"%s\",\"state\":\"uncertain\","
+            "\"task_id\":\"task-unified-1-y\",\"attempted\":-5}", e.hash, key1);
+    fclose(f);
+    OK(sd_journal_load(c, e.hash, &got) == 1 && got.state == SD_JOURNAL_SUBMITTED &&
+       got.attempted == 0, "a task id wins; a negative time is unknown");
+    e.state = 0;
+    OK(sd_journal_store(c, &e, NULL) != SEEDANCE_OK, "an entry without a state is not written");
+    free(path);
+    seedance_client_free(c);
+}
+
+static void test_damaged_and_lock(void)
+{
+    seedance_client *c = client(), *c2 = client();
+    sd_journal_entry e = entry("request", SD_JOURNAL_SUBMITTED, "task-unified-42-x"), got;
+    char *path = sd_journal_path(c, e.hash);
+    int fd = -1, fd2 = -1, rc;
+    FILE *f;
 
     f = fopen(path, "w");
     fputs("{ damaged", f);
@@ -78,53 +149,56 @@ int main(void)
     OK(sd_journal_load(c, e.hash, &got) == 0, "damaged entry ignored");
     OK(sd_journal_remove(c, e.hash) == 0 && access(path, F_OK) != 0, "entry removed");
     OK(sd_journal_lock(c, e.hash, &fd) == 0 && fd >= 0, "lock taken");
-    {
-        /* a second client of the same process submitting the same request waits */
-        seedance_client *c2 = seedance_client_new();
-        int fd2 = -1, rc;
-        seedance_client_set_cache_dir(c2, cache);
-        seedance_client_set_interrupt(c2, stop_soon, NULL);
-        rc = sd_journal_lock(c2, e.hash, &fd2);
-        OK(rc == SEEDANCE_E_INTERRUPTED && fd2 < 0,
-           "a second client of this process waits for the lock (rc %d)", rc);
-        sd_journal_unlock(fd2);
-        sd_journal_unlock(fd);
-        checks = 0;
-        fd2 = -1;
-        OK(sd_journal_lock(c2, e.hash, &fd2) == 0 && fd2 >= 0 && checks <= 1,
-           "released: the second client takes it at once");
-        sd_journal_unlock(fd2);
-        seedance_client_free(c2);
-    }
+    /* a second client of the same process submitting the same request waits */
+    seedance_client_set_interrupt(c2, stop_soon, NULL);
+    rc = sd_journal_lock(c2, e.hash, &fd2);
+    OK(rc == SEEDANCE_E_INTERRUPTED && fd2 < 0,
+       "a second client of this process waits for the lock (rc %d)", rc);
+    sd_journal_unlock(fd2);
+    sd_journal_unlock(fd);
+    checks = 0;
+    fd2 = -1;
+    OK(sd_journal_lock(c2, e.hash, &fd2) == 0 && fd2 >= 0 && checks <= 1,
+       "released: the second client takes it at once");
+    sd_journal_unlock(fd2);
     free(path);
-
-    /* a failed task is forgotten, other entries stay */
-    {
-        sd_journal_entry a, b2;
-        memset(&a, 0, sizeof(a));
-        memset(&b2, 0, sizeof(b2));
-        sd_sha256_hex("failed request", 14, a.hash);
-        sd_sha256_hex("other request", 13, b2.hash);
-        snprintf(a.task_id, sizeof(a.task_id), "task-unified-9-failed");
-        snprintf(b2.task_id, sizeof(b2.task_id), "task-unified-9-fine");
-        snprintf(a.state, sizeof(a.state), "submitted");
-        snprintf(b2.state, sizeof(b2.state), "submitted");
-        snprintf(a.idempotency_key, sizeof(a.idempotency_key), "%s", k1);
-        snprintf(b2.idempotency_key, sizeof(b2.idempotency_key), "%s", k1);
-        OK(sd_journal_store(c, &a, NULL) == 0 && sd_journal_store(c, &b2, NULL) == 0 &&
-           sd_journal_load(c, a.hash, &got) == 1, "two entries written");
-        sd_journal_forget_task(c, "task-unified-9-failed");
-        OK(sd_journal_load(c, a.hash, &got) == 0, "the failed task's entry is forgotten");
-        OK(sd_journal_load(c, b2.hash, &got) == 1 && !strcmp(got.task_id, "task-unified-9-fine"),
-           "other entries stay");
-    }
-
-    {
-        char cmd[512];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-        if (system(cmd) != 0)
-            printf("# could not remove %s\n", dir);
-    }
+    seedance_client_free(c2);
     seedance_client_free(c);
+}
+
+/* a failed task is forgotten, other entries stay */
+static void test_forget(void)
+{
+    seedance_client *c = client();
+    sd_journal_entry a = entry("failed request", SD_JOURNAL_SUBMITTED, "task-unified-9-failed");
+    sd_journal_entry b = entry("other request", SD_JOURNAL_SUBMITTED, "task-unified-9-fine");
+    sd_journal_entry got;
+
+    OK(sd_journal_store(c, &a, NULL) == 0 && sd_journal_store(c, &b, NULL) == 0 &&
+       sd_journal_load(c, a.hash, &got) == 1, "two entries written");
+    sd_journal_forget_task(c, "task-unified-9-failed");
+    OK(sd_journal_load(c, a.hash, &got) == 0, "the failed task's entry is forgotten");
+    OK(sd_journal_load(c, b.hash, &got) == 1 && !strcmp(got.task_id, "task-unified-9-fine"),
+       "other entries stay");
+    seedance_client_free(c);
+}
+
+int main(void)
+{
+    char cmd[512];
+
+    if (!mkdtemp(dir)) {
+        OK(0, "scratch directory");
+        return done_testing();
+    }
+    snprintf(cache, sizeof(cache), "%s/deep/cache", dir);
+    test_hashing();
+    test_store_load();
+    test_uncertain();
+    test_damaged_and_lock();
+    test_forget();
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        printf("# could not remove %s\n", dir);
     return done_testing();
 }

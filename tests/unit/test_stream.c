@@ -3,9 +3,11 @@
  * The result stream against the emulator (started here, on 127.0.0.1):
  * bytes delivered while downloading, seeks inside and beyond the received
  * data (Range), an MP4 with the moov atom at the end, a dropped download
- * resumed with Range, an error right after completion, a closed stream
- * resumed from its .part, interrupts, the cache off, cache permissions,
- * and no Authorization header on downloads. Every clip read is compared
+ * resumed with Range, errors (503, 404) right after completion, an
+ * expired link (a fresh one asked of the task, at the open and half way;
+ * never a submit), a closed stream resumed from its .part, interrupts,
+ * the cache off, cache permissions, and no Authorization header on
+ * downloads. Every clip read is compared
  * byte for byte with the emulator's own file.
  */
 #include <inttypes.h>
@@ -493,6 +495,159 @@ static void test_expired_link(void)
     free_clip(&k);
 }
 
+/* A result link answering 404 right after completion (the file is still
+ * reaching the CDN) is retried: the whole path through seedance_open, one
+ * paid task, the clip. */
+static void test_404_after_completion(void)
+{
+    seedance_client *c = client(0);
+    seedance_request *r = seedance_request_new();
+    seedance_stream *s = NULL;
+    char *file;
+    long submits = emu_stat(&E, "submits");
+    int results = log_count("/results/", NULL), rc;
+    clip k;
+
+    seedance_request_set(r, "prompt", "a result link that is late", NULL);
+    seedance_request_set(r, "duration", "4", NULL);
+    seedance_request_set(r, "quality", "480p", NULL);
+    emu_post(&E, "/_emu/faults", "{\"type\":\"status\",\"status\":404,\"path\":\"/results/\","
+             "\"count\":2}");
+    rc = seedance_open(c, r, SEEDANCE_NEW, &s);
+    OK(rc == SEEDANCE_OK, "a result link answering 404 twice then 200 opens (%s)",
+       rc ? seedance_last_error(c)->message : "ok");
+    memset(&k, 0, sizeof(k));
+    if (!rc && (file = emu_task_field(&E, seedance_stream_task_id(s), "file"))) {
+        k.size = emu_slurp(file, &k.data);
+        free(file);
+        OK(read_rest_equal(s, &k, 0, NULL), "... and gives the clip, identical");
+    }
+    OK(emu_stat(&E, "submits") - submits == 1, "one paid task (%ld submits)",
+       emu_stat(&E, "submits") - submits);
+    OK(log_count_wait("/results/", NULL, results + 3) == results + 3,
+       "two 404s, then the download (%d requests)", log_count("/results/", NULL) - results);
+    free(k.data);
+    seedance_stream_close(s);
+    seedance_request_free(r);
+    seedance_client_free(c);
+}
+
+/* A new result link that is not on the CDN yet (the emulator's cdn_lag:
+ * 404 for a while after completion): seedance_open_task gets the clip. */
+static void test_cdn_lag(void)
+{
+    seedance_client *c = client(0);
+    seedance_stream *s = NULL;
+    char *id = emu_submit(&E, "a clip still on its way to the CDN", 4, "480p");
+    char *file = NULL;
+    long submits = emu_stat(&E, "submits");
+    clip k;
+    int rc;
+
+    memset(&k, 0, sizeof(k));
+    emu_post(&E, "/_emu/config", "{\"cdn_lag\":2.5}");
+    rc = id ? seedance_open_task(c, id, &s) : -1;
+    emu_post(&E, "/_emu/config", "{\"cdn_lag\":0}");
+    OK(rc == SEEDANCE_OK, "a result link answering 404 for 2.5 s after completion opens (%s)",
+       rc ? seedance_last_error(c)->message : "ok");
+    if (!rc && (file = emu_task_field(&E, id, "file")) && (k.size = emu_slurp(file, &k.data)) > 0)
+        OK(read_rest_equal(s, &k, 0, NULL), "... and gives the clip, identical");
+    OK(emu_stat(&E, "submits") == submits, "nothing submitted");
+    seedance_stream_close(s);
+    free(file);
+    free(k.data);
+    free(id);
+    seedance_client_free(c);
+}
+
+/* An expired result link (403): the task is read again for a fresh link;
+ * without one, SEEDANCE_E_EXPIRED. Never a submit. */
+static void test_fresh_link(void)
+{
+    seedance_client *c = client(0);
+    seedance_stream *s = NULL;
+    char path[256];
+    long submits, queries;
+    clip old, k;
+    int rc;
+
+    if (new_clip(&old, "an old task whose link expired", 4) ||
+        new_clip(&k, "a task that gives a fresh link", 4)) {
+        OK(0, "emulator tasks for the fresh link test");
+        goto out;
+    }
+    snprintf(path, sizeof(path), "/_emu/tasks/%s/expire", old.id);
+    emu_post(&E, path, NULL);
+    submits = emu_stat(&E, "submits");
+    queries = emu_stat(&E, "task_queries");
+    /* the task k, opened with a link that answers 403: its query gives another */
+    rc = sd_stream_open_url(c, k.id, old.url, &s);
+    OK(rc == SEEDANCE_OK, "an expired link whose task gives a fresh one opens (%s)",
+       rc ? seedance_last_error(c)->message : "ok");
+    if (!rc)
+        OK(read_rest_equal(s, &k, 0, NULL), "... and the clip is the task's, identical");
+    seedance_stream_close(s);
+    s = NULL;
+    OK(emu_stat(&E, "task_queries") - queries == 1 && emu_stat(&E, "submits") == submits,
+       "one task query, no submit");
+
+    /* no fresh link: the task gives the same, expired one */
+    snprintf(path, sizeof(path), "/_emu/tasks/%s/expire", k.id);
+    emu_post(&E, path, NULL);
+    queries = emu_stat(&E, "task_queries");
+    rc = sd_stream_open_url(c, k.id, k.url, &s);
+    OK(rc == SEEDANCE_E_EXPIRED && !s && seedance_last_error(c)->http_status == 403,
+       "an expired link without a fresh one: SEEDANCE_E_EXPIRED (%s)",
+       seedance_last_error(c)->message);
+    OK(emu_stat(&E, "task_queries") - queries == 1 && emu_stat(&E, "submits") == submits,
+       "the task was read again once, nothing submitted");
+    seedance_stream_close(s);
+out:
+    free_clip(&old);
+    free_clip(&k);
+    seedance_client_free(c);
+}
+
+/* The link expires during the download (after a dropped connection): the
+ * task is asked for a fresh one; without one the read fails with
+ * SEEDANCE_E_EXPIRED and nothing is submitted. */
+static void test_expiry_midway(void)
+{
+    seedance_client *c = client(0);
+    seedance_stream *s = NULL;
+    unsigned char buf[4096];
+    char fault[128], path[256];
+    long submits;
+    int64_t n = 1;
+    clip k;
+
+    if (new_clip(&k, "a link expiring during the download", 4)) {
+        OK(0, "emulator task for the mid-download expiry");
+        return;
+    }
+    submits = emu_stat(&E, "submits");
+    snprintf(fault, sizeof(fault), "{\"type\":\"drop\",\"after_bytes\":%ld}", k.size / 2);
+    emu_post(&E, "/_emu/faults", fault);
+    set_bandwidth(k.size / 4 + 1);
+    if (sd_stream_open_url(c, k.id, k.url, &s)) {
+        OK(0, "open: %s", seedance_last_error(c)->message);
+        goto out;
+    }
+    snprintf(path, sizeof(path), "/_emu/tasks/%s/expire", k.id);
+    emu_post(&E, path, NULL);
+    while (n > 0)
+        n = seedance_stream_read(s, buf, sizeof(buf));
+    OK(n == -SEEDANCE_E_EXPIRED && seedance_last_error(c)->http_status == 403,
+       "the link expired half way and the task has no other: SEEDANCE_E_EXPIRED (%s)",
+       seedance_last_error(c)->message);
+    OK(emu_stat(&E, "submits") == submits, "nothing submitted");
+out:
+    seedance_stream_close(s);
+    set_bandwidth(0);
+    free_clip(&k);
+    seedance_client_free(c);
+}
+
 /* The whole path through the public API: wait + stream + cache, then the
  * second open and an expired link served from the cache with no request. */
 static void test_open_task(void)
@@ -585,8 +740,11 @@ int main(void)
     const char *tmp = getenv("TMPDIR");
     char cmd[400];
 
+    /* no CDN lag by default: the tests that want it set it */
+    static const char *const no_lag[] = { "--cdn-lag", "0", NULL };
+
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (emu_start(&E, bin, 0.3, NULL)) {
+    if (emu_start(&E, bin, 0.3, no_lag)) {
         printf("not ok 1 - the emulator %s starts\n1..1\n", bin);
         return 1;
     }
@@ -605,6 +763,10 @@ int main(void)
     test_close_keeps_part();
     test_interrupt();
     test_expired_link();
+    test_404_after_completion();
+    test_cdn_lag();
+    test_fresh_link();
+    test_expiry_midway();
     test_open_task();
     test_open_request();
 

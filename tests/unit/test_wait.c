@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* seedance_wait (src/wait.c) against the emulator: how the submit reply's
- * estimate (c->submitted) seeds the poll schedule. */
+ * estimate (c->submitted) seeds the poll schedule, and the progress events
+ * of a wait (SEEDANCE_EV_TICK between queries, without requests). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,88 @@ static void seed(seedance_client *c, const char *id, int eta, double age)
     c->submitted.progress = 0;
     c->submitted.estimated_time = eta;
     c->submitted.at = sd_now() - age;
+}
+
+/* The events of one wait. */
+typedef struct events {
+    int polls, ticks, completed;
+    int backwards;          /* estimated percent went down */
+    int hundred_early;      /* 100% before SEEDANCE_EV_COMPLETED */
+    int bad_fields;         /* a tick without elapsed/next_poll */
+    double last_pct, last_tick, min_tick_gap, final_pct, final_left;
+} events;
+
+static void on_event(void *opaque, const seedance_progress *p)
+{
+    events *e = opaque;
+    double now = sd_now();
+
+    if (p->event != SEEDANCE_EV_POLL && p->event != SEEDANCE_EV_TICK &&
+        p->event != SEEDANCE_EV_COMPLETED)
+        return;
+    if (p->estimated < e->last_pct)
+        e->backwards++;
+    if (p->estimated >= 100 && p->event != SEEDANCE_EV_COMPLETED)
+        e->hundred_early++;
+    e->last_pct = p->estimated;
+    if (p->event == SEEDANCE_EV_POLL)
+        e->polls++;
+    if (p->event == SEEDANCE_EV_TICK) {
+        if (e->ticks++ && now - e->last_tick < e->min_tick_gap)
+            e->min_tick_gap = now - e->last_tick;
+        e->last_tick = now;
+        if (p->elapsed <= 0 || p->next_poll < 0 || !p->task_id || !p->status)
+            e->bad_fields++;
+    }
+    if (p->event == SEEDANCE_EV_COMPLETED) {
+        e->completed++;
+        e->final_pct = p->estimated;
+        e->final_left = p->remaining;
+    }
+}
+
+/* A wait on a task of several seconds: ticks between the queries, an
+ * estimated percent that only rises and reaches 100 with completion, and
+ * no request beyond the queries reported. */
+static void test_ticks(void)
+{
+    seedance_client *c = client();
+    events e = { .last_pct = -1, .min_tick_gap = 1e9 };
+    seedance_task *t = NULL;
+    char *id;
+    long q0;
+    double t0, took;
+    int rc;
+
+    emu_post(&E, "/_emu/config", "{\"gen_time\":6}");
+    id = emu_submit(&E, "ticks", 4, "480p");
+    emu_post(&E, "/_emu/config", "{\"gen_time\":0.3}");
+    if (!id) {
+        OK(0, "a task for the progress events");
+        seedance_client_free(c);
+        return;
+    }
+    seedance_client_set_progress(c, on_event, &e);
+    q0 = emu_stat(&E, "task_queries");
+    t0 = sd_now();
+    rc = seedance_wait(c, id, &t);
+    took = sd_now() - t0;
+    OK(rc == SEEDANCE_OK && e.completed == 1, "the wait completes (rc %d)", rc);
+    OK(emu_stat(&E, "task_queries") - q0 == e.polls && e.polls >= 1,
+       "one query per SEEDANCE_EV_POLL, none for the ticks (%d polls, %ld queries)", e.polls,
+       emu_stat(&E, "task_queries") - q0);
+    OK(took < 3 || e.ticks >= 1, "SEEDANCE_EV_TICK reported between queries (%d in %.1f s)",
+       e.ticks, took);
+    OK(e.ticks <= took + 1 && (e.ticks < 2 || e.min_tick_gap >= 0.9),
+       "ticks about once a second, not more (%d in %.1f s, closest %.2f s apart)", e.ticks, took,
+       e.ticks >= 2 ? e.min_tick_gap : 0.0);
+    OK(e.backwards == 0, "the estimated percent never goes down");
+    OK(e.hundred_early == 0 && e.final_pct == 100 && e.final_left == 0,
+       "100%% and 0 s left only with SEEDANCE_EV_COMPLETED");
+    OK(e.bad_fields == 0, "ticks carry the task, its status, elapsed and next_poll");
+    seedance_task_free(t);
+    seedance_client_free(c);
+    free(id);
 }
 
 int main(void)
@@ -87,8 +170,10 @@ int main(void)
     OK(took < 5.0, "stale seed: the first query goes at once (%.2f s)", took);
     seedance_task_free(t);
     seedance_client_free(c);
-
     free(id);
+
+    test_ticks();
+
     emu_stop(&E);
     curl_global_cleanup();
     return done_testing();

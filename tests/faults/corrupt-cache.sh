@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The cache damaged on disk: a clip truncated, grown, or overwritten with
+# other bytes of the same length, a kept .part with wrong bytes, and the
+# journal truncated, full of garbage, or naming an impossible task. A
+# damaged clip is detected, set aside and never served: what a command
+# writes is byte-identical to the server's file, or the command fails
+# clearly. A damaged journal entry never makes the same request pay
+# twice: the run reuses the task or fails naming the journal.
+. "$(dirname "$0")/../lib.sh"
+SD=$BIN/seedance
+emu_start --gen-time 0.4
+
+"$SD" generate "a damaged cache" --duration 4 --quality 480p -o "$T/first.mp4" -q 2>"$T/err" ||
+    bail "generate failed: $(cat "$T/err")"
+id=$(emu_last_task)
+srv=$(json_get "$(emu_task "$id")" .file)
+clip=$T/cache/clips/$id.mp4
+size=$(stat -c %s "$srv")
+check "the first clip is the server's" cmp "$T/first.mp4" "$srv"
+check "the cached clip is the server's" cmp "$clip" "$srv"
+
+# served WHAT   download the task: the server's exact bytes, or a clear failure
+served() {
+    local out=$T/dl-$RANDOM.mp4
+    "$SD" download "$id" -o "$out" >/dev/null 2>"$T/err"
+    if [ $? -eq 0 ]; then
+        check "$1: what download writes is the server's file" cmp "$out" "$srv"
+        if [ -e "$clip" ]; then
+            check "$1: the cached clip is the server's again" cmp "$clip" "$srv"
+        else
+            ok "$1: no clip left in the cache"
+        fi
+    else
+        like "$(cat "$T/err")" "($id|cache|clip)" "$1: download fails clearly"
+    fi
+}
+
+# --- the clip truncated
+truncate -s $((size / 2)) "$clip"
+served "a truncated clip"
+ls "$T/cache/clips" | grep -q '\.bad$' && ok "a truncated clip is set aside" ||
+    not_ok "a truncated clip is set aside" "$(ls "$T/cache/clips")"
+
+# --- the clip grown
+printf 'trailing garbage' >>"$clip"
+served "a clip with bytes appended"
+
+# --- other bytes, same length
+printf 'XXXXXXXXXXXXXXXX' | dd of="$clip" bs=1 seek=$((size / 3)) conv=notrunc 2>/dev/null
+cmp -s "$clip" "$srv" && bail "the clip could not be damaged"
+served "a clip overwritten with other bytes of the same length"
+
+# --- a kept part with wrong bytes (an interrupted download damaged later)
+rm -f "$clip" "$clip".*
+head -c $((size / 2)) "$srv" | tr '\000-\377' '\377\000-\376' >"$clip.part"
+served "a kept part with wrong bytes"
+
+# --- the journal damaged: the same request again never pays twice
+journal=$(ls "$T/cache/journal/"*.json)
+[ "$(echo "$journal" | wc -l)" -eq 1 ] || bail "expected one journal entry: $journal"
+cp "$journal" "$T/journal.good"
+
+# again WHAT   run the first request again: reuse its task or fail naming the journal
+again() {
+    local paid j out=$T/again-$RANDOM.mp4
+    paid=$(emu_stat submits)
+    j=$("$SD" generate "a damaged cache" --duration 4 --quality 480p -o "$out" --json 2>"$T/err")
+    rc=$?
+    is "$(emu_stat submits)" "$paid" "$1: the same request does not pay again"
+    if [ $rc -eq 0 ]; then
+        is "$(json_get "$j" .task_id)" "$id" "$1: the first task is reused"
+        check "$1: the clip is the first task's" cmp "$out" "$srv"
+    else
+        like "$(cat "$T/err")" "journal" "$1: the failure names the journal"
+    fi
+    cp "$T/journal.good" "$journal"
+}
+
+head -c 100 "$T/journal.good" >"$journal"
+again "a truncated journal entry"
+head -c 300 /dev/urandom >"$journal"
+again "a journal entry of garbage"
+sed "s/\"$id\"/\"..\/..\/$id\"/" "$T/journal.good" >"$journal"
+grep -q "\.\./\.\./$id" "$journal" || bail "could not damage the task id in $journal"
+again "a journal entry naming an impossible task"
+done_testing

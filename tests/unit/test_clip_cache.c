@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What reaches the clip cache: only a clip exactly as long as the server
+ * announced, and a cached clip that changed length on disk is set aside
+ * and fetched again.
+ *
+ *   - A .part left by an earlier run is longer than the clip, and the
+ *     result server ignores Range (Python's http.server, started here on
+ *     127.0.0.1, answers 200 with the whole, shorter clip): the stale part
+ *     is discarded, the clip read and cached is the server's, byte for
+ *     byte, and so is the next open's.
+ *   - A cached clip truncated on disk: the next open notices, sets it
+ *     aside and downloads the clip again (emulator, started here).
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "emu_proc.h"
+#include "stream.h"
+#include "files.h"
+#include "tap.h"
+
+static emu_proc E;
+static char top[300];
+static int n_download, n_cached;
+
+static void on_progress(void *opaque, const seedance_progress *p)
+{
+    (void)opaque;
+    n_download += p->event == SEEDANCE_EV_DOWNLOAD;
+    n_cached += p->event == SEEDANCE_EV_CACHED;
+}
+
+static seedance_client *client(const char *cache_dir)
+{
+    seedance_client *c = seedance_client_new();
+
+    seedance_client_set_api_key(c, E.key);
+    seedance_client_set_api_base(c, E.url);
+    seedance_client_set_cache_dir(c, cache_dir);
+    seedance_client_set_progress(c, on_progress, NULL);
+    return c;
+}
+
+/* A static file server that ignores Range: python3 -m http.server. */
+typedef struct pyserver {
+    pid_t pid;
+    int port;
+} pyserver;
+
+static int pyserver_start(pyserver *p, const char *dir)
+{
+    char line[256] = "";
+    int fds[2];
+    FILE *f;
+
+    p->pid = 0;
+    if (pipe(fds) < 0)
+        return -1;
+    fflush(NULL);
+    if ((p->pid = fork()) == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(fds[1], 1);
+        dup2(null, 2);          /* its request log */
+        close(fds[0]);
+        execlp("python3", "python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+               "--directory", dir, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    f = fdopen(fds[0], "r");
+    if (p->pid < 0 || !f || !fgets(line, sizeof(line), f) ||
+        sscanf(line, "Serving HTTP on %*s port %d", &p->port) != 1) {
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    fclose(f);      /* the server writes nothing more to stdout than this line */
+    return 0;
+}
+
+static void pyserver_stop(pyserver *p)
+{
+    if (p->pid > 0) {
+        kill(p->pid, SIGTERM);
+        waitpid(p->pid, NULL, 0);
+        p->pid = 0;
+    }
+}
+
+/* Read the stream to its end; 1 when it is exactly data. */
+static int read_equal(seedance_stream *s, const unsigned char *data, long size)
+{
+    unsigned char buf[65536];
+    int64_t n, total = 0;
+    int same = 1;
+
+    while ((n = seedance_stream_read(s, buf, sizeof(buf))) > 0) {
+        if (total + n > size || memcmp(buf, data + total, (size_t)n))
+            same = 0;
+        total += n;
+    }
+    return n == 0 && same && total == size;
+}
+
+static int file_equal(const char *path, const unsigned char *data, long size)
+{
+    unsigned char *got = NULL;
+    long n = emu_slurp(path, &got);
+    int eq = n == size && !memcmp(got, data, (size_t)size);
+
+    free(got);
+    return eq;
+}
+
+static void test_stale_part(const char *id, const unsigned char *data, long size)
+{
+    char dir[400], cache[400], path[600], url[128];
+    seedance_client *c;
+    seedance_stream *s = NULL;
+    unsigned char *junk;
+    pyserver py;
+    char *part = NULL, *clip = NULL, *rec = NULL;
+    long recorded = -1;
+
+    snprintf(dir, sizeof(dir), "%s/www", top);
+    snprintf(cache, sizeof(cache), "%s/cache-stale", top);
+    mkdir(dir, 0700);
+    snprintf(path, sizeof(path), "%s/clip.mp4", dir);
+    if (write_file(path, data, (size_t)size) || pyserver_start(&py, dir)) {
+        OK(0, "a static server that ignores Range (python3 -m http.server)");
+        return;
+    }
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/clip.mp4", py.port);
+    c = client(cache);
+    part = sd_cache_clip_path(c, id, ".mp4.part", 1);
+    clip = sd_cache_clip_path(c, id, ".mp4", 0);
+    junk = malloc((size_t)size + 5000);
+    memset(junk, 0x5a, (size_t)size + 5000);
+    OK(part && clip && write_file(part, junk, (size_t)size + 5000) == 0,
+       "a stale .part 5000 bytes longer than the clip");
+    free(junk);
+
+    OK(sd_stream_open_url(c, id, url, &s) == SEEDANCE_OK && read_equal(s, data, size),
+       "the server ignores Range and sends the shorter clip: the stream is the clip (%s)",
+       s ? "read" : seedance_last_error(c)->message);
+    seedance_stream_close(s);
+    s = NULL;
+    OK(file_equal(clip, data, size) && access(part, F_OK) != 0,
+       "the cache holds the clip, not the stale part");
+    if ((rec = malloc(strlen(clip) + 8))) {
+        unsigned char *txt = NULL;
+        sprintf(rec, "%s.size", clip);
+        if (emu_slurp(rec, &txt) > 0)
+            recorded = strtol((char *)txt, NULL, 10);
+        free(txt);
+    }
+    OK(recorded == size, "its length is recorded next to it (%ld)", recorded);
+
+    n_cached = 0;
+    OK(sd_stream_open_url(c, id, url, &s) == SEEDANCE_OK && n_cached == 1 &&
+       read_equal(s, data, size), "the next open serves the cached clip, identical");
+    seedance_stream_close(s);
+    pyserver_stop(&py);
+    free(part);
+    free(clip);
+    free(rec);
+    seedance_client_free(c);
+}
+
+static void test_truncated_clip(const char *id, const unsigned char *data, long size)
+{
+    char cache[400], bad[700];
+    seedance_client *c;
+    seedance_stream *s = NULL;
+    char *clip;
+    long downloads;
+    int rc;
+
+    snprintf(cache, sizeof(cache), "%s/cache-trunc", top);
+    c = client(cache);
+    clip = sd_cache_clip_path(c, id, ".mp4", 0);
+    rc = seedance_open_task(c, id, &s);
+    OK(rc == SEEDANCE_OK && read_equal(s, data, size), "first open: the clip (%s)",
+       rc ? seedance_last_error(c)->message : "ok");
+    seedance_stream_close(s);
+    s = NULL;
+    OK(clip && file_equal(clip, data, size), "it is cached");
+    OK(clip && truncate(clip, size / 2) == 0, "the cached clip is truncated on disk");
+
+    n_cached = n_download = 0;
+    downloads = emu_stat(&E, "downloads");
+    rc = seedance_open_task(c, id, &s);
+    OK(rc == SEEDANCE_OK && n_cached == 0 && n_download == 1 &&
+       emu_stat(&E, "downloads") > downloads,
+       "the next open does not serve it: it downloads the clip again");
+    OK(rc == SEEDANCE_OK && read_equal(s, data, size), "... and the clip is whole, identical");
+    seedance_stream_close(s);
+    snprintf(bad, sizeof(bad), "%s.bad", clip ? clip : "");
+    OK(access(bad, F_OK) == 0 && file_equal(clip, data, size),
+       "the truncated copy was set aside (.bad); the cache holds the clip again");
+    free(clip);
+    seedance_client_free(c);
+}
+
+int main(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    unsigned char *data = NULL;
+    char *id, *url, *file, cmd[400];
+    long size = -1;
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    snprintf(top, sizeof(top), "%s/seedance-clip-cache.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(top) || emu_start(&E, emu_path_next_to_self("evolink-emu"), 0.3, NULL)) {
+        printf("not ok 1 - the emulator starts\n1..1\n");
+        return 1;
+    }
+    if ((id = emu_submit(&E, "a clip for the cache", 4, "480p")) &&
+        (url = emu_wait_result(&E, id, 120))) {
+        free(url);
+        if ((file = emu_task_field(&E, id, "file")))
+            size = emu_slurp(file, &data);
+        free(file);
+    }
+    if (size <= 0) {
+        OK(0, "an emulator task with its clip");
+    } else {
+        test_stale_part(id, data, size);
+        test_truncated_clip(id, data, size);
+    }
+    free(id);
+    free(data);
+    emu_stop(&E);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", top);
+    curl_global_cleanup();
+    return done_testing();
+}
