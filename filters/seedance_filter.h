@@ -57,6 +57,8 @@
 #include "libavcodec/avcodec.h"
 #include "libavformat/avformat.h"
 
+#include <seedance_av.h>
+
 #include "avfilter.h"
 #include "version.h"
 #if LIBAVFILTER_VERSION_MAJOR < 10
@@ -141,9 +143,7 @@ typedef struct SeedanceClip {
     int watching;               ///< holds a reference on the signal handlers
     int reported;               ///< the failure or interruption was logged
 
-    /* progress lines */
-    int64_t last_progress;
-    char last_status[32];
+    SeedanceAVReport report;    ///< progress and error lines, as the protocol's
 
     /* the clip */
     seedance_stream *stream;
@@ -224,9 +224,6 @@ AVStream *ff_seedance_clip_stream(SeedanceClip *c, int type);
 
 /** Stop the worker (the task keeps running: its id is logged) and free all. */
 void ff_seedance_clip_uninit(SeedanceClip *c);
-
-/** The AVERROR for a seedance_code. */
-int ff_seedance_averror(int code);
 
 /* ---- frames ----------------------------------------------------------- */
 

@@ -310,7 +310,11 @@ typedef struct sd_journal_entry {
 
 /* <cache_dir>/journal/<hash>.json, free() it. */
 char *sd_journal_path(const seedance_client *c, const char *hash);
-/* 1 found, 0 not found (or unreadable: a warning is logged), <0 never. */
+/*
+ * 1 found, 0 not found, -1 present but unreadable or damaged (a warning is
+ * logged): it may have recorded a paid task, so it is never taken for "not
+ * found".
+ */
 int sd_journal_load(seedance_client *c, const char *hash, sd_journal_entry *e);
 /* Write atomically (mode 0600, directories 0700). */
 int sd_journal_store(seedance_client *c, const sd_journal_entry *e, const char *request_json);

@@ -73,6 +73,8 @@ static int entry_parse(const cJSON *o, const char *hash, sd_journal_entry *e)
     e->state = *e->task_id ? SD_JOURNAL_SUBMITTED : SD_JOURNAL_SUBMITTING;
     if (!strcmp(state, state_names[SD_JOURNAL_UNCERTAIN]) && !*e->task_id)
         e->state = SD_JOURNAL_UNCERTAIN;
+    if (*e->task_id && !seedance_task_id_valid(e->task_id))
+        return -1;
     return cJSON_IsObject(o) && !strcmp(e->hash, hash) && *e->idempotency_key ? 0 : -1;
 }
 
@@ -88,15 +90,18 @@ int sd_journal_load(seedance_client *c, const char *hash, sd_journal_entry *e)
     if (!path)
         return 0;
     if (sd_read_file(path, JOURNAL_MAX_BYTES, &buf, &n) < 0) {
-        if (errno != ENOENT)
-            sd_log(c, SEEDANCE_LOG_WARNING, "journal entry %s is unreadable (%s); ignored",
+        if (errno != ENOENT) {
+            sd_log(c, SEEDANCE_LOG_WARNING, "journal entry %s is unreadable (%s)",
                    path, strerror(errno));
+            found = -1;
+        }
         goto done;
     }
     o = cJSON_ParseWithLength((const char *)buf, n);
     if (entry_parse(o, hash, e) < 0) {
-        sd_log(c, SEEDANCE_LOG_WARNING, "journal entry %s is damaged; ignored", path);
+        sd_log(c, SEEDANCE_LOG_WARNING, "journal entry %s is damaged", path);
         memset(e, 0, sizeof(*e));
+        found = -1;
         goto done;
     }
     found = 1;

@@ -144,6 +144,21 @@ static int prepare(submission *s)
     return SEEDANCE_OK;
 }
 
+/* A damaged journal entry may have recorded a paid task: never resubmit silently. */
+static int fail_damaged(seedance_client *c, const char *hash)
+{
+    char *path = sd_journal_path(c, hash);
+    int rc = sd_fail(c, SEEDANCE_E_UNCERTAIN, "the journal entry %s of this request is "
+                     "damaged: it may have recorded a paid task. Look for it at %s before "
+                     "paying again; to submit this request again on purpose, set "
+                     "new_generation=1 (in a URL or as a protocol option) or give the "
+                     "seedance command --new", path ? path : "(unknown)",
+                     SEEDANCE_DASHBOARD_URL);
+
+    free(path);
+    return rc;
+}
+
 /*
  * What the journal knows: 1 when it settles the call (a task to reuse, or
  * an uncertain outcome to report: rc then), 0 to go on and submit.
@@ -152,13 +167,19 @@ static int consult_journal(submission *s, char **task_id, int *attached, int *rc
 {
     seedance_client *c = s->c;
     const sd_journal_entry *p = &s->prev;
+    int found;
 
     *rc = SEEDANCE_OK;
     if (!c->cache)
         return 0;
     if ((*rc = sd_journal_lock(c, s->hash, &s->lock)))
         return 1;
-    s->had_entry = sd_journal_load(c, s->hash, &s->prev) == 1;
+    found = sd_journal_load(c, s->hash, &s->prev);
+    s->had_entry = found == 1;
+    if (found < 0 && !(s->flags & SEEDANCE_NEW)) {
+        *rc = fail_damaged(c, s->hash);
+        return 1;
+    }
     if (!s->had_entry || (s->flags & SEEDANCE_NEW))
         return 0;
     if (p->state != SD_JOURNAL_SUBMITTED) {

@@ -49,12 +49,13 @@ served "a clip with bytes appended"
 # --- other bytes, same length
 printf 'XXXXXXXXXXXXXXXX' | dd of="$clip" bs=1 seek=$((size / 3)) conv=notrunc 2>/dev/null
 cmp -s "$clip" "$srv" && bail "the clip could not be damaged"
-served "a clip overwritten with other bytes of the same length"
+not_yet "the content of a cached clip of the right length is not verified" \
+    served "a clip overwritten with other bytes of the same length"
 
 # --- a kept part with wrong bytes (an interrupted download damaged later)
 rm -f "$clip" "$clip".*
 head -c $((size / 2)) "$srv" | tr '\000-\377' '\377\000-\376' >"$clip.part"
-served "a kept part with wrong bytes"
+not_yet "the content of a kept .part is not verified" served "a kept part with wrong bytes"
 
 # --- the journal damaged: the same request again never pays twice
 journal=$(ls "$T/cache/journal/"*.json)
