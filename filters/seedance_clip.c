@@ -202,8 +202,8 @@ int ff_seedance_clip_init(SeedanceClip *c, void *log, const char *name, char *co
     c->log = log;
     c->name = name;
     /* several clips report at once, from their workers: plain lines only */
-    seedance_av_report_init(&c->report, log, "the same command again (nothing is paid "
-                            "twice), or task=%s");
+    seedance_av_report_init(&c->report, log, "by running the same command again (nothing "
+                            "is paid twice), or with task=%s");
     c->report.in_place = 0;
     c->cur = c->index[0] = c->index[1] = -1;
     pthread_mutex_init(&c->lock, NULL);

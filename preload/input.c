@@ -162,7 +162,7 @@ int pl_input_open(const pl_libav *av, const char *url, int flags,
         return AVERROR(ENOMEM);
     in->class = pl_log_class();
     in->av = av;
-    seedance_av_report_init(&in->report, in, "-i seedance:%s");
+    seedance_av_report_init(&in->report, in, "with: -i seedance:%s");
     if (cb)
         in->interrupt = *cb;
     if ((ret = open_job(in, url)) < 0 || (ret = open_io(in)) < 0) {

@@ -72,7 +72,7 @@ static inline int seedance_av_level(int level)
 /* What a component keeps to report one job. */
 typedef struct SeedanceAVReport {
     void *avcl;            /* the av_log context of the lines */
-    const char *resume;    /* how to resume a task, one %s: "-i seedance:%s" */
+    const char *resume;    /* how to resume a task, one %s: "with: -i seedance:%s" */
     int in_place;          /* draw one status line redrawn in place */
     int drawn;             /* characters of the in-place line on screen, 0 none */
     double last_line;      /* clock of the last plain status line */
@@ -243,7 +243,7 @@ static inline int seedance_av_fail(SeedanceAVReport *r, seedance_client *c, int 
         if (r->task_id[0]) {
             snprintf(resume, sizeof(resume), r->resume, r->task_id);
             SEEDANCE_AV_LOG(r->avcl, AV_LOG_WARNING, "Interrupted; task %s keeps running. "
-                            "Resume with: %s\n", r->task_id, resume);
+                            "Resume %s\n", r->task_id, resume);
         } else {
             SEEDANCE_AV_LOG(r->avcl, AV_LOG_WARNING, "Interrupted before a task was created\n");
         }

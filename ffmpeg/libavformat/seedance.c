@@ -136,7 +136,7 @@ static int open_stream(URLContext *h, SeedanceContext *s, const char *uri, int f
 {
     int ret, code;
 
-    seedance_av_report_init(&s->report, h, "-i seedance:%s");
+    seedance_av_report_init(&s->report, h, "with: -i seedance:%s");
     if (flags & AVIO_FLAG_WRITE) {
         av_log(h, AV_LOG_ERROR, "The seedance protocol is read-only\n");
         return AVERROR(ENOSYS);
