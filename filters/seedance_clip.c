@@ -23,9 +23,9 @@
  * @file
  * One generation for a filter: options through libseedance's option layer,
  * the submit, a worker thread that waits for the task and opens the clip,
- * Ctrl-C, progress lines and errors as the seedance: protocol prints them,
- * and the decoding of the clip (libavformat over the library's stream,
- * libavcodec).
+ * Ctrl-C, progress lines and errors as the seedance: protocol prints them
+ * (seedance_av.h), and the decoding of the clip (libavformat over the
+ * library's stream, libavcodec).
  */
 
 #include <errno.h>
@@ -41,38 +41,9 @@
 
 #include "seedance_filter.h"
 
-/* at most one progress line per this many microseconds (as the protocol) */
-#define PROGRESS_INTERVAL 5000000
 /* the longest the filter thread waits for the worker in one go */
 #define WAIT_SLICE_MS     100
 #define IO_BUFFER_SIZE    65536
-
-int ff_seedance_averror(int code)
-{
-    switch (code) {
-    case SEEDANCE_OK:                return 0;
-    case SEEDANCE_E_INVALID:
-    case SEEDANCE_E_CONFIG:
-    case SEEDANCE_E_IMAGE:           return AVERROR(EINVAL);
-    case SEEDANCE_E_BAD_REQUEST:     return AVERROR_HTTP_BAD_REQUEST;
-    case SEEDANCE_E_AUTH:            return AVERROR_HTTP_UNAUTHORIZED;
-    case SEEDANCE_E_FORBIDDEN:
-    case SEEDANCE_E_EXPIRED:         return AVERROR_HTTP_FORBIDDEN;
-    case SEEDANCE_E_NOT_FOUND:       return AVERROR_HTTP_NOT_FOUND;
-    case SEEDANCE_E_QUOTA:
-    case SEEDANCE_E_TOO_LARGE:
-    case SEEDANCE_E_RATE_LIMIT:
-    case SEEDANCE_E_HTTP:            return AVERROR_HTTP_OTHER_4XX;
-    case SEEDANCE_E_SERVER:          return AVERROR_HTTP_SERVER_ERROR;
-    case SEEDANCE_E_PROTOCOL:        return AVERROR_INVALIDDATA;
-    case SEEDANCE_E_TIMEOUT:         return AVERROR(ETIMEDOUT);
-    case SEEDANCE_E_INTERRUPTED:     return AVERROR_EXIT;
-    case SEEDANCE_E_NOMEM:           return AVERROR(ENOMEM);
-    case SEEDANCE_E_NETWORK:
-    case SEEDANCE_E_IO:              return AVERROR(EIO);
-    default:                         return AVERROR_EXTERNAL;
-    }
-}
 
 /* ---- Ctrl-C ----------------------------------------------------------
  * libavfilter gives filters no interrupt callback, and the filter thread
@@ -168,30 +139,14 @@ static int on_interrupt(void *opaque)
 
 /* ---- progress and errors, as the protocol prints them ---------------- */
 
+/* clips waiting at the same time: their status lines are plain ones then */
+static atomic_int clips_waiting;
+
 static void on_log(void *opaque, int level, const char *msg)
 {
-    static const int levels[] = { AV_LOG_ERROR, AV_LOG_WARNING, AV_LOG_VERBOSE, AV_LOG_DEBUG };
     SeedanceClip *c = opaque;
 
-    av_log(c->log, levels[av_clip(level, 0, 3)], "%s\n", msg);
-}
-
-static void on_poll(SeedanceClip *c, const seedance_progress *p)
-{
-    const char *status = p->status ? p->status : "unknown";
-    int64_t now = av_gettime_relative();
-
-    if (!strcmp(status, "completed") ||   /* SEEDANCE_EV_COMPLETED says it */
-        (!strcmp(status, c->last_status) && now - c->last_progress < PROGRESS_INTERVAL))
-        return;
-    av_strlcpy(c->last_status, status, sizeof(c->last_status));
-    c->last_progress = now;
-    if (p->estimated_time >= 0)
-        av_log(c->log, AV_LOG_INFO, "Task %s: %s, %d%%, about %d s left\n",
-               c->task_id, status, FFMAX(p->progress, 0), p->estimated_time);
-    else
-        av_log(c->log, AV_LOG_INFO, "Task %s: %s, %d%%\n",
-               c->task_id, status, FFMAX(p->progress, 0));
+    seedance_av_log_line(&c->report, level, msg);
 }
 
 static void on_progress(void *opaque, const seedance_progress *p)
@@ -201,37 +156,12 @@ static void on_progress(void *opaque, const seedance_progress *p)
     /* the worker names the task it submitted; nobody reads task_id meanwhile */
     if (p->task_id && !c->task_id[0])
         av_strlcpy(c->task_id, p->task_id, sizeof(c->task_id));
-
-    switch (p->event) {
-    case SEEDANCE_EV_SUBMITTED:
-        av_log(c->log, AV_LOG_INFO, "Task %s submitted\n", c->task_id);
-        break;
-    case SEEDANCE_EV_ATTACHED:
-        av_log(c->log, AV_LOG_INFO, "Attached to task %s (no new generation)\n", c->task_id);
-        break;
-    case SEEDANCE_EV_UPLOAD:
-        av_log(c->log, AV_LOG_INFO, "Uploading a local image\n");
-        break;
-    case SEEDANCE_EV_RETRY:
-        av_log(c->log, AV_LOG_VERBOSE, "Retrying a request\n");
-        break;
-    case SEEDANCE_EV_POLL:
-        on_poll(c, p);
-        break;
-    case SEEDANCE_EV_COMPLETED:
-        av_log(c->log, AV_LOG_INFO, "Task %s completed\n", c->task_id);
-        break;
-    case SEEDANCE_EV_DOWNLOAD:
-        if (p->size >= 0)
-            av_log(c->log, AV_LOG_INFO, "Downloading the result of %s (%"PRId64" bytes)\n",
-                   c->task_id, p->size);
-        else
-            av_log(c->log, AV_LOG_INFO, "Downloading the result of %s\n", c->task_id);
-        break;
-    case SEEDANCE_EV_CACHED:
-        av_log(c->log, AV_LOG_INFO, "Using the cached clip of task %s\n", c->task_id);
-        break;
+    /* one line redrawn in place cannot show several tasks */
+    if (c->report.in_place && atomic_load(&clips_waiting) > 1) {
+        seedance_av_report_end(&c->report);
+        c->report.in_place = 0;
     }
+    seedance_av_progress(&c->report, p);
 }
 
 static seedance_client *client_of(SeedanceClip *c)
@@ -242,20 +172,14 @@ static seedance_client *client_of(SeedanceClip *c)
 /* Log the client's last error as one line; its AVERROR. */
 static int clip_error(SeedanceClip *c, int code)
 {
-    const seedance_error *e = seedance_last_error(client_of(c));
-
-    av_log(c->log, AV_LOG_ERROR, "%s\n", e->message[0] ? e->message : seedance_strerror(code));
-    return ff_seedance_averror(code);
+    return seedance_av_fail(&c->report, client_of(c), code);
 }
 
+/* The task keeps running: say so, and how to resume it. */
 static void report_interrupted(SeedanceClip *c)
 {
-    if (c->task_id[0])
-        av_log(c->log, AV_LOG_WARNING, "Interrupted; task %s keeps running. Resume it by "
-               "running the same command again (nothing is paid twice), or with task=%s\n",
-               c->task_id, c->task_id);
-    else
-        av_log(c->log, AV_LOG_WARNING, "Interrupted before a task was created\n");
+    av_strlcpy(c->report.task_id, c->task_id, sizeof(c->report.task_id));
+    seedance_av_fail(&c->report, client_of(c), SEEDANCE_E_INTERRUPTED);
 }
 
 /* The worker's failure, logged once (the worker has finished). */
@@ -292,6 +216,8 @@ int ff_seedance_clip_init(SeedanceClip *c, void *log, const char *name, char *co
     c->log = log;
     c->name = name;
     c->cur = c->index[0] = c->index[1] = -1;
+    seedance_av_report_init(&c->report, log, "the same command again (nothing is paid "
+                            "twice), or task=%s");
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->cond, NULL);
     if (!(c->job = seedance_job_new()))
@@ -328,7 +254,7 @@ int ff_seedance_clip_validate(SeedanceClip *c)
         return 0;
     if (seedance_request_validate(seedance_job_request(c->job), client_of(c), &err)) {
         av_log(c->log, AV_LOG_ERROR, "%s\n", err.message);
-        return ff_seedance_averror(err.code);
+        return seedance_averror(err.code);
     }
     return 0;
 }
@@ -392,14 +318,16 @@ static int submit(SeedanceClip *c)
 
     if (task) {
         av_strlcpy(c->task_id, task, sizeof(c->task_id));
-        return SEEDANCE_OK;
-    }
-    code = seedance_submit(client_of(c), seedance_job_request(c->job),
-                           seedance_job_flags(c->job), &id, NULL);
-    if (!code)
+    } else {
+        code = seedance_submit(client_of(c), seedance_job_request(c->job),
+                               seedance_job_flags(c->job), &id, NULL);
+        if (code)
+            return code;
         av_strlcpy(c->task_id, id, sizeof(c->task_id));
-    free(id);
-    return code;
+        free(id);
+    }
+    av_strlcpy(c->report.task_id, c->task_id, sizeof(c->report.task_id));
+    return SEEDANCE_OK;
 }
 
 int ff_seedance_clip_submit(SeedanceClip *c)
@@ -431,7 +359,7 @@ int ff_seedance_clip_set_frame(SeedanceClip *c, const char *field, const AVFrame
     av_free(png);
     if (ret) {
         av_log(c->log, AV_LOG_ERROR, "%s\n", err.message);
-        return ff_seedance_averror(ret);
+        return seedance_averror(ret);
     }
     return ff_seedance_clip_validate(c);
 }
@@ -443,16 +371,19 @@ static void *clip_worker(void *arg)
     SeedanceClip *c = arg;
     int code = SEEDANCE_OK, ret = 0;
 
+    atomic_fetch_add(&clips_waiting, 1);
     if (c->submit_in_worker)
         code = submit(c);
     if (!code)
         code = seedance_open_task(client_of(c), c->task_id, &c->stream);
     if (!code)
         ret = clip_open(c);
+    seedance_av_report_end(&c->report);
+    atomic_fetch_sub(&clips_waiting, 1);
 
     pthread_mutex_lock(&c->lock);
     c->code    = code;
-    c->averror = code ? ff_seedance_averror(code) : ret;
+    c->averror = code ? seedance_averror(code) : ret;
     c->done    = 1;
     pthread_cond_broadcast(&c->cond);
     pthread_mutex_unlock(&c->lock);

@@ -51,6 +51,10 @@
 
 #include <seedance.h>
 
+#include "libavutil/error.h"
+#include "libavutil/log.h"
+#include <seedance_av.h>
+
 #include "libavutil/frame.h"
 #include "libavutil/opt.h"
 #include "libavutil/rational.h"
@@ -141,9 +145,7 @@ typedef struct SeedanceClip {
     int watching;               ///< holds a reference on the signal handlers
     int reported;               ///< the failure or interruption was logged
 
-    /* progress lines */
-    int64_t last_progress;
-    char last_status[32];
+    SeedanceAVReport report;    ///< progress and error lines, as the protocol's
 
     /* the clip */
     seedance_stream *stream;
@@ -224,9 +226,6 @@ AVStream *ff_seedance_clip_stream(SeedanceClip *c, int type);
 
 /** Stop the worker (the task keeps running: its id is logged) and free all. */
 void ff_seedance_clip_uninit(SeedanceClip *c);
-
-/** The AVERROR for a seedance_code. */
-int ff_seedance_averror(int code);
 
 /* ---- frames ----------------------------------------------------------- */
 

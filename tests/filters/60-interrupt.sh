@@ -48,7 +48,7 @@ is "$(wc -l <"$T/submitted")" 4 "the log names four submitted tasks"
 grep -oE 'Interrupted; task task-unified-[A-Za-z0-9._-]+ keeps running' "$T/int.log" |
     grep -oE 'task-unified-[A-Za-z0-9._-]+' | sort -u >"$T/interrupted"
 check "each of the four is named as still running" cmp -s "$T/submitted" "$T/interrupted"
-like "$(cat "$T/int.log")" "running the same command again" "the message says how to resume"
+like "$(cat "$T/int.log")" "Resume with: the same command again .*task=task-unified-" "the message says how to resume"
 for t in $(cat "$T/submitted"); do
     isnt "$(json_get "$(emu_task "$t")" .status)" completed "task $t is still being generated"
 done
