@@ -23,9 +23,9 @@
  * @file
  * One generation for a filter: options through libseedance's option layer,
  * the submit, a worker thread that waits for the task and opens the clip,
- * Ctrl-C, progress lines and errors as the seedance: protocol prints them,
- * and the decoding of the clip (libavformat over the library's stream,
- * libavcodec).
+ * Ctrl-C, progress lines and errors as the seedance: protocol prints them
+ * (seedance_av.h), and the decoding of the clip (libavformat over the
+ * library's stream, libavcodec).
  */
 
 #include <errno.h>
@@ -139,6 +139,9 @@ static int on_interrupt(void *opaque)
 
 /* ---- progress and errors, as the protocol prints them ---------------- */
 
+/* clips waiting at the same time: their status lines are plain ones then */
+static atomic_int clips_waiting;
+
 static void on_log(void *opaque, int level, const char *msg)
 {
     SeedanceClip *c = opaque;
@@ -153,6 +156,11 @@ static void on_progress(void *opaque, const seedance_progress *p)
     /* the worker names the task it submitted; nobody reads task_id meanwhile */
     if (p->task_id && !c->task_id[0])
         av_strlcpy(c->task_id, p->task_id, sizeof(c->task_id));
+    /* one line redrawn in place cannot show several tasks */
+    if (c->report.in_place && atomic_load(&clips_waiting) > 1) {
+        seedance_av_report_end(&c->report);
+        c->report.in_place = 0;
+    }
     seedance_av_progress(&c->report, p);
 }
 
@@ -161,11 +169,17 @@ static seedance_client *client_of(SeedanceClip *c)
     return seedance_job_client(c->job);
 }
 
-/* Log the client's last error (or the interruption) as one line; its AVERROR. */
+/* Log the client's last error as one line; its AVERROR. */
 static int clip_error(SeedanceClip *c, int code)
 {
-    av_strlcpy(c->report.task_id, c->task_id, sizeof(c->report.task_id));
     return seedance_av_fail(&c->report, client_of(c), code);
+}
+
+/* The task keeps running: say so, and how to resume it. */
+static void report_interrupted(SeedanceClip *c)
+{
+    av_strlcpy(c->report.task_id, c->task_id, sizeof(c->report.task_id));
+    seedance_av_fail(&c->report, client_of(c), SEEDANCE_E_INTERRUPTED);
 }
 
 /* The worker's failure, logged once (the worker has finished). */
@@ -174,7 +188,7 @@ static int clip_report(SeedanceClip *c)
     if (!c->reported) {
         c->reported = 1;
         if (c->code == SEEDANCE_E_INTERRUPTED || c->averror == AVERROR_EXIT)
-            clip_error(c, SEEDANCE_E_INTERRUPTED);
+            report_interrupted(c);
         else if (c->code)
             clip_error(c, c->code);
         else
@@ -201,11 +215,9 @@ int ff_seedance_clip_init(SeedanceClip *c, void *log, const char *name, char *co
 
     c->log = log;
     c->name = name;
-    /* several clips report at once, from their workers: plain lines only */
-    seedance_av_report_init(&c->report, log, "by running the same command again (nothing "
-                            "is paid twice), or with task=%s");
-    c->report.in_place = 0;
     c->cur = c->index[0] = c->index[1] = -1;
+    seedance_av_report_init(&c->report, log, "with: the same command again (nothing is paid "
+                            "twice), or task=%s");
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->cond, NULL);
     if (!(c->job = seedance_job_new()))
@@ -306,14 +318,16 @@ static int submit(SeedanceClip *c)
 
     if (task) {
         av_strlcpy(c->task_id, task, sizeof(c->task_id));
-        return SEEDANCE_OK;
-    }
-    code = seedance_submit(client_of(c), seedance_job_request(c->job),
-                           seedance_job_flags(c->job), &id, NULL);
-    if (!code)
+    } else {
+        code = seedance_submit(client_of(c), seedance_job_request(c->job),
+                               seedance_job_flags(c->job), &id, NULL);
+        if (code)
+            return code;
         av_strlcpy(c->task_id, id, sizeof(c->task_id));
-    free(id);
-    return code;
+        free(id);
+    }
+    av_strlcpy(c->report.task_id, c->task_id, sizeof(c->report.task_id));
+    return SEEDANCE_OK;
 }
 
 int ff_seedance_clip_submit(SeedanceClip *c)
@@ -323,6 +337,10 @@ int ff_seedance_clip_submit(SeedanceClip *c)
     clip_watch(c);
     if ((code = submit(c))) {
         c->reported = 1;
+        if (code == SEEDANCE_E_INTERRUPTED) {
+            report_interrupted(c);
+            return AVERROR_EXIT;
+        }
         return clip_error(c, code);
     }
     return 0;
@@ -353,12 +371,15 @@ static void *clip_worker(void *arg)
     SeedanceClip *c = arg;
     int code = SEEDANCE_OK, ret = 0;
 
+    atomic_fetch_add(&clips_waiting, 1);
     if (c->submit_in_worker)
         code = submit(c);
     if (!code)
         code = seedance_open_task(client_of(c), c->task_id, &c->stream);
     if (!code)
         ret = clip_open(c);
+    seedance_av_report_end(&c->report);
+    atomic_fetch_sub(&clips_waiting, 1);
 
     pthread_mutex_lock(&c->lock);
     c->code    = code;
@@ -588,7 +609,7 @@ void ff_seedance_clip_uninit(SeedanceClip *c)
         c->worker_started = 0;
         if (!was_done && !c->reported) {
             c->reported = 1;
-            clip_error(c, SEEDANCE_E_INTERRUPTED);
+            report_interrupted(c);
         } else if (c->averror < 0) {
             clip_report(c);
         }

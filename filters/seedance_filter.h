@@ -51,6 +51,10 @@
 
 #include <seedance.h>
 
+#include "libavutil/error.h"
+#include "libavutil/log.h"
+#include <seedance_av.h>
+
 #include "libavutil/frame.h"
 #include "libavutil/opt.h"
 #include "libavutil/rational.h"

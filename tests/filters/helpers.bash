@@ -128,9 +128,3 @@ failed_run() {
         not_ok "$3: ffmpeg fails" "status 0"
     fi
 }
-
-# stopped_by_itself RC   ffmpeg ended on its own after a signal: its status
-# of an interrupted run (255), or an error status; not killed by a signal
-stopped_by_itself() {
-    [ "$1" -eq 255 ] || [ "$1" -lt 128 ]
-}
