@@ -29,14 +29,14 @@ all: ffmpeg
 
 # seedance.pc points FFmpeg at $(B)/include; keep its copy of the public
 # header current (FFmpeg's dependency tracking then rebuilds seedance.o).
-$(B)/include/seedance.h: src/seedance.h
+$(B)/include/seedance.h $(B)/include/seedance_av.h: $(B)/include/%: src/%
 	@mkdir -p $(@D)
 	cp $< $@
 
 # The recipe is a script: registration must happen before FFmpeg's make
 # looks at any time stamp, and FFmpeg's configure is run from a stamp of
 # its inputs (see ffmpeg/build.sh). "+" hands make's job server down.
-ffmpeg: lib $(B)/include/seedance.h
+ffmpeg: lib $(B)/include/seedance.h $(B)/include/seedance_av.h
 	+@FFMPEG_CONFIGURE_FLAGS="$(FFMPEG_CONFIGURE_FLAGS)" MAKE="$(MAKE)" \
 	    ffmpeg/build.sh "$(FFMPEG_SRC)" "$(FFMPEG_BUILD)" "$(B)"
 

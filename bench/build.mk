@@ -2,7 +2,9 @@
 # make bench: libseedance against the local emulator (not part of make check).
 #
 #   bench/*.c   one program, $(B)/bench/seedance-bench, linked with libseedance;
-#               it starts the emulator itself on 127.0.0.1 and prints its tables.
+#               it starts the emulators itself on 127.0.0.1 and prints its
+#               tables. The ffmpeg lines need $(B)/bin/ffmpeg (./configure,
+#               then make); without it they are skipped with a note.
 
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(BENCH_SRCS))
@@ -13,5 +15,5 @@ $(BENCH_BIN): $(BENCH_OBJS) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
-bench: $(BENCH_BIN) $(EMU_BIN)
-	$(BENCH_BIN) --emulator $(EMU_BIN)
+bench: $(BENCH_BIN) $(EMU_BIN) $(CLI_BIN)
+	$(BENCH_BIN) --emulator $(EMU_BIN) --seedance $(CLI_BIN) --ffmpeg $(B)/bin/ffmpeg

@@ -29,11 +29,12 @@ $(LIB_A): $(LIB_OBJS)
 # configure finds libseedance with it); "make install" writes one for PREFIX.
 $(LIB_PC): src/seedance.pc.in
 	@mkdir -p $(@D) $(B)/include
-	cp src/seedance.h $(B)/include/seedance.h
+	cp src/seedance.h src/seedance_av.h $(B)/include/
 	sed -e 's|@prefix@|$(abspath $(B))|' -e 's|@libdir@|$${prefix}/lib|' \
 	    -e 's|@includedir@|$${prefix}/include|' -e 's|@version@|$(shell sed -n 's/^#define SEEDANCE_VERSION "\(.*\)"/\1/p' src/seedance.h)|' $< >$@
 
 $(B)/include/seedance.h: src/seedance.h $(LIB_PC)
+$(B)/include/seedance_av.h: src/seedance_av.h $(LIB_PC)
 
 $(CLI_BIN): $(CLI_OBJS) $(LIB_A)
 	@mkdir -p $(@D)
@@ -42,7 +43,7 @@ $(CLI_BIN): $(CLI_OBJS) $(LIB_A)
 install-lib: lib tools
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 src/seedance.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 src/seedance.h src/seedance_av.h $(DESTDIR)$(PREFIX)/include/
 	install -m 755 $(CLI_BIN) $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$${prefix}/lib|' \
 	    -e 's|@includedir@|$${prefix}/include|' -e 's|@version@|$(shell sed -n 's/^#define SEEDANCE_VERSION "\(.*\)"/\1/p' src/seedance.h)|' \

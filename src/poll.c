@@ -35,7 +35,7 @@
 #include "poll.h"
 
 #define MIN_INTERVAL  1.0    /* at most one query a second */
-#define JUMP_WIDTH    1.6    /* an end known this well: straight after it */
+#define JUMP_WIDTH    2.0    /* an end known this well: straight after it */
 #define SLACK         0.3    /* query this long after the predicted end */
 #define LOW_FACTOR    0.4    /* how far toward an unchecked estimate to go */
 #define MIN_PROBE     3.0    /* ... but at least this far */

@@ -3,7 +3,7 @@
 #
 #   tests/unit/test_*.c      one program each, linked with libseedance
 #   tests/emulator/*.c       the emulator, $(B)/tests/evolink-emu
-#   tests/emu/*.sh           emulator tests (real HTTP)
+#   tests/emulator/tests/*.sh  the emulator's own tests (real HTTP)
 #   tests/cli/*.sh           the seedance tool against the emulator
 #   tests/ffmpeg/*.sh        the built ffmpeg/ffprobe against the emulator
 #   tests/faults/*.sh        faults of the machine: full disk, unwritable or damaged cache, races
@@ -17,6 +17,7 @@ EMU_BIN    := $(B)/tests/evolink-emu
 EMU_PKGS   := libmicrohttpd libcurl libcjson libavformat libavcodec libswscale libavutil libswresample
 EMU_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(EMU_PKGS) 2>/dev/null)
 EMU_LIBS   := $(shell $(PKG_CONFIG) --libs $(EMU_PKGS) 2>/dev/null) -lpthread -lm
+EMU_TESTS  := $(sort $(wildcard tests/emulator/tests/*.sh))
 
 $(EMU_OBJS): OBJ_CFLAGS = $(EMU_CFLAGS)
 $(EMU_BIN): $(EMU_OBJS)
@@ -29,7 +30,7 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 TEST_RUN    = B=$(abspath $(B)) tests/run -j 2
-TESTS_LIB   = $(UNIT_BINS) $(sort $(wildcard tests/emu/*.sh)) $(sort $(wildcard tests/cli/*.sh))
+TESTS_LIB   = $(UNIT_BINS) $(EMU_TESTS) $(sort $(wildcard tests/cli/*.sh))
 TESTS_FAULTS = $(sort $(wildcard tests/faults/*.sh))
 TESTS_LOAD   = $(sort $(wildcard tests/load/*.sh))
 TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh))
@@ -40,6 +41,11 @@ test-progs: $(UNIT_BINS) $(EMU_BIN)
 # The library, tool and emulator tests.
 check-lib: lib tools test-progs
 	$(TEST_RUN) $(TESTS_LIB) $(TESTS_FAULTS) $(TESTS_LOAD)
+
+# Only the emulator's own tests.
+.PHONY: check-emulator
+check-emulator: test-progs
+	$(TEST_RUN) $(EMU_TESTS)
 
 check: all test-progs
 	$(TEST_RUN) $(TESTS_LIB) $(TESTS_FAULTS) $(TESTS_LOAD) $(TESTS_BUILD) $(TESTS_FFMPEG)

@@ -153,7 +153,8 @@ emu_admin() {
 }
 emu_fault() { emu_admin POST /_emu/faults "$1" >/dev/null; }
 emu_reset() { emu_admin POST /_emu/reset >/dev/null; }
-# emu_stat NAME   one counter of GET /_emu/stats (requests, submits, task_queries, downloads, uploads, credits, callbacks)
+# emu_stat NAME   one field of GET /_emu/stats (requests, submits, task_queries, downloads,
+# uploads, credits, callbacks, tasks: the paid tasks created, last_task_id)
 emu_stat() { json_get "$(emu_admin GET /_emu/stats)" ".$1"; }
 # emu_task ID     the emulator's record of a task, with the request body it received under .request
 emu_task() { emu_admin GET "/_emu/tasks/$1"; }
@@ -172,12 +173,17 @@ need_ffmpeg() {
         bail "$FFMPEG has no seedance protocol"
 }
 
-# probe FILE SECTION=ENTRY [SELECT]   one value from ffprobe, e.g.
+# probe FILE SECTION=ENTRIES [SELECT]   the values ffprobe shows, one per
+# line (one line per stream without SELECT), e.g.
 #   probe out.mp4 stream=width v:0     probe out.mp4 format=duration
+#   probe out.mp4 stream=width,height  (width and height of every stream)
+# The built ffprobe when there is one, else the system's (emulator tests
+# run without FFmpeg built).
 probe() {
-    local sel=()
+    local sel=() bin=$FFPROBE
+    [ -x "$bin" ] || bin=ffprobe
     [ $# -ge 3 ] && sel=(-select_streams "$3")
-    "$FFPROBE" -v error "${sel[@]}" -show_entries "$2" -of default=nw=1:nk=1 "$1" | head -n 1
+    "$bin" -v error "${sel[@]}" -show_entries "$2" -of default=nw=1:nk=1 "$1"
 }
 
 # stream_types FILE   codec types of all streams, space separated ("video audio")

@@ -22,7 +22,7 @@ ffmpeg="ca-certificates curl xz-utils nasm libx264-dev libfreetype-dev libfontco
 # The shell tests use python3 (JSON), curl, and a font for drawtext; the
 # manual is built with perl's pod2man.
 tests="libmicrohttpd-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev ffmpeg ccache
- python3 fonts-dejavu-core perl"
+ python3 fonts-dejavu-core perl bsdutils"
 
 packages="$build $ffmpeg $tests"
 if [ "${1:-}" = "--print" ]; then

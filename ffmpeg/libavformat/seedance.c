@@ -45,13 +45,11 @@
 #include "libavutil/error.h"
 #include "libavutil/mem.h"
 #include "libavutil/opt.h"
-#include "libavutil/time.h"
 
 #include "avformat.h"
 #include "url.h"
 
-/* at most one progress line per this many microseconds */
-#define PROGRESS_INTERVAL 5000000
+#include <seedance_av.h>
 
 typedef struct SeedanceContext {
     const AVClass *class;
@@ -61,10 +59,7 @@ typedef struct SeedanceContext {
 
     seedance_job     *job;
     seedance_stream  *stream;
-    URLContext       *h;
-    int64_t last_progress;     /* av_gettime_relative() of the last line */
-    char    last_status[32];
-    char    task_id[96];
+    SeedanceAVReport  report;  /* progress and error lines */
 } SeedanceContext;
 
 #define D AV_OPT_FLAG_DECODING_PARAM
@@ -93,48 +88,9 @@ static const AVClass seedance_class = {
     .version    = LIBAVUTIL_VERSION_INT,
 };
 
-static int seedance_averror(int code)
-{
-    switch (code) {
-    case SEEDANCE_OK:                return 0;
-    case SEEDANCE_E_INVALID:
-    case SEEDANCE_E_CONFIG:
-    case SEEDANCE_E_IMAGE:           return AVERROR(EINVAL);
-    case SEEDANCE_E_BAD_REQUEST:     return AVERROR_HTTP_BAD_REQUEST;
-    case SEEDANCE_E_AUTH:            return AVERROR_HTTP_UNAUTHORIZED;
-    case SEEDANCE_E_FORBIDDEN:
-    case SEEDANCE_E_EXPIRED:         return AVERROR_HTTP_FORBIDDEN;
-    case SEEDANCE_E_NOT_FOUND:       return AVERROR_HTTP_NOT_FOUND;
-    case SEEDANCE_E_QUOTA:
-    case SEEDANCE_E_TOO_LARGE:
-    case SEEDANCE_E_RATE_LIMIT:
-    case SEEDANCE_E_HTTP:            return AVERROR_HTTP_OTHER_4XX;
-    case SEEDANCE_E_SERVER:          return AVERROR_HTTP_SERVER_ERROR;
-    case SEEDANCE_E_PROTOCOL:        return AVERROR_INVALIDDATA;
-    case SEEDANCE_E_TIMEOUT:         return AVERROR(ETIMEDOUT);
-    case SEEDANCE_E_INTERRUPTED:     return AVERROR_EXIT;
-    case SEEDANCE_E_NOMEM:           return AVERROR(ENOMEM);
-    case SEEDANCE_E_NETWORK:
-    case SEEDANCE_E_IO:              return AVERROR(EIO);
-    default:                         return AVERROR_EXTERNAL;
-    }
-}
-
-/* Log the client's last error as one line and return its AVERROR. */
 static int seedance_fail(URLContext *h, SeedanceContext *s, int code)
 {
-    const seedance_error *e = seedance_last_error(seedance_job_client(s->job));
-
-    if (code == SEEDANCE_E_INTERRUPTED) {
-        if (s->task_id[0])
-            av_log(h, AV_LOG_WARNING, "Interrupted; task %s keeps running. "
-                   "Resume with: -i seedance:%s\n", s->task_id, s->task_id);
-        else
-            av_log(h, AV_LOG_WARNING, "Interrupted before a task was created\n");
-    } else {
-        av_log(h, AV_LOG_ERROR, "%s\n", e->message[0] ? e->message : seedance_strerror(code));
-    }
-    return seedance_averror(code);
+    return seedance_av_fail(&s->report, seedance_job_client(s->job), code);
 }
 
 static int seedance_interrupt(void *opaque)
@@ -145,66 +101,14 @@ static int seedance_interrupt(void *opaque)
 
 static void seedance_on_log(void *opaque, int level, const char *msg)
 {
-    static const int levels[] = { AV_LOG_ERROR, AV_LOG_WARNING, AV_LOG_VERBOSE, AV_LOG_DEBUG };
     SeedanceContext *s = opaque;
-
-    level = levels[FFMIN(FFMAX(level, 0), 3)];
-    av_log(s->h, level, "%s\n", msg);
+    seedance_av_log_line(&s->report, level, msg);
 }
 
 static void seedance_on_progress(void *opaque, const seedance_progress *p)
 {
     SeedanceContext *s = opaque;
-    URLContext *h = s->h;
-    int64_t now = av_gettime_relative();
-
-    if (p->task_id && p->task_id != s->task_id)
-        av_strlcpy(s->task_id, p->task_id, sizeof(s->task_id));
-
-    switch (p->event) {
-    case SEEDANCE_EV_SUBMITTED:
-        av_log(h, AV_LOG_INFO, "Task %s submitted\n", s->task_id);
-        break;
-    case SEEDANCE_EV_ATTACHED:
-        av_log(h, AV_LOG_INFO, "Attached to task %s (no new generation)\n", s->task_id);
-        break;
-    case SEEDANCE_EV_UPLOAD:
-        av_log(h, AV_LOG_INFO, "Uploading a local image\n");
-        break;
-    case SEEDANCE_EV_RETRY:
-        av_log(h, AV_LOG_VERBOSE, "Retrying a request\n");
-        break;
-    case SEEDANCE_EV_POLL: {
-        const char *status = p->status ? p->status : "unknown";
-        int changed = strcmp(status, s->last_status);
-
-        if (!strcmp(status, "completed") ||   /* SEEDANCE_EV_COMPLETED says it */
-            (!changed && now - s->last_progress < PROGRESS_INTERVAL))
-            break;
-        av_strlcpy(s->last_status, status, sizeof(s->last_status));
-        s->last_progress = now;
-        if (p->estimated_time >= 0)
-            av_log(h, AV_LOG_INFO, "Task %s: %s, %d%%, about %d s left\n",
-                   s->task_id, status, FFMAX(p->progress, 0), p->estimated_time);
-        else
-            av_log(h, AV_LOG_INFO, "Task %s: %s, %d%%\n",
-                   s->task_id, status, FFMAX(p->progress, 0));
-        break;
-    }
-    case SEEDANCE_EV_COMPLETED:
-        av_log(h, AV_LOG_INFO, "Task %s completed\n", s->task_id);
-        break;
-    case SEEDANCE_EV_DOWNLOAD:
-        if (p->size >= 0)
-            av_log(h, AV_LOG_INFO, "Downloading the result of %s (%"PRId64" bytes)\n",
-                   s->task_id, p->size);
-        else
-            av_log(h, AV_LOG_INFO, "Downloading the result of %s\n", s->task_id);
-        break;
-    case SEEDANCE_EV_CACHED:
-        av_log(h, AV_LOG_INFO, "Using the cached clip of task %s\n", s->task_id);
-        break;
-    }
+    seedance_av_progress(&s->report, p);
 }
 
 /* Options first, then the URL: a URL key overrides the option of the same meaning. */
@@ -232,7 +136,7 @@ static int open_stream(URLContext *h, SeedanceContext *s, const char *uri, int f
 {
     int ret, code;
 
-    s->h = h;
+    seedance_av_report_init(&s->report, h, "-i seedance:%s");
     if (flags & AVIO_FLAG_WRITE) {
         av_log(h, AV_LOG_ERROR, "The seedance protocol is read-only\n");
         return AVERROR(ENOSYS);
@@ -242,9 +146,10 @@ static int open_stream(URLContext *h, SeedanceContext *s, const char *uri, int f
     if ((ret = configure_job(h, s, uri)) < 0)
         return ret;
     if (seedance_job_task(s->job))
-        av_strlcpy(s->task_id, seedance_job_task(s->job), sizeof(s->task_id));
+        av_strlcpy(s->report.task_id, seedance_job_task(s->job), sizeof(s->report.task_id));
     if ((code = seedance_job_open(s->job, &s->stream)))
         return seedance_fail(h, s, code);
+    seedance_av_report_end(&s->report);
 
     h->is_streamed = !seedance_stream_seekable(s->stream);
     return 0;

@@ -14,7 +14,7 @@ check_fails "unknown command: failure" "$SD" fly
 id=$("$SD" submit "commands test" -q)
 is "$?" 0 "submit: exit status 0"
 like "$id" '^task-unified-' "submit prints the task id"
-st=$("$SD" status "$id" --json)
+st=$("$SD" status "$id" --json 2>/dev/null)
 is "$(json_get "$st" .id)" "$id" "status --json: the API's reply"
 like "$("$SD" status "$id")" "^$id (pending|processing|queued)" "status: id and status"
 again=$("$SD" submit "commands test" --json -q)

@@ -40,12 +40,21 @@ invalid "web_search with images refused" "web_search" "x" --image https://exampl
 invalid "images with a text-to-video model refused" "text-to-video" "x" \
     --model seedance-2.0-fast-text-to-video --image https://example.com/a.png
 invalid "three images refused" "at most two images" "x" --image a --image b --image c
-invalid "unknown option refused" "" "x" --colour red
-invalid "--api-key on the command line refused" "api-key-file" "x" --api-key sk-secret
+invalid "unknown option refused" "unknown option '--colour'" "x" --colour red
+invalid "--api-key on the command line refused" \
+    "api_key is not accepted on the command line: .*process list; use SEEDANCE_API_KEY or api_key_file" \
+    "x" --api-key sk-secret
 "$SD" submit x --api_key=sk-typed-secret >"$T/out" 2>"$T/err"
-is "$?" 2 "unknown option --api_key=...: exit status 2"
-like "$(cat "$T/err")" "unknown option '--api_key'" "unknown option --api_key=...: named"
-unlike "$(cat "$T/err" "$T/out")" "sk-typed-secret" "unknown option --api_key=...: its value is not printed"
+is "$?" 2 "--api_key=...: exit status 2"
+like "$(cat "$T/err")" "api_key is not accepted on the command line" "--api_key=...: the library's refusal"
+unlike "$(cat "$T/err" "$T/out")" "sk-typed-secret" "--api_key=...: its value is not printed"
+"$SD" submit x --api-kee=sk-typed-secret >"$T/out" 2>"$T/err"
+is "$?" 2 "unknown option --api-kee=...: exit status 2"
+like "$(cat "$T/err")" "unknown option '--api-kee'" "unknown option --api-kee=...: named"
+unlike "$(cat "$T/err" "$T/out")" "sk-typed-secret" "unknown option --api-kee=...: its value is not printed"
+"$SD" status --duration 5 task-unified-1-x >"$T/out" 2>"$T/err"
+is "$?" 2 "a request option given to status: exit status 2"
+like "$(cat "$T/err")" "status takes no option --duration" "a request option given to status: said so"
 is "$(emu_stat requests)" 0 "invalid jobs: zero requests sent"
 
 # --- an unknown model passes with a warning (the emulator then refuses it)
@@ -61,14 +70,14 @@ emu_reset
 emu_fault '{"type":"status","status":429,"retry_after":"1","count":2,"path":"/v1/videos/generations"}'
 s0=$(emu_stat submits)
 start=$(date +%s.%N)
-"$SD" submit "rate limited" --json >"$T/out" 2>"$T/err"
+"$SD" submit "rate limited" >"$T/out" 2>"$T/err"
 rc=$?
 t=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
 is "$rc" 0 "429 twice then success: exit status 0"
 like "$(cat "$T/err")" "retrying in 1\\.0 s" "429: Retry-After of 1 s honoured"
 cmp_float "$t" ">=" 1.9 "429: waited the Retry-After twice (${t} s)"
 is "$(emu_stat submits)" $((s0 + 1)) "429: one task created"
-id=$(json_get "$(cat "$T/out")" .task_id)
+id=$(cat "$T/out")
 like "$(json_get "$(emu_task "$id")" .idempotency_key)" '^[0-9a-f]{32}$' "429: the submit carried an Idempotency-Key"
 
 # --- Retry-After: 0 still leaves about a second between attempts

@@ -36,7 +36,7 @@ sleep 1
 emu_start --port "$port" --no-idempotency
 wait "$pid"
 is "$?" 0 "connection refused first: submitted once the server is up"
-like "$(cat "$T/err")" "retrying" "connection refused first: retried"
+like "$(cat "$T/err")" "retry" "connection refused first: retried"
 is "$(emu_stat tasks)" 1 "connection refused first: one paid task"
 is "$(requests)" 1 "connection refused first: one submit reached the server"
 

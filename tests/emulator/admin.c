@@ -4,6 +4,7 @@
  *   GET  /_emu/stats              counters and the newest task id
  *   POST /_emu/reset              zero the counters, clear the faults
  *   POST /_emu/faults             add a fault (see faults.c)
+ *   GET  /_emu/config             the settings of the moment
  *   POST /_emu/config             change settings (see config.c and shape.c)
  *   GET  /_emu/tasks/{id}         the emulator's record of a task
  *   POST /_emu/tasks/{id}/expire  its result link answers 403 from now on
@@ -102,6 +103,8 @@ void handle_admin(const char *method, const char *path, const char *body, reply 
             ok(r);
     } else if (!strcmp(path, "/_emu/config") && post) {
         config(body, r);
+    } else if (!strcmp(path, "/_emu/config") && get) {
+        reply_json(r, 200, config_json());
     } else if (!strncmp(path, "/_emu/tasks/", 12)) {
         char id[128];
         snprintf(id, sizeof id, "%s", path + 12);

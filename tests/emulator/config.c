@@ -44,8 +44,8 @@ void config_defaults(emu_config *c)
     c->gen_time = 3.0;
     c->link_ttl = 86400;
     c->credits = -1;
-    c->idempotency = 1;
-    c->cdn_lag = 0;
+    c->idempotency = 0;         /* as the real service: the header is ignored */
+    c->cdn_lag = 1;             /* a new link is not on the CDN at once */
     c->cdn_lag_status = 404;
     c->estimate_factor = 1;
 }
@@ -133,12 +133,28 @@ int config_apply(const cJSON *obj, char *err, size_t errlen)
 
 int config_apply_string(const char *json, char *err, size_t errlen)
 {
-    cJSON *obj = cJSON_Parse(json);
-    if (!obj) {
-        snprintf(err, errlen, "config: not valid JSON: %.100s", json);
-        return -1;
+    return json_apply(json, config_apply, err, errlen);
+}
+
+cJSON *config_json(void)
+{
+    cJSON *o = cJSON_CreateObject();
+    emu_lock();
+    for (size_t i = 0; i < NKEYS; i++) {
+        const struct key *k = &keys[i];
+        const void *p = (const char *)&E.cfg + k->off;
+        if (k->kind == K_DOUBLE)
+            cJSON_AddNumberToObject(o, k->name, *(const double *)p);
+        else if (k->kind == K_INT64)
+            cJSON_AddNumberToObject(o, k->name, (double)*(const int64_t *)p);
+        else if (k->kind == K_INT)
+            cJSON_AddNumberToObject(o, k->name, *(const int *)p);
+        else if (k->kind == K_BOOL)
+            cJSON_AddBoolToObject(o, k->name, *(const int *)p);
+        else
+            cJSON_AddStringToObject(o, k->name, k->words[*(const int *)p]);
     }
-    int rc = config_apply(obj, err, errlen);
-    cJSON_Delete(obj);
-    return rc;
+    shape_to_json(o, &E.cfg.shape);
+    emu_unlock();
+    return o;
 }

@@ -65,6 +65,10 @@ int  mkdir_p(const char *path);
 void remove_tree(const char *path);
 uint64_t hash64(const void *p, size_t n);   /* FNV-1a */
 char *xstrdup(const char *s);
+/* Parses json and hands the value to apply (fault_add_json, config_apply);
+ * its result, or -1 with a message in err when json does not parse. */
+int  json_apply(const char *json, int (*apply)(const cJSON *, char *, size_t),
+                char *err, size_t errlen);
 /* Only loopback hosts are ever contacted (image fetches, callbacks). */
 int  url_is_local(const char *url);
 void curl_local_only(void *curl_handle);
@@ -136,6 +140,8 @@ const char *shape_status(const task_shape *s, int st);
 void shape_add_id(cJSON *o, const task_shape *s, const char *id);
 void shape_add_result(cJSON *o, const task_shape *s, const char *url);
 void shape_add_error(cJSON *o, const task_shape *s, const char *code, const char *msg);
+/* Adds the six fields to o (status words null when they are the default). */
+void shape_to_json(cJSON *o, const task_shape *s);
 
 /* ---- config.c: configuration and shared state ------------------------ */
 
@@ -164,6 +170,8 @@ void config_defaults(emu_config *c);
  * all or nothing. 0, or -1 with a message naming the key in err. */
 int  config_apply(const cJSON *obj, char *err, size_t errlen);
 int  config_apply_string(const char *json, char *err, size_t errlen);
+/* The settings of the moment, every key (GET /_emu/config). */
+cJSON *config_json(void);
 
 typedef struct emu_stats {
     long requests, submits, task_queries, downloads, uploads, credits,

@@ -273,14 +273,7 @@ int fault_add_json(const cJSON *obj, char *err, size_t errlen)
 
 int fault_add_string(const char *json, char *err, size_t errlen)
 {
-    cJSON *obj = cJSON_Parse(json);
-    if (!obj) {
-        snprintf(err, errlen, "fault: not valid JSON: %.100s", json);
-        return -1;
-    }
-    int rc = fault_add_json(obj, err, errlen);
-    cJSON_Delete(obj);
-    return rc;
+    return json_apply(json, fault_add_json, err, errlen);
 }
 
 /* Uses up one application of *pp; removes it when exhausted. Returns the

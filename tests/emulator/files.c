@@ -57,35 +57,17 @@ static void clean_name(const char *in, const char *ext, char *out, size_t n)
         snprintf(out, n, "upload.%s", ext);
 }
 
-void handle_upload(const char *body, size_t len, reply *r)
+/* The bytes of base64_data (a data: URI or bare base64) and their kind
+ * ("png", ...); NULL with an error reply. */
+static uint8_t *decode_upload(const char *s, int *len, const char **kind, reply *r)
 {
-    cJSON *root = cJSON_ParseWithLength(body, len);
-    if (!cJSON_IsObject(root)) {
-        cJSON_Delete(root);
-        reply_files_error(r, 400, "The request body must be a JSON object "
-                                  "{\"base64_data\":...,\"file_name\":...}");
-        return;
-    }
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "base64_data");
-    const cJSON *fnv = cJSON_GetObjectItemCaseSensitive(root, "file_name");
-    if (!cJSON_IsString(d) || !d->valuestring[0]) {
-        cJSON_Delete(root);
-        reply_files_error(r, 400, "base64_data is required (a base64 string or data: URI)");
-        return;
-    }
-    if (fnv && !cJSON_IsString(fnv)) {
-        cJSON_Delete(root);
-        reply_files_error(r, 400, "file_name must be a string");
-        return;
-    }
-    const char *s = d->valuestring, *declared = NULL;
+    const char *declared = NULL;
     char mime[64] = "";
     if (!strncasecmp(s, "data:", 5)) {
         const char *comma = strchr(s, ',');
         if (!comma) {
-            cJSON_Delete(root);
             reply_files_error(r, 400, "base64_data: malformed data: URI (no comma)");
-            return;
+            return NULL;
         }
         const char *semi = memchr(s + 5, ';', (size_t)(comma - s - 5));
         snprintf(mime, sizeof mime, "%.*s", (int)((semi ? semi : comma) - s - 5), s + 5);
@@ -97,39 +79,37 @@ void handle_upload(const char *body, size_t len, reply *r)
     int k = data ? av_base64_decode(data, s, (int)cap) : -1;
     if (k <= 0) {
         free(data);
-        cJSON_Delete(root);
         reply_files_error(r, 400, "base64_data is not valid base64");
-        return;
+        return NULL;
     }
-    const char *kind = image_sniff(data, (size_t)k);
-    if (!kind) {
+    if (!(*kind = image_sniff(data, (size_t)k))) {
         free(data);
-        cJSON_Delete(root);
         reply_files_error(r, 400, "unsupported file type%s%s (allowed: image/jpeg, image/png, image/webp)",
                           declared ? " " : "", declared ? declared : "");
-        return;
+        return NULL;
     }
-    char ctype[32], name[256], id[32], rnd[16];
-    snprintf(ctype, sizeof ctype, "image/%s", kind);
-    clean_name(fnv ? fnv->valuestring : NULL, !strcmp(kind, "jpeg") ? "jpg" : kind, name, sizeof name);
-    random_chars(rnd, sizeof rnd);
-    snprintf(id, sizeof id, "file_%.16s", rnd);
+    *len = k;
+    return data;
+}
 
+/* DATA/files/<id>/<name>; 0 or -1. */
+static int store_upload(const char *id, const char *name, const uint8_t *data, int len)
+{
     buf dir = { 0 }, path = { 0 };
     buf_printf(&dir, "%s/files/%s", E.data_dir, id);
     buf_printf(&path, "%s/%s", dir.data ? dir.data : "", name);
     int rc = (!dir.data || !path.data || mkdir_p(dir.data) ||
-              write_file_atomic(path.data, data, (size_t)k)) ? -1 : 0;
+              write_file_atomic(path.data, data, (size_t)len)) ? -1 : 0;
     buf_free(&dir);
     buf_free(&path);
-    free(data);
-    cJSON_Delete(root);
-    if (rc) {
-        reply_files_error(r, 500, "cannot store the file");
-        return;
-    }
+    return rc;
+}
 
-    char url[512], expires[64];
+/* The documented success reply. */
+static void upload_reply(reply *r, const char *id, const char *name, int size, const char *kind)
+{
+    char url[512], expires[64], ctype[32];
+    snprintf(ctype, sizeof ctype, "image/%s", kind);
     snprintf(url, sizeof url, "http://127.0.0.1:%d/files/%s/%s", E.port, id, name);
     time_t exp = time(NULL) + FILE_TTL;
     struct tm tm;
@@ -143,9 +123,40 @@ void handle_upload(const char *body, size_t len, reply *r)
     cJSON *dd = cJSON_AddObjectToObject(o, "data");
     cJSON_AddStringToObject(dd, "file_id", id);
     cJSON_AddStringToObject(dd, "file_name", name);
-    cJSON_AddNumberToObject(dd, "file_size", k);
+    cJSON_AddNumberToObject(dd, "file_size", size);
     cJSON_AddStringToObject(dd, "mime_type", ctype);
     cJSON_AddStringToObject(dd, "file_url", url);
     cJSON_AddStringToObject(dd, "expires_at", expires);
     reply_json(r, 200, o);
+}
+
+void handle_upload(const char *body, size_t len, reply *r)
+{
+    cJSON *root = cJSON_ParseWithLength(body, len);
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "base64_data");
+    const cJSON *fnv = cJSON_GetObjectItemCaseSensitive(root, "file_name");
+    const char *kind = NULL;
+    uint8_t *data = NULL;
+    int n = 0;
+    if (!cJSON_IsObject(root))
+        reply_files_error(r, 400, "The request body must be a JSON object "
+                                  "{\"base64_data\":...,\"file_name\":...}");
+    else if (!cJSON_IsString(d) || !d->valuestring[0])
+        reply_files_error(r, 400, "base64_data is required (a base64 string or data: URI)");
+    else if (fnv && !cJSON_IsString(fnv))
+        reply_files_error(r, 400, "file_name must be a string");
+    else
+        data = decode_upload(d->valuestring, &n, &kind, r);
+    if (data) {
+        char name[256], id[32], rnd[16];
+        clean_name(fnv ? fnv->valuestring : NULL, !strcmp(kind, "jpeg") ? "jpg" : kind, name, sizeof name);
+        random_chars(rnd, sizeof rnd);
+        snprintf(id, sizeof id, "file_%.16s", rnd);
+        if (store_upload(id, name, data, n))
+            reply_files_error(r, 500, "cannot store the file");
+        else
+            upload_reply(r, id, name, n, kind);
+        free(data);
+    }
+    cJSON_Delete(root);
 }

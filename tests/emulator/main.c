@@ -58,8 +58,9 @@ static void usage(FILE *out)
 "  --allow-private-callbacks allow http:// and loopback/private callback_url\n"
 "  --idempotency, --no-idempotency\n"
 "                            honour Idempotency-Key (replay the task) or not\n"
-"                            (default: honoured)\n"
+"                            (default: not, as the real service)\n"
 "  --cdn-lag SEC             a new result link answers 404 for SEC seconds\n"
+"                            after its task completed (default 1)\n"
 "  --cdn-lag-status N        what it answers meanwhile (default 404)\n"
 "  --estimate-factor F       estimated_time = the truth times F (default 1)\n"
 "  --estimate MODE           always (default), omit (only the submit reply\n"
@@ -67,7 +68,7 @@ static void usage(FILE *out)
 "  --progress MODE           linear (default), steps, stuck (0 until the end)\n"
 "  --config JSON             any settings object, as POST /_emu/config\n"
 "Admin API (no auth): GET /_emu/stats, POST /_emu/reset, POST /_emu/faults,\n"
-"POST /_emu/config, GET /_emu/tasks/ID, POST /_emu/tasks/ID/expire.\n", out);
+"GET|POST /_emu/config, GET /_emu/tasks/ID, POST /_emu/tasks/ID/expire.\n", out);
 }
 
 /* A switch that changes one setting, through config_apply. */

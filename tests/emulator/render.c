@@ -67,14 +67,26 @@ static int encode(render_state *rs, out_stream *os, AVFrame *frame)
     }
 }
 
+/* A new stream of the muxer and its encoder context. */
+static int new_stream(render_state *rs, out_stream *os, const AVCodec *codec, const char *name,
+                      char *err, size_t errlen)
+{
+    char msg[64];
+    if (!codec) {
+        snprintf(msg, sizeof msg, "the %s encoder is not available", name);
+        return fail(err, errlen, msg, 0);
+    }
+    if (!(os->st = avformat_new_stream(rs->oc, NULL)) || !(os->enc = avcodec_alloc_context3(codec)))
+        return fail(err, errlen, "out of memory", 0);
+    return 0;
+}
+
 static int open_video(render_state *rs, const render_job *job, char *err, size_t errlen)
 {
     const AVCodec *codec = avcodec_find_encoder_by_name("libx264");
-    if (!codec)
-        return fail(err, errlen, "the libx264 encoder is not available", 0);
     out_stream *os = &rs->v;
-    if (!(os->st = avformat_new_stream(rs->oc, NULL)) || !(os->enc = avcodec_alloc_context3(codec)))
-        return fail(err, errlen, "out of memory", 0);
+    if (new_stream(rs, os, codec, "libx264", err, errlen))
+        return -1;
     AVCodecContext *c = os->enc;
     c->width = job->width;
     c->height = job->height;
@@ -107,11 +119,9 @@ static int open_video(render_state *rs, const render_job *job, char *err, size_t
 static int open_audio(render_state *rs, char *err, size_t errlen)
 {
     const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_AAC);
-    if (!codec)
-        return fail(err, errlen, "the AAC encoder is not available", 0);
     out_stream *os = &rs->a;
-    if (!(os->st = avformat_new_stream(rs->oc, NULL)) || !(os->enc = avcodec_alloc_context3(codec)))
-        return fail(err, errlen, "out of memory", 0);
+    if (new_stream(rs, os, codec, "AAC", err, errlen))
+        return -1;
     AVCodecContext *c = os->enc;
     c->sample_fmt = AV_SAMPLE_FMT_FLTP;
     c->sample_rate = SAMPLE_RATE;
@@ -186,6 +196,32 @@ static void close_stream(out_stream *os)
     av_frame_free(&os->frame);
 }
 
+/* Every frame, interleaved (always the stream that is behind in time),
+ * then the encoders' delayed packets and the trailer. 0 or -1 with err. */
+static int write_frames(render_state *rs, int audio, char *err, size_t errlen)
+{
+    int ret;
+    for (;;) {
+        if (EMU_STOPPING())
+            return fail(err, errlen, "stopped", 0);
+        int v_more = rs->v.next_pts < rs->nframes;
+        int a_more = audio && rs->a.next_pts < rs->nsamples;
+        if (!v_more && !a_more)
+            break;
+        int do_video = v_more && (!a_more ||
+            av_compare_ts(rs->v.next_pts, rs->v.enc->time_base,
+                          rs->a.next_pts, rs->a.enc->time_base) <= 0);
+        ret = do_video ? write_video_frame(rs) : write_audio_frame(rs);
+        if (ret < 0)
+            return fail(err, errlen, "encoding failed", ret);
+    }
+    if ((ret = encode(rs, &rs->v, NULL)) < 0 ||
+        (audio && (ret = encode(rs, &rs->a, NULL)) < 0) ||
+        (ret = av_write_trailer(rs->oc)) < 0)
+        return fail(err, errlen, "cannot finish the MP4 file", ret);
+    return 0;
+}
+
 int render_mp4(const render_job *job, const char *path, char *err, size_t errlen)
 {
     render_state rs;
@@ -221,32 +257,7 @@ int render_mp4(const render_job *job, const char *path, char *err, size_t errlen
         fail(err, errlen, "cannot write the MP4 header", ret);
         goto out;
     }
-    /* Interleave: always encode the stream that is behind in time. */
-    for (;;) {
-        if (EMU_STOPPING()) {
-            fail(err, errlen, "stopped", 0);
-            goto out;
-        }
-        int v_more = rs.v.next_pts < rs.nframes;
-        int a_more = job->audio && rs.a.next_pts < rs.nsamples;
-        if (!v_more && !a_more)
-            break;
-        int do_video = v_more && (!a_more ||
-            av_compare_ts(rs.v.next_pts, rs.v.enc->time_base,
-                          rs.a.next_pts, rs.a.enc->time_base) <= 0);
-        ret = do_video ? write_video_frame(&rs) : write_audio_frame(&rs);
-        if (ret < 0) {
-            fail(err, errlen, "encoding failed", ret);
-            goto out;
-        }
-    }
-    if ((ret = encode(&rs, &rs.v, NULL)) < 0 ||
-        (job->audio && (ret = encode(&rs, &rs.a, NULL)) < 0) ||
-        (ret = av_write_trailer(rs.oc)) < 0) {
-        fail(err, errlen, "cannot finish the MP4 file", ret);
-        goto out;
-    }
-    rc = 0;
+    rc = write_frames(&rs, job->audio, err, errlen);
 out:
     av_dict_free(&opts);
     close_stream(&rs.v);

@@ -75,31 +75,29 @@ void reply_error(reply *r, int status, const char *code, const char *type,
     error_obj(r, status, code, type, param, msg);
 }
 
+/* The usual error of each HTTP status: code, type, message. */
+static const struct status_error {
+    int status;
+    const char *code, *type, *msg;
+} status_errors[] = {
+    { 400, "invalid_request", "invalid_request_error", "Invalid request parameters" },
+    { 401, "unauthorized", "authentication_error", "Invalid or expired token" },
+    { 402, "insufficient_quota", "insufficient_quota", "Insufficient quota. Please top up your account." },
+    { 403, "model_access_denied", "invalid_request_error", "Token does not have access to this model" },
+    { 404, "not_found", "invalid_request_error", "Not found" },
+    { 413, "request_too_large", "invalid_request_error", "Request body too large (at most 64 MB)" },
+    { 429, "rate_limit_exceeded", "rate_limit_error", "Too many requests, please try again later" },
+    { 502, "bad_gateway", "api_error", "Bad gateway: upstream service error" },
+    { 503, "service_unavailable", "api_error", "Service temporarily unavailable, please retry after 30 seconds" },
+    { 0, "internal_error", "api_error", "Internal server error" },      /* any other */
+};
+
 void reply_status_error(reply *r, int status)
 {
-    const char *code = "internal_error", *type = "api_error",
-               *msg = "Internal server error";
-    switch (status) {
-    case 400: code = "invalid_request"; type = "invalid_request_error";
-              msg = "Invalid request parameters"; break;
-    case 401: code = "unauthorized"; type = "authentication_error";
-              msg = "Invalid or expired token"; break;
-    case 402: code = "insufficient_quota"; type = "insufficient_quota";
-              msg = "Insufficient quota. Please top up your account."; break;
-    case 403: code = "model_access_denied"; type = "invalid_request_error";
-              msg = "Token does not have access to this model"; break;
-    case 404: code = "not_found"; type = "invalid_request_error";
-              msg = "Not found"; break;
-    case 413: code = "request_too_large"; type = "invalid_request_error";
-              msg = "Request body too large (at most 64 MB)"; break;
-    case 429: code = "rate_limit_exceeded"; type = "rate_limit_error";
-              msg = "Too many requests, please try again later"; break;
-    case 502: code = "bad_gateway"; msg = "Bad gateway: upstream service error"; break;
-    case 503: code = "service_unavailable";
-              msg = "Service temporarily unavailable, please retry after 30 seconds"; break;
-    default: break;
-    }
-    error_obj(r, status, code, type, NULL, msg);
+    const struct status_error *e = status_errors;
+    while (e->status && e->status != status)
+        e++;
+    error_obj(r, status, e->code, e->type, NULL, e->msg);
 }
 
 void reply_files_error(reply *r, int status, const char *fmt, ...)

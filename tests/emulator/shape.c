@@ -19,6 +19,7 @@
 #include "emu.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,4 +222,22 @@ void shape_add_error(cJSON *o, const task_shape *s, const char *code, const char
         cJSON_AddStringToObject(e, "code", code);
     }
     cJSON_AddStringToObject(e, "message", msg);
+}
+
+void shape_to_json(cJSON *o, const task_shape *s)
+{
+    static const struct { const char *name; unsigned bit; size_t off; } words[] = {
+        { "success_status", SHAPE_SUCCESS, offsetof(task_shape, success_status) },
+        { "running_status", SHAPE_RUNNING, offsetof(task_shape, running_status) },
+        { "final_status", SHAPE_FINAL, offsetof(task_shape, final_status) },
+    };
+    for (size_t i = 0; i < 3; i++) {
+        if (s->custom & words[i].bit)
+            cJSON_AddStringToObject(o, words[i].name, (const char *)s + words[i].off);
+        else
+            cJSON_AddNullToObject(o, words[i].name);
+    }
+    cJSON_AddStringToObject(o, "id_field", id_fields[s->id_field]);
+    cJSON_AddStringToObject(o, "result_variant", variants[s->result_variant]);
+    cJSON_AddStringToObject(o, "error_shape", error_shapes[s->error_shape]);
 }

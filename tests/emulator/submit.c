@@ -207,12 +207,10 @@ static int load_images(const cJSON *root, params *p, reply *r)
     return 0;
 }
 
-static int validate(const cJSON *root, params *p, reply *r)
+static int check_model(const cJSON *root, params *p, reply *r)
 {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "model");
     char s[128];
-    const cJSON *v;
-
-    v = cJSON_GetObjectItemCaseSensitive(root, "model");
     if (!v)
         return bad(r, "model", "model is required (allowed: " MODEL_LIST ")");
     if (!cJSON_IsString(v)) {
@@ -226,8 +224,13 @@ static int validate(const cJSON *root, params *p, reply *r)
     if (!p->model)
         return bad(r, "model", "model '%.100s' is not supported (allowed: " MODEL_LIST ")", v->valuestring);
     p->i2v = strstr(p->model, "image-to-video") != NULL;
+    return 0;
+}
 
-    v = cJSON_GetObjectItemCaseSensitive(root, "prompt");
+static int check_prompt(const cJSON *root, params *p, reply *r)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "prompt");
+    char s[128];
     if (!v)
         return bad(r, "prompt", "prompt is required (a non-empty string)");
     if (!cJSON_IsString(v)) {
@@ -243,7 +246,14 @@ static int validate(const cJSON *root, params *p, reply *r)
     if (tokens > 10000)
         return bad(r, "prompt", "prompt is too long (about %ld tokens, at most 10000)", tokens);
     p->prompt = v->valuestring;
+    return 0;
+}
 
+/* duration and quality */
+static int check_duration_quality(const cJSON *root, params *p, reply *r)
+{
+    const cJSON *v;
+    char s[128];
     p->duration = 5;
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "duration"))) {
         show(v, s, sizeof s);
@@ -253,7 +263,6 @@ static int validate(const cJSON *root, params *p, reply *r)
             return bad(r, "duration", "duration %s is out of range (allowed: integers 4 to 15)", s);
         p->duration = (int)v->valuedouble;
     }
-
     p->q720 = 1;
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "quality"))) {
         show(v, s, sizeof s);
@@ -265,61 +274,84 @@ static int validate(const cJSON *root, params *p, reply *r)
             return bad(r, "quality", "quality %s is not supported (allowed: 480p, 720p)", s);
         p->q720 = !strcmp(v->valuestring, "720p");
     }
+    return 0;
+}
 
+static int check_ratio(const cJSON *root, params *p, reply *r)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "aspect_ratio");
+    char s[128];
     p->ratio = 0;
-    if ((v = cJSON_GetObjectItemCaseSensitive(root, "aspect_ratio"))) {
-        show(v, s, sizeof s);
-        if (!cJSON_IsString(v))
-            return bad(r, "aspect_ratio", "aspect_ratio must be a string, got %s (allowed: " RATIO_LIST ")", s);
-        p->ratio = -2;
-        if (!strcmp(v->valuestring, "adaptive"))
-            p->ratio = -1;
-        for (size_t i = 0; i < NRATIOS; i++)
-            if (!strcmp(v->valuestring, ratios[i].name))
-                p->ratio = (int)i;
-        if (p->ratio == -2)
-            return bad(r, "aspect_ratio", "aspect_ratio %s is not supported (allowed: " RATIO_LIST ")", s);
-    }
+    if (!v)
+        return 0;
+    show(v, s, sizeof s);
+    if (!cJSON_IsString(v))
+        return bad(r, "aspect_ratio", "aspect_ratio must be a string, got %s (allowed: " RATIO_LIST ")", s);
+    p->ratio = -2;
+    if (!strcmp(v->valuestring, "adaptive"))
+        p->ratio = -1;
+    for (size_t i = 0; i < NRATIOS; i++)
+        if (!strcmp(v->valuestring, ratios[i].name))
+            p->ratio = (int)i;
+    if (p->ratio == -2)
+        return bad(r, "aspect_ratio", "aspect_ratio %s is not supported (allowed: " RATIO_LIST ")", s);
+    return 0;
+}
 
-    if (opt_bool(root, "generate_audio", 1, &p->audio, r) ||
-        opt_bool(root, "content_filter", 1, &p->content_filter, r))
-        return -1;
-
-    if (check_images(root, p, r))
-        return -1;
+/* video_urls, audio_urls and model_params.web_search */
+static int check_extras(const cJSON *root, params *p, reply *r)
+{
     static const char *const unsupported[] = { "video_urls", "audio_urls" };
+    const char *WS = "model_params.web_search";
+    char s[128];
     for (int i = 0; i < 2; i++)
         if (cJSON_GetObjectItemCaseSensitive(root, unsupported[i]))
             return bad(r, unsupported[i], "%s is not supported by %s", unsupported[i], p->model);
-
-    if ((v = cJSON_GetObjectItemCaseSensitive(root, "model_params"))) {
-        if (!cJSON_IsObject(v)) {
-            show(v, s, sizeof s);
-            return bad(r, "model_params", "model_params must be an object, got %s", s);
-        }
-        const cJSON *ws = cJSON_GetObjectItemCaseSensitive(v, "web_search");
-        if (ws) {
-            if (p->i2v)
-                return bad(r, "model_params.web_search", "model_params.web_search is only "
-                           "supported by text-to-video models, not %s", p->model);
-            if (!cJSON_IsBool(ws)) {
-                show(ws, s, sizeof s);
-                return bad(r, "model_params.web_search",
-                           "model_params.web_search must be a boolean, got %s", s);
-            }
-        }
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "model_params");
+    if (!v)
+        return 0;
+    if (!cJSON_IsObject(v)) {
+        show(v, s, sizeof s);
+        return bad(r, "model_params", "model_params must be an object, got %s", s);
     }
+    const cJSON *ws = cJSON_GetObjectItemCaseSensitive(v, "web_search");
+    if (ws && p->i2v)
+        return bad(r, WS, "%s is only supported by text-to-video models, not %s", WS, p->model);
+    if (ws && !cJSON_IsBool(ws)) {
+        show(ws, s, sizeof s);
+        return bad(r, WS, "%s must be a boolean, got %s", WS, s);
+    }
+    return 0;
+}
 
+static int check_callback_field(const cJSON *root, params *p, reply *r)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "callback_url");
+    char s[128];
     p->callback_url = NULL;
-    if ((v = cJSON_GetObjectItemCaseSensitive(root, "callback_url"))) {
-        if (!cJSON_IsString(v)) {
-            show(v, s, sizeof s);
-            return bad(r, "callback_url", "callback_url must be a string (an HTTPS URL), got %s", s);
-        }
-        if (check_callback(v->valuestring, r))
-            return -1;
-        p->callback_url = v->valuestring;
+    if (!v)
+        return 0;
+    if (!cJSON_IsString(v)) {
+        show(v, s, sizeof s);
+        return bad(r, "callback_url", "callback_url must be a string (an HTTPS URL), got %s", s);
     }
+    if (check_callback(v->valuestring, r))
+        return -1;
+    p->callback_url = v->valuestring;
+    return 0;
+}
+
+/* Every documented rule, in the order the fields are documented; the
+ * images are fetched only once the rest is valid. */
+static int validate(const cJSON *root, params *p, reply *r)
+{
+    if (check_model(root, p, r) || check_prompt(root, p, r) ||
+        check_duration_quality(root, p, r) || check_ratio(root, p, r) ||
+        opt_bool(root, "generate_audio", 1, &p->audio, r) ||
+        opt_bool(root, "content_filter", 1, &p->content_filter, r) ||
+        check_images(root, p, r) || check_extras(root, p, r) ||
+        check_callback_field(root, p, r))
+        return -1;
     return load_images(root, p, r);
 }
 

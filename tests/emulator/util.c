@@ -228,6 +228,19 @@ char *xstrdup(const char *s)
     return d;
 }
 
+int json_apply(const char *json, int (*apply)(const cJSON *, char *, size_t),
+               char *err, size_t errlen)
+{
+    cJSON *obj = cJSON_Parse(json);
+    if (!obj) {
+        snprintf(err, errlen, "not valid JSON: %.100s", json);
+        return -1;
+    }
+    int rc = apply(obj, err, errlen);
+    cJSON_Delete(obj);
+    return rc;
+}
+
 /*
  * The emulator never sends traffic off this machine: image fetches and
  * callbacks go only to loopback hosts. A URL whose host is not

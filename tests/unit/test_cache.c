@@ -217,6 +217,48 @@ static void test_cached_stream(seedance_client *c)
     free(data);
 }
 
+/* sd_cache_commit and sd_cache_check: only the announced length is
+ * committed, its length is recorded, a clip that changed is set aside. */
+static void test_commit_check(void)
+{
+    char dir[512], part[600], clip[600], rec[620], bad[620];
+    int fd;
+
+    snprintf(dir, sizeof(dir), "%s/commit", top);
+    sd_mkdirs(dir);
+    snprintf(part, sizeof(part), "%s/t.mp4.part", dir);
+    snprintf(clip, sizeof(clip), "%s/t.mp4", dir);
+    snprintf(rec, sizeof(rec), "%s.size", clip);
+    snprintf(bad, sizeof(bad), "%s.bad", clip);
+    write_file(part, "0123456789", 10);
+    fd = open(part, O_RDWR);
+    errno = 0;
+    OK(sd_cache_commit(fd, part, clip, 11) == -1 && errno == EIO && mode_of(clip) == -1,
+       "a part of another length than announced is not committed (EIO)");
+    OK(sd_cache_commit(fd, part, clip, 10) == 0 && mode_of(part) == -1 && mode_of(clip) != -1,
+       "a part of the announced length is committed");
+    close(fd);
+    {
+        char txt[16] = "";
+        FILE *f = fopen(rec, "r");
+        if (f) {
+            if (!fgets(txt, sizeof(txt), f))
+                txt[0] = '\0';
+            fclose(f);
+        }
+        OK(!strcmp(txt, "10\n") && sd_cache_check(clip) == 1,
+           "its length is recorded next to it (%s) and it checks out", rec);
+    }
+    OK(truncate(clip, 4) == 0 && sd_cache_check(clip) == -1 && mode_of(clip) == -1 &&
+       mode_of(bad) != -1 && mode_of(rec) == -1,
+       "a clip that lost bytes on disk is set aside as .bad");
+    OK(sd_cache_check(clip) == 0, "then there is no clip");
+    write_file(clip, "abc", 3);
+    OK(sd_cache_check(clip) == 1, "a clip without a recorded length is taken as it is");
+    write_file(clip, "", 0);
+    OK(sd_cache_check(clip) == 0, "an empty file is no clip");
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -233,6 +275,7 @@ int main(void)
     test_names();
     test_paths(c);
     test_atomic();
+    test_commit_check();
     test_cached_stream(c);
 
     seedance_client_free(c);

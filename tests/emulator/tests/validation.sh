@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Every validation rule of POST /v1/videos/generations, both sides of each
 # bound: 400 invalid_request naming the field, and no task created.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
 emu_start --gen-time 30

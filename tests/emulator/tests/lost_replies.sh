@@ -5,7 +5,7 @@
 # HTTP reply), is replaced (status with after_create) or is held (delay
 # with after_create, to stop a client in the middle of a submit). The
 # counters and the task records show the paid tasks nobody was told about.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
 emu_start --credits 1000
@@ -80,9 +80,7 @@ is "$STATUS" 200 "delay after_create: a patient client gets the reply"
 is "$(jq_ .id)" "$(emu_last_task)" "with the task it created"
 
 # --- refused fault objects --------------------------------------------------------------
-out=$(emu_admin POST /_emu/faults '{"type":"drop","after_bytes":1,"after_create":true}')
-like "$out" 'after_create goes with a status or delay fault' "after_create on a drop fault is refused"
-out=$(emu_admin POST /_emu/faults '{"type":"status","status":502,"after_create":1}')
-like "$out" 'after_create.*true or false' "a non-boolean after_create is refused"
+refused /_emu/faults '{"type":"drop","after_bytes":1,"after_create":true}' 'after_create goes with a status or delay fault' "after_create on a drop fault is refused"
+refused /_emu/faults '{"type":"status","status":502,"after_create":1}' 'after_create.*true or false' "a non-boolean after_create is refused"
 emu_finish
 done_testing

@@ -3,7 +3,7 @@
 # Result links that are not served yet: --cdn-lag / cdn_lag (404, or
 # cdn_lag_status, for a while after the task completed), and a status
 # fault on /results/ with a count (the first N downloads answer 404).
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
 T2V='{"model":"seedance-2.0-fast-text-to-video","prompt":"cdn","duration":4,"quality":"480p","generate_audio":false}'
@@ -59,10 +59,8 @@ emu_admin POST /_emu/config '{"cdn_lag":0}' >/dev/null
 gen "$T2V"
 fetch "$(jq_ '.results[0]')"
 is "$CODE" 200 "cdn_lag 0: served at once"
-out=$(emu_admin POST /_emu/config '{"cdn_lag_status":200}')
-like "$out" 'cdn_lag_status must be an integer from 400 to 599' "cdn_lag_status outside 400..599 is refused"
-out=$(emu_admin POST /_emu/config '{"cdn_lag":-1}')
-like "$out" 'cdn_lag must be a number from 0' "a negative cdn_lag is refused"
+refused /_emu/config '{"cdn_lag_status":200}' 'cdn_lag_status must be an integer from 400 to 599' "cdn_lag_status outside 400..599 is refused"
+refused /_emu/config '{"cdn_lag":-1}' 'cdn_lag must be a number from 0' "a negative cdn_lag is refused"
 check_fails "--cdn-lag with a word stops the start" "$EMU" --port 0 --cdn-lag soon --quiet
 check_fails "--cdn-lag-status 302 stops the start" "$EMU" --port 0 --cdn-lag-status 302 --quiet
 
@@ -80,11 +78,27 @@ is "$a $b $c" "404 404 200" "status fault path /results/ count 2: two 404s, then
 is "$(log_count path=/results/* status=404)" $((n0 + 2)) "the request log shows both injected 404s"
 emu_stop
 
-emu_start --fault '{"type":"status","status":404,"path":"/results/","count":3}'
+emu_start --cdn-lag 0 --fault '{"type":"status","status":404,"path":"/results/","count":3}'
 gen "$T2V"
 URL=$(jq_ '.results[0]')
 codes=""
 for i in 1 2 3 4; do fetch "$URL" -I; codes="$codes $CODE"; done
 is "$codes" " 404 404 404 200" "--fault at start: the first three downloads answer 404"
+emu_stop
+
+# --- the default: a lag of about a second, as the real service's CDN ------------------------
+emu_start
+cfg=$(emu_admin GET /_emu/config)
+is "$(json_get "$cfg" .cdn_lag)/$(json_get "$cfg" .cdn_lag_status)" 1/404 "by default cdn_lag is 1 s, answering 404"
+gen "$T2V"
+URL=$(jq_ '.results[0]')
+seen=""
+for i in $(seq 1 300); do
+    fetch "$URL"
+    case " $seen " in *" $CODE "*) ;; *) seen="$seen $CODE" ;; esac
+    [ "$CODE" = 200 ] && break
+    sleep 0.1
+done
+like "$seen" '^( 404)? 200$' "by default: 404 while the lag lasts, then the file"
 emu_finish
 done_testing

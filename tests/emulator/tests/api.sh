@@ -3,10 +3,11 @@
 # The emulator's API: auth, documented shapes, the task life cycle,
 # task ids, credits, settings, counters, the request log, clean stop.
 # (Idempotency-Key: idempotency.sh.)
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
-emu_start --gen-time 2
+# --cdn-lag 0: these checks download links at once (the lag: cdn_lag.sh)
+emu_start --gen-time 2 --cdn-lag 0
 T2V='{"model":"seedance-2.0-fast-text-to-video","prompt":"a glass frog, macro shot","duration":4,"quality":"480p"}'
 
 # --- auth ----------------------------------------------------------------
@@ -111,14 +112,18 @@ is "$(json_get "$rec" .request_body)" "$T2V" "the raw request body is kept byte 
 like "$(json_get "$rec" .file)" '\.mp4$' "the task record names its MP4"
 
 # --- settings: /_emu/config is all or nothing ----------------------------------------
-out=$(emu_admin POST /_emu/config '{"gen_time":1,"no_such_setting":2}')
-like "$out" 'unknown setting \\"no_such_setting\\"' "an unknown setting is refused, by name"
-out=$(emu_admin POST /_emu/config '{"gen_time":"fast"}')
-like "$out" 'gen_time must be a number' "a setting of the wrong type is refused, by name"
-out=$(emu_admin POST /_emu/config '[1]')
-like "$out" 'must be a JSON object' "settings must be an object"
+refused /_emu/config '{"gen_time":1,"no_such_setting":2}' 'unknown setting \\"no_such_setting\\"' "an unknown setting is refused, by name"
+refused /_emu/config '{"gen_time":"fast"}' 'gen_time must be a number' "a setting of the wrong type is refused, by name"
+refused /_emu/config '[1]' 'must be a JSON object' "settings must be an object"
 submit "$T2V"
 is "$(jq_ .task_info.estimated_time)" 2 "a refused settings object changes nothing (gen_time stays 2)"
+cfg=$(emu_admin GET /_emu/config)
+is "$(json_get "$cfg" .gen_time)" 2 "GET /_emu/config shows the settings of the moment"
+is "$(printf '%s' "$cfg" | python3 -c 'import json,sys; print(",".join(sorted(json.load(sys.stdin))))')" \
+    allow_private_callbacks,bandwidth,cdn_lag,cdn_lag_status,credits,error_shape,estimate,estimate_factor,final_status,gen_time,id_field,idempotency,link_ttl,moov_at_end,progress,result_variant,running_status,success_status \
+    "GET /_emu/config lists every setting"
+like "$(emu_admin POST /_emu/config "$cfg")" '"ok":true' "what GET /_emu/config shows, POST takes back"
+is "$(emu_admin GET /_emu/config)" "$cfg" "and nothing changes"
 
 # --- credits balance: 402 -----------------------------------------------------------
 emu_admin POST /_emu/config '{"credits":30}' >/dev/null

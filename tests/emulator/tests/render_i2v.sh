@@ -4,10 +4,11 @@
 # the first frame is the first image (PSNR > 30 dB), with two images the
 # last frame is the second; adaptive ratio; the documented image limits;
 # request bodies over 64 MB.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
-emu_start --gen-time 0.2
+# --cdn-lag 0: these checks download links at once (the lag: cdn_lag.sh)
+emu_start --gen-time 0.2 --cdn-lag 0
 I2V=seedance-2.0-fast-image-to-video
 mk() { ffmpeg -v error -nostdin -y -f lavfi -i "$1" -frames:v 1 "${@:3}" "$T/$2"; }
 mk "testsrc2=s=1280x720" a.png

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Result downloads: GET/HEAD, Accept-Ranges, single ranges (206), 416,
 # link expiry (403), faststart vs moov at the end.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
-emu_start
+# --cdn-lag 0: these checks download links at once (the lag: cdn_lag.sh)
+emu_start --cdn-lag 0
 gen '{"model":"seedance-2.0-fast-text-to-video","prompt":"ranges","duration":4,"quality":"480p","generate_audio":false}'
 is "$(jq_ .status)" completed "a task completes"
 URL=$(jq_ '.results[0]')
@@ -102,7 +103,7 @@ dl
 is "$CODE" 403 "the link answers 403 once its lifetime has passed"
 emu_stop
 
-emu_start --link-ttl 4 --moov-at-end
+emu_start --link-ttl 4 --moov-at-end --cdn-lag 0
 gen '{"model":"seedance-2.0-fast-text-to-video","prompt":"ttl switch","duration":4,"quality":"480p"}'
 curl -sS -o "$T/sw.mp4" "$(jq_ '.results[0]')"
 is "$(order "$T/sw.mp4")" "mdat moov" "--moov-at-end writes moov at the end"

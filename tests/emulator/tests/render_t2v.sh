@@ -3,10 +3,11 @@
 # Text-to-video rendering: codec, the exact pixel size of every quality x
 # aspect_ratio, duration at 24 fps, audio present or not, same prompt ->
 # same pixels, another prompt -> other pixels.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
-emu_start --gen-time 0.2
+# --cdn-lag 0: these checks download links at once (the lag: cdn_lag.sh)
+emu_start --gen-time 0.2 --cdn-lag 0
 
 # clip JSON NAME   generate and download to $T/NAME.mp4
 clip() {

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Helpers shared by the emulator tests (sourced after ../lib.sh; not a test).
+# Helpers shared by the emulator tests (sourced after tests/lib.sh, whose
+# helpers they use too: probe, log_count, emu_*; not a test).
 
 # api METHOD PATH [BODY|@FILE] [CURL ARGS...]
 # Sends an authenticated request; sets STATUS, BODY and HDRS (header file).
@@ -27,6 +28,15 @@ submit() { local b=$1; shift; api POST /v1/videos/generations "$b" "$@"; }
 
 # header NAME   a response header of the last api call (value, no CR)
 header() { grep -i "^$1:" "$HDRS" | head -n 1 | cut -d: -f2- | sed 's/^ *//' | tr -d '\r'; }
+
+# refused PATH JSON REGEX DESCRIPTION   an admin POST (/_emu/config,
+# /_emu/faults) that must be refused: 400 with a message matching REGEX
+refused() {
+    local out
+    out=$(curl -sS --max-time 10 -w ' %{http_code}' -X POST -H 'Content-Type: application/json' \
+        --data-binary "$2" "$EMU_URL$1")
+    like "${out##* } ${out% *}" "^400 .*$3" "$4"
+}
 
 # jq_ PATH [JSON]   json_get on BODY by default, empty when absent
 jq_() { json_get "${2:-$BODY}" "$1" 2>/dev/null || true; }
@@ -58,9 +68,6 @@ gen() {
     TASK=$(task_id)
     [ -n "$TASK" ] && wait_final "$TASK"
 }
-
-# probe FILE ENTRIES   ffprobe one value list, e.g. probe f.mp4 stream=codec_name
-probe() { ffprobe -v error -show_entries "$2" -of default=nw=1:nk=1 "$1"; }
 
 # b64 FILE   base64 of a file on one line
 b64() { base64 -w0 "$1"; }

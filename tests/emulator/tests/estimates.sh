@@ -3,7 +3,7 @@
 # What a running task tells about its end: estimated_time off by a factor
 # (--estimate-factor), left out of later reads or of all (--estimate), and
 # progress that rises in big steps or stays at 0 (--progress).
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
 T2V='{"model":"seedance-2.0-fast-text-to-video","prompt":"eta","duration":4,"quality":"480p","generate_audio":false}'
@@ -23,8 +23,7 @@ cmp_num "$(jq_ .task_info.estimated_time)" -le 24 "later reads keep the factor"
 emu_admin POST /_emu/config '{"estimate_factor":2.5}' >/dev/null
 submit "$T2V"
 is "$(jq_ .task_info.estimated_time)" 150 "config estimate_factor 2.5: 150 s for a 60 s task"
-out=$(emu_admin POST /_emu/config '{"estimate_factor":0}')
-like "$out" 'estimate_factor must be a number from 0.01' "estimate_factor 0 is refused"
+refused /_emu/config '{"estimate_factor":0}' 'estimate_factor must be a number from 0.01' "estimate_factor 0 is refused"
 check_fails "--estimate-factor with a word stops the start" "$EMU" --port 0 --estimate-factor fast --quiet
 
 # --- estimate: always, omit, never ------------------------------------------------------
@@ -42,8 +41,7 @@ is "$(jq_ .task_info.estimated_time)" "" "estimate never: not even the submit re
 emu_admin POST /_emu/config '{"estimate":"always"}' >/dev/null
 api GET "/v1/tasks/$ID"
 like "$(jq_ .task_info.estimated_time)" '^[0-9]+$' "estimate always: every read has it again"
-out=$(emu_admin POST /_emu/config '{"estimate":"sometimes"}')
-like "$out" 'estimate must be one of always, omit, never' "an unknown estimate mode is refused"
+refused /_emu/config '{"estimate":"sometimes"}' 'estimate must be one of always, omit, never' "an unknown estimate mode is refused"
 emu_stop
 emu_start --gen-time 60 --estimate omit --fault "$HANG"
 submit "$T2V"; ID=$(jq_ .id)
@@ -93,8 +91,7 @@ is "$(jq_ .status)/$(jq_ .progress)" processing/0 "config progress stuck: proces
 submit "$T2V"; progress_values "$(jq_ .id)"
 like "$PROG" '^( 0)?$' "stuck: 0 on every read until the end ($PROG)"
 is "$(json_get "$LAST" .status)/$(json_get "$LAST" .progress)" completed/100 "stuck: then completed at 100"
-out=$(emu_admin POST /_emu/config '{"progress":"random"}')
-like "$out" 'progress must be one of linear, steps, stuck' "an unknown progress mode is refused"
+refused /_emu/config '{"progress":"random"}' 'progress must be one of linear, steps, stuck' "an unknown progress mode is refused"
 emu_finish
 check_fails "--progress with an unknown mode stops the start" "$EMU" --port 0 --progress fast --quiet
 done_testing

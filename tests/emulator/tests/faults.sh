@@ -4,10 +4,11 @@
 # counts and path prefixes, delays, malformed JSON, dropped downloads,
 # bandwidth limits, task outcomes (fail, hang, cancel), queued, the result
 # variants, expired links, --fault at start and reset.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
-emu_start --fault '{"type":"status","status":503,"path":"/v1/credits","retry_after":"30"}'
+# --cdn-lag 0: these checks download links at once (the lag: cdn_lag.sh)
+emu_start --cdn-lag 0 --fault '{"type":"status","status":503,"path":"/v1/credits","retry_after":"30"}'
 T2V='{"model":"seedance-2.0-fast-text-to-video","prompt":"faults","duration":4,"quality":"480p","generate_audio":false}'
 now_ms() { date +%s%3N; }
 
@@ -54,10 +55,8 @@ api GET /v1/credits
 is "$STATUS" 200 "reset clears the faults"
 
 # bad fault objects
-out=$(emu_admin POST /_emu/faults '{"type":"nope"}')
-like "$out" 'unknown type' "an unknown fault type is refused with a message"
-out=$(emu_admin POST /_emu/faults '{"type":"status"}')
-like "$out" 'status.*required' "a status fault without status is refused"
+refused /_emu/faults '{"type":"nope"}' 'unknown type' "an unknown fault type is refused with a message"
+refused /_emu/faults '{"type":"status"}' 'status.*required' "a status fault without status is refused"
 check_fails "a bad --fault stops the start" "$EMU" --port 0 --fault '{"type":"delay"}' --quiet
 
 # delay
@@ -157,7 +156,7 @@ t0=$(now_ms); curl -sS -o /dev/null "$URL"; t1=$(now_ms)
 cmp_num $((t1 - t0)) -lt 400 "bandwidth 0 lifts the limit"
 emu_stop
 
-emu_start --bandwidth $((SIZE / 2 + 1))
+emu_start --bandwidth $((SIZE / 2 + 1)) --cdn-lag 0
 gen "$T2V"
 t0=$(now_ms); curl -sS -o /dev/null "$(jq_ '.results[0]')"; t1=$(now_ms)
 cmp_num $((t1 - t0)) -ge 1500 "--bandwidth limits downloads (a 2 s transfer took >= 1.5 s)"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Idempotency-Key: honoured only with --idempotency or {"idempotency":true};
-# otherwise ignored, as the real service does: every submit is a new paid
-# task. The task record keeps the key it received either way.
-. "$(dirname "$0")/../lib.sh"
+# otherwise (the default) ignored, as the real service does: every submit
+# is a new paid task. The task record keeps the key it received either way.
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
 T2V='{"model":"seedance-2.0-fast-text-to-video","prompt":"keys","duration":4,"quality":"480p","generate_audio":false}'
@@ -42,11 +42,20 @@ api GET /v1/credits
 is "$(jq_ .data.remaining_credits)" 60 "off: both tasks reserved their credits (100 - 2 x 20)"
 is "$(json_get "$(emu_task "$K3")" .idempotency_key)" key-one "off: the record still shows the key received"
 
-out=$(emu_admin POST /_emu/config '{"idempotency":"yes"}')
-like "$out" 'idempotency must be true or false' "a non-boolean idempotency is refused"
+refused /_emu/config '{"idempotency":"yes"}' 'idempotency must be true or false' "a non-boolean idempotency is refused"
 emu_admin POST /_emu/config '{"idempotency":true}' >/dev/null
 submit "$T2V" -H 'Idempotency-Key: key-two'
 is "$(header idempotency-replayed)" true "config idempotency true: replays again"
+emu_stop
+
+# --- the default: ignored -----------------------------------------------------------
+emu_start
+is "$(json_get "$(emu_admin GET /_emu/config)" .idempotency)" false "by default idempotency is off"
+submit "$T2V" -H 'Idempotency-Key: dflt'; A=$(jq_ .id)
+submit "$T2V" -H 'Idempotency-Key: dflt'; B2=$(jq_ .id)
+isnt "$A" "$B2" "by default the same key twice makes two tasks"
+is "$(header idempotency-replayed)" "" "by default nothing is replayed"
+is "$(emu_stat tasks)" 2 "by default both submits are paid tasks"
 emu_stop
 
 # --- --no-idempotency at start ---------------------------------------------------

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Callbacks: the task object is POSTed to callback_url when a task ends
 # (completed, failed, cancelled), retried after 1, 2, 4 s on failure.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
 # A receiver on 127.0.0.1: stores each POST body as $T/cb/N.json; answers

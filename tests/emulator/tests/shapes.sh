@@ -4,10 +4,11 @@
 # success, running and failure status words (any case, blanks around), the
 # id field, eight places for the result link and three task error shapes;
 # per task with a "task" fault and for every new task with /_emu/config.
-. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 
-emu_start --gen-time 0.4
+# --cdn-lag 0: these checks download links at once (the lag: cdn_lag.sh)
+emu_start --gen-time 0.4 --cdn-lag 0
 T2V='{"model":"seedance-2.0-fast-text-to-video","prompt":"shapes","duration":4,"quality":"480p","generate_audio":false}'
 
 # code_of URL   HTTP status of a GET of URL (no auth, like a CDN)
@@ -113,18 +114,12 @@ is "$(jq_ .status)" RUNNING "config running_status"
 emu_admin POST /_emu/config '{"running_status":null}' >/dev/null
 
 # --- refused values ---------------------------------------------------------------------------
-out=$(emu_admin POST /_emu/faults '{"type":"task","success_status":"Done"}')
-like "$out" 'success_status must be one of completed, succeeded, success' "an unknown success word is refused"
-out=$(emu_admin POST /_emu/faults '{"type":"task","running_status":"completed"}')
-like "$out" 'running_status must be a word that is not a final status' "a final word as running_status is refused"
-out=$(emu_admin POST /_emu/faults '{"type":"task","final_status":"succeeded"}')
-like "$out" 'final_status must be one of failed, cancelled, canceled, expired' "a success word as final_status is refused"
-out=$(emu_admin POST /_emu/faults '{"type":"task","result_variant":"results"}')
-like "$out" 'result_variant must be one of string, object, result_data, output, content, data, video_url, url' "an unknown result_variant is refused"
-out=$(emu_admin POST /_emu/config '{"error_shape":"number"}')
-like "$out" 'error_shape must be one of object, integer, string' "config refuses an unknown error_shape"
-out=$(emu_admin POST /_emu/config '{"id_field":"uuid","gen_time":9}')
-like "$out" 'id_field must be one of id, task_id' "config refuses an unknown id_field"
+refused /_emu/faults '{"type":"task","success_status":"Done"}' 'success_status must be one of completed, succeeded, success' "an unknown success word is refused"
+refused /_emu/faults '{"type":"task","running_status":"completed"}' 'running_status must be a word that is not a final status' "a final word as running_status is refused"
+refused /_emu/faults '{"type":"task","final_status":"succeeded"}' 'final_status must be one of failed, cancelled, canceled, expired' "a success word as final_status is refused"
+refused /_emu/faults '{"type":"task","result_variant":"results"}' 'result_variant must be one of string, object, result_data, output, content, data, video_url, url' "an unknown result_variant is refused"
+refused /_emu/config '{"error_shape":"number"}' 'error_shape must be one of object, integer, string' "config refuses an unknown error_shape"
+refused /_emu/config '{"id_field":"uuid","gen_time":9}' 'id_field must be one of id, task_id' "config refuses an unknown id_field"
 submit "$T2V"
 like "$(jq_ .task_info.estimated_time)" '^[01]$' "a refused config changes nothing (gen_time stays 0.4)"
 emu_finish

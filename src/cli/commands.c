@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The commands of seedance: one table (name, synopsis, description, the
+ * option groups each takes, handler) from which the grammar, the help and
+ * the dispatch are made, and the handlers. A handler finds its options
+ * applied to st->job and its arguments checked (options.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* The options of every command that talks to the API. */
+#define API_OPTIONS (CLI_CLIENT | CLI_OUTPUT | CLI_HELP)
+
+/* generate and download: open the job (its request, or the task given)
+ * and save the video. */
+static int cmd_save(cli *st)
+{
+    seedance_stream *s;
+
+    if (seedance_job_open(st->job, &s))
+        return cli_fail(st, seedance_last_error(st->client));
+    return cli_save(st, s);
+}
+
+static int cmd_submit(cli *st)
+{
+    char *id = NULL, text[256];
+    int attached = 0;
+    cJSON *ev;
+
+    if (seedance_submit(st->client, seedance_job_request(st->job), seedance_job_flags(st->job),
+                        &id, &attached))
+        return cli_fail(st, seedance_last_error(st->client));
+    if (st->json)   /* a task id is letters, digits, - _ . only */
+        snprintf(text, sizeof(text), "{\"task_id\":\"%s\",\"attached\":%s}", id,
+                 attached ? "true" : "false");
+    else
+        snprintf(text, sizeof(text), "%s", id);
+    cli_print(st, text);
+    ev = cli_event_new(st, "done");
+    cJSON_AddBoolToObject(ev, "attached", attached);
+    cli_event_send(st, ev);
+    free(id);
+    return EXIT_OK;
+}
+
+static int cmd_status(cli *st)
+{
+    seedance_task *t;
+    cJSON *ev;
+
+    if (seedance_get_task(st->client, seedance_job_task(st->job), &t))
+        return cli_fail(st, seedance_last_error(st->client));
+    cli_print_task(st, t);
+    ev = cli_event_new(st, "done");
+    cJSON_AddStringToObject(ev, "status", seedance_task_status(t));
+    cli_event_send(st, ev);
+    seedance_task_free(t);
+    return EXIT_OK;
+}
+
+static int cmd_wait(cli *st)
+{
+    seedance_task *t = NULL;
+    int rc = seedance_wait(st->client, seedance_job_task(st->job), &t);
+
+    if (t && st->json) {
+        cli_print(st, seedance_task_json(t));
+        st->printed = 1;
+    } else if (t && rc == SEEDANCE_OK && seedance_task_result_url(t)) {
+        cli_print(st, seedance_task_result_url(t));
+    }
+    seedance_task_free(t);
+    if (rc)
+        return cli_fail(st, seedance_last_error(st->client));
+    cli_event_send(st, cli_event_new(st, "done"));
+    return EXIT_OK;
+}
+
+static int cmd_credits(cli *st)
+{
+    char *json = NULL;
+
+    if (seedance_credits(st->client, &json))
+        return cli_fail(st, seedance_last_error(st->client));
+    cli_print(st, json);
+    free(json);
+    cli_event_send(st, cli_event_new(st, "done"));
+    return EXIT_OK;
+}
+
+static int cmd_help(cli *st)
+{
+    return cli_help(st->argc ? st->argv[0] : NULL);
+}
+
+static int cmd_run(cli *st)
+{
+    return cli_run(st->argc, st->argv);
+}
+
+const cli_command cli_commands[] = {
+    { "generate", "generate [options] [PROMPT...] -o FILE",
+      "Submit the request, wait for its task and save the video to FILE. The request is "
+      "submitted once: the same request again reuses its task and its cached clip and pays "
+      "nothing, unless --new is given. The prompt is --prompt or the words after the options.",
+      CLI_REQUEST | API_OPTIONS | CLI_FILE, CLI_ARGS_PROMPT, cmd_save },
+    { "submit", "submit [options] [PROMPT...]",
+      "Submit the request and print its task id (with --json: {\"task_id\", \"attached\"}). "
+      "The same request again prints the task it created before (attached) instead of paying "
+      "twice, unless --new is given.",
+      CLI_REQUEST | API_OPTIONS, CLI_ARGS_PROMPT, cmd_submit },
+    { "status", "status [options] TASK-ID",
+      "Query the task once and print its id, status and progress, and its result URL or its "
+      "error when it has ended (with --json: the API's reply).",
+      API_OPTIONS, CLI_ARGS_TASK, cmd_status },
+    { "wait", "wait [options] TASK-ID",
+      "Wait until the task ends and print its result URL (with --json: the API's final "
+      "reply). When --timeout passes first the task goes on on the server: wait again.",
+      API_OPTIONS, CLI_ARGS_TASK, cmd_wait },
+    { "download", "download [options] TASK-ID -o FILE",
+      "Wait for the task if it has not ended and save its video to FILE, from the local "
+      "cache when the clip is there. It pays nothing.",
+      API_OPTIONS | CLI_FILE, CLI_ARGS_TASK, cmd_save },
+    { "credits", "credits [options]",
+      "Print the account's credits as JSON. It checks the API key without paying anything.",
+      API_OPTIONS, CLI_ARGS_NONE, cmd_credits },
+    { "run", "run PROGRAM [ARGS...]",
+      "Run PROGRAM (ffmpeg, ffprobe, ffplay or any program linked with the shared "
+      "libavformat) with seedance: URLs available, without rebuilding it. Options come from "
+      "the URL and the SEEDANCE_* environment variables.",
+      0, CLI_ARGS_RAW, cmd_run },
+    { "help", "help [COMMAND]",
+      "Print the commands, or the synopsis, description and options of COMMAND (the same "
+      "as seedance COMMAND --help).",
+      CLI_HELP, CLI_ARGS_OPTIONAL, cmd_help },
+    { NULL, NULL, NULL, 0, 0, NULL }
+};
+
+const cli_command *cli_command_find(const char *name)
+{
+    for (const cli_command *c = cli_commands; name && c->name; c++)
+        if (!strcmp(name, c->name))
+            return c;
+    return NULL;
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libseedance in FFmpeg components: what the seedance: protocol, the
+ * seedance filters and the preload library for stock ffmpeg share, so that
+ * they report progress and errors with the same words, at the same levels,
+ * with the same AVERROR codes.
+ *
+ * Header only, for code that has included libavutil's log.h and error.h
+ * (and seedance.h) first: libseedance itself does not depend on FFmpeg.
+ * Lines go through SEEDANCE_AV_LOG (default av_log) and the log level is
+ * read with SEEDANCE_AV_LOG_LEVEL() (default av_log_get_level()); a
+ * component that reaches libavutil another way defines both first.
+ */
+#ifndef SEEDANCE_AV_H
+#define SEEDANCE_AV_H
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "seedance.h"
+
+#ifndef SEEDANCE_AV_LOG
+#define SEEDANCE_AV_LOG av_log
+#endif
+#ifndef SEEDANCE_AV_LOG_LEVEL
+#define SEEDANCE_AV_LOG_LEVEL() av_log_get_level()
+#endif
+
+/* Plain progress lines: at most one per this many seconds, plus status changes. */
+#define SEEDANCE_AV_PLAIN_INTERVAL 5.0
+
+/* The AVERROR code of a libseedance code (negated codes are accepted too). */
+static inline int seedance_averror(int code)
+{
+    switch (code < 0 && code > -SEEDANCE_E__LAST ? -code : code) {
+    case SEEDANCE_OK:                return 0;
+    case SEEDANCE_E_INVALID:
+    case SEEDANCE_E_CONFIG:
+    case SEEDANCE_E_IMAGE:           return AVERROR(EINVAL);
+    case SEEDANCE_E_BAD_REQUEST:     return AVERROR_HTTP_BAD_REQUEST;
+    case SEEDANCE_E_AUTH:            return AVERROR_HTTP_UNAUTHORIZED;
+    case SEEDANCE_E_FORBIDDEN:
+    case SEEDANCE_E_EXPIRED:         return AVERROR_HTTP_FORBIDDEN;
+    case SEEDANCE_E_NOT_FOUND:       return AVERROR_HTTP_NOT_FOUND;
+    case SEEDANCE_E_QUOTA:
+    case SEEDANCE_E_TOO_LARGE:
+    case SEEDANCE_E_RATE_LIMIT:
+    case SEEDANCE_E_HTTP:            return AVERROR_HTTP_OTHER_4XX;
+    case SEEDANCE_E_SERVER:          return AVERROR_HTTP_SERVER_ERROR;
+    case SEEDANCE_E_PROTOCOL:        return AVERROR_INVALIDDATA;
+    case SEEDANCE_E_TIMEOUT:         return AVERROR(ETIMEDOUT);
+    case SEEDANCE_E_INTERRUPTED:     return AVERROR_EXIT;
+    case SEEDANCE_E_NOMEM:           return AVERROR(ENOMEM);
+    case SEEDANCE_E_NETWORK:
+    case SEEDANCE_E_IO:              return AVERROR(EIO);
+    default:                         return AVERROR_EXTERNAL;
+    }
+}
+
+/* The av_log level of a libseedance log level. */
+static inline int seedance_av_level(int level)
+{
+    static const int levels[] = { AV_LOG_ERROR, AV_LOG_WARNING, AV_LOG_VERBOSE, AV_LOG_DEBUG };
+
+    return levels[level < 0 ? 0 : level > 3 ? 3 : level];
+}
+
+/* What a component keeps to report one job. */
+typedef struct SeedanceAVReport {
+    void *avcl;            /* the av_log context of the lines */
+    const char *resume;    /* how to resume a task, one %s: "-i seedance:%s" */
+    int in_place;          /* draw one status line redrawn in place */
+    int drawn;             /* characters of the in-place line on screen, 0 none */
+    double last_line;      /* clock of the last plain status line */
+    char last_status[32];
+    char task_id[96];
+} SeedanceAVReport;
+
+static inline double seedance_av_clock(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Does the ffmpeg command line say -nostats (the last of -stats/-nostats
+ * wins)? Components get no other view of it; where /proc is missing the
+ * answer is no.
+ */
+static inline int seedance_av_nostats(void)
+{
+    char buf[8192];
+    size_t n;
+    int nostats = 0;
+    FILE *f = fopen("/proc/self/cmdline", "r");
+
+    if (!f)
+        return 0;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    for (size_t i = 0; i < n; i += strlen(buf + i) + 1) {
+        if (!strcmp(buf + i, "-nostats"))
+            nostats = 1;
+        else if (!strcmp(buf + i, "-stats"))
+            nostats = 0;
+    }
+    return nostats;
+}
+
+/*
+ * Start reporting. The status line is redrawn in place, like ffmpeg's own
+ * statistics line, when stderr is a terminal, the level shows info lines
+ * and the command line does not say -nostats; otherwise plain lines come at
+ * most every SEEDANCE_AV_PLAIN_INTERVAL seconds and on status changes.
+ */
+static inline void seedance_av_report_init(SeedanceAVReport *r, void *avcl, const char *resume)
+{
+    memset(r, 0, sizeof(*r));
+    r->avcl = avcl;
+    r->resume = resume;
+    r->last_line = -1e9;
+    r->in_place = isatty(2) && SEEDANCE_AV_LOG_LEVEL() >= AV_LOG_INFO && !seedance_av_nostats();
+}
+
+/* End an in-place line, so that what follows starts on a line of its own. */
+static inline void seedance_av_report_end(SeedanceAVReport *r)
+{
+    if (!r->drawn)
+        return;
+    SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "\n");
+    r->drawn = 0;
+}
+
+static inline void seedance_av_status_line(SeedanceAVReport *r, const seedance_progress *p)
+{
+    const char *status = p->status && *p->status ? p->status : "waiting";
+    double pct = p->estimated >= 0 ? p->estimated : p->progress >= 0 ? p->progress : 0;
+    char bar[21], left[32] = "";
+    int n, e = (int)p->elapsed;
+
+    for (int i = 0; i < 20; i++)
+        bar[i] = i < (int)(pct / 5) ? '#' : '.';
+    bar[20] = '\0';
+    if (p->remaining >= 0)
+        snprintf(left, sizeof(left), ", about %d:%02d left",
+                 (int)p->remaining / 60, (int)p->remaining % 60);
+    n = snprintf(NULL, 0, "Task %s: %s [%s] %3.0f%%, %d:%02d elapsed%s", r->task_id, status,
+                 bar, pct, e / 60, e % 60, left);
+    SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Task %s: %s [%s] %3.0f%%, %d:%02d elapsed%s%*s\r",
+                    r->task_id, status, bar, pct, e / 60, e % 60, left,
+                    r->drawn > n ? r->drawn - n : 0, "");
+    r->drawn = n > r->drawn ? n : r->drawn;
+}
+
+/* A query's reply or the clock moved the estimate. */
+static inline void seedance_av_status(SeedanceAVReport *r, const seedance_progress *p)
+{
+    const char *status = p->status && *p->status ? p->status : "waiting";
+    int changed = strcmp(status, r->last_status);
+    double now = seedance_av_clock(), pct;
+
+    if (r->in_place) {
+        seedance_av_status_line(r, p);
+        return;
+    }
+    if (!changed && now - r->last_line < SEEDANCE_AV_PLAIN_INTERVAL)
+        return;
+    snprintf(r->last_status, sizeof(r->last_status), "%s", status);
+    r->last_line = now;
+    pct = p->estimated >= 0 ? p->estimated : p->progress > 0 ? p->progress : 0;
+    if (p->remaining >= 0)
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Task %s: %s, %.0f%%, about %.0f s left\n",
+                        r->task_id, status, pct, p->remaining);
+    else
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Task %s: %s, %.0f%%\n", r->task_id, status, pct);
+}
+
+/* The progress callback's work: a line per event, the status as above. */
+static inline void seedance_av_progress(SeedanceAVReport *r, const seedance_progress *p)
+{
+    if (p->task_id && p->task_id != r->task_id)
+        snprintf(r->task_id, sizeof(r->task_id), "%s", p->task_id);
+    if (p->event == SEEDANCE_EV_POLL || p->event == SEEDANCE_EV_TICK) {
+        seedance_av_status(r, p);
+        return;
+    }
+    if (p->event == SEEDANCE_EV_RETRY) {
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_VERBOSE, "Retrying a request\n");
+        return;
+    }
+    seedance_av_report_end(r);
+    switch (p->event) {
+    case SEEDANCE_EV_SUBMITTED:
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Task %s submitted\n", r->task_id);
+        break;
+    case SEEDANCE_EV_ATTACHED:
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Attached to task %s (no new generation)\n",
+                        r->task_id);
+        break;
+    case SEEDANCE_EV_UPLOAD:
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Uploading a local image\n");
+        break;
+    case SEEDANCE_EV_COMPLETED:
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Task %s completed\n", r->task_id);
+        break;
+    case SEEDANCE_EV_DOWNLOAD:
+        if (p->size >= 0)
+            SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Downloading the result of %s (%" PRId64
+                            " bytes)\n", r->task_id, p->size);
+        else
+            SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Downloading the result of %s\n", r->task_id);
+        break;
+    case SEEDANCE_EV_CACHED:
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Using the cached clip of task %s\n", r->task_id);
+        break;
+    default:
+        break;
+    }
+}
+
+/* A libseedance log line. */
+static inline void seedance_av_log_line(SeedanceAVReport *r, int level, const char *msg)
+{
+    seedance_av_report_end(r);
+    SEEDANCE_AV_LOG(r->avcl, seedance_av_level(level), "%s\n", msg);
+}
+
+/* Report a failure of client c as one line; returns its AVERROR code. */
+static inline int seedance_av_fail(SeedanceAVReport *r, seedance_client *c, int code)
+{
+    const seedance_error *e = seedance_last_error(c);
+    char resume[160];
+
+    seedance_av_report_end(r);
+    if (code == SEEDANCE_E_INTERRUPTED || code == -SEEDANCE_E_INTERRUPTED) {
+        if (r->task_id[0]) {
+            snprintf(resume, sizeof(resume), r->resume, r->task_id);
+            SEEDANCE_AV_LOG(r->avcl, AV_LOG_WARNING, "Interrupted; task %s keeps running. "
+                            "Resume with: %s\n", r->task_id, resume);
+        } else {
+            SEEDANCE_AV_LOG(r->avcl, AV_LOG_WARNING, "Interrupted before a task was created\n");
+        }
+    } else {
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_ERROR, "%s\n",
+                        e->message[0] ? e->message : seedance_strerror(code));
+    }
+    return seedance_averror(code);
+}
+
+#endif /* SEEDANCE_AV_H */
