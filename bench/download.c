@@ -118,7 +118,7 @@ static void measure(prog *pr, const emu_proc *e, const char *id, const bench_pat
 {
     char url[256], out[400], cache[400], seed[200], env_key[128], env_base[128], env_cache[450];
     char *env[] = { env_key, env_base, env_cache, NULL };
-    char *curl[] = { "curl", "-s", "-o", out, url, NULL };
+    char *curl[] = { "curl", "-s", "-f", "-o", out, url, NULL };
     char *sd[] = { (char *)bp->seedance, "download", (char *)id, "-o", out, "--quiet", NULL };
     char *ffh[] = { (char *)bp->ffmpeg, "-nostdin", "-v", "error", "-i", url, "-c", "copy",
                     "-f", "null", "-", NULL };
@@ -145,6 +145,7 @@ static void measure(prog *pr, const emu_proc *e, const char *id, const bench_pat
 
 int bench_download(const bench_paths *bp)
 {
+    static const char *const no_lag[] = { "--cdn-lag", "0", NULL };   /* downloads, not the CDN */
     prog pr[NPROGS] = { { "curl -o", { 0 }, { 0 }, 1 },
                         { "seedance download (cache on)", { 0 }, { 0 }, 1 },
                         { "seedance download (clip in the cache)", { 0 }, { 0 }, 1 },
@@ -161,7 +162,7 @@ int bench_download(const bench_paths *bp)
         printf("    skipped: no seedance command (make tools)\n\n");
         return 0;
     }
-    if (emu_start(&e, bp->emulator, 0.5, NULL) || make_clip(e.dir, bp->ffmpeg, clip,
+    if (emu_start(&e, bp->emulator, 0.5, no_lag) || make_clip(e.dir, bp->ffmpeg, clip,
                                                             sizeof(clip), &valid) ||
         !(id = big_task(&e, clip))) {
         fprintf(stderr, "could not set up the large clip\n");

@@ -32,6 +32,7 @@ static int64_t read_all(seedance_stream *s, double t0, double *first)
 
 int bench_first_byte(const bench_paths *p)
 {
+    static const char *const no_lag[] = { "--cdn-lag", "0", NULL };
     seedance_client *c = NULL;
     seedance_stream *s = NULL;
     char *id = NULL, *url = NULL, *file = NULL, cfg[64];
@@ -42,7 +43,7 @@ int bench_first_byte(const bench_paths *p)
     emu_proc e;
 
     printf("(3) Result download: first byte versus whole file\n");
-    if (emu_start(&e, p->emulator, 0.5, NULL) ||
+    if (emu_start(&e, p->emulator, 0.5, no_lag) ||
         !(id = emu_submit(&e, "waves on a black sand beach", 8, "720p")) ||
         !(url = emu_wait_result(&e, id, 300)) || !(file = emu_task_field(&e, id, "file")) ||
         (size = emu_slurp(file, &data)) <= 0) {

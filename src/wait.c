@@ -126,9 +126,7 @@ static int sleep_ticking(sd_wait *w, double until)
         now = sd_now() - w->start;
         if (now >= tick && until - now > 0.2) {
             report(w, SEEDANCE_EV_TICK, now);
-            tick += TICK;
-            if (tick < now)
-                tick = now + TICK;
+            tick = now + TICK;       /* a second after this one, however late it was */
         }
     }
     return SEEDANCE_OK;
