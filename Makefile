@@ -42,6 +42,7 @@ CJSON_LIBS   := $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjso
 all: lib tools
 
 include src/build.mk
+include preload/build.mk
 include tests/build.mk
 include ffmpeg.mk
 include doc/build.mk

@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# The manual: doc/*.texi -> man pages, with FFmpeg's own texi2pod.pl (from
-# the FFmpeg tree configure prepared) and pod2man.
+# The manuals: doc/*.texi -> man pages, with FFmpeg's own texi2pod.pl (from
+# the FFmpeg tree configure prepared) and pod2man:
+#   seedance.texi          seedance(1), the command
+#   ffmpeg-seedance.texi   ffmpeg-seedance(1), the seedance: protocol
+#   seedance-filters.texi  seedance-filters(1), the seedance, seedance_extend
+#                          and seedance_bridge filters
 
 DOC_TEXI  := $(wildcard doc/*.texi)
 DOC_MAN   := $(patsubst doc/%.texi,$(B)/doc/%.1,$(DOC_TEXI))

@@ -21,7 +21,8 @@
 #
 # The project sources are taken from the directory this script lives in:
 #   ffmpeg/libavformat/seedance.c    the seedance: protocol
-#   filters/*.c                      filters (libavfilter), when there are any
+#   filters/<kind>_<name>.c          filters (libavfilter); other filters/*.c
+#                                    and *.h: helpers they share
 set -eu
 
 me=register.sh
@@ -125,24 +126,92 @@ add_line libavformat/Makefile '^OBJS-\$\(CONFIG_FILE_PROTOCOL\) +\+= file\.o$' \
 add_line configure '^libsrt_protocol_select="network"$' 'seedance_protocol_deps="libseedance"'
 
 # --- filters (libavfilter) ----------------------------------------------
-# Each filters/<kind>_<name>.c (kind: vsrc, asrc, vf, af, ...) defines
-# ff_<kind>_<name>. allfilters.c declares filters as "const AVFilter" up to
-# libavfilter 10 (FFmpeg 7.1) and as "const FFFilter" from libavfilter 11
-# (FFmpeg 8.0) on; a declaration of the wrong type is silently skipped by
-# FFmpeg's configure, so the type follows the tree's version.
-if [ "$lavfi_major" -ge 11 ]; then filter_type=FFFilter; else filter_type=AVFilter; fi
+# Each filters/<kind>_<name>.c (kind: vsrc, asrc, avsrc, vf, af, ... as
+# FFmpeg's configure reads them: two to five of the letters avfsinkrc)
+# defines the filter ff_<kind>_<name>. The other filters/*.c are helpers
+# the filters share, and filters/*.h their headers: copied too, and built
+# with every filter.
+#
+# allfilters.c declares filters as "const AVFilter" up to libavfilter 10
+# (FFmpeg 7.1) and as "const FFFilter" from libavfilter 11 (FFmpeg 8.0) on.
+# FFmpeg's configure skips a declaration of the wrong type without a word
+# (the filter is then simply missing), so the type is checked against the
+# tree's own declaration of testsrc, and a declaration of the other type
+# (left by an earlier registration) is removed.
+if [ "$lavfi_major" -ge 11 ]; then
+    filter_type=FFFilter other_type=AVFilter
+else
+    filter_type=AVFilter other_type=FFFilter
+fi
+tree_type=$(sed -n 's/^extern const \([A-Za-z]*\) ff_vsrc_testsrc;$/\1/p' "$src/libavfilter/allfilters.c")
+[ "$tree_type" = "$filter_type" ] ||
+    layout libavfilter/allfilters.c "libavfilter $lavfi_major should declare filters as 'const $filter_type', the tree declares testsrc as '${tree_type:-nothing}'"
+
+# put_line FILE KEY ANCHOR_ERE LINE: the line of FILE starting with KEY
+# (fixed text) becomes LINE; without one, LINE is added after the anchor.
+put_line() {
+    f=$src/$1 key=$2
+    grep -qxF -- "$4" "$f" && [ "$(grep -cF -- "$key" "$f")" -eq 1 ] && return 0
+    if grep -qF -- "$key" "$f"; then
+        KEY=$key LINE=$4 awk '
+            BEGIN { key = ENVIRON["KEY"]; line = ENVIRON["LINE"] }
+            index($0, key) == 1 { if (!done) print line; done = 1; next }
+            { print }
+        ' "$f" >"$f.seedance-tmp"
+        cat "$f.seedance-tmp" >"$f"
+        rm -f "$f.seedance-tmp"
+        grep -qxF -- "$4" "$f" || die "$f: replacing the line starting with '$key' failed"
+        told "$1: set '$4'"
+        changed=$((changed + 1))
+    else
+        add_line "$1" "$3" "$4"
+    fi
+}
+
+# drop_line FILE LINE: removes every copy of LINE.
+drop_line() {
+    f=$src/$1
+    grep -qxF -- "$2" "$f" || return 0
+    grep -vxF -- "$2" "$f" >"$f.seedance-tmp" || true
+    cat "$f.seedance-tmp" >"$f"
+    rm -f "$f.seedance-tmp"
+    ! grep -qxF -- "$2" "$f" || die "$f: removing '$2' failed"
+    told "$1: removed '$2'"
+    changed=$((changed + 1))
+}
+
+is_filter() { # is_filter BASENAME
+    echo "$1" | grep -qE '^[avfsinkrc]{2,5}_[a-z0-9_]+$'
+}
+
+helpers=
+for c in "$top"/filters/*.c "$top"/filters/*.h; do
+    [ -f "$c" ] || continue
+    file=$(basename "$c")
+    base=${file%.*}
+    is_filter "$base" && [ "${file##*.}" = c ] && continue
+    copy_file "$c" "libavfilter/$file"
+    [ "${file##*.}" = c ] && helpers="$helpers $base.o"
+done
 for c in "$top"/filters/*.c; do
     [ -f "$c" ] || continue
     base=$(basename "$c" .c)          # e.g. vsrc_seedance
+    is_filter "$base" || continue
     name=${base#*_}                    # e.g. seedance
     upper=$(echo "$name" | tr 'a-z' 'A-Z')
     copy_file "$c" "libavfilter/$base.c"
+    drop_line libavfilter/allfilters.c "extern const $other_type ff_$base;"
     add_line libavfilter/allfilters.c "^extern const $filter_type ff_vsrc_testsrc;\$" \
         "extern const $filter_type ff_$base;"
-    add_line libavfilter/Makefile '^OBJS-\$\(CONFIG_TESTSRC_FILTER\) +\+= vsrc_testsrc\.o$' \
-        "OBJS-\$(CONFIG_${upper}_FILTER) += $base.o"
-    add_line configure '^movie_filter_deps="avcodec avformat"$' \
-        "${name}_filter_deps=\"libseedance\""
+    put_line libavfilter/Makefile "OBJS-\$(CONFIG_${upper}_FILTER) " \
+        '^OBJS-\$\(CONFIG_TESTSRC_FILTER\) +\+= vsrc_testsrc\.o$' \
+        "OBJS-\$(CONFIG_${upper}_FILTER) += $base.o$helpers"
+    put_line configure "${name}_filter_deps=" '^movie_filter_deps="avcodec avformat"$' \
+        "${name}_filter_deps=\"libseedance avcodec avformat swscale swresample\""
+    # what FFmpeg's configure reads from allfilters.c (its own expression)
+    sed -n "s/^extern const $filter_type ff_\([avfsinkrc]\{2,5\}\)_\(.*\);/\2/p" \
+        "$src/libavfilter/allfilters.c" | grep -qxF -- "$name" ||
+        die "$src/libavfilter/allfilters.c: FFmpeg's configure would not find filter '$name'"
 done
 
 if [ "$changed" -eq 0 ]; then

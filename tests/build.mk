@@ -6,6 +6,8 @@
 #   tests/emulator/tests/*.sh  the emulator's own tests (real HTTP)
 #   tests/cli/*.sh           the seedance tool against the emulator
 #   tests/ffmpeg/*.sh        the built ffmpeg/ffprobe against the emulator
+#   tests/filters/*.sh       the seedance filters in the built ffmpeg against the emulator
+#   tests/preload/*.sh       Debian's ffmpeg through "seedance run" (no FFmpeg build)
 #   tests/faults/*.sh        faults of the machine: full disk, unwritable or damaged cache, races
 #   tests/load/*.sh          many concurrent runs against one emulator
 
@@ -33,14 +35,16 @@ TEST_RUN    = B=$(abspath $(B)) tests/run -j 2
 TESTS_LIB   = $(UNIT_BINS) $(EMU_TESTS) $(sort $(wildcard tests/cli/*.sh))
 TESTS_FAULTS = $(sort $(wildcard tests/faults/*.sh))
 TESTS_LOAD   = $(sort $(wildcard tests/load/*.sh))
-TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh))
+TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh)) $(sort $(wildcard tests/filters/*.sh))
 TESTS_BUILD  = $(sort $(wildcard tests/configure/*.sh))
+TESTS_PRELOAD = $(sort $(wildcard tests/preload/*.sh))
 
 test-progs: $(UNIT_BINS) $(EMU_BIN)
 
-# The library, tool and emulator tests.
-check-lib: lib tools test-progs
-	$(TEST_RUN) $(TESTS_LIB) $(TESTS_FAULTS) $(TESTS_LOAD)
+# The library, tool and emulator tests; libseedance-preload with Debian's
+# ffmpeg; faults of the machine and load.
+check-lib: lib tools preload test-progs
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_PRELOAD) $(TESTS_FAULTS) $(TESTS_LOAD)
 
 # Only the emulator's own tests.
 .PHONY: check-emulator
@@ -48,7 +52,7 @@ check-emulator: test-progs
 	$(TEST_RUN) $(EMU_TESTS)
 
 check: all test-progs
-	$(TEST_RUN) $(TESTS_LIB) $(TESTS_FAULTS) $(TESTS_LOAD) $(TESTS_BUILD) $(TESTS_FFMPEG)
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_PRELOAD) $(TESTS_FAULTS) $(TESTS_LOAD) $(TESTS_BUILD) $(TESTS_FFMPEG)
 
 # Only the tests that drive the built ffmpeg/ffprobe.
 check-ffmpeg: all test-progs

@@ -161,6 +161,41 @@ emu_task() { emu_admin GET "/_emu/tasks/$1"; }
 # emu_last_task   the id of the newest task
 emu_last_task() { json_get "$(emu_admin GET /_emu/stats)" ".last_task_id"; }
 
+# request_has TASK-RECORD WHAT FIELD=VALUE...
+# One check per field: the request the emulator received (emu_task) has it.
+request_has() {
+    local rec=$1 what=$2 kv
+    shift 2
+    for kv in "$@"; do
+        is "$(json_get "$rec" ".request.${kv%%=*}")" "${kv#*=}" "$what: ${kv%%=*} reaches the server"
+    done
+}
+
+# check_clip_4s_480p FILE   the streams, size, length and frames of a 4 s 480p 16:9 clip with audio
+check_clip_4s_480p() {
+    local out=$1 frames
+    is "$(stream_types "$out")" "video audio" "the output has a video and an audio stream"
+    is "$(probe "$out" stream=codec_name v:0)" h264 "video is H.264"
+    is "$(probe "$out" stream=codec_name a:0)" aac "audio is AAC"
+    is "$(probe "$out" stream=width v:0)x$(probe "$out" stream=height v:0)" 864x496 "480p 16:9 is 864x496"
+    cmp_float "$(probe "$out" format=duration)" ">=" 3.9 "duration is at least 3.9 s"
+    cmp_float "$(probe "$out" format=duration)" "<=" 4.2 "duration is at most 4.2 s"
+    frames=$("$FFPROBE" -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of default=nw=1:nk=1 "$out")
+    is "$frames" 96 "4 s at 24 fps decodes to 96 frames"
+}
+
+# interrupt PID   one SIGINT, then wait at most 10 s for the process to end
+# (killed after that); sets stopped (1 when it ended by itself) and rc.
+interrupt() {
+    local pid=$1 i
+    kill -INT "$pid"
+    for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    stopped=1
+    if kill -0 "$pid" 2>/dev/null; then stopped=0; kill -KILL "$pid"; fi
+    wait "$pid"
+    rc=$?
+}
+
 # --- ffmpeg ------------------------------------------------------------
 
 FFMPEG=$BIN/ffmpeg

@@ -43,15 +43,9 @@ njournal=$(ls "$T/cache/journal/"*.json | wc -l)
     -q --no-cache -o "$T/opts.mp4"
 is "$?" 0 "all options: exit status 0"
 req=$(emu_task "$(emu_last_task)")
-is "$(json_get "$req" .request.prompt)" "every option" "option prompt"
-is "$(json_get "$req" .request.duration)" 6 "option duration"
-is "$(json_get "$req" .request.quality)" 480p "option quality"
-is "$(json_get "$req" .request.aspect_ratio)" 21:9 "option aspect_ratio"
-is "$(json_get "$req" .request.generate_audio)" false "option generate_audio"
-is "$(json_get "$req" .request.content_filter)" false "option content_filter"
-is "$(json_get "$req" .request.model_params.web_search)" true "option web_search"
-is "$(json_get "$req" .request.callback_url)" https://example.com/hook "option callback_url"
-is "$(json_get "$req" .request.model)" seedance-2.0-fast-text-to-video "option model"
+request_has "$req" "every option" "prompt=every option" duration=6 quality=480p aspect_ratio=21:9 \
+    generate_audio=false content_filter=false model_params.web_search=true \
+    callback_url=https://example.com/hook model=seedance-2.0-fast-text-to-video
 is "$(ls "$T/cache/journal/"*.json | wc -l)" "$njournal" "--no-cache: no journal entry written"
 
 # --- image-to-video with local images

@@ -89,6 +89,47 @@ for tb in $tarballs; do
     is "$(state "$src")" "$before" "$v: with a filter, a second run changes nothing"
     rm -f "$proj/filters/vsrc_fake.c"
 
+    # The project's filters: helpers copied and built with each filter, the
+    # declaration type checked, stale lines of an earlier registration fixed.
+    cp "$TOP"/filters/*.c "$TOP"/filters/*.h "$proj/filters/"
+    out=$("$reg" "$src" 2>&1); rc=$?
+    is "$rc" 0 "$v: registration of the seedance filters succeeds"
+    helpers=$(cd "$proj/filters" && ls *.c | grep -vE '^[avfsinkrc]{2,5}_' | sed 's/\.c$/.o/' | tr '\n' ' ' | sed 's/ $//')
+    for f in vsrc_seedance vf_seedance_extend vf_seedance_bridge; do
+        n=${f#*_} u=$(echo "${f#*_}" | tr a-z A-Z)
+        is "$(count "$src/libavfilter/allfilters.c" "extern const $type ff_$f;")" 1 "$v: $f declared once as const $type"
+        is "$(count "$src/libavfilter/Makefile" "OBJS-\$(CONFIG_${u}_FILTER) += $f.o $helpers")" 1 \
+            "$v: libavfilter/Makefile builds $f with the helpers"
+        is "$(count "$src/configure" "${n}_filter_deps=\"libseedance avcodec avformat swscale swresample\"")" 1 \
+            "$v: configure: $n depends on libseedance and the libraries it uses"
+    done
+    for h in "$proj"/filters/*.h "$proj"/filters/seedance_*.c; do
+        check "$v: $(basename "$h") copied" cmp "$h" "$src/libavfilter/$(basename "$h")"
+    done
+    lf=$(cd "$src" && ./configure --list-filters 2>&1)
+    for n in seedance seedance_extend seedance_bridge; do
+        like "$lf" "(^|[[:space:]])$n([[:space:]]|\$)" "$v: ./configure --list-filters lists $n"
+    done
+    before=$(state "$src")
+    out=$("$reg" "$src" 2>&1)
+    like "$out" 'nothing changed' "$v: with the filters, a second run changes nothing"
+    if [ "$type" = FFFilter ]; then other=AVFilter; else other=FFFilter; fi
+    sed -i "s/^extern const $type ff_vsrc_seedance;\$/extern const $other ff_vsrc_seedance;/" \
+        "$src/libavfilter/allfilters.c"
+    sed -i 's/^OBJS-\$(CONFIG_SEEDANCE_FILTER) += .*/OBJS-$(CONFIG_SEEDANCE_FILTER) += vsrc_seedance.o/' \
+        "$src/libavfilter/Makefile"
+    out=$("$reg" "$src" 2>&1); rc=$?
+    is "$rc" 0 "$v: registration over stale lines succeeds"
+    is "$(count "$src/libavfilter/allfilters.c" "extern const $other ff_vsrc_seedance;")" 0 \
+        "$v: a declaration of the wrong type (const $other) is removed"
+    is "$(count "$src/libavfilter/allfilters.c" "extern const $type ff_vsrc_seedance;")" 1 \
+        "$v: and the right one is back"
+    is "$(grep -c '^OBJS-$(CONFIG_SEEDANCE_FILTER) ' "$src/libavfilter/Makefile")" 1 \
+        "$v: a stale Makefile line is replaced, not doubled"
+    like "$(cd "$src" && ./configure --list-filters 2>&1)" '(^|[[:space:]])seedance([[:space:]]|$)' \
+        "$v: ./configure --list-filters lists seedance again"
+    rm -f "$proj"/filters/*
+
     # Unknown layouts fail naming the file and the anchor, before editing.
     rm -rf "$T/u" && mkdir "$T/u" && tar -xJf "$tb" -C "$T/u"
     u=$T/u/$top

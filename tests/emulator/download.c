@@ -206,7 +206,7 @@ struct MHD_Response *download_response(const download_request *dr, reply *r)
     s->fd = fd;
     s->start = rng ? a : 0;
     s->end = rng ? b + 1 : size;
-    s->drop_after = dr->drop_after;
+    s->drop_after = faults_for_transfer(dr->path);
     s->sent = dr->sent;
     struct MHD_Response *resp = MHD_create_response_from_callback(
         (uint64_t)(s->end - s->start), 64 * 1024, reader, s, stream_free);

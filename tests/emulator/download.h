@@ -10,7 +10,6 @@ struct MHD_Response;
 typedef struct download_request {
     const char *path;       /* "/results/ID.mp4" or "/files/ID/NAME" */
     const char *range;      /* Range header or NULL */
-    int64_t drop_after;     /* close the connection after N body bytes; -1 = no */
     int head;
     int64_t *sent;          /* body bytes sent, updated while streaming */
     int *status;            /* the HTTP status chosen */

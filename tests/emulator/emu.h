@@ -208,7 +208,6 @@ typedef struct fault_effect {
     int status;                 /* 0 = none; answers instead of the handler */
     char retry_after[64];       /* "" = no header (with status or after_status) */
     int malformed;
-    int64_t drop_after;         /* -1 = none */
     /* Once the handler has run (a submit has created its task): */
     long after_delay_ms;        /* hold the reply */
     int after_status;           /* replace the reply with this error status */
@@ -232,6 +231,10 @@ int  fault_add_string(const char *json, char *err, size_t errlen);
 void faults_clear(void);       /* caller holds the lock */
 /* Consumes the faults matching a request (caller does not hold the lock). */
 void faults_for_request(const char *path, int is_download, fault_effect *fx);
+/* Consumes the first "drop" fault for a file transfer that is about to
+ * stream a body (not for a 404 or 403): after how many body bytes to close
+ * the connection, or -1. */
+int64_t faults_for_transfer(const char *path);
 /* Consumes the "task" faults for one newly submitted task; te->shape
  * starts from the configured shape. */
 void faults_for_task(task_effect *te);

@@ -6,6 +6,9 @@
  * whose path starts with `path` (all paths when absent); task faults apply
  * to the next `count` submitted tasks. count -1 means until reset.
  *
+ * A drop fault waits for a transfer that streams a body (a 404 during the
+ * CDN lag does not use it up): faults_for_transfer.
+ *
  * Most request faults act before the handler: nothing happens on the
  * server. Those that act after it (lost_reply, and status or delay with
  * "after_create":true) let the handler run first, so a submit has created
@@ -298,8 +301,8 @@ static int matches(const struct fault *f, const char *path)
  * after it); copies what it asks into fx. */
 static int take(const struct fault *f, int before, int is_download, fault_effect *fx)
 {
-    int after = f->after || f->type == F_MALFORMED || f->type == F_DROP || f->type == F_LOST;
-    if (f->type == F_TASK || after == before)
+    int after = f->after || f->type == F_MALFORMED || f->type == F_LOST;
+    if (f->type == F_TASK || f->type == F_DROP || after == before)
         return 0;
     switch (f->type) {
     case F_DELAY:
@@ -313,11 +316,6 @@ static int take(const struct fault *f, int before, int is_download, fault_effect
         return 1;
     case F_MALFORMED:
         return !is_download && !fx->malformed && (fx->malformed = 1);
-    case F_DROP:
-        if (!is_download || fx->drop_after >= 0)
-            return 0;
-        fx->drop_after = f->after_bytes;
-        return 1;
     case F_LOST:
         return !fx->lost_reply && (fx->lost_reply = 1);
     }
@@ -327,7 +325,6 @@ static int take(const struct fault *f, int before, int is_download, fault_effect
 void faults_for_request(const char *path, int is_download, fault_effect *fx)
 {
     memset(fx, 0, sizeof *fx);
-    fx->drop_after = -1;
     emu_lock();
     /* Pass 1, before the handler: delays add up; the first status answers.
      * Pass 2, only when the handler runs: what alters or loses its reply. */
@@ -340,6 +337,21 @@ void faults_for_request(const char *path, int is_download, fault_effect *fx)
         }
     }
     emu_unlock();
+}
+
+int64_t faults_for_transfer(const char *path)
+{
+    int64_t drop = -1;
+    emu_lock();
+    for (struct fault **pp = &E.faults; *pp; pp = &(*pp)->next) {
+        if ((*pp)->type == F_DROP && matches(*pp, path)) {
+            drop = (*pp)->after_bytes;
+            consume(pp);
+            break;
+        }
+    }
+    emu_unlock();
+    return drop;
 }
 
 void faults_for_task(task_effect *te)

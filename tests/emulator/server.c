@@ -134,8 +134,7 @@ static void count(long *counter)
 
 /* Answers a non-admin request: either fills r or returns a streaming
  * response (downloads). */
-static struct MHD_Response *route(struct MHD_Connection *c, struct conn *k,
-                                  const fault_effect *fx, reply *r)
+static struct MHD_Response *route(struct MHD_Connection *c, struct conn *k, reply *r)
 {
     const char *p = k->path;
     int get = is_method(k, "GET"), head = is_method(k, "HEAD"), post = is_method(k, "POST");
@@ -194,7 +193,7 @@ static struct MHD_Response *route(struct MHD_Connection *c, struct conn *k,
         if (p[1] == 'r')
             count(&E.st.downloads);
         download_request dr = {
-            .path = p, .range = k->range, .drop_after = fx->drop_after,
+            .path = p, .range = k->range,
             .head = head, .sent = &k->bytes, .status = &k->status,
         };
         return download_response(&dr, r);
@@ -274,7 +273,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, struct conn *k)
     if (fx.status) {
         fault_reply(k, fx.status, fx.retry_after, &r);
     } else {
-        stream = route(c, k, &fx, &r);
+        stream = route(c, k, &r);
         if (after_handler(k, &fx, &stream, &r)) {
             reply_free(&r);
             return MHD_NO;          /* closes the connection, no reply */

@@ -12,14 +12,7 @@ out=$T/frog.mp4
 rc=$?
 is "$rc" 0 "ffmpeg transcodes a text-to-video clip"
 [ "$rc" -eq 0 ] || cat "$T/ff.log" | sed 's/^/#   /' | tail -n 20
-is "$(stream_types "$out")" "video audio" "the output has a video and an audio stream"
-is "$(probe "$out" stream=codec_name v:0)" h264 "video is H.264"
-is "$(probe "$out" stream=codec_name a:0)" aac "audio is AAC"
-is "$(probe "$out" stream=width v:0)x$(probe "$out" stream=height v:0)" 864x496 "480p 16:9 is 864x496"
-cmp_float "$(probe "$out" format=duration)" ">=" 3.9 "duration is at least 3.9 s"
-cmp_float "$(probe "$out" format=duration)" "<=" 4.2 "duration is at most 4.2 s"
-frames=$("$FFPROBE" -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of default=nw=1:nk=1 "$out")
-is "$frames" 96 "4 s at 24 fps decodes to 96 frames"
+check_clip_4s_480p "$out"
 like "$(cat "$T/ff.log")" "Task task-unified-[0-9]+-[A-Za-z0-9]{8} submitted" "progress names the task at info level"
 like "$(cat "$T/ff.log")" "Downloading the result" "one line announces the download"
 is "$(emu_stat submits)" 1 "exactly one submit"

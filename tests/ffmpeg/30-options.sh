@@ -14,15 +14,9 @@ rc=$?
 is "$rc" 0 "a URL with every key works"
 [ "$rc" -eq 0 ] || sed 's/^/#   /' "$T/ff.log" | tail -n 20
 r=$(emu_task "$(emu_last_task)")
-is "$(json_get "$r" .request.prompt)" "neon city, rain & fog" "prompt is percent-decoded"
-is "$(json_get "$r" .request.duration)" 5 "duration reaches the server as an integer"
-is "$(json_get "$r" .request.quality)" 480p "quality reaches the server"
-is "$(json_get "$r" .request.aspect_ratio)" 1:1 "aspect_ratio reaches the server"
-is "$(json_get "$r" .request.generate_audio)" false "generate_audio reaches the server"
-is "$(json_get "$r" .request.content_filter)" false "content_filter reaches the server"
-is "$(json_get "$r" .request.model_params.web_search)" true "web_search reaches the server as model_params.web_search"
-is "$(json_get "$r" .request.model)" seedance-2.0-fast-text-to-video "model reaches the server"
-is "$(json_get "$r" .request.callback_url)" "https://hooks.example.com/seedance?job=7" "callback_url reaches the server"
+request_has "$r" "URL keys" "prompt=neon city, rain & fog" duration=5 quality=480p aspect_ratio=1:1 \
+    generate_audio=false content_filter=false model_params.web_search=true \
+    model=seedance-2.0-fast-text-to-video "callback_url=https://hooks.example.com/seedance?job=7"
 is "$(probe "$T/all.mp4" stream=width v:0)x$(probe "$T/all.mp4" stream=height v:0)" 640x640 "480p 1:1 is 640x640"
 is "$(stream_types "$T/all.mp4")" video "generate_audio=0: no audio stream"
 
@@ -33,9 +27,7 @@ rc=$?
 is "$rc" 0 "AVOptions before -i work"
 [ "$rc" -eq 0 ] || sed 's/^/#   /' "$T/ff2.log" | tail -n 20
 r=$(emu_task "$(emu_last_task)")
-is "$(json_get "$r" .request.prompt)" "options before -i" "-prompt reaches the server"
-is "$(json_get "$r" .request.duration)" 4 "-video_duration reaches the server as duration"
-is "$(json_get "$r" .request.aspect_ratio)" 9:16 "-aspect_ratio reaches the server"
+request_has "$r" "AVOptions" "prompt=options before -i" duration=4 aspect_ratio=9:16
 is "$(probe "$T/opts.mp4" stream=width v:0)x$(probe "$T/opts.mp4" stream=height v:0)" 496x864 "480p 9:16 is 496x864"
 
 # ffmpeg -h protocol=seedance lists the options; none collides with ffmpeg's own.

@@ -14,38 +14,15 @@
 #include <unistd.h>
 
 #include "stream.h"
+#include "files.h"
 #include "tap.h"
 
 static char top[256];
-
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-
-    if (!d)
-        return -1;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            n++;
-    closedir(d);
-    return n;
-}
 
 static int mode_of(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
-}
-
-static int write_file(const char *path, const void *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    int ok = f && fwrite(data, 1, n, f) == n;
-    if (f && fclose(f))
-        ok = 0;
-    return ok ? 0 : -1;
 }
 
 static int files_equal(const char *a, const char *b)

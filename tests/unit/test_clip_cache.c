@@ -23,6 +23,7 @@
 
 #include "emu_proc.h"
 #include "stream.h"
+#include "files.h"
 #include "tap.h"
 
 static emu_proc E;
@@ -91,16 +92,6 @@ static void pyserver_stop(pyserver *p)
         waitpid(p->pid, NULL, 0);
         p->pid = 0;
     }
-}
-
-static int write_file(const char *path, const void *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    int ok = f && fwrite(data, 1, n, f) == n;
-
-    if (f && fclose(f))
-        ok = 0;
-    return ok ? 0 : -1;
 }
 
 /* Read the stream to its end; 1 when it is exactly data. */

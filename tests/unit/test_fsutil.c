@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "files.h"
 #include "tap.h"
 
 static char top[] = "/tmp/seedance-fsutil-XXXXXX";
@@ -21,20 +22,6 @@ static int mode_of(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 ? (int)(st.st_mode & 0777) : -1;
-}
-
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-
-    if (!d)
-        return -1;
-    while ((e = readdir(d)))
-        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-    closedir(d);
-    return n;
 }
 
 static void test_mkdirs(void)

@@ -153,7 +153,10 @@ is "$(json_get "$line" .status)" 200 "log line: status"
 is "$(json_get "$line" .auth)" true "log line: auth present"
 cmp_num "$(json_get "$line" .bytes)" -gt 100 "log line: bytes of the body"
 is "$(json_get "$line" .range)" null "log line: range null without Range"
+n0=$(wc -l <"$EMU_LOG")
 curl -sS -o /dev/null "$EMU_URL/v1/credits?x=1&y=two"
+# the line is written once the reply is sent: wait for it (10 s at most)
+for i in $(seq 1 100); do [ "$(wc -l <"$EMU_LOG")" -gt "$n0" ] && break; sleep 0.1; done
 line=$(tail -n 1 "$EMU_LOG")
 is "$(json_get "$line" .query)" "x=1&y=two" "log line: query string"
 is "$(json_get "$line" .auth)" false "log line: auth false without the header"

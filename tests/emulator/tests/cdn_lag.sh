@@ -13,6 +13,19 @@ fetch() {
     CODE=$(curl -sS -o "$T/got" -w '%{http_code} %{content_type}' "$@" "$u")
     CTYPE=${CODE#* } CODE=${CODE%% *}
 }
+# until_served URL   fetches URL until it answers 200 (30 s at most);
+# SEEN = the distinct codes, in the order they came
+until_served() {
+    local i
+    SEEN=""
+    for i in $(seq 1 300); do
+        fetch "$1"
+        case " $SEEN " in *" $CODE "*) ;; *) SEEN="$SEEN $CODE" ;; esac
+        [ "$CODE" = 200 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
 
 # --- a long lag: the link is not there yet ----------------------------------------
 emu_start --cdn-lag 600
@@ -28,7 +41,7 @@ is "$CODE" 404 "HEAD answers 404 too"
 fetch "$URL" -H 'Range: bytes=0-99'
 is "$CODE" 404 "a Range request answers 404 too"
 is "$(emu_stat downloads)" 3 "each attempt counts as a download"
-is "$(log_count path=/results/* status=404)" 3 "the request log shows the three 404s"
+is "$(logged 3 path=/results/* status=404)" 3 "the request log shows the three 404s"
 api GET "/v1/tasks/$TASK"
 is "$(jq_ .status)" completed "the task itself stays completed"
 
@@ -39,22 +52,26 @@ like "$CTYPE" '^text/html' "as an HTML page"
 
 # the lag ends: lowered at run time, the link is served (bounded wait)
 emu_admin POST /_emu/config '{"cdn_lag":1,"cdn_lag_status":404}' >/dev/null
-for i in $(seq 1 300); do fetch "$URL"; [ "$CODE" = 200 ] && break; sleep 0.1; done
+until_served "$URL"
 is "$CODE" 200 "once the lag has passed the link answers 200"
 is "$(stat -c %s "$T/got")" "$(json_get "$(emu_task "$TASK")" .size)" "with the whole file"
+
+# a drop fault is for a transfer: the 404s of the lag do not use it up
+emu_admin POST /_emu/config '{"cdn_lag":600}' >/dev/null
+emu_fault '{"type":"drop","after_bytes":50000}'
+fetch "$URL"
+is "$CODE" 404 "raised again, the lag hides the link again"
+emu_admin POST /_emu/config '{"cdn_lag":0}' >/dev/null
+fetch "$URL" 2>/dev/null
+is "$(stat -c %s "$T/got")" 50000 "the drop fault waited for the first transfer and cut it"
+fetch "$URL"
+is "$(stat -c %s "$T/got")" "$(json_get "$(emu_task "$TASK")" .size)" "the next transfer is whole"
 
 # a new task: 404 first, then 200 (cdn_lag counts from the completion)
 emu_admin POST /_emu/config '{"cdn_lag":2}' >/dev/null
 gen "$T2V"
-URL2=$(jq_ '.results[0]')
-seen=""
-for i in $(seq 1 300); do
-    fetch "$URL2"
-    case " $seen " in *" $CODE "*) ;; *) seen="$seen $CODE" ;; esac
-    [ "$CODE" = 200 ] && break
-    sleep 0.1
-done
-like "$seen" '^( 404)? 200$' "a 2 s lag: 404 while it lasts, then served"
+until_served "$(jq_ '.results[0]')"
+like "$SEEN" '^( 404)? 200$' "a 2 s lag: 404 while it lasts, then served"
 emu_admin POST /_emu/config '{"cdn_lag":0}' >/dev/null
 gen "$T2V"
 fetch "$(jq_ '.results[0]')"
@@ -75,7 +92,7 @@ fetch "$URL3"; a=$CODE
 fetch "$URL3"; b=$CODE
 fetch "$URL3"; c=$CODE
 is "$a $b $c" "404 404 200" "status fault path /results/ count 2: two 404s, then the file"
-is "$(log_count path=/results/* status=404)" $((n0 + 2)) "the request log shows both injected 404s"
+is "$(logged $((n0 + 2)) path=/results/* status=404)" $((n0 + 2)) "the request log shows both injected 404s"
 emu_stop
 
 emu_start --cdn-lag 0 --fault '{"type":"status","status":404,"path":"/results/","count":3}'
@@ -91,14 +108,7 @@ emu_start
 cfg=$(emu_admin GET /_emu/config)
 is "$(json_get "$cfg" .cdn_lag)/$(json_get "$cfg" .cdn_lag_status)" 1/404 "by default cdn_lag is 1 s, answering 404"
 gen "$T2V"
-URL=$(jq_ '.results[0]')
-seen=""
-for i in $(seq 1 300); do
-    fetch "$URL"
-    case " $seen " in *" $CODE "*) ;; *) seen="$seen $CODE" ;; esac
-    [ "$CODE" = 200 ] && break
-    sleep 0.1
-done
-like "$seen" '^( 404)? 200$' "by default: 404 while the lag lasts, then the file"
+until_served "$(jq_ '.results[0]')"
+like "$SEEN" '^( 404)? 200$' "by default: 404 while the lag lasts, then the file"
 emu_finish
 done_testing

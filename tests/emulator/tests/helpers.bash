@@ -29,6 +29,19 @@ submit() { local b=$1; shift; api POST /v1/videos/generations "$b" "$@"; }
 # header NAME   a response header of the last api call (value, no CR)
 header() { grep -i "^$1:" "$HDRS" | head -n 1 | cut -d: -f2- | sed 's/^ *//' | tr -d '\r'; }
 
+# logged N FIELD=VALUE...   log_count, once it reaches N (10 s at most): a
+# line is written when its reply has gone, maybe after the client has it
+logged() {
+    local want=$1 i n
+    shift
+    for i in $(seq 1 100); do
+        n=$(log_count "$@")
+        [ "$n" -ge "$want" ] && break
+        sleep 0.1
+    done
+    echo "$n"
+}
+
 # refused PATH JSON REGEX DESCRIPTION   an admin POST (/_emu/config,
 # /_emu/faults) that must be refused: 400 with a message matching REGEX
 refused() {

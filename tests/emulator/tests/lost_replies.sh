@@ -26,7 +26,7 @@ is "$(emu_stat submits)" 1 "lost_reply: the submit reached the handler"
 LOST=$(emu_last_task)
 like "$LOST" '^task-unified-' "lost_reply: last_task_id names the task nobody was told about"
 is "$(json_get "$(emu_task "$LOST")" .request.prompt)" lost "the record keeps the lost submit's request"
-is "$(log_count path=/v1/videos/generations status=0)" 1 "the request log shows the submit with status 0 (no reply)"
+is "$(logged 1 path=/v1/videos/generations status=0)" 1 "the request log shows the submit with status 0 (no reply)"
 api GET /v1/credits
 is "$(jq_ .data.remaining_credits)" 980 "lost_reply: the task's credits were reserved (billed)"
 wait_final "$LOST" 60
@@ -49,7 +49,7 @@ unlike "$BODY" 'task-unified-' "the 502 reply names no task"
 is "$(emu_stat tasks)" $((before + 1)) "status after_create: the task was created"
 GW=$(emu_last_task)
 is "$(json_get "$(emu_task "$GW")" .task.usage.credits_reserved)" 20 "the hidden task reserved its credits"
-is "$(log_count path=/v1/videos/generations status=502)" 1 "the log shows the 502"
+is "$(logged 1 path=/v1/videos/generations status=502)" 1 "the log shows the 502"
 
 emu_fault '{"type":"status","status":500,"count":2}'
 before=$(emu_stat tasks)

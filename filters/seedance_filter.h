@@ -1,0 +1,311 @@
+/*
+ * Seedance 2.0 video generation filters: shared helpers
+ * Copyright (c) 2026 the seedance for FFmpeg authors
+ *
+ * This file is part of FFmpeg.
+ *
+ * FFmpeg is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Lesser General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ *
+ * FFmpeg is distributed in the hope that it will be useful,
+ * but WITHOUT ANY WARRANTY; without even the implied warranty of
+ * MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the GNU
+ * Lesser General Public License for more details.
+ *
+ * You should have received a copy of the GNU Lesser General Public
+ * License along with FFmpeg; if not, write to the Free Software
+ * Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA 02110-1301 USA
+ */
+
+/**
+ * @file
+ * What the seedance, seedance_extend and seedance_bridge filters share.
+ *
+ * SeedanceClip (seedance_clip.c) is one generation: its options, set
+ * through libseedance's option layer; its task, submitted once (the
+ * journal makes a second submit of the same request a reuse); a worker
+ * thread that waits for the task and opens the clip; and the decoders that
+ * turn the clip into frames.
+ *
+ * seedance_frame.c holds the frame work: the API's image rules, frames
+ * encoded as PNG for image-to-video, conversion of generated frames to the
+ * format of a link, and the timing of generated frames in an output.
+ *
+ * Waiting: a generation takes minutes. The worker waits; the filter thread
+ * only looks at it (ff_seedance_clip_ready()), for at most a tenth of a
+ * second per activation, and schedules itself again. The filter thread
+ * still does not return to the program meanwhile (libavfilter runs the
+ * graph until a frame comes out), so Ctrl-C is learnt from the signal
+ * itself: while a clip exists, SIGINT and SIGTERM handlers that the
+ * program installed are wrapped by one that counts the signals and then
+ * calls them; once one came, every wait stops.
+ */
+
+#ifndef AVFILTER_SEEDANCE_FILTER_H
+#define AVFILTER_SEEDANCE_FILTER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include <seedance.h>
+
+#include "libavutil/frame.h"
+#include "libavutil/opt.h"
+#include "libavutil/rational.h"
+#include "libavcodec/avcodec.h"
+#include "libavformat/avformat.h"
+
+#include "avfilter.h"
+#include "version.h"
+#if LIBAVFILTER_VERSION_MAJOR < 10
+#include "internal.h"
+#endif
+#include "filters.h"
+#include "formats.h"
+#include "video.h"
+
+struct SwsContext;
+
+/* ---- differences between FFmpeg 5.1, 7.1, 8.x and 9.x ---------------- */
+
+/* Filters are "const AVFilter" up to libavfilter 10, "const FFFilter" (public
+ * fields under .p) from libavfilter 11 (FFmpeg 8.0) on. */
+#if LIBAVFILTER_VERSION_MAJOR >= 11
+#define SEEDANCE_FILTER FFFilter
+#define SEEDANCE_PUB(field) .p.field
+#else
+#define SEEDANCE_FILTER AVFilter
+#define SEEDANCE_PUB(field) .field
+#endif
+
+/* A link's frame rate moved to FilterLink in libavfilter 10 (FFmpeg 7.1). */
+#if LIBAVFILTER_VERSION_MAJOR >= 10
+#define SEEDANCE_FRAME_RATE(link) (ff_filter_link(link)->frame_rate)
+#else
+#define SEEDANCE_FRAME_RATE(link) ((link)->frame_rate)
+#endif
+
+/* AVFrame.duration replaced pkt_duration in libavutil 57.30 (FFmpeg 6.0). */
+#if LIBAVUTIL_VERSION_INT >= AV_VERSION_INT(57, 30, 100)
+#define SEEDANCE_DURATION(frame) ((frame)->duration)
+#else
+#define SEEDANCE_DURATION(frame) ((frame)->pkt_duration)
+#endif
+
+/* ---- options --------------------------------------------------------- */
+
+#define SEEDANCE_FILTER_FLAGS (AV_OPT_FLAG_FILTERING_PARAM | AV_OPT_FLAG_VIDEO_PARAM)
+#define SEEDANCE_OPTION_BIT(id) (1u << SEEDANCE_OPTION_##id)
+
+/*
+ * One AVOption per entry of SEEDANCE_OPTION_LIST, named like the URL key,
+ * a string parsed by libseedance (its grammar, its messages). Before
+ * expanding SEEDANCE_OPTION_LIST(SEEDANCE_AVOPTION) a filter defines
+ *   SEEDANCE_OPTION_CONTEXT  its context, with "char *opts[SEEDANCE_OPTION__COUNT]"
+ *   SEEDANCE_OPTION_HIDDEN   SEEDANCE_OPTION_BIT()s of the options it sets itself
+ *   SEEDANCE_OPTION_HELP(id, help)  the help text (to state its own defaults)
+ * Options a URL may not set (the API key and bases) and hidden ones are not
+ * listed by "ffmpeg -h filter=..."; given anyway, they are refused with the
+ * library's message (ff_seedance_clip_init()).
+ */
+#define SEEDANCE_AVOPTION(id, name, ffname, flags, help)                                   \
+    { name, SEEDANCE_OPTION_HELP(SEEDANCE_OPTION_##id, help),                               \
+      offsetof(SEEDANCE_OPTION_CONTEXT, opts) + SEEDANCE_OPTION_##id * sizeof(char *),      \
+      AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0,                                            \
+      ((flags) & SEEDANCE_OPT_URL) && !(SEEDANCE_OPTION_HIDDEN & SEEDANCE_OPTION_BIT(id)) ? \
+          SEEDANCE_FILTER_FLAGS : 0, NULL },
+
+/* ---- a generated clip ------------------------------------------------ */
+
+enum { SEEDANCE_VIDEO = 0, SEEDANCE_AUDIO = 1 };
+
+typedef struct SeedanceClip {
+    void *log;                  ///< the filter, for av_log()
+    const char *name;           ///< the filter's name, for messages
+    seedance_job *job;
+    char task_id[96];
+
+    /* the worker thread: [submit,] wait, open the clip */
+    pthread_t worker;
+    int worker_started;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int done;                   ///< the worker finished (under lock)
+    int code;                   ///< its seedance_code, SEEDANCE_OK when the clip is open
+    int averror;                ///< its AVERROR when opening the clip failed
+    int submit_in_worker;
+    int want[2];                ///< decode video / audio
+    atomic_int stop;            ///< set by ff_seedance_clip_uninit()
+    int watching;               ///< holds a reference on the signal handlers
+    int reported;               ///< the failure or interruption was logged
+
+    /* progress lines */
+    int64_t last_progress;
+    char last_status[32];
+
+    /* the clip */
+    seedance_stream *stream;
+    AVIOContext *pb;
+    AVFormatContext *fmt;
+    AVCodecContext *dec[2];     ///< video, audio decoder (NULL when unused)
+    int index[2];               ///< their stream indexes
+    AVPacket *pkt;
+    int cur;                    ///< decoder being drained, -1 when none
+    int demux_eof;
+    int dec_eof[2];
+} SeedanceClip;
+
+/**
+ * Set up the clip from the filter's options: the environment first
+ * (SEEDANCE_*), then each option given, as from a filter graph.
+ * @param opts     the filter's option strings, indexed by seedance_option_id
+ * @param hidden   SEEDANCE_OPTION_BIT()s the filter sets itself: refused
+ * @param defaults the filter's own defaults, name/value pairs, NULL-terminated
+ * Cheap: no network, nothing paid. Errors are logged.
+ */
+int ff_seedance_clip_init(SeedanceClip *c, void *log, const char *name, char *const *opts,
+                          unsigned hidden, const char *const *defaults);
+
+/** Validate the request (no network); errors are logged. */
+int ff_seedance_clip_validate(SeedanceClip *c);
+
+/** 1 when the clip will have an audio track (generate_audio, default 1). */
+int ff_seedance_clip_has_audio(const char *generate_audio);
+
+/**
+ * The clip's frame size as the API documents it for quality and
+ * aspect_ratio; 0 when it cannot be known before the clip exists
+ * (aspect_ratio adaptive, or attaching to a task).
+ */
+int ff_seedance_clip_frame_size(SeedanceClip *c, char *const *opts, int *w, int *h);
+
+/** Submit on the calling thread (or take the task option); errors logged. */
+int ff_seedance_clip_submit(SeedanceClip *c);
+
+/**
+ * Encode a frame as PNG (scaled to the API's image rules) and set it as
+ * field "image" or "last_image" of the request.
+ */
+int ff_seedance_clip_set_frame(SeedanceClip *c, const char *field, const AVFrame *frame);
+
+/**
+ * Start the worker: submit first when submit is set (else
+ * ff_seedance_clip_submit() was called), wait for the task, open the clip
+ * and its video (and audio when audio is set) decoder.
+ */
+int ff_seedance_clip_start(SeedanceClip *c, int submit, int audio);
+
+/**
+ * Wait up to timeout_ms for the worker. 1: the clip is open; 0: not yet;
+ * < 0: the AVERROR of a failure or of Ctrl-C (logged once).
+ */
+int ff_seedance_clip_ready(SeedanceClip *c, int timeout_ms);
+
+/**
+ * From activate(): 1 when the clip is open. Otherwise the filter is
+ * scheduled again and FFERROR_NOT_READY, or an error, is returned.
+ */
+int ff_seedance_clip_activate_wait(AVFilterContext *ctx, SeedanceClip *c);
+
+/** Block until the clip is open, Ctrl-C or a failure. 0 or < 0. */
+int ff_seedance_clip_wait(SeedanceClip *c);
+
+/**
+ * Decode the next frame of the clip (pts: best effort, in the stream's
+ * time base). Returns SEEDANCE_VIDEO or SEEDANCE_AUDIO, AVERROR_EOF at the
+ * end, or another AVERROR.
+ */
+int ff_seedance_clip_read(SeedanceClip *c, AVFrame *frame);
+
+/** The clip's stream of a type, NULL when absent or not decoded. */
+AVStream *ff_seedance_clip_stream(SeedanceClip *c, int type);
+
+/** Stop the worker (the task keeps running: its id is logged) and free all. */
+void ff_seedance_clip_uninit(SeedanceClip *c);
+
+/** The AVERROR for a seedance_code. */
+int ff_seedance_averror(int code);
+
+/* ---- frames ----------------------------------------------------------- */
+
+/**
+ * Check that frames of w x h (sample aspect ratio sar) can be sent to the
+ * API after scaling: width/height 0.4..2.5. Logs a clear error naming what
+ * (e.g. "input A") otherwise.
+ */
+int ff_seedance_check_frame(void *log, const char *what, int w, int h, AVRational sar);
+
+/**
+ * Encode a frame as PNG, losslessly, at a size within the API's image
+ * rules (square pixels, 300..6000 px per side). *data is av_malloc()ed.
+ */
+int ff_seedance_frame_png(void *log, const AVFrame *frame, uint8_t **data, int *size);
+
+/**
+ * Convert src into dst (allocated by the caller with its width, height,
+ * format and colour properties set), through *sws.
+ */
+int ff_seedance_convert(void *log, struct SwsContext **sws, AVFrame *dst, const AVFrame *src);
+
+/**
+ * A frame of outlink's size and format with the pixels of src (converted
+ * when they differ) and the colour properties of like (when not NULL).
+ * *out is a new reference; NULL on error.
+ */
+AVFrame *ff_seedance_output_frame(AVFilterLink *outlink, struct SwsContext **sws,
+                                  const AVFrame *src, const AVFrame *like);
+
+/**
+ * Timing of generated frames in an output that continues at start: at the
+ * output's frame rate when it has one (frames repeated or skipped, as the
+ * fps filter does), else at their own times, always strictly increasing.
+ */
+typedef struct SeedanceRetime {
+    AVRational out_tb;          ///< the output's time base
+    AVRational rate;            ///< the output's frame rate, 0/1 when variable
+    AVRational in_tb;           ///< the clip's time base
+    int64_t start;              ///< output time of the first generated frame
+    int64_t first;              ///< pts of the clip's first frame, AV_NOPTS_VALUE before it
+    int64_t ticks;              ///< output frames so far
+    int64_t last_out;           ///< pts of the last output frame
+    AVFrame *held;              ///< the frame being shown
+    int64_t held_end;           ///< where it ends, in in_tb, relative to first
+} SeedanceRetime;
+
+/** in_tb is set from the clip by ff_seedance_generated_step(). */
+void ff_seedance_retime_init(SeedanceRetime *r, AVRational out_tb, AVRational rate,
+                             int64_t start);
+
+/**
+ * Give the next generated frame (NULL at the end of the clip). Frames to
+ * output are sent to outlink (after conversion via ff_seedance_output_frame()
+ * with like). Returns the number of frames sent or an AVERROR.
+ */
+int ff_seedance_retime_push(SeedanceRetime *r, AVFilterLink *outlink, struct SwsContext **sws,
+                            AVFrame *frame, const AVFrame *like);
+
+/** The output time right after the last generated frame. */
+int64_t ff_seedance_retime_end(const SeedanceRetime *r);
+
+void ff_seedance_retime_uninit(SeedanceRetime *r);
+
+/**
+ * activate() while a generated part is output on outlink: waits for the
+ * clip (scheduling the filter again), decodes one frame and sends it
+ * retimed, converted to the link with the colour properties of like.
+ * Sets *done at the end of the clip (ff_seedance_retime_end() is then
+ * where the part ends). Returns what activate() returns.
+ */
+int ff_seedance_generated_step(AVFilterContext *ctx, AVFilterLink *outlink, SeedanceClip *c,
+                               SeedanceRetime *r, AVFrame *tmp, struct SwsContext **sws,
+                               const AVFrame *like, int *done);
+
+/** Every pixel format libswscale reads and writes, on every link of ctx. */
+int ff_seedance_query_video(AVFilterContext *ctx);
+
+/** The end of a frame: pts plus its duration (or one frame at rate, or 1). */
+int64_t ff_seedance_frame_end(const AVFrame *f, AVRational tb, AVRational rate);
+
+#endif /* AVFILTER_SEEDANCE_FILTER_H */

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# seedance_extend: the input unchanged, then a continuation generated from
+# its last frame; timestamps that go on without gap; small frames scaled up
+# for the API; a second run that pays nothing.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/helpers.bash"
+need_filters
+emu_start
+
+# Its options: the request fields the input does not decide.
+help=$("$FFMPEG" -hide_banner -h filter=seedance_extend 2>&1)
+for o in prompt duration quality aspect_ratio content_filter callback_url model image_mode task; do
+    like "$help" "^ +$o +<string> " "-h filter=seedance_extend lists $o"
+done
+like "$help" "aspect_ratio .*default adaptive" "aspect_ratio is adaptive by default"
+unlike "$help" "^ +(image|last_image|generate_audio|web_search|api_key) " \
+    "the options the filter sets itself are not listed"
+
+in="testsrc2=size=480x480:rate=24:duration=2"
+ff "$T/ext.log" -f lavfi -i "$in" -vf "seedance_extend=prompt=the pattern melts:duration=4:quality=480p" \
+    -c:v ffv1 -fps_mode passthrough -f nut "$T/ext.nut"
+rc=$?
+is "$rc" 0 "seedance_extend on a 2 s input"
+[ "$rc" -eq 0 ] || show_log "$T/ext.log"
+"$FFMPEG" -hide_banner -nostdin -f lavfi -i "$in" -c:v ffv1 -f nut "$T/in.nut" >/dev/null 2>&1
+is "$(frame_hashes "$T/ext.nut" | wc -l)" $((48 + 96)) "48 input frames, then 96 generated ones"
+check "the input's frames come first, unchanged" \
+    cmp -s <(frame_hashes "$T/in.nut") <(frame_hashes "$T/ext.nut" | head -n 48)
+is "$(image_size "$T/ext.nut")" 480x480 "the output keeps the input's size"
+is "$(probe "$T/ext.nut" stream=pix_fmt v:0)" "$(probe "$T/in.nut" stream=pix_fmt v:0)" "and its pixel format"
+frame_times "$T/ext.nut" >"$T/times"
+check "timestamps strictly increase" strictly_increasing <"$T/times"
+is "$(steps <"$T/times")" 0.0417 "one frame step (1/24 s) everywhere: no gap, no jump"
+is "$(sed -n 49p "$T/times")" 2.000000 "the continuation starts where the input ends (2 s)"
+
+task=$(emu_last_task)
+r=$(emu_task "$task")
+is "$(json_get "$r" .request.model)" seedance-2.0-fast-image-to-video "an image-to-video generation"
+is "$(json_get "$r" .request.aspect_ratio)" adaptive "aspect_ratio adaptive by default"
+is "$(json_get "$r" .request.generate_audio)" false "no audio asked for (it would be dropped)"
+emu_image "$task" 0 "$T/sent.png"
+is "$(image_size "$T/sent.png")" 480x480 "the last frame was sent at its size"
+p=$(psnr_frames "$T/sent.png" 0 "$T/in.nut" 47)
+psnr_ok "$p" 40 && ok "the image sent is the input's last frame (PSNR $p dB)" ||
+    not_ok "the image sent is the input's last frame (PSNR $p dB)"
+p=$(psnr_frames "$T/ext.nut" 48 "$T/sent.png" 0)
+psnr_ok "$p" 30 && ok "the first generated frame matches the image the server received (PSNR $p dB)" ||
+    not_ok "the first generated frame matches the image the server received (PSNR $p dB)"
+p=$(psnr_frames "$T/ext.nut" 48 "$T/ext.nut" 47)
+psnr_ok "$p" 30 && ok "the first generated frame matches the input's last frame (PSNR $p dB)" ||
+    not_ok "the first generated frame matches the input's last frame (PSNR $p dB)"
+
+# The same command again: the same frame, the same request: nothing paid.
+before=$(emu_stat requests)
+ff "$T/again.log" -f lavfi -i "$in" -vf "seedance_extend=prompt=the pattern melts:duration=4:quality=480p" \
+    -c:v ffv1 -fps_mode passthrough -f nut "$T/again.nut"
+is "$?" 0 "the same command again succeeds"
+is "$(emu_stat requests)" "$before" "the second run sends no request at all"
+check "and gives the same frames" cmp -s <(frame_hashes "$T/ext.nut") <(frame_hashes "$T/again.nut")
+
+# Frames smaller than the API's 300 px are scaled up before they are sent;
+# the output keeps the input's size; another frame rate is followed.
+ff "$T/small.log" -f lavfi -i "testsrc2=size=200x112:rate=25:duration=1" \
+    -vf "seedance_extend=prompt=small:duration=4:quality=480p" -c:v ffv1 -fps_mode passthrough -f nut "$T/small.nut"
+rc=$?
+is "$rc" 0 "seedance_extend on 200x112 frames"
+[ "$rc" -eq 0 ] || show_log "$T/small.log"
+emu_image "$(emu_last_task)" 0 "$T/small.png"
+is "$(image_size "$T/small.png")" 536x300 "the 200x112 frame was sent scaled to 536x300"
+is "$(image_size "$T/small.nut")" 200x112 "the output stays 200x112"
+is "$(frame_hashes "$T/small.nut" | wc -l)" $((25 + 100)) "25 input frames, then 4 s at the input's 25 fps"
+frame_times "$T/small.nut" >"$T/stimes"
+is "$(steps <"$T/stimes")" 0.0400 "one frame step (1/25 s) everywhere"
+
+done_testing

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Ctrl-C while four sources wait for their tasks: ffmpeg stops promptly,
+# names every task, and the same command later attaches to them (pays
+# nothing). The same while seedance_extend waits.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/helpers.bash"
+need_filters
+gen=15
+emu_start --gen-time $gen
+
+src() { echo "seedance=prompt=$1:duration=4:quality=480p:aspect_ratio=1\\\\:1:generate_audio=0[$2]"; }
+graph="$(src 'wait one' a);$(src 'wait two' b);$(src 'wait three' c);$(src 'wait four' d)"
+graph="$graph;[a][b][c][d]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0[v]"
+
+# interrupt LOG ARGS...: start ffmpeg, SIGINT once N submits arrived (N in
+# $want), and wait for it to exit; sets $rc and $took (seconds)
+interrupt() {
+    local log=$1 pid i start end; shift
+    "$FFMPEG" -hide_banner -nostdin -y "$@" >"$log" 2>&1 &
+    pid=$!
+    for i in $(seq 1 300); do                   # the submits, at most 30 s
+        [ "$(emu_stat submits)" -ge "$want" ] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    sleep 1                                     # now it is waiting
+    start=$(date +%s.%N)
+    kill -INT "$pid"
+    for i in $(seq 1 200); do                   # at most 20 s
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    end=$(date +%s.%N)
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
+    wait "$pid"
+    rc=$?
+    took=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+}
+
+want=4
+interrupt "$T/int.log" -filter_complex "$graph" -map "[v]" -c:v libx264 -preset ultrafast "$T/never.mp4"
+check "ffmpeg exits by itself after SIGINT, not killed (status $rc)" stopped_by_itself "$rc"
+cmp_float "$took" "<" 5 "ffmpeg is gone ${took} s after SIGINT (bound: 5 s on a loaded machine; a task takes ${gen} s)"
+is "$(emu_stat submits)" 4 "four tasks were submitted"
+task_ids "$T/int.log" >"$T/submitted"
+is "$(wc -l <"$T/submitted")" 4 "the log names four submitted tasks"
+grep -oE 'Interrupted; task task-unified-[A-Za-z0-9._-]+ keeps running' "$T/int.log" |
+    grep -oE 'task-unified-[A-Za-z0-9._-]+' | sort -u >"$T/interrupted"
+check "each of the four is named as still running" cmp -s "$T/submitted" "$T/interrupted"
+like "$(cat "$T/int.log")" "running the same command again" "the message says how to resume"
+for t in $(cat "$T/submitted"); do
+    isnt "$(json_get "$(emu_task "$t")" .status)" completed "task $t is still being generated"
+done
+
+# The same command attaches to the four tasks: no new submit.
+ff "$T/resume.log" -filter_complex "$graph" -map "[v]" -c:v libx264 -preset ultrafast "$T/resumed.mp4"
+rc=$?
+is "$rc" 0 "the same command again finishes"
+[ "$rc" -eq 0 ] || show_log "$T/resume.log"
+is "$(emu_stat submits)" 4 "no new submit: nothing paid twice"
+task_ids "$T/resume.log" >"$T/attached"
+check "it attached to the same four tasks" cmp -s "$T/submitted" "$T/attached"
+like "$(cat "$T/resume.log")" "Attached to task" "the log says it attached"
+is "$(image_size "$T/resumed.mp4")" 1280x1280 "and the mosaic is made"
+
+# SIGINT while seedance_extend waits for its continuation.
+emu_reset
+want=1
+interrupt "$T/ext.log" -f lavfi -i "testsrc2=size=480x480:rate=24:duration=1" \
+    -vf "seedance_extend=prompt=wait:duration=4:quality=480p" -f null -
+check "seedance_extend: ffmpeg exits by itself after SIGINT (status $rc)" stopped_by_itself "$rc"
+cmp_float "$took" "<" 5 "seedance_extend: ffmpeg is gone ${took} s after SIGINT"
+like "$(cat "$T/ext.log")" "Interrupted; task $(emu_last_task) keeps running" "seedance_extend names its task"
+
+# SIGINT while the configuration of the graph waits (aspect_ratio adaptive:
+# the size of the output comes from the clip).
+emu_reset
+make_image "$T/first.png" 600 400 "testsrc2=size=600x400"
+interrupt "$T/cfg.log" -filter_complex \
+    "seedance=prompt=wait:image=$T/first.png:aspect_ratio=adaptive:duration=4:quality=480p:generate_audio=0[v]" \
+    -map "[v]" -f null -
+check "waiting configuration: ffmpeg exits by itself after SIGINT (status $rc)" stopped_by_itself "$rc"
+cmp_float "$took" "<" 5 "waiting configuration: ffmpeg is gone ${took} s after SIGINT"
+like "$(cat "$T/cfg.log")" "Interrupted; task $(emu_last_task) keeps running" "waiting configuration: the task is named"
+
+done_testing

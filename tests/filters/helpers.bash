@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Helpers of the filter tests (tests/filters/*.sh), after tests/lib.sh:
+#
+#   . "$(dirname "$0")/../lib.sh"
+#   . "$(dirname "$0")/helpers.bash"
+
+# need_filters   stop the script (one failure) unless the built ffmpeg has the filters
+need_filters() {
+    need_ffmpeg
+    local list f
+    list=$("$FFMPEG" -hide_banner -filters 2>/dev/null)
+    for f in seedance seedance_extend seedance_bridge; do
+        printf '%s\n' "$list" | grep -qE "^ [A-Z.]+ +$f " || bail "$FFMPEG has no $f filter"
+    done
+}
+
+# ff LOG ARGS...   run the built ffmpeg (no banner, no stdin, overwrite) with
+# stderr and stdout in LOG; its exit status
+ff() {
+    local log=$1; shift
+    "$FFMPEG" -hide_banner -nostdin -y "$@" >"$log" 2>&1
+}
+
+# show_log LOG   the end of a log as TAP comments (after a failure)
+show_log() {
+    tail -n 25 "$1" | sed 's/^/#   /'
+}
+
+# frame_lines FILE   one line per video frame of FILE: "pts_time md5" (decoded)
+frame_lines() {
+    "$FFMPEG" -hide_banner -nostdin -i "$1" -map 0:v:0 -fps_mode passthrough -f framemd5 - 2>/dev/null |
+        awk -F', *' '!/^#/ { print $3, $6 }'
+}
+
+# frame_hashes FILE   the md5 of every decoded video frame, one per line
+frame_hashes() {
+    "$FFMPEG" -hide_banner -nostdin -i "$1" -map 0:v:0 -fps_mode passthrough -f framemd5 - 2>/dev/null |
+        awk -F', *' '!/^#/ { print $6 }'
+}
+
+# frame_times FILE   presentation time (s) of every video frame, one per line
+frame_times() {
+    "$FFPROBE" -v error -select_streams v:0 -show_entries frame=pts_time -of csv=p=0 "$1" |
+        cut -d, -f1 | grep -v '^$'
+}
+
+# strictly_increasing   (stdin: numbers) exit 0 when each is above the one before
+strictly_increasing() {
+    awk 'NR > 1 && $1 <= prev { bad = 1 } { prev = $1 } END { exit bad }'
+}
+
+# steps   (stdin: times) the distinct differences between neighbours, rounded to 0.1 ms
+steps() {
+    awk 'NR > 1 { printf "%.4f\n", $1 - prev } { prev = $1 }' | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+
+# psnr_frames A N B M   PSNR (dB) of frame N of A against frame M of B (B
+# scaled to A's size); frames counted from 0; "inf" when identical
+psnr_frames() {
+    local size
+    size=$("$FFPROBE" -v error -select_streams v:0 -show_entries stream=width,height -of csv=s=x:p=0 "$1")
+    "$FFMPEG" -hide_banner -nostdin -i "$1" -i "$3" -filter_complex \
+        "[0:v]select=eq(n\,$2),setpts=PTS-STARTPTS,format=yuv444p[x];[1:v]select=eq(n\,$4),scale=$size,setpts=PTS-STARTPTS,format=yuv444p[y];[x][y]psnr" \
+        -f null - 2>&1 | sed -n 's/.*PSNR.* average:\([0-9.inf]*\).*/\1/p' | tail -n 1
+}
+
+# psnr_ok VALUE MIN   exit 0 when VALUE (a number or inf) is above MIN
+psnr_ok() {
+    [ "$1" = inf ] && return 0
+    awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 > b) }'
+}
+
+# emu_image TASK INDEX FILE   the image_urls[INDEX] the emulator received for
+# TASK (an uploaded file's URL or a data: URI), saved to FILE
+emu_image() {
+    local url
+    url=$(json_get "$(emu_task "$1")" ".request.image_urls[$2]") || return 1
+    case $url in
+        data:*) printf '%s' "${url#*,}" | base64 -d >"$3" ;;
+        *) curl -sS --max-time 20 -o "$3" "$url" ;;
+    esac
+}
+
+# image_size FILE   "WxH" of an image or the first video stream
+image_size() {
+    "$FFPROBE" -v error -select_streams v:0 -show_entries stream=width,height -of csv=s=x:p=0 "$1"
+}
+
+# task_ids LOG   the task ids a log names as submitted or attached, sorted, one per line
+task_ids() {
+    grep -oE 'Task task-unified-[A-Za-z0-9._-]+ submitted|Attached to task task-unified-[A-Za-z0-9._-]+' "$1" |
+        grep -oE 'task-unified-[A-Za-z0-9._-]+' | sort -u
+}
+
+# log_times FIELD=VALUE...   the "time" of the matching request-log lines, one per line
+log_times() {
+    python3 - "$EMU_LOG" "$@" <<'PY'
+import json, sys
+want = [a.split("=", 1) for a in sys.argv[2:]]
+for line in open(sys.argv[1]):
+    try:
+        r = json.loads(line)
+    except ValueError:
+        continue
+    ok = True
+    for k, w in want:
+        v = "" if r.get(k) is None else str(r.get(k))
+        ok &= v.startswith(w[:-1]) if w.endswith("*") else v == w
+    if ok:
+        print("%.3f" % r["time"])
+PY
+}
+
+# ffmpeg_major   the major version of the built ffmpeg (5, 7, 8, 9, ...)
+ffmpeg_major() {
+    "$FFMPEG" -hide_banner -version 2>/dev/null | sed -n '1s/^ffmpeg version \([0-9]*\)\..*/\1/p'
+}
+
+# failed_run RC LOG WHAT   a run that must have failed: a non-zero status; the
+# ffmpeg of FFmpeg 5.1 may exit 0 after an error while filtering (its
+# transcode loop drops the error), so there saying so is enough
+failed_run() {
+    if [ "$1" -ne 0 ]; then
+        ok "$3: ffmpeg fails (status $1)"
+    elif [ "$(ffmpeg_major)" -lt 6 ] && printf '%s' "$2" | grep -q "Error while filtering"; then
+        ok "$3: ffmpeg reports an error while filtering (FFmpeg 5.1 then exits 0)"
+    else
+        not_ok "$3: ffmpeg fails" "status 0"
+    fi
+}
+
+# stopped_by_itself RC   ffmpeg ended on its own after a signal: its status
+# of an interrupted run (255), or an error status; not killed by a signal
+stopped_by_itself() {
+    [ "$1" -eq 255 ] || [ "$1" -lt 128 ]
+}
