@@ -22,7 +22,7 @@
 # The project sources are taken from the directory this script lives in:
 #   ffmpeg/libavformat/seedance.c    the seedance: protocol
 #   filters/<kind>_<name>.c          filters (libavfilter); other filters/*.c
-#                                    and *.h: helpers they share
+#                                    and *.h: shared by the filters
 set -eu
 
 me=register.sh
@@ -128,7 +128,7 @@ add_line configure '^libsrt_protocol_select="network"$' 'seedance_protocol_deps=
 # --- filters (libavfilter) ----------------------------------------------
 # Each filters/<kind>_<name>.c (kind: vsrc, asrc, avsrc, vf, af, ... as
 # FFmpeg's configure reads them: two to five of the letters avfsinkrc)
-# defines the filter ff_<kind>_<name>. The other filters/*.c are helpers
+# defines the filter ff_<kind>_<name>. The other filters/*.c are sources
 # the filters share, and filters/*.h their headers: copied too, and built
 # with every filter.
 #
@@ -184,14 +184,14 @@ is_filter() { # is_filter BASENAME
     echo "$1" | grep -qE '^[avfsinkrc]{2,5}_[a-z0-9_]+$'
 }
 
-helpers=
+shared=
 for c in "$top"/filters/*.c "$top"/filters/*.h; do
     [ -f "$c" ] || continue
     file=$(basename "$c")
     base=${file%.*}
     is_filter "$base" && [ "${file##*.}" = c ] && continue
     copy_file "$c" "libavfilter/$file"
-    [ "${file##*.}" = c ] && helpers="$helpers $base.o"
+    [ "${file##*.}" = c ] && shared="$shared $base.o"
 done
 for c in "$top"/filters/*.c; do
     [ -f "$c" ] || continue
@@ -205,7 +205,7 @@ for c in "$top"/filters/*.c; do
         "extern const $filter_type ff_$base;"
     put_line libavfilter/Makefile "OBJS-\$(CONFIG_${upper}_FILTER) " \
         '^OBJS-\$\(CONFIG_TESTSRC_FILTER\) +\+= vsrc_testsrc\.o$' \
-        "OBJS-\$(CONFIG_${upper}_FILTER) += $base.o$helpers"
+        "OBJS-\$(CONFIG_${upper}_FILTER) += $base.o$shared"
     put_line configure "${name}_filter_deps=" '^movie_filter_deps="avcodec avformat"$' \
         "${name}_filter_deps=\"libseedance avcodec avformat swscale swresample\""
     # what FFmpeg's configure reads from allfilters.c (its own expression)

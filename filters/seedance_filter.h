@@ -1,5 +1,5 @@
 /*
- * Seedance 2.0 video generation filters: shared helpers
+ * Seedance 2.0 video generation filters: what they share
  * Copyright (c) 2026 the seedance for FFmpeg authors
  *
  * This file is part of FFmpeg.

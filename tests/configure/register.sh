@@ -89,17 +89,18 @@ for tb in $tarballs; do
     is "$(state "$src")" "$before" "$v: with a filter, a second run changes nothing"
     rm -f "$proj/filters/vsrc_fake.c"
 
-    # The project's filters: helpers copied and built with each filter, the
-    # declaration type checked, stale lines of an earlier registration fixed.
+    # The project's filters: their shared sources copied and built with each
+    # filter, the declaration type checked, stale lines of an earlier
+    # registration fixed.
     cp "$TOP"/filters/*.c "$TOP"/filters/*.h "$proj/filters/"
     out=$("$reg" "$src" 2>&1); rc=$?
     is "$rc" 0 "$v: registration of the seedance filters succeeds"
-    helpers=$(cd "$proj/filters" && ls *.c | grep -vE '^[avfsinkrc]{2,5}_' | sed 's/\.c$/.o/' | tr '\n' ' ' | sed 's/ $//')
+    shared=$(cd "$proj/filters" && ls *.c | grep -vE '^[avfsinkrc]{2,5}_' | sed 's/\.c$/.o/' | tr '\n' ' ' | sed 's/ $//')
     for f in vsrc_seedance vf_seedance_extend vf_seedance_bridge; do
         n=${f#*_} u=$(echo "${f#*_}" | tr a-z A-Z)
         is "$(count "$src/libavfilter/allfilters.c" "extern const $type ff_$f;")" 1 "$v: $f declared once as const $type"
-        is "$(count "$src/libavfilter/Makefile" "OBJS-\$(CONFIG_${u}_FILTER) += $f.o $helpers")" 1 \
-            "$v: libavfilter/Makefile builds $f with the helpers"
+        is "$(count "$src/libavfilter/Makefile" "OBJS-\$(CONFIG_${u}_FILTER) += $f.o $shared")" 1 \
+            "$v: libavfilter/Makefile builds $f with the shared sources"
         is "$(count "$src/configure" "${n}_filter_deps=\"libseedance avcodec avformat swscale swresample\"")" 1 \
             "$v: configure: $n depends on libseedance and the libraries it uses"
     done
