@@ -5,6 +5,7 @@
 #               it starts the emulators itself on 127.0.0.1 and prints its
 #               tables. The ffmpeg lines need $(B)/bin/ffmpeg (./configure,
 #               then make); without it they are skipped with a note.
+#   bench/filters.sh  N parallel seedance sources against one (the same ffmpeg)
 
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(BENCH_SRCS))
@@ -17,3 +18,5 @@ $(BENCH_BIN): $(BENCH_OBJS) $(LIB_A)
 
 bench: $(BENCH_BIN) $(EMU_BIN) $(CLI_BIN)
 	$(BENCH_BIN) --emulator $(EMU_BIN) --seedance $(CLI_BIN) --ffmpeg $(B)/bin/ffmpeg
+	@if [ -x $(B)/bin/ffmpeg ]; then bench/filters.sh -n 4 $(B); \
+	 else echo "filters: skipped (no $(B)/bin/ffmpeg: ./configure, then make)"; fi
