@@ -106,12 +106,16 @@ const cli_command cli_commands[] = {
     { "generate", "generate [options] [PROMPT...] -o FILE",
       "Submit the request, wait for its task and save the video to FILE. The request is "
       "submitted once: the same request again reuses its task and its cached clip and pays "
-      "nothing, unless --new is given. The prompt is --prompt or the words after the options.",
+      "nothing, unless --new is given. A submit is retried only when it provably created "
+      "nothing (no connection, or 429); any other failure after sending says the request may "
+      "have created a paid task and is not retried, not even by a rerun, until --new. The "
+      "prompt is --prompt or the words after the options.",
       CLI_REQUEST | API_OPTIONS | CLI_FILE, CLI_ARGS_PROMPT, cmd_save },
     { "submit", "submit [options] [PROMPT...]",
       "Submit the request and print its task id (with --json: {\"task_id\", \"attached\"}). "
       "The same request again prints the task it created before (attached) instead of paying "
-      "twice, unless --new is given.",
+      "twice, unless --new is given. A failure after the request was sent may have created a "
+      "paid task: it is not retried (see generate).",
       CLI_REQUEST | API_OPTIONS, CLI_ARGS_PROMPT, cmd_submit },
     { "status", "status [options] TASK-ID",
       "Query the task once and print its id, status and progress, and its result URL or its "
