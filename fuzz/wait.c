@@ -135,7 +135,7 @@ static void check_result(int rc, seedance_task *t, double waited, double timeout
         FZ_CHECK("key-in-message", !strstr(e->message, FZ_API_KEY), "the key is in: %s",
                  e->message);
     if (rc == SEEDANCE_E_TASK_FAILED)
-        FZ_CHECK("wait-failed", t && !strcmp(seedance_task_status(t), "failed"), "not failed");
+        FZ_CHECK("wait-failed", t && sd_task_state(t) == SD_TASK_FAILED, "not failed");
     else if (rc == SEEDANCE_E_TASK_CANCELLED)
         FZ_CHECK("wait-cancelled", t && sd_task_state(t) == SD_TASK_CANCELLED, "not cancelled");
     else
