@@ -29,7 +29,9 @@ unlike "$prev" "\[[#.]{20}\].*elapsed *$" "the status line is ended before 'Inpu
 "$FFMPEG" -hide_banner -nostdin -y -i "seedance:?prompt=watched in a log&duration=4&quality=480p" \
     -c copy "$T/log.mp4" 2>"$T/log.txt"
 is "$?" 0 "ffmpeg into a file: exit status 0"
-is "$(tr -cd '\r' <"$T/log.txt" | wc -c)" 0 "stderr not a terminal: no carriage return"
+# (ffmpeg's own statistics line is redrawn with carriage returns when the
+# copy is slow: only the lines about the task count)
+is "$(grep -a 'Task ' "$T/log.txt" | tr -cd '\r' | wc -c)" 0 "stderr not a terminal: no carriage return in the task's lines"
 like "$(cat "$T/log.txt")" "Task task-unified-[^ ]*: [a-z]+, [0-9]+%" "stderr not a terminal: plain status lines"
 
 # -nostats on a terminal: plain lines too.
