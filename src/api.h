@@ -136,10 +136,12 @@ char *sd_request_json(const seedance_request *r, const char *const *image_urls, 
 
 /*
  * Parse the reply to a task query. SEEDANCE_E_PROTOCOL when it is not a
- * JSON object, has no task id, or succeeded without a result URL.
+ * JSON object, has no task id or one that is not a valid task id
+ * (seedance_task_id_valid), or succeeded without a result URL.
  */
 int sd_task_parse(const char *body, size_t len, seedance_task **out, seedance_error *err);
-/* The same for the reply to a query of task known_id, which may omit "id". */
+/* The same for the reply to a query of task known_id, which may omit "id";
+ * one that names another task is SEEDANCE_E_PROTOCOL too. */
 int sd_task_parse_for(const char *body, size_t len, const char *known_id,
                       seedance_task **out, seedance_error *err);
 /* The reply to a submit: only the task id is required. */

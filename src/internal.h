@@ -124,6 +124,12 @@ seedance_progress sd_progress_event(seedance_event ev, const char *task_id);
  * SEEDANCE_OK, or SEEDANCE_E_INVALID with a message naming the value.
  */
 int sd_check_task_id(seedance_client *c, const char *id);
+/*
+ * What is wrong with id as a task id, for a message ("" when nothing):
+ * the value (cut to 40 characters, each printable) and what is allowed.
+ * Returns buf.
+ */
+const char *sd_task_id_problem(const char *id, char *buf, size_t size);
 
 /* fsutil.c ---------------------------------------------------------- */
 /* Every function returns 0 (or a file descriptor) or -1 with errno set. */

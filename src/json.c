@@ -159,19 +159,34 @@ static const char *result_url(const cJSON *o)
     return nonempty(cJSON_GetObjectItemCaseSensitive(o, "url"));
 }
 
-/* The id: "id", else "task_id", else the one asked for (a query reply may
- * leave it out: the documented processing example does). */
+/*
+ * The id: "id", else "task_id", else the one asked for (a query reply may
+ * leave it out: the documented processing example does). It names cache
+ * files and URL paths, so one that is not a valid task id makes the reply
+ * malformed; and a reply to a query of task known_id that names another
+ * task is not about this task: malformed too, never taken as its state.
+ */
 static int task_id_of(seedance_task *t, const cJSON *o, const char *known_id,
                       seedance_error *err)
 {
+    const char *asked = known_id && *known_id ? known_id : NULL;
     const char *id = nonempty(cJSON_GetObjectItemCaseSensitive(o, "id"));
+    char why[160];
 
     if (!id)
         id = nonempty(cJSON_GetObjectItemCaseSensitive(o, "task_id"));
-    if (!id && known_id && *known_id)
-        id = known_id;
-    if (!id)
+    if (!id && !(id = asked))
         return sd_error(err, SEEDANCE_E_PROTOCOL, "malformed task reply: no task id");
+    if (!seedance_task_id_valid(id)) {
+        sd_task_id_problem(id, why, sizeof(why));
+        return asked ? sd_task_error(err, SEEDANCE_E_PROTOCOL, asked, "malformed reply for "
+                                     "task %s: its task id %s", asked, why)
+                     : sd_error(err, SEEDANCE_E_PROTOCOL, "malformed task reply: task id %s",
+                                why);
+    }
+    if (asked && strcmp(id, asked))
+        return sd_task_error(err, SEEDANCE_E_PROTOCOL, asked,
+                             "malformed reply for task %s: it is about task %s", asked, id);
     return (t->id = strdup(id)) ? SEEDANCE_OK : SEEDANCE_E_NOMEM;
 }
 

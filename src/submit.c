@@ -267,13 +267,9 @@ static int take_reply(submission *s, const sd_http_resp *resp, char *why, size_t
     if (sd_submit_reply_parse(resp->body, resp->len, &t, &perr)) {
         snprintf(why, size, "a %ld reply %s", resp->status,
                  perr.code == SEEDANCE_E_NOMEM ? "that could not be kept (out of memory)" :
-                 strstr(perr.message, "not a JSON") ? "that is not JSON" : "without a task id");
-        return -1;
-    }
-    if (!seedance_task_id_valid(t->id)) {
-        snprintf(why, size, "a %ld reply whose task id is unusable (%zu characters)",
-                 resp->status, strlen(t->id));
-        seedance_task_free(t);
+                 strstr(perr.message, "not a JSON") ? "that is not JSON" :
+                 strstr(perr.message, "no task id") ? "without a task id" :
+                 "whose task id is unusable");
         return -1;
     }
     snprintf(s->e.task_id, sizeof(s->e.task_id), "%s", t->id);

@@ -3,6 +3,7 @@
  * A task as the API reports it: accessors over the parsed reply.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -102,18 +103,47 @@ int seedance_task_id_valid(const char *id)
     return 1;
 }
 
-int sd_check_task_id(seedance_client *c, const char *id)
+/* id for a message: at most SHOW_MAX characters, each printable ('?' if not). */
+#define SHOW_MAX 40
+
+static void show_id(const char *id, size_t n, char *buf, size_t size)
+{
+    size_t k = n > SHOW_MAX ? SHOW_MAX : n, j = 0;
+
+    for (size_t i = 0; i < k && j + 1 < size; i++)
+        buf[j++] = isprint((unsigned char)id[i]) ? id[i] : '?';
+    buf[j] = '\0';
+    if (k < n)
+        snprintf(buf + j, size - j, "...");
+}
+
+const char *sd_task_id_problem(const char *id, char *buf, size_t size)
 {
     size_t n = id ? strlen(id) : 0;
+    char shown[SHOW_MAX + 4];
+
+    if (seedance_task_id_valid(id)) {
+        snprintf(buf, size, "%s", "");
+        return buf;
+    }
+    show_id(id, n, shown, sizeof(shown));
+    if (n == 0)
+        snprintf(buf, size, "missing: expected an id like task-unified-...");
+    else if (n > TASK_ID_MAX)
+        snprintf(buf, size, "'%s' is %zu characters long: allowed at most %d", shown, n,
+                 TASK_ID_MAX);
+    else
+        snprintf(buf, size, "'%s' is not allowed: letters, digits, - _ . and not starting "
+                 "with '.' (like task-unified-...)", shown);
+    return buf;
+}
+
+int sd_check_task_id(seedance_client *c, const char *id)
+{
+    char why[160];
 
     if (seedance_task_id_valid(id))
         return SEEDANCE_OK;
-    if (n == 0)
-        return sd_fail(c, SEEDANCE_E_INVALID,
-                       "task id: missing: expected an id like task-unified-...");
-    if (n > TASK_ID_MAX)
-        return sd_fail(c, SEEDANCE_E_INVALID,
-                       "task id: %zu characters long: allowed at most %d", n, TASK_ID_MAX);
-    return sd_fail(c, SEEDANCE_E_INVALID, "task id: '%.*s' is not allowed: letters, digits, "
-                   "- _ . and not starting with '.' (like task-unified-...)", (int)n, id);
+    return sd_fail(c, SEEDANCE_E_INVALID, "task id: %s",
+                   sd_task_id_problem(id, why, sizeof(why)));
 }
