@@ -285,11 +285,18 @@ double sd_poll_delay(const sd_poll *p, double now)
      * clients' 5 s / 10 s poller sends at least n - 2 by then. */
     if (next < budget_time(p->polls + 1 - 2))
         next = budget_time(p->polls + 1 - 2);
+    return fmax(next - now, sd_poll_earliest(p, now));
+}
+
+double sd_poll_earliest(const sd_poll *p, double now)
+{
+    double next = now;
+
     if (p->last_poll >= 0 && next < p->last_poll + MIN_INTERVAL)
         next = p->last_poll + MIN_INTERVAL;
     if (p->retry_after > 0 && next < p->retry_after)
         next = p->retry_after;
-    return next > now ? next - now : 0;
+    return next - now;
 }
 
 void sd_poll_estimate(const sd_poll *p, double now, double *percent, double *remaining)

@@ -53,6 +53,14 @@ void sd_poll_seed(sd_poll *p, double at, int progress, int estimated_time);
 double sd_poll_delay(const sd_poll *p, double now);
 
 /*
+ * Seconds from now before any query is allowed at all: a second after the
+ * last reply, not before Retry-After. sd_poll_delay() is never shorter;
+ * a query off the schedule (the wait's last look at its deadline) waits
+ * this long.
+ */
+double sd_poll_earliest(const sd_poll *p, double now);
+
+/*
  * The model's reading at time now, for progress reports between queries:
  * *percent done (0..99; -1 unknown) and *remaining seconds (-1 unknown,
  * e.g. once the predicted end has passed). Not monotonic by itself: the

@@ -8,8 +8,15 @@
  * second: the schedule's model read at the current time (percent done,
  * seconds left), without any request. The percent reported never goes
  * down within a wait and stays below 100 until the task completed.
+ *
+ * A reply that is unusable (malformed, or about another task than the one
+ * asked for) is never taken as the task's state: a status read is free,
+ * so it is asked again (on the schedule in a wait), up to BAD_REPLIES in
+ * a row. At the deadline the wait takes one last look, a second after the
+ * query before it at the earliest, retried for LAST_LOOK_WINDOW at most.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +25,9 @@
 #include "poll.h"
 
 #define TICK 1.0        /* seconds between two SEEDANCE_EV_TICK */
+#define BAD_REPLIES 3   /* unusable replies in a row before giving up */
+#define BAD_REPLY_DELAY 5.0     /* seedance_get_task: seconds before asking again */
+#define LAST_LOOK_WINDOW 30.0   /* the last look retries 429/5xx this long at most */
 
 /* One wait in progress. Times are seconds since start. */
 typedef struct sd_wait {
@@ -27,13 +37,20 @@ typedef struct sd_wait {
     sd_poll sched;
     const seedance_task *last;   /* the last reply, NULL before the first */
     double shown;            /* the highest percent reported so far, -1 none */
+    int bad;                 /* unusable replies in a row */
+    double next_at;          /* when the next query goes, -1 not planned yet */
 } sd_wait;
 
-static int get_task(seedance_client *c, const char *id, double deadline, seedance_task **out)
+/*
+ * One query of task id into *out. 429, 5xx and network errors are retried
+ * until deadline (inside a wait: the task goes on meanwhile), or a few
+ * times when it is 0. *bad is set when a reply came but is unusable
+ * (SEEDANCE_E_PROTOCOL: malformed, or about another task).
+ */
+static int get_task(seedance_client *c, const char *id, double deadline, seedance_task **out,
+                    int *bad)
 {
     char path[160];
-    /* Inside a wait, 429, 5xx and network errors are retried until the
-     * deadline (not a fixed number of times): the task goes on meanwhile. */
     sd_http_req req = { .method = "GET", .base = SD_BASE_API, .path = path,
                         .task_id = id, .deadline = deadline,
                         .max_attempts = deadline > 0 ? INT_MAX : 0 };
@@ -41,20 +58,43 @@ static int get_task(seedance_client *c, const char *id, double deadline, seedanc
     int rc;
 
     *out = NULL;
+    *bad = 0;
     if ((rc = sd_check_task_id(c, id)))
         return rc;
     snprintf(path, sizeof(path), "/v1/tasks/%s", id);
     if ((rc = sd_http_call(c, &req, &resp)) == SEEDANCE_OK &&
-        (rc = sd_task_parse_for(resp.body, resp.len, id, out, &c->err)) && !*c->err.task_id)
-        snprintf(c->err.task_id, sizeof(c->err.task_id), "%s", id);
+        (rc = sd_task_parse_for(resp.body, resp.len, id, out, &c->err))) {
+        *bad = rc == SEEDANCE_E_PROTOCOL;
+        if (!*c->err.task_id)
+            snprintf(c->err.task_id, sizeof(c->err.task_id), "%s", id);
+    }
     sd_http_resp_clear(&resp);
     return rc;
 }
 
+/* An unusable reply of task id: asked again in delay seconds. */
+static void bad_reply(seedance_client *c, const char *id, int n, double delay)
+{
+    seedance_progress p = sd_progress_event(SEEDANCE_EV_RETRY, id);
+
+    sd_log(c, SEEDANCE_LOG_WARNING, "%s (%d in a row); asking again in %.1f s",
+           c->err.message, n, delay);
+    p.next_poll = delay;
+    sd_progress(c, &p);
+}
+
 int seedance_get_task(seedance_client *c, const char *task_id, seedance_task **out)
 {
+    int rc, bad;
+
     sd_error_clear(&c->err);
-    return get_task(c, task_id, 0, out);
+    for (int n = 1;; n++) {
+        if (!(rc = get_task(c, task_id, 0, out, &bad)) || !bad || n >= BAD_REPLIES)
+            return rc;
+        bad_reply(c, task_id, n, BAD_REPLY_DELAY);
+        if ((rc = sd_sleep(c, BAD_REPLY_DELAY)))
+            return sd_fail_task(c, rc, task_id, "interrupted while reading task %s", task_id);
+    }
 }
 
 /* The outcome of a final task. */
@@ -93,7 +133,8 @@ static void report(sd_wait *w, seedance_event event, double now)
     }
     ev.elapsed = now;
     if (!final)
-        ev.next_poll = sd_poll_delay(&w->sched, now);
+        ev.next_poll = w->next_at >= 0 ? fmax(w->next_at - now, 0)
+                                       : sd_poll_delay(&w->sched, now);
     sd_poll_estimate(&w->sched, now, &ev.estimated, &ev.remaining);
     if (ev.estimated < w->shown)
         ev.estimated = w->shown;             /* never backwards */
@@ -118,14 +159,14 @@ static int sleep_ticking(sd_wait *w, double until)
     double now = sd_now() - w->start, tick = now + TICK;
     int rc;
 
+    /* tick > now at the top of each round: every sleep is a real one */
     while (now < until) {
-        double step = (tick < until ? tick : until) - now;
-
-        if ((rc = sd_sleep(w->c, step)))
+        if ((rc = sd_sleep(w->c, (tick < until ? tick : until) - now)))
             return rc;
         now = sd_now() - w->start;
-        if (now >= tick && until - now > 0.2) {
-            report(w, SEEDANCE_EV_TICK, now);
+        if (now >= tick) {
+            if (until - now > 0.2)   /* not just before a query: it reports */
+                report(w, SEEDANCE_EV_TICK, now);
             tick = now + TICK;       /* a second after this one, however late it was */
         }
     }
@@ -161,37 +202,56 @@ static int finish(sd_wait *w, seedance_task *t, double now)
     return rc;
 }
 
+/* The reply *n of a query at time now: the task's state from now on. */
+static int take_reply(sd_wait *w, seedance_task **t, seedance_task *n, double now, int last)
+{
+    seedance_client *c = w->c;
+
+    seedance_task_free(*t);
+    *t = n;
+    w->last = n;
+    w->bad = 0;
+    sd_poll_update(&w->sched, now, n->progress, n->estimated_time);
+    report(w, SEEDANCE_EV_POLL, now);
+    if (seedance_task_is_final(n))
+        return finish(w, n, now);
+    if (last || sd_now() >= w->deadline)
+        return sd_fail_task(c, SEEDANCE_E_TIMEOUT, w->id,
+                            "task %s is still %s after %.0f s (the deadline); it goes on "
+                            "on the server: wait again with its id", w->id, n->status,
+                            c->timeout);
+    return -1;      /* not over */
+}
+
 static int poll_loop(sd_wait *w, seedance_task **t)
 {
     seedance_client *c = w->c;
-    int rc;
+    seedance_task *n;
+    int rc, bad;
 
     for (;;) {
         double now = sd_now() - w->start, delay = sd_poll_delay(&w->sched, now);
         int last = 0;
 
         if (w->start + now + delay >= w->deadline) {
-            delay = w->deadline - (w->start + now);   /* one last look at the deadline */
+            /* one last look at the deadline, but never sooner than the schedule allows */
+            delay = fmax(w->deadline - (w->start + now), sd_poll_earliest(&w->sched, now));
             last = 1;
         }
+        w->next_at = now + delay;
         if (delay > 0 && (rc = sleep_ticking(w, now + delay)))
             return sd_fail_task(c, rc, w->id, "interrupted while waiting for task %s "
                                 "(it goes on on the server)", w->id);
-        seedance_task_free(*t);
-        w->last = NULL;
-        if ((rc = get_task(c, w->id, last ? 0 : w->deadline, t)))
-            return rc;
-        w->last = *t;
+        rc = get_task(c, w->id, last ? sd_now() + LAST_LOOK_WINDOW : w->deadline, &n, &bad);
         now = sd_now() - w->start;
-        sd_poll_update(&w->sched, now, (*t)->progress, (*t)->estimated_time);
-        report(w, SEEDANCE_EV_POLL, now);
-        if (seedance_task_is_final(*t))
-            return finish(w, *t, now);
-        if (last || sd_now() >= w->deadline)
-            return sd_fail_task(c, SEEDANCE_E_TIMEOUT, w->id,
-                                "task %s is still %s after %.0f s (the deadline); it goes on "
-                                "on the server: wait again with its id", w->id,
-                                (*t)->status, c->timeout);
+        w->next_at = -1;
+        if (rc == SEEDANCE_OK && (rc = take_reply(w, t, n, now, last)) < 0)
+            continue;
+        if (!bad || last || ++w->bad >= BAD_REPLIES)
+            return rc;
+        /* a query that told nothing: the schedule counts it all the same */
+        sd_poll_update(&w->sched, now, -1, -1);
+        bad_reply(c, w->id, w->bad, sd_poll_delay(&w->sched, now));
     }
 }
 
@@ -212,6 +272,7 @@ int seedance_wait(seedance_client *c, const char *task_id, seedance_task **out)
     w.start = sd_now();
     w.deadline = w.start + c->timeout;
     w.shown = -1;
+    w.next_at = -1;
     sd_poll_init(&w.sched);
     seed_from_submit(&w);
 
