@@ -473,11 +473,33 @@ int fz_progress(fz_handle *h)
     return 0;
 }
 
+/*
+ * Hand data and then tail to a write callback of the library, together in
+ * a buffer of exactly their size (a read past it is ASan's); a callback
+ * that takes less stops the transfer, as in libcurl.
+ */
+static int hand_over(fz_handle *h, curl_write_callback fn, void *opaque, const void *data,
+                     size_t len, const char *tail)
+{
+    size_t n = len + strlen(tail), got;
+    char *buf = malloc(n);
+
+    if (!buf)
+        abort();
+    memcpy(buf, data, len);
+    memcpy(buf + len, tail, n - len);
+    got = fn(buf, 1, n, opaque);
+    free(buf);
+    if (got != n) {
+        h->aborted = 1;
+        h->abort_code = CURLE_WRITE_ERROR;
+        return -1;
+    }
+    return 0;
+}
+
 int fz_header(fz_handle *h, const char *line, size_t len)
 {
-    char *buf;
-    size_t got;
-
     if (h->aborted)
         return -1;
     if (len >= 16 && !strncasecmp(line, "Content-Length:", 15)) {
@@ -494,39 +516,17 @@ int fz_header(fz_handle *h, const char *line, size_t len)
     }
     if (!h->header_fn)
         return 0;
-    if (!(buf = malloc(len + 2)))
-        abort();
-    memcpy(buf, line, len);
-    memcpy(buf + len, "\r\n", 2);
-    got = h->header_fn(buf, 1, len + 2, h->header_data);
-    free(buf);
-    if (got != len + 2) {
-        h->aborted = 1;
-        h->abort_code = CURLE_WRITE_ERROR;
-        return -1;
-    }
-    return 0;
+    return hand_over(h, h->header_fn, h->header_data, line, len, "\r\n");
 }
 
 int fz_body(fz_handle *h, const void *data, size_t len)
 {
-    char *buf;
-    size_t got;
-
     if (h->aborted)
         return -1;
     if (!len || !h->write_fn)
         return fz_progress(h);
-    if (!(buf = malloc(len)))
-        abort();
-    memcpy(buf, data, len);
-    got = h->write_fn(buf, 1, len, h->write_data);
-    free(buf);
-    if (got != len) {
-        h->aborted = 1;
-        h->abort_code = CURLE_WRITE_ERROR;
+    if (hand_over(h, h->write_fn, h->write_data, data, len, ""))
         return -1;
-    }
     return fz_progress(h);
 }
 

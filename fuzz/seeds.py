@@ -172,22 +172,28 @@ def main():
     put("http_call", "no-connection", b"\x0c\x00\x00\x00" + script("!7", "!28", "!52", http(200, completed)).encode())
     put("http_call", "files-upload", b"\1\0\0\1" + http(200, UPLOADS["emu-success"][1]).encode())
 
-    pending = http(200, TASKS["emu-pending"])
-    processing = http(200, TASKS["emu-processing"])
-    put("wait", "emu-life", b"\1\0\0\0" + script(pending, processing, http(200, completed)).encode())
-    put("wait", "after-submit", b"\x15\0\0\x05" + script(processing, http(200, completed)).encode())
+    # the wait is for ID: the emulator's replies as they are about that task
+    def about(v):
+        return http(200, v.replace(EMU_ID, ID).replace("task-unified-1772618027-cmeisy8h", ID))
+    pending, processing, done = (about(TASKS[k]) for k in ("emu-pending", "emu-processing", "emu-completed"))
+    put("wait", "emu-life", b"\1\0\0\0" + script(pending, processing, done).encode())
+    put("wait", "after-submit", b"\x15\0\0\x05" + script(processing, done).encode())
     put("wait", "doc-no-id", b"\1\0\0\0" + script(http(200, TASKS["doc-processing"]), http(200, TASKS["doc-processing"]),
-                                                    http(200, TASKS["doc-completed"].replace(ID, "task-unified-1795308570-wwa6b73c"))).encode())
-    put("wait", "failed", b"\1\0\0\0" + script(processing, http(200, TASKS["doc-failed"])).encode())
-    put("wait", "cancelled", b"\1\0\0\0" + script(pending, http(200, TASKS["doc-cancelled"])).encode())
+                                                    http(200, TASKS["doc-completed"])).encode())
+    put("wait", "failed", b"\1\0\0\0" + script(processing, about(TASKS["doc-failed"])).encode())
+    put("wait", "cancelled", b"\1\0\0\0" + script(pending, about(TASKS["doc-cancelled"])).encode())
     put("wait", "rate-limited", b"\2\0\0\0" + script(
         http(429, ERRORS["rate-limit"][1], "Too Many Requests", ["Retry-After: 20"]), processing,
-        http(503, ERRORS["int-code"][1], "Service Unavailable"), "!7", http(200, completed)).encode())
+        http(503, ERRORS["int-code"][1], "Service Unavailable"), "!7", done).encode())
     put("wait", "variants", b"\1\0\0\0" + script(http(200, TASKS["doc-queued"]), http(200, TASKS["doc-result-data"]))
         .encode())
     put("wait", "hang", b"\0\0\0\0" + script(*([processing] * 12)).encode())
     put("wait", "not-found", b"\x09\0\0\0" + http(404, ERRORS["not-found"][1], "Not Found").encode())
-    put("wait", "malformed", b"\1\0\0\0" + script(pending, "HTTP/1.1 200 OK\n\n{\"id\":\"task-unified-179530857").encode())
+    put("wait", "malformed", b"\1\0\0\0" + script(pending, "HTTP/1.1 200 OK\n\n{\"id\":\"task-unified-177485740").encode())
+    # a reply about another task (the emulator's), and one whose id is no task id
+    put("wait", "other-task", b"\1\0\0\0" + script(pending, http(200, TASKS["emu-processing"]),
+                                                     http(200, TASKS["doc-queued"].replace(ID, "../" + ID)), done).encode())
+    put("wait", "get-other-task", b"\x09\0\0\0" + script(http(200, TASKS["emu-completed"]), done).encode())
 
     h = "0123456789abcdef" * 4
     entry = ('{\n\t"version":\t1,\n\t"hash":\t"%s",\n\t"api_base":\t"http://127.0.0.1:8080",\n\t"state":\t"%s",\n'

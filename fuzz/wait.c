@@ -14,8 +14,10 @@
  * 10 s poller; the percent in the progress events never goes back and
  * reaches 100 only on completion; success means a completed task with
  * a result URL, a failed or cancelled task gives its own code and task;
- * the task the wait ends on is the one waited for; the messages name the
- * task and never hold the key.
+ * the task the wait (or the read) ends on is the one asked for, whatever
+ * other task a reply names; the messages name the task and never hold
+ * the key. The last look at the deadline keeps the second between
+ * queries too.
  */
 #define _GNU_SOURCE
 #include <math.h>
@@ -112,13 +114,25 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static void check_result(int rc, seedance_task *t, double waited, double timeout, int key_in)
+/* The task returned, or the error, is about the task asked for. */
+static void check_task_id(int rc, seedance_task *t)
 {
     const seedance_error *e = seedance_last_error(client);
 
     if (t)
         FZ_CHECK("task-id-mismatch", !strcmp(seedance_task_id(t), ID),
-                 "the wait for %s ended on a reply about task '%.100s'", ID, seedance_task_id(t));
+                 "the read of %s ended on a reply about task '%.100s'", ID, seedance_task_id(t));
+    /* naming another task is the id mismatch again: a reply about another task */
+    if (rc != SEEDANCE_OK)
+        FZ_CHECK(*e->task_id ? "task-id-mismatch" : "wait-fail-task", !strcmp(e->task_id, ID),
+                 "the error about %s names task '%s'", ID, e->task_id);
+}
+
+static void check_result(int rc, seedance_task *t, double waited, double timeout, int key_in)
+{
+    const seedance_error *e = seedance_last_error(client);
+
+    check_task_id(rc, t);
     if (rc == SEEDANCE_OK) {
         FZ_CHECK("wait-ok-task", t && sd_task_state(t) == SD_TASK_SUCCEEDED,
                  "success without a task that succeeded");
@@ -128,9 +142,6 @@ static void check_result(int rc, seedance_task *t, double waited, double timeout
     }
     FZ_CHECK("wait-fail-code", e->code == rc && e->message[0], "failure %d, recorded %d", rc,
              e->code);
-    /* naming another task is the id mismatch again: a reply about another task */
-    FZ_CHECK(*e->task_id ? "task-id-mismatch" : "wait-fail-task", !strcmp(e->task_id, ID),
-             "the error about %s names task '%s'", ID, e->task_id);
     if (!key_in)
         FZ_CHECK("key-in-message", !strstr(e->message, FZ_API_KEY), "the key is in: %s",
                  e->message);
@@ -184,6 +195,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rc = seedance_get_task(client, ID, &t);
         if (rc == SEEDANCE_OK)
             FZ_CHECK("get-task", t && seedance_task_status(t), "a task without a status");
+        else
+            FZ_CHECK("get-task-fail", t == NULL, "failure %d with a task", rc);
+        check_task_id(rc, t);
     } else {
         rc = seedance_wait(client, ID, &t);
         check_result(rc, t, fz_clock_now() - t0, timeout, key_in);
