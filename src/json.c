@@ -249,6 +249,9 @@ static int parse_task(const char *body, size_t len, const char *known_id, int ne
     *out = NULL;
     if (!cJSON_IsObject(o)) {
         cJSON_Delete(o);
+        if (known_id && *known_id)
+            return sd_task_error(err, SEEDANCE_E_PROTOCOL, known_id, "malformed reply for task "
+                                 "%s: not a JSON object (%zu bytes)", known_id, len);
         return sd_error(err, SEEDANCE_E_PROTOCOL,
                         "malformed task reply: not a JSON object (%zu bytes)", len);
     }

@@ -167,7 +167,8 @@ int seedance_client_set_files_base(seedance_client *c, const char *url);
 int seedance_client_set_cache_dir(seedance_client *c, const char *dir);
 /* 1 (default): use the journal and the clip cache; 0: neither. */
 void seedance_client_set_cache(seedance_client *c, int enabled);
-/* Overall deadline of a wait in seconds; <= 0 means the default (3600 s). */
+/* Overall deadline of a wait (and of one task query's retries) in seconds;
+ * <= 0 means the default (3600 s). */
 void seedance_client_set_timeout(seedance_client *c, double seconds);
 void seedance_client_set_interrupt(seedance_client *c, seedance_interrupt_cb cb, void *opaque);
 void seedance_client_set_progress(seedance_client *c, seedance_progress_cb cb, void *opaque);
@@ -294,7 +295,8 @@ const char *seedance_task_json(const seedance_task *t);      /* the raw reply */
 int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
                     char **task_id, int *attached);
 
-/* One query of a task. */
+/* One query of a task: 429, 5xx, network errors and unusable replies are
+ * retried a few times, within the client's timeout. */
 int seedance_get_task(seedance_client *c, const char *task_id, seedance_task **out);
 
 /*

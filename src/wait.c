@@ -43,17 +43,16 @@ typedef struct sd_wait {
 
 /*
  * One query of task id into *out. 429, 5xx and network errors are retried
- * until deadline (inside a wait: the task goes on meanwhile), or a few
- * times when it is 0. *bad is set when a reply came but is unusable
- * (SEEDANCE_E_PROTOCOL: malformed, or about another task).
+ * up to attempts times (0: a few), never past deadline. *bad is set when
+ * a reply came but is unusable (SEEDANCE_E_PROTOCOL: malformed, or about
+ * another task).
  */
-static int get_task(seedance_client *c, const char *id, double deadline, seedance_task **out,
-                    int *bad)
+static int get_task(seedance_client *c, const char *id, double deadline, int attempts,
+                    seedance_task **out, int *bad)
 {
     char path[160];
     sd_http_req req = { .method = "GET", .base = SD_BASE_API, .path = path,
-                        .task_id = id, .deadline = deadline,
-                        .max_attempts = deadline > 0 ? INT_MAX : 0 };
+                        .task_id = id, .deadline = deadline, .max_attempts = attempts };
     sd_http_resp resp;
     int rc;
 
@@ -83,13 +82,16 @@ static void bad_reply(seedance_client *c, const char *id, int n, double delay)
     sd_progress(c, &p);
 }
 
+/* A few attempts, within the client's timeout. */
 int seedance_get_task(seedance_client *c, const char *task_id, seedance_task **out)
 {
+    double deadline = sd_now() + c->timeout;
     int rc, bad;
 
     sd_error_clear(&c->err);
     for (int n = 1;; n++) {
-        if (!(rc = get_task(c, task_id, 0, out, &bad)) || !bad || n >= BAD_REPLIES)
+        if (!(rc = get_task(c, task_id, deadline, 0, out, &bad)) || !bad || n >= BAD_REPLIES ||
+            sd_now() + BAD_REPLY_DELAY > deadline)
             return rc;
         bad_reply(c, task_id, n, BAD_REPLY_DELAY);
         if ((rc = sd_sleep(c, BAD_REPLY_DELAY)))
@@ -242,7 +244,9 @@ static int poll_loop(sd_wait *w, seedance_task **t)
         if (delay > 0 && (rc = sleep_ticking(w, now + delay)))
             return sd_fail_task(c, rc, w->id, "interrupted while waiting for task %s "
                                 "(it goes on on the server)", w->id);
-        rc = get_task(c, w->id, last ? sd_now() + LAST_LOOK_WINDOW : w->deadline, &n, &bad);
+        /* retried until the deadline: the task goes on meanwhile */
+        rc = get_task(c, w->id, last ? sd_now() + LAST_LOOK_WINDOW : w->deadline, INT_MAX,
+                      &n, &bad);
         now = sd_now() - w->start;
         w->next_at = -1;
         if (rc == SEEDANCE_OK && (rc = take_reply(w, t, n, now, last)) < 0)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* seedance_wait (src/wait.c) against the emulator: how the submit reply's
- * estimate (c->submitted) seeds the poll schedule, and the progress events
- * of a wait (SEEDANCE_EV_TICK between queries, without requests). */
+ * estimate (c->submitted) seeds the poll schedule, the progress events
+ * of a wait (SEEDANCE_EV_TICK between queries, without requests), the
+ * last look at the deadline, and replies that are malformed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,13 @@ static void on_event(void *opaque, const seedance_progress *p)
     }
 }
 
+/* Counts SEEDANCE_EV_RETRY. */
+static void on_retry(void *opaque, const seedance_progress *p)
+{
+    if (p->event == SEEDANCE_EV_RETRY)
+        ++*(int *)opaque;
+}
+
 /* A wait on a task of several seconds: ticks between the queries, an
  * estimated percent that only rises and reaches 100 with completion, and
  * no request beyond the queries reported. */
@@ -129,6 +137,126 @@ static void test_ticks(void)
     seedance_task_free(t);
     seedance_client_free(c);
     free(id);
+}
+
+/* How many queries of task id the emulator logged after the first from
+ * (at least want, if it comes to that within a few seconds), their
+ * arrival times into times. */
+static int logged_queries(const char *id, int from, int want, double *times, int max)
+{
+    char path[160], line[4096];
+    int n = 0;
+
+    snprintf(path, sizeof(path), "/v1/tasks/%s", id);
+    for (int round = 0; round < 100; round++) {
+        FILE *f = fopen(E.log, "r");
+
+        n = -from;
+        while (f && fgets(line, sizeof(line), f)) {
+            cJSON *j = cJSON_Parse(line);
+            const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "path");
+            const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "time");
+
+            if (cJSON_IsString(p) && !strcmp(p->valuestring, path) && cJSON_IsNumber(t)) {
+                if (n >= 0 && n < max)
+                    times[n] = t->valuedouble;
+                n++;
+            }
+            cJSON_Delete(j);
+        }
+        if (f)
+            fclose(f);
+        if (n >= want)
+            break;
+        emu_sleep_ms(50);      /* the emulator logs a request once it is answered */
+    }
+    return n;
+}
+
+/* The shortest gap between two of n times. */
+static double closest(const double *times, int n)
+{
+    double gap = 1e9;
+
+    for (int i = 1; i < n; i++)
+        if (times[i] - times[i - 1] < gap)
+            gap = times[i] - times[i - 1];
+    return gap;
+}
+
+/* The deadline comes half a second after a reply (a 429 said to come back
+ * 4.5 s later, with a 5 s timeout): the last look still keeps a second
+ * after the query before it. */
+static void test_last_look(void)
+{
+    seedance_client *c = client();
+    seedance_task *t = NULL;
+    double times[8];
+    char *id;
+    int rc, n;
+
+    emu_post(&E, "/_emu/faults", "{\"type\":\"task\",\"outcome\":\"hang\"}");
+    if (!(id = emu_submit(&E, "last look", 4, "480p"))) {
+        OK(0, "a task that hangs");
+        seedance_client_free(c);
+        return;
+    }
+    emu_post(&E, "/_emu/faults", "{\"type\":\"status\",\"status\":429,"
+             "\"retry_after\":\"4.5\",\"path\":\"/v1/tasks/\"}");
+    seedance_client_set_timeout(c, 5);
+    rc = seedance_wait(c, id, &t);
+    n = logged_queries(id, 0, 3, times, 8);
+    OK(rc == SEEDANCE_E_TIMEOUT && !t && !strcmp(seedance_last_error(c)->task_id, id),
+       "a task that hangs: the wait ends at its deadline (rc %d: %s)", rc,
+       seedance_last_error(c)->message);
+    OK(n >= 3 && n <= 8, "the refused query, its retry and the last look (%d queries)", n);
+    OK(n >= 2 && closest(times, n < 8 ? n : 8) >= 0.95,
+       "queries at least a second apart, the last look included (closest %.3f s)",
+       closest(times, n < 8 ? n : 8));
+    free(id);
+    seedance_client_free(c);
+}
+
+/* Replies cut in half (the emulator's "malformed" fault) are asked again:
+ * a wait goes on past one, a single read gives up after three. */
+static void test_bad_replies(void)
+{
+    seedance_client *c = client();
+    seedance_task *t = NULL;
+    double times[8];
+    char *id = completed_task();
+    int rc, retries = 0, n, before;
+
+    if (!id) {
+        OK(0, "a completed task for the bad replies");
+        seedance_client_free(c);
+        return;
+    }
+    seedance_client_set_progress(c, on_retry, &retries);
+    before = logged_queries(id, 0, 0, times, 0);
+    emu_post(&E, "/_emu/faults", "{\"type\":\"malformed\",\"path\":\"/v1/tasks/\"}");
+    rc = seedance_wait(c, id, &t);
+    n = logged_queries(id, before, 2, times, 8);
+    OK(rc == SEEDANCE_OK && t && !strcmp(seedance_task_id(t), id) && retries == 1,
+       "a wait goes on past a malformed reply (rc %d, %d retries)", rc, retries);
+    OK(n == 2 && closest(times, n) >= 0.95,
+       "... asking again on its schedule (%d queries, %.3f s apart)", n, closest(times, n));
+    seedance_task_free(t);
+    t = NULL;
+
+    emu_post(&E, "/_emu/faults", "{\"type\":\"malformed\",\"count\":-1,"
+             "\"path\":\"/v1/tasks/\"}");
+    before += n;
+    rc = seedance_get_task(c, id, &t);
+    n = logged_queries(id, before, 3, times, 8);
+    emu_post(&E, "/_emu/reset", NULL);
+    OK(rc == SEEDANCE_E_PROTOCOL && !t && !strcmp(seedance_last_error(c)->task_id, id) &&
+       strstr(seedance_last_error(c)->message, "malformed"),
+       "a read of replies that stay malformed fails naming the task (rc %d: %s)", rc,
+       seedance_last_error(c)->message);
+    OK(n == 3, "... after three of them (%d queries)", n);
+    free(id);
+    seedance_client_free(c);
 }
 
 /* The elapsed time of the first SEEDANCE_EV_POLL. */
@@ -190,6 +318,8 @@ int main(void)
     free(id);
 
     test_ticks();
+    test_last_look();
+    test_bad_replies();
 
     emu_stop(&E);
     curl_global_cleanup();
