@@ -123,10 +123,15 @@ like "$(cat "$T/err")" "HTTP 402 from POST /v1/videos/generations" "402: message
 "$SD" status task-unified-0000-nope >"$T/out" 2>"$T/err"
 is "$?" 1 "unknown task: exit status 1"
 like "$(cat "$T/err")" "HTTP 404 .*task-unified-0000-nope" "unknown task: 404 naming the task"
+# a status read is free: a malformed reply is asked again, three in a row fail
 emu_fault '{"type":"malformed","count":1,"path":"/v1/tasks/"}'
 "$SD" status "$fid" >"$T/out" 2>"$T/err"
-is "$?" 1 "malformed reply: exit status 1"
-like "$(cat "$T/err")" "malformed" "malformed reply: said so"
+is "$?" 0 "one malformed reply: asked again"
+like "$(cat "$T/err")" "warning: malformed" "one malformed reply: said so"
+emu_fault '{"type":"malformed","count":3,"path":"/v1/tasks/"}'
+"$SD" status "$fid" >"$T/out" 2>"$T/err"
+is "$?" 1 "malformed replies: exit status 1"
+like "$(cat "$T/err")" "malformed reply for task $fid" "malformed replies: said so, naming the task"
 
 # --- configuration
 SEEDANCE_API_KEY=sk-wrong-key "$SD" credits >"$T/out" 2>"$T/err"
