@@ -189,7 +189,7 @@ static int poll_loop(sd_wait *w, seedance_task **t)
             return finish(w, *t, now);
         if (last || sd_now() >= w->deadline)
             return sd_fail_task(c, SEEDANCE_E_TIMEOUT, w->id,
-                                "task %s is still %s after %.0f s (the deadline); it goes on "
+                                "task %s is still %s after %g s (the deadline); it goes on "
                                 "on the server: wait again with its id", w->id,
                                 (*t)->status, c->timeout);
     }
