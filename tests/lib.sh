@@ -80,6 +80,19 @@ done_testing() {
 bail() {     # bail REASON   (stop the whole script: one failure)
     not_ok "$1"; echo "1..$_tap_n"; exit 1
 }
+# run_ok LOG WHAT COMMAND...   run COMMAND, its stdout and stderr into LOG;
+# one check that it exits 0 (the end of LOG shown when not); its status
+run_ok() {
+    local log=$1 what=$2 rc
+    shift 2
+    "$@" >"$log" 2>&1
+    rc=$?
+    if [ "$rc" -eq 0 ]; then ok "$what"; else
+        not_ok "$what" "exit status $rc; the end of $log:"
+        tail -n 25 "$log" | sed 's/^/#   /'
+    fi
+    return "$rc"
+}
 
 # --- JSON --------------------------------------------------------------
 

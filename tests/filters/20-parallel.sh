@@ -9,13 +9,9 @@ need_filters
 gen=6
 emu_start --gen-time $gen
 
-src() { echo "seedance=prompt=$1:duration=4:quality=480p:aspect_ratio=1\\\\:1:generate_audio=0[$2]"; }
-graph="$(src 'a red square' a);$(src 'a green circle' b);$(src 'a blue star' c);$(src 'a white moon' d)"
-graph="$graph;[a][b][c][d]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0[v]"
-ff "$T/four.log" -filter_complex "$graph" -map "[v]" -c:v libx264 -preset ultrafast "$T/four.mp4"
-rc=$?
-is "$rc" 0 "four sources tiled with xstack"
-[ "$rc" -eq 0 ] || show_log "$T/four.log"
+graph=$(four_sources 'a red square' 'a green circle' 'a blue star' 'a white moon')
+ff_ok "$T/four.log" "four sources tiled with xstack" \
+    -filter_complex "$graph" -map "[v]" -c:v libx264 -preset ultrafast "$T/four.mp4"
 is "$(image_size "$T/four.mp4")" 1280x1280 "the mosaic is 2x2 tiles of 640x640"
 is "$(frame_times "$T/four.mp4" | wc -l)" 96 "96 frames"
 is "$(emu_stat submits)" 4 "four submits"

@@ -9,10 +9,6 @@ need_filters
 gen=15
 emu_start --gen-time $gen
 
-src() { echo "seedance=prompt=$1:duration=4:quality=480p:aspect_ratio=1\\\\:1:generate_audio=0[$2]"; }
-graph="$(src 'wait one' a);$(src 'wait two' b);$(src 'wait three' c);$(src 'wait four' d)"
-graph="$graph;[a][b][c][d]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0[v]"
-
 # interrupt_waiting LOG ARGS...: start ffmpeg, and once $want submits
 # arrived and it waits, SIGINT it (interrupt, tests/lib.sh); sets rc,
 # stopped and took (seconds from the signal to its end)
@@ -32,6 +28,7 @@ interrupt_waiting() {
     took=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
 }
 
+graph=$(four_sources 'wait one' 'wait two' 'wait three' 'wait four')
 want=4
 interrupt_waiting "$T/int.log" -filter_complex "$graph" -map "[v]" -c:v libx264 -preset ultrafast "$T/never.mp4"
 is "$stopped" 1 "ffmpeg ends by itself after SIGINT (status $rc)"
@@ -48,10 +45,8 @@ for t in $(cat "$T/submitted"); do
 done
 
 # The same command attaches to the four tasks: no new submit.
-ff "$T/resume.log" -filter_complex "$graph" -map "[v]" -c:v libx264 -preset ultrafast "$T/resumed.mp4"
-rc=$?
-is "$rc" 0 "the same command again finishes"
-[ "$rc" -eq 0 ] || show_log "$T/resume.log"
+ff_ok "$T/resume.log" "the same command again finishes" \
+    -filter_complex "$graph" -map "[v]" -c:v libx264 -preset ultrafast "$T/resumed.mp4"
 is "$(emu_stat submits)" 4 "no new submit: nothing paid twice"
 task_ids "$T/resume.log" >"$T/attached"
 check "it attached to the same four tasks" cmp -s "$T/submitted" "$T/attached"
