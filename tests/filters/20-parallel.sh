@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Four seedance sources in one graph (tiled with xstack) are all submitted
-# before any of them can be finished, and the whole graph takes about the
-# time of one generation.
+# before any of them is waited on: the request log shows the four submits
+# before the first download.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_filters
@@ -17,21 +17,12 @@ is "$(frame_times "$T/four.mp4" | wc -l)" 96 "96 frames"
 is "$(emu_stat submits)" 4 "four submits"
 is "$(task_ids "$T/four.log" | wc -l)" 4 "the log names four tasks"
 
-# A task is done no earlier than gen seconds after its submit: when the
-# four submits are less than that apart, all four were generating at once.
-subs=$(log_times path=/v1/videos/generations method=POST status=200)
-first=$(echo "$subs" | sort -n | head -n 1)
-last=$(echo "$subs" | sort -n | tail -n 1)
-spread=$(awk -v a="$first" -v b="$last" 'BEGIN { printf "%.3f", b - a }')
-cmp_float "$spread" "<" "$gen" "the four submits came within ${spread} s, before any task could finish (${gen} s)"
+# All four were generating at once: every submit came before the first
+# download (one after the other, the first clip would be downloaded before
+# the next submit). The order of the request log, not a clock.
+last=$(log_times path=/v1/videos/generations method=POST status=200 | sort -n | tail -n 1)
 dl=$(log_times "path=/results/*" method=GET | sort -n | head -n 1)
 cmp_float "$last" "<" "$dl" "the last submit precedes the first download"
-
-# About the time of one: from the first submit to the last download well
-# under two generations (one after the other they would take four).
-end=$(log_times "path=/results/*" method=GET | sort -n | tail -n 1)
-span=$(awk -v a="$first" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-cmp_float "$span" "<" $((2 * gen)) "the four generations took ${span} s (one takes ${gen} s)"
 
 # Each tile is its own clip.
 for t in $(task_ids "$T/four.log"); do
