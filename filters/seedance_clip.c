@@ -200,6 +200,49 @@ static int clip_report(SeedanceClip *c)
 
 /* ---- options ----------------------------------------------------------- */
 
+#define FILTER_FLAGS (AV_OPT_FLAG_FILTERING_PARAM | AV_OPT_FLAG_VIDEO_PARAM)
+
+/* set by an image-to-video filter: the frames; the audio would be dropped;
+ * no web search with images */
+#define I2V_HIDDEN (SEEDANCE_OPTION_BIT(IMAGE) | SEEDANCE_OPTION_BIT(LAST_IMAGE) | \
+                    SEEDANCE_OPTION_BIT(GENERATE_AUDIO) | SEEDANCE_OPTION_BIT(WEB_SEARCH))
+
+static const char *const i2v_defaults[] = {
+    "aspect_ratio", "adaptive", "generate_audio", "0", NULL
+};
+
+/*
+ * One AVOption per entry of SEEDANCE_OPTION_LIST, a string in
+ * SeedanceOptions.opts, listed when a URL may set it and the filter does
+ * not set it itself (HIDDEN), with the help text HELP(id, help).
+ */
+#define AVOPTION(id, name, ffname, flags, help)                                             \
+    { name, HELP(SEEDANCE_OPTION_##id, help),                                               \
+      offsetof(SeedanceOptions, opts) + SEEDANCE_OPTION_##id * sizeof(char *),              \
+      AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0,                                            \
+      ((flags) & SEEDANCE_OPT_URL) && !(HIDDEN & SEEDANCE_OPTION_BIT(id)) ? FILTER_FLAGS : 0, \
+      NULL },
+
+#define HIDDEN 0
+#define HELP(id, help) help
+const AVOption ff_seedance_options[] = {
+    SEEDANCE_OPTION_LIST(AVOPTION)
+    { NULL }
+};
+#undef HIDDEN
+#undef HELP
+
+#define HIDDEN I2V_HIDDEN
+#define HELP(id, help) ((id) == SEEDANCE_OPTION_ASPECT_RATIO ?                            \
+    "16:9, 9:16, 1:1, 4:3, 3:4, 21:9 or adaptive (default adaptive: the shape of the "    \
+    "input frames)" : help)
+const AVOption ff_seedance_i2v_options[] = {
+    SEEDANCE_OPTION_LIST(AVOPTION)
+    { NULL }
+};
+#undef HIDDEN
+#undef HELP
+
 static int set_option(SeedanceClip *c, const char *name, const char *value, int origin)
 {
     int code = seedance_job_set(c->job, name, value, origin);
@@ -259,53 +302,17 @@ int ff_seedance_clip_validate(SeedanceClip *c)
     return 0;
 }
 
-int ff_seedance_clip_has_audio(const char *generate_audio)
+int ff_seedance_clip_has_audio(SeedanceClip *c)
 {
-    seedance_request *r;
-    char *json;
-    int audio;
-
-    if (!generate_audio || !*generate_audio)
-        return 1;                       /* the API's default */
-    /* the library's reading of the value, from the canonical request */
-    if (!(r = seedance_request_new()))
-        return AVERROR(ENOMEM);
-    seedance_request_set(r, "prompt", "-", NULL);
-    seedance_request_set(r, "generate_audio", generate_audio, NULL);
-    json  = seedance_request_to_json(r);
-    audio = !json || !strstr(json, "\"generate_audio\":false");
-    free(json);
-    seedance_request_free(r);
-    return audio;
+    return seedance_request_generate_audio(seedance_job_request(c->job));
 }
 
-int ff_seedance_clip_frame_size(SeedanceClip *c, char *const *opts, int *w, int *h)
+int ff_seedance_clip_frame_size(SeedanceClip *c, int *w, int *h)
 {
-    /* the size table of the API's pages (480p, 720p) */
-    static const struct { const char *ratio; int w[2], h[2]; } sizes[] = {
-        { "16:9", {  864, 1280 }, { 496,  720 } },
-        { "4:3",  {  752, 1112 }, { 560,  834 } },
-        { "1:1",  {  640,  960 }, { 640,  960 } },
-        { "3:4",  {  560,  834 }, { 752, 1112 } },
-        { "9:16", {  496,  720 }, { 864, 1280 } },
-        { "21:9", {  992, 1470 }, { 432,  630 } },
-    };
-    const char *q = opts[SEEDANCE_OPTION_QUALITY], *a = opts[SEEDANCE_OPTION_ASPECT_RATIO];
-    int hd;
-
     if (seedance_job_task(c->job))
         return 0;
-    hd = !q || !*q || !strcmp(q, "720p");
-    if (!a || !*a)
-        a = "16:9";
-    for (size_t i = 0; i < FF_ARRAY_ELEMS(sizes); i++) {
-        if (!strcmp(a, sizes[i].ratio)) {
-            *w = sizes[i].w[hd];
-            *h = sizes[i].h[hd];
-            return 1;
-        }
-    }
-    return 0;                           /* adaptive: follows the image */
+    /* adaptive (0): the size follows the image, or the model's choice */
+    return seedance_request_frame_size(seedance_job_request(c->job), w, h) > 0;
 }
 
 /* ---- submit and worker ------------------------------------------------ */
@@ -362,6 +369,36 @@ int ff_seedance_clip_set_frame(SeedanceClip *c, const char *field, const AVFrame
         return seedance_averror(ret);
     }
     return ff_seedance_clip_validate(c);
+}
+
+/* Check every option with grey stand-ins for the frames the filter will send. */
+static int check_with_stand_ins(SeedanceClip *c, int nb_frames)
+{
+    static const char *const fields[2] = { "image", "last_image" };
+    AVFrame *f = av_frame_alloc();
+    int ret;
+
+    if (!f)
+        return AVERROR(ENOMEM);
+    f->width  = f->height = 320;
+    f->format = AV_PIX_FMT_GRAY8;
+    if ((ret = av_frame_get_buffer(f, 0)) >= 0 && (ret = av_frame_make_writable(f)) >= 0) {
+        memset(f->data[0], 128, f->linesize[0] * f->height);
+        for (int i = 0; i < nb_frames && i < 2 && ret >= 0; i++)
+            ret = ff_seedance_clip_set_frame(c, fields[i], f);
+    }
+    av_frame_free(&f);
+    return ret;
+}
+
+int ff_seedance_clip_init_i2v(SeedanceClip *c, AVFilterContext *ctx, char *const *opts,
+                              int nb_frames)
+{
+    int ret = ff_seedance_clip_init(c, ctx, ctx->filter->name, opts, I2V_HIDDEN, i2v_defaults);
+
+    if (ret < 0 || seedance_job_task(c->job))
+        return ret;
+    return check_with_stand_ins(c, nb_frames);
 }
 
 static int clip_open(SeedanceClip *c);

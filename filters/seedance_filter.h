@@ -29,9 +29,10 @@
  * thread that waits for the task and opens the clip; and the decoders that
  * turn the clip into frames.
  *
- * seedance_frame.c holds the frame work: the API's image rules, frames
- * encoded as PNG for image-to-video, conversion of generated frames to the
- * format of a link, and the timing of generated frames in an output.
+ * seedance_frame.c holds the frame work: frames fitted to the API's image
+ * rules (the library's) and encoded as PNG for image-to-video, conversion
+ * of generated frames to the format of a link, the timing of generated
+ * frames in an output, and an input passed through before them.
  *
  * Waiting: a generation takes minutes. The worker waits; the filter thread
  * only looks at it (ff_seedance_clip_ready()), for at most a tenth of a
@@ -60,8 +61,6 @@
 #include "libavutil/rational.h"
 #include "libavcodec/avcodec.h"
 #include "libavformat/avformat.h"
-
-#include <seedance_av.h>
 
 #include "avfilter.h"
 #include "version.h"
@@ -100,28 +99,58 @@ struct SwsContext;
 #define SEEDANCE_DURATION(frame) ((frame)->pkt_duration)
 #endif
 
+/*
+ * The class and the definition ff_vf_<fname> of an image-to-video filter
+ * (seedance_extend, seedance_bridge): the options of
+ * ff_seedance_i2v_options, the input pads in_pads, one video output that
+ * config_output() configures, every pixel format libswscale handles, and
+ * the file's init(), uninit() and activate() over a context_type.
+ */
+#define SEEDANCE_DEFINE_I2V_FILTER(fname, context_type, in_pads, desc)                     \
+    AVFILTER_DEFINE_CLASS_EXT(fname, #fname, ff_seedance_i2v_options);                   \
+    static const AVFilterPad fname##_outputs[] = {                                       \
+        { .name = "default", .type = AVMEDIA_TYPE_VIDEO, .config_props = config_output }, \
+    };                                                                                   \
+    const SEEDANCE_FILTER ff_vf_##fname = {                                              \
+        SEEDANCE_PUB(name)        = #fname,                                              \
+        SEEDANCE_PUB(description) = NULL_IF_CONFIG_SMALL(desc),                          \
+        SEEDANCE_PUB(priv_class)  = &fname##_class,                                      \
+        .priv_size     = sizeof(context_type),                                           \
+        .init          = init,                                                           \
+        .uninit        = uninit,                                                         \
+        .activate      = activate,                                                       \
+        FILTER_INPUTS(in_pads),                                                          \
+        FILTER_OUTPUTS(fname##_outputs),                                                 \
+        FILTER_QUERY_FUNC(ff_seedance_query_video),                                      \
+    }
+
 /* ---- options --------------------------------------------------------- */
 
-#define SEEDANCE_FILTER_FLAGS (AV_OPT_FLAG_FILTERING_PARAM | AV_OPT_FLAG_VIDEO_PARAM)
 #define SEEDANCE_OPTION_BIT(id) (1u << SEEDANCE_OPTION_##id)
 
 /*
- * One AVOption per entry of SEEDANCE_OPTION_LIST, named like the URL key,
- * a string parsed by libseedance (its grammar, its messages). Before
- * expanding SEEDANCE_OPTION_LIST(SEEDANCE_AVOPTION) a filter defines
- *   SEEDANCE_OPTION_CONTEXT  its context, with "char *opts[SEEDANCE_OPTION__COUNT]"
- *   SEEDANCE_OPTION_HIDDEN   SEEDANCE_OPTION_BIT()s of the options it sets itself
- *   SEEDANCE_OPTION_HELP(id, help)  the help text (to state its own defaults)
- * Options a URL may not set (the API key and bases) and hidden ones are not
- * listed by "ffmpeg -h filter=..."; given anyway, they are refused with the
- * library's message (ff_seedance_clip_init()).
+ * The start of every seedance filter's context: its class, and one string
+ * per entry of SEEDANCE_OPTION_LIST, named like the URL key and parsed by
+ * libseedance (its grammar, its messages). The option tables below point
+ * into it.
  */
-#define SEEDANCE_AVOPTION(id, name, ffname, flags, help)                                   \
-    { name, SEEDANCE_OPTION_HELP(SEEDANCE_OPTION_##id, help),                               \
-      offsetof(SEEDANCE_OPTION_CONTEXT, opts) + SEEDANCE_OPTION_##id * sizeof(char *),      \
-      AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0,                                            \
-      ((flags) & SEEDANCE_OPT_URL) && !(SEEDANCE_OPTION_HIDDEN & SEEDANCE_OPTION_BIT(id)) ? \
-          SEEDANCE_FILTER_FLAGS : 0, NULL },
+typedef struct SeedanceOptions {
+    const AVClass *class;
+    char *opts[SEEDANCE_OPTION__COUNT]; ///< by seedance_option_id, NULL when not given
+} SeedanceOptions;
+
+/*
+ * The option tables (seedance_clip.c). Options a URL may not set (the API
+ * key and bases) are not listed by "ffmpeg -h filter=..."; given anyway,
+ * they are refused with the library's message (ff_seedance_clip_init()).
+ *   ff_seedance_options      every option (the seedance source)
+ *   ff_seedance_i2v_options  image-to-video filters (seedance_extend,
+ *                            seedance_bridge): the frames, generate_audio
+ *                            and web_search are set by the filter;
+ *                            aspect_ratio is adaptive by default
+ */
+extern const AVOption ff_seedance_options[];
+extern const AVOption ff_seedance_i2v_options[];
 
 /* ---- a generated clip ------------------------------------------------ */
 
@@ -172,18 +201,27 @@ typedef struct SeedanceClip {
 int ff_seedance_clip_init(SeedanceClip *c, void *log, const char *name, char *const *opts,
                           unsigned hidden, const char *const *defaults);
 
+/**
+ * ff_seedance_clip_init() for an image-to-video filter (the options of
+ * ff_seedance_i2v_options), then, unless it attaches to a task, every
+ * option checked now, before any frame: with grey stand-in frames for
+ * "image" and, when nb_frames is 2, "last_image".
+ */
+int ff_seedance_clip_init_i2v(SeedanceClip *c, AVFilterContext *ctx, char *const *opts,
+                              int nb_frames);
+
 /** Validate the request (no network); errors are logged. */
 int ff_seedance_clip_validate(SeedanceClip *c);
 
-/** 1 when the clip will have an audio track (generate_audio, default 1). */
-int ff_seedance_clip_has_audio(const char *generate_audio);
+/** 1 when the clip will have an audio track (the library's reading of generate_audio). */
+int ff_seedance_clip_has_audio(SeedanceClip *c);
 
 /**
- * The clip's frame size as the API documents it for quality and
- * aspect_ratio; 0 when it cannot be known before the clip exists
- * (aspect_ratio adaptive, or attaching to a task).
+ * The clip's frame size as the library gives it for quality and
+ * aspect_ratio (seedance_request_frame_size()); 0 when it cannot be known
+ * before the clip exists (aspect_ratio adaptive, or attaching to a task).
  */
-int ff_seedance_clip_frame_size(SeedanceClip *c, char *const *opts, int *w, int *h);
+int ff_seedance_clip_frame_size(SeedanceClip *c, int *w, int *h);
 
 /** Submit on the calling thread (or take the task option); errors logged. */
 int ff_seedance_clip_submit(SeedanceClip *c);
@@ -292,16 +330,49 @@ int64_t ff_seedance_retime_end(const SeedanceRetime *r);
 
 void ff_seedance_retime_uninit(SeedanceRetime *r);
 
+/* ---- a generated part of an output (seedance_extend, seedance_bridge) -- */
+
+typedef struct SeedanceGenerated {
+    SeedanceClip clip;
+    SeedanceRetime retime;
+    AVFrame *frame;             ///< a decoded frame
+    struct SwsContext *sws;     ///< conversion to the output
+} SeedanceGenerated;
+
+/** From init(): ff_seedance_clip_init_i2v(), and a frame to decode into. */
+int ff_seedance_generated_init(SeedanceGenerated *g, AVFilterContext *ctx, char *const *opts,
+                               int nb_frames);
+
 /**
- * activate() while a generated part is output on outlink: waits for the
- * clip (scheduling the filter again), decodes one frame and sends it
- * retimed, converted to the link with the colour properties of like.
- * Sets *done at the end of the clip (ff_seedance_retime_end() is then
- * where the part ends). Returns what activate() returns.
+ * Start generating the part from first (and, when not NULL, to last) as
+ * "image" ("last_image"), unless the filter attaches to a task. It is
+ * output on ctx's output at rate (0/1: at its own times) from start on
+ * (the output's time base). Schedules ctx.
  */
-int ff_seedance_generated_step(AVFilterContext *ctx, AVFilterLink *outlink, SeedanceClip *c,
-                               SeedanceRetime *r, AVFrame *tmp, struct SwsContext **sws,
-                               const AVFrame *like, int *done);
+int ff_seedance_generated_start(SeedanceGenerated *g, AVFilterContext *ctx, const AVFrame *first,
+                                const AVFrame *last, AVRational rate, int64_t start);
+
+/**
+ * activate() while the part is output: waits for the clip (scheduling the
+ * filter again), decodes one frame and sends it retimed, converted to the
+ * output with the colour properties of like. Sets *done at the end of the
+ * clip (ff_seedance_retime_end(&g->retime) is then where the part ends).
+ * Returns what activate() returns.
+ */
+int ff_seedance_generated_step(SeedanceGenerated *g, AVFilterContext *ctx, const AVFrame *like,
+                               int *done);
+
+void ff_seedance_generated_uninit(SeedanceGenerated *g);
+
+/**
+ * One activation of passing inlink through to outlink (the same time
+ * base), keeping a reference to the last frame in *last and where it ends
+ * in *end. 0 when a frame was sent on or requested, FFERROR_NOT_READY
+ * when there is nothing to do, an AVERROR; 1 at the end of inlink: its
+ * *status and *pts (*end moved to an end of stream that comes later).
+ */
+int ff_seedance_pass_input(AVFilterLink *inlink, AVFilterLink *outlink, AVFrame **last,
+                           int64_t *end, int *status, int64_t *pts);
 
 /** Every pixel format libswscale reads and writes, on every link of ctx. */
 int ff_seedance_query_video(AVFilterContext *ctx);

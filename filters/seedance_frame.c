@@ -37,47 +37,42 @@
 
 #include "seedance_filter.h"
 
-/*
- * The API's image rules (image-to-video page): 300..6000 px per side,
- * width/height 0.4..2.5. libseedance checks them again on the encoded
- * image before anything is sent.
- */
-#define IMAGE_MIN_SIDE  300
-#define IMAGE_MAX_SIDE  6000
-#define IMAGE_MIN_RATIO 0.4
-#define IMAGE_MAX_RATIO 2.5
-
 /* The width frames of w x h show at (square pixels). */
 static double display_width(int w, AVRational sar)
 {
     return sar.num > 0 && sar.den > 0 ? w * av_q2d(sar) : w;
 }
 
+/* The API's image rules are the library's (seedance_image_rules_get()):
+ * frames are scaled to fit them here, and the library checks the encoded
+ * image again before anything is sent. */
 int ff_seedance_check_frame(void *log, const char *what, int w, int h, AVRational sar)
 {
+    const seedance_image_rules *rules = seedance_image_rules_get();
     double ratio = h > 0 ? display_width(w, sar) / h : 0;
 
-    if (w <= 0 || h <= 0 || ratio < IMAGE_MIN_RATIO || ratio > IMAGE_MAX_RATIO) {
+    if (w <= 0 || h <= 0 || ratio < rules->min_ratio || ratio > rules->max_ratio) {
         av_log(log, AV_LOG_ERROR, "%s: frames of %dx%d (width/height %.3f) cannot be sent to "
-               "the API: an image's width/height must be %.1f..%.1f; crop or pad them first\n",
-               what, w, h, ratio, IMAGE_MIN_RATIO, IMAGE_MAX_RATIO);
+               "the API: an image's width/height must be %g..%g; crop or pad them first\n",
+               what, w, h, ratio, rules->min_ratio, rules->max_ratio);
         return AVERROR(EINVAL);
     }
     return 0;
 }
 
-/* The size a frame is sent at: square pixels, scaled into 300..6000 px. */
+/* The size a frame is sent at: square pixels, scaled into the API's sides. */
 static void image_size(const AVFrame *f, int *w, int *h)
 {
+    const seedance_image_rules *rules = seedance_image_rules_get();
     double dw = display_width(f->width, f->sample_aspect_ratio), dh = f->height;
     double s = 1;
 
-    if (FFMIN(dw, dh) < IMAGE_MIN_SIDE)
-        s = IMAGE_MIN_SIDE / FFMIN(dw, dh);
-    if (FFMAX(dw, dh) * s > IMAGE_MAX_SIDE)
-        s = IMAGE_MAX_SIDE / FFMAX(dw, dh);
-    *w = av_clip(lrint(ceil(dw * s - 0.001)), IMAGE_MIN_SIDE, IMAGE_MAX_SIDE);
-    *h = av_clip(lrint(ceil(dh * s - 0.001)), IMAGE_MIN_SIDE, IMAGE_MAX_SIDE);
+    if (FFMIN(dw, dh) < rules->min_side)
+        s = rules->min_side / FFMIN(dw, dh);
+    if (FFMAX(dw, dh) * s > rules->max_side)
+        s = rules->max_side / FFMAX(dw, dh);
+    *w = av_clip(lrint(ceil(dw * s - 0.001)), rules->min_side, rules->max_side);
+    *h = av_clip(lrint(ceil(dh * s - 0.001)), rules->min_side, rules->max_side);
 }
 
 static int sws_colorspace(enum AVColorSpace cs)
@@ -302,24 +297,53 @@ void ff_seedance_retime_uninit(SeedanceRetime *r)
     av_frame_free(&r->held);
 }
 
-int ff_seedance_generated_step(AVFilterContext *ctx, AVFilterLink *outlink, SeedanceClip *c,
-                               SeedanceRetime *r, AVFrame *tmp, struct SwsContext **sws,
-                               const AVFrame *like, int *done)
+/* ---- a generated part of an output -------------------------------- */
+
+int ff_seedance_generated_init(SeedanceGenerated *g, AVFilterContext *ctx, char *const *opts,
+                               int nb_frames)
 {
+    int ret = ff_seedance_clip_init_i2v(&g->clip, ctx, opts, nb_frames);
+
+    if (ret < 0)
+        return ret;
+    return (g->frame = av_frame_alloc()) ? 0 : AVERROR(ENOMEM);
+}
+
+int ff_seedance_generated_start(SeedanceGenerated *g, AVFilterContext *ctx, const AVFrame *first,
+                                const AVFrame *last, AVRational rate, int64_t start)
+{
+    int ret;
+
+    if (!seedance_job_task(g->clip.job) &&
+        ((ret = ff_seedance_clip_set_frame(&g->clip, "image", first)) < 0 ||
+         (last && (ret = ff_seedance_clip_set_frame(&g->clip, "last_image", last)) < 0)))
+        return ret;
+    if ((ret = ff_seedance_clip_start(&g->clip, 1, 0)) < 0)
+        return ret;
+    ff_seedance_retime_init(&g->retime, ctx->outputs[0]->time_base, rate, start);
+    ff_filter_set_ready(ctx, 100);
+    return 0;
+}
+
+int ff_seedance_generated_step(SeedanceGenerated *g, AVFilterContext *ctx, const AVFrame *like,
+                               int *done)
+{
+    AVFilterLink *outlink = ctx->outputs[0];
+    SeedanceRetime *r = &g->retime;
     int ret, n;
 
     if (ff_outlink_get_status(outlink))
         return 0;                       /* nobody reads it any more */
     if (!ff_outlink_frame_wanted(outlink))
         return FFERROR_NOT_READY;
-    if ((ret = ff_seedance_clip_activate_wait(ctx, c)) != 1)
+    if ((ret = ff_seedance_clip_activate_wait(ctx, &g->clip)) != 1)
         return ret;
     if (r->first == AV_NOPTS_VALUE)
-        r->in_tb = ff_seedance_clip_stream(c, SEEDANCE_VIDEO)->time_base;
+        r->in_tb = ff_seedance_clip_stream(&g->clip, SEEDANCE_VIDEO)->time_base;
 
-    ret = ff_seedance_clip_read(c, tmp);
+    ret = ff_seedance_clip_read(&g->clip, g->frame);
     if (ret == AVERROR_EOF) {
-        if ((n = ff_seedance_retime_push(r, outlink, sws, NULL, like)) < 0)
+        if ((n = ff_seedance_retime_push(r, outlink, &g->sws, NULL, like)) < 0)
             return n;
         *done = 1;
         ff_filter_set_ready(ctx, 100);
@@ -327,14 +351,54 @@ int ff_seedance_generated_step(AVFilterContext *ctx, AVFilterLink *outlink, Seed
     }
     if (ret < 0)
         return ret;
-    n = ret == SEEDANCE_VIDEO ? ff_seedance_retime_push(r, outlink, sws, tmp, like) : 0;
-    av_frame_unref(tmp);
+    n = ret == SEEDANCE_VIDEO ? ff_seedance_retime_push(r, outlink, &g->sws, g->frame, like) : 0;
+    av_frame_unref(g->frame);
     if (n < 0)
         return n;
     /* a frame that only replaced the held one: decode on */
     if (!n || ff_outlink_frame_wanted(outlink))
         ff_filter_set_ready(ctx, 100);
     return 0;
+}
+
+void ff_seedance_generated_uninit(SeedanceGenerated *g)
+{
+    ff_seedance_clip_uninit(&g->clip);
+    ff_seedance_retime_uninit(&g->retime);
+    av_frame_free(&g->frame);
+    sws_freeContext(g->sws);
+    g->sws = NULL;
+}
+
+/* ---- an input passed through -------------------------------------- */
+
+int ff_seedance_pass_input(AVFilterLink *inlink, AVFilterLink *outlink, AVFrame **last,
+                           int64_t *end, int *status, int64_t *pts)
+{
+    AVFrame *frame;
+    int ret;
+
+    if ((ret = ff_inlink_consume_frame(inlink, &frame)) < 0)
+        return ret;
+    if (ret) {
+        av_frame_free(last);
+        if (!(*last = av_frame_clone(frame))) {
+            av_frame_free(&frame);
+            return AVERROR(ENOMEM);
+        }
+        if (frame->pts != AV_NOPTS_VALUE)
+            *end = ff_seedance_frame_end(frame, inlink->time_base, SEEDANCE_FRAME_RATE(inlink));
+        ret = ff_filter_frame(outlink, frame);
+        return ret < 0 ? ret : 0;
+    }
+    if (ff_inlink_acknowledge_status(inlink, status, pts)) {
+        if (*status == AVERROR_EOF && *pts != AV_NOPTS_VALUE &&
+            (*end == AV_NOPTS_VALUE || *pts > *end))
+            *end = *pts;
+        return 1;
+    }
+    FF_FILTER_FORWARD_WANTED(outlink, inlink);
+    return FFERROR_NOT_READY;
 }
 
 int ff_seedance_query_video(AVFilterContext *ctx)

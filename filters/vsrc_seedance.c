@@ -34,11 +34,12 @@
  * the generations of a graph run at the same time. A worker thread waits
  * for the task and opens the clip; activate() schedules itself until then.
  *
- * The clip's size follows from quality and aspect_ratio (the API's table),
- * at 24 fps, yuv420p, 48 kHz stereo: the output is configured with those
- * before the clip exists. When they cannot be known (aspect_ratio adaptive,
- * or task=...) the output's configuration waits for the clip. A clip that
- * differs from what was announced is converted, with a warning.
+ * The clip's size follows from quality and aspect_ratio (the API's table,
+ * as libseedance gives it), at 24 fps, yuv420p, 48 kHz stereo: the output
+ * is configured with those before the clip exists. When they cannot be
+ * known (aspect_ratio adaptive, or task=...) the output's configuration
+ * waits for the clip. A clip that differs from what was announced is
+ * converted, with a warning.
  */
 
 #include "libavutil/channel_layout.h"
@@ -56,8 +57,7 @@
 #define CLIP_RATE       48000
 
 typedef struct SeedanceSrcContext {
-    const AVClass *class;
-    char *opts[SEEDANCE_OPTION__COUNT];
+    SeedanceOptions o;          ///< first: the class and the options
 
     SeedanceClip clip;
     int started;
@@ -71,16 +71,7 @@ typedef struct SeedanceSrcContext {
     int64_t next_pts[2];        ///< end of the last frame sent, per output
 } SeedanceSrcContext;
 
-#define SEEDANCE_OPTION_CONTEXT SeedanceSrcContext
-#define SEEDANCE_OPTION_HIDDEN  0
-#define SEEDANCE_OPTION_HELP(id, help) help
-
-static const AVOption seedance_src_options[] = {
-    SEEDANCE_OPTION_LIST(SEEDANCE_AVOPTION)
-    { NULL }
-};
-
-AVFILTER_DEFINE_CLASS_EXT(seedance, "seedance", seedance_src_options);
+AVFILTER_DEFINE_CLASS_EXT(seedance, "seedance", ff_seedance_options);
 
 static int config_video(AVFilterLink *outlink);
 static int config_audio(AVFilterLink *outlink);
@@ -91,12 +82,11 @@ static av_cold int init(AVFilterContext *ctx)
     AVFilterPad pad = { 0 };
     int ret;
 
-    if ((ret = ff_seedance_clip_init(&s->clip, ctx, "seedance", s->opts, 0, NULL)) < 0 ||
+    if ((ret = ff_seedance_clip_init(&s->clip, ctx, "seedance", s->o.opts, 0, NULL)) < 0 ||
         (ret = ff_seedance_clip_validate(&s->clip)) < 0)
         return ret;
-    if ((s->audio = ff_seedance_clip_has_audio(s->opts[SEEDANCE_OPTION_GENERATE_AUDIO])) < 0)
-        return s->audio;
-    s->known = ff_seedance_clip_frame_size(&s->clip, s->opts, &s->w, &s->h);
+    s->audio = ff_seedance_clip_has_audio(&s->clip);
+    s->known = ff_seedance_clip_frame_size(&s->clip, &s->w, &s->h);
     if (!(s->frame = av_frame_alloc()))
         return AVERROR(ENOMEM);
 

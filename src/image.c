@@ -140,6 +140,17 @@ int sd_image_probe(const unsigned char *d, size_t n, const char *field, const ch
     return SEEDANCE_OK;
 }
 
+const seedance_image_rules *seedance_image_rules_get(void)
+{
+    static const char *const mime_types[] = { "image/jpeg", "image/png", "image/webp", NULL };
+    static const seedance_image_rules rules = {
+        mime_types, (size_t)SD_IMAGE_MAX_BYTES, SD_IMAGE_MIN_SIDE, SD_IMAGE_MAX_SIDE,
+        SD_IMAGE_MIN_RATIO, SD_IMAGE_MAX_RATIO
+    };
+
+    return &rules;
+}
+
 int sd_image_check(const char *field, const char *name, size_t size, int w, int h,
                    seedance_error *err)
 {
@@ -156,8 +167,8 @@ int sd_image_check(const char *field, const char *name, size_t size, int w, int 
     ratio = (double)w / (double)h;
     if (ratio < SD_IMAGE_MIN_RATIO || ratio > SD_IMAGE_MAX_RATIO)
         return sd_error(err, SEEDANCE_E_IMAGE,
-                        "%s: %s is %dx%d px, width/height %.2f: allowed 0.4..2.5",
-                            field, name, w, h, ratio);
+                        "%s: %s is %dx%d px, width/height %.2f: allowed %g..%g",
+                            field, name, w, h, ratio, SD_IMAGE_MIN_RATIO, SD_IMAGE_MAX_RATIO);
     return SEEDANCE_OK;
 }
 

@@ -51,6 +51,12 @@ void seedance_request_free(seedance_request *r)
     free(r);
 }
 
+int seedance_request_generate_audio(const seedance_request *r)
+{
+    /* not set: the API's default, an audio track */
+    return !r || r->generate_audio != 0;
+}
+
 int sd_request_image_count(const seedance_request *r)
 {
     return (r->image != NULL) + (r->last_image != NULL);
@@ -242,7 +248,8 @@ int seedance_request_set_image_data(seedance_request *r, const char *field,
                                     const void *data, size_t size, const char *mime,
                                     seedance_error *err)
 {
-    static const char *const mimes[] = { "image/jpeg", "image/png", "image/webp", NULL };
+    const seedance_image_rules *rules = seedance_image_rules_get();
+    const char *const *mimes = rules->mime_types;
     char **dst = NULL, *b64, *uri;
     size_t len;
     int ok = 0;
@@ -260,7 +267,7 @@ int seedance_request_set_image_data(seedance_request *r, const char *field,
                         "image/jpeg, image/png, image/webp", field, mime ? mime : "(none)");
     if (!data || !size)
         return sd_error(err, SEEDANCE_E_INVALID, "%s: no image data given", field);
-    if (size > (size_t)SD_IMAGE_MAX_BYTES)
+    if (size > rules->max_bytes)
         return sd_error(err, SEEDANCE_E_IMAGE, "%s: image data of %zu bytes (%.1f MB): allowed "
                         "at most 30 MB per image", field, size, (double)size / (1024.0 * 1024.0));
     if (!(b64 = sd_base64(data, size)))

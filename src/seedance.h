@@ -236,6 +236,44 @@ int seedance_request_set_image_data(seedance_request *r, const char *field,
                                     seedance_error *err);
 
 /* ------------------------------------------------------------------ */
+/* The API's rules, for front ends that prepare input or announce output */
+
+/*
+ * The frame size of a clip, from the API's table of sizes: quality "480p"
+ * or "720p" (NULL or "": the default, 720p) and aspect_ratio "16:9",
+ * "9:16", "1:1", "4:3", "3:4" or "21:9" (NULL or "": the default, 16:9).
+ * Returns 1 and sets *width and *height; 0 for "adaptive" (the model
+ * chooses: the size is known only once the clip exists); -1 for a quality
+ * or an aspect ratio the API does not allow. The pointers are left alone
+ * unless 1 is returned.
+ */
+int seedance_frame_size(const char *quality, const char *aspect_ratio, int *width, int *height);
+
+/* seedance_frame_size() of the request's quality and aspect_ratio; -1 for a NULL request. */
+int seedance_request_frame_size(const seedance_request *r, int *width, int *height);
+
+/*
+ * Whether the request's clip will have an audio track: generate_audio as
+ * set, else the API's default (1). 0 or 1; 1 for a NULL request.
+ */
+int seedance_request_generate_audio(const seedance_request *r);
+
+/* The API's rules for an image (fields image and last_image). */
+typedef struct seedance_image_rules {
+    const char *const *mime_types; /* allowed formats, NULL-terminated: "image/jpeg", ... */
+    size_t max_bytes;              /* size of one image */
+    int min_side, max_side;        /* width and height, pixels */
+    double min_ratio, max_ratio;   /* width / height */
+} seedance_image_rules;
+
+/*
+ * The rules seedance_request_validate() and
+ * seedance_request_set_image_data() check an image against: JPEG, PNG or
+ * WebP, at most 30 MB, 300..6000 px per side, width/height 0.4..2.5.
+ */
+const seedance_image_rules *seedance_image_rules_get(void);
+
+/* ------------------------------------------------------------------ */
 /* Tasks                                                              */
 
 typedef struct seedance_task seedance_task;

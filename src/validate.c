@@ -20,8 +20,24 @@
 #define CALLBACK_MAX_LEN      2048
 #define MODEL_MAX_LEN         128
 
+/* The qualities, and the frame size of each aspect ratio in each (the size
+ * table of both pages); "adaptive" has none: the model chooses. */
 static const char *const qualities[] = { "480p", "720p", NULL };
-static const char *const ratios[] = { "16:9", "9:16", "1:1", "4:3", "3:4", "21:9", "adaptive", NULL };
+#define QUALITY_DEFAULT 1               /* 720p */
+#define RATIO_DEFAULT   "16:9"
+#define RATIO_ADAPTIVE  "adaptive"
+static const struct frame_size {
+    const char *ratio;
+    int width[2], height[2];            /* per quality */
+} frame_sizes[] = {
+    { "16:9", {  864, 1280 }, { 496,  720 } },
+    { "9:16", {  496,  720 }, { 864, 1280 } },
+    { "1:1",  {  640,  960 }, { 640,  960 } },
+    { "4:3",  {  752, 1112 }, { 560,  834 } },
+    { "3:4",  {  560,  834 }, { 752, 1112 } },
+    { "21:9", {  992, 1470 }, { 432,  630 } },
+};
+#define NB_FRAME_SIZES (sizeof(frame_sizes) / sizeof(frame_sizes[0]))
 
 static int in_list(const char *v, const char *const *list)
 {
@@ -29,6 +45,47 @@ static int in_list(const char *v, const char *const *list)
         if (!strcmp(v, list[i]))
             return 1;
     return 0;
+}
+
+static const struct frame_size *find_frame_size(const char *ratio)
+{
+    for (size_t i = 0; i < NB_FRAME_SIZES; i++)
+        if (!strcmp(ratio, frame_sizes[i].ratio))
+            return &frame_sizes[i];
+    return NULL;
+}
+
+static int ratio_allowed(const char *ratio)
+{
+    return !strcmp(ratio, RATIO_ADAPTIVE) || find_frame_size(ratio);
+}
+
+int seedance_frame_size(const char *quality, const char *aspect_ratio, int *width, int *height)
+{
+    const struct frame_size *fs;
+    int q = QUALITY_DEFAULT;
+
+    if (quality && *quality)
+        for (q = 0; qualities[q] && strcmp(quality, qualities[q]); q++)
+            ;
+    if (!qualities[q])
+        return -1;
+    if (!aspect_ratio || !*aspect_ratio)
+        aspect_ratio = RATIO_DEFAULT;
+    if (!strcmp(aspect_ratio, RATIO_ADAPTIVE))
+        return 0;
+    if (!(fs = find_frame_size(aspect_ratio)))
+        return -1;
+    *width  = fs->width[q];
+    *height = fs->height[q];
+    return 1;
+}
+
+int seedance_request_frame_size(const seedance_request *r, int *width, int *height)
+{
+    if (!r)
+        return -1;
+    return seedance_frame_size(r->quality, r->aspect_ratio, width, height);
 }
 
 /*
@@ -342,7 +399,7 @@ static int check_fields(const seedance_request *r, seedance_client *c, size_t *b
         return sd_error(err, SEEDANCE_E_INVALID,
                         "quality: '%s' is not allowed: allowed 480p, 720p%s", r->quality,
                             !strcmp(r->quality, "1080p") ? " (1080p is not open yet)" : "");
-    if (r->aspect_ratio && !in_list(r->aspect_ratio, ratios))
+    if (r->aspect_ratio && !ratio_allowed(r->aspect_ratio))
         return sd_error(err, SEEDANCE_E_INVALID,
                         "aspect_ratio: '%s' is not allowed: allowed 16:9, 9:16, 1:1, "
                             "4:3, 3:4, 21:9, adaptive", r->aspect_ratio);

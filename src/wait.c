@@ -219,7 +219,7 @@ static int take_reply(sd_wait *w, seedance_task **t, seedance_task *n, double no
         return finish(w, n, now);
     if (last || sd_now() >= w->deadline)
         return sd_fail_task(c, SEEDANCE_E_TIMEOUT, w->id,
-                            "task %s is still %s after %.0f s (the deadline); it goes on "
+                            "task %s is still %s after %g s (the deadline); it goes on "
                             "on the server: wait again with its id", w->id, n->status,
                             c->timeout);
     return -1;      /* not over */

@@ -80,6 +80,19 @@ done_testing() {
 bail() {     # bail REASON   (stop the whole script: one failure)
     not_ok "$1"; echo "1..$_tap_n"; exit 1
 }
+# run_ok LOG WHAT COMMAND...   run COMMAND, its stdout and stderr into LOG;
+# one check that it exits 0 (the end of LOG shown when not); its status
+run_ok() {
+    local log=$1 what=$2 rc
+    shift 2
+    "$@" >"$log" 2>&1
+    rc=$?
+    if [ "$rc" -eq 0 ]; then ok "$what"; else
+        not_ok "$what" "exit status $rc; the end of $log:"
+        tail -n 25 "$log" | sed 's/^/#   /'
+    fi
+    return "$rc"
+}
 
 # --- JSON --------------------------------------------------------------
 
@@ -184,12 +197,14 @@ check_clip_4s_480p() {
     is "$frames" 96 "4 s at 24 fps decodes to 96 frames"
 }
 
-# interrupt PID   one SIGINT, then wait at most 10 s for the process to end
+# interrupt PID   one SIGINT, then wait at most 30 s for the process to end
 # (killed after that); sets stopped (1 when it ended by itself) and rc.
+# A bound, not a measure: how fast it ends is shown by what it did (no
+# request after the signal, tasks still running), never by a clock.
 interrupt() {
     local pid=$1 i
     kill -INT "$pid"
-    for i in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    for i in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     stopped=1
     if kill -0 "$pid" 2>/dev/null; then stopped=0; kill -KILL "$pid"; fi
     wait "$pid"

@@ -36,6 +36,24 @@ is "$?" 2 "--cache perhaps: exit status 2"
 like "$(head -n 1 "$T/err")" "^seedance: cache: 'perhaps'.*(1/0|true/false|yes/no)" \
     "--cache perhaps: the library's message with option, value and what is allowed"
 
+# --- --cache is an option of its own, not an abbreviation of --cache-dir
+mkdir -p "$T/cwd"
+n=$(journal_entries)
+s0=$(emu_stat submits)
+for a in "--cache 0" "--cache=0"; do
+    # shellcheck disable=SC2086  # "--cache 0" is two words
+    (cd "$T/cwd" && "$SD" submit "the cache is off" $a -q) >"$T/out" 2>"$T/err"
+    is "$?" 0 "$a: exit status 0"
+    is "$(journal_entries)" "$n" "$a: no journal entry"
+    is "$(ls -A "$T/cwd")" "" "$a: no cache directory named 0 either"
+    s0=$((s0 + 1))
+done
+is "$(emu_stat submits)" "$s0" "--cache 0, then --cache=0: no journal, so one submit each"
+"$SD" submit "another cache directory" --cache-dir "$T/other" -q >/dev/null
+is "$?" 0 "--cache-dir DIR: exit status 0"
+is "$(ls "$T/other/journal" 2>/dev/null | grep -c '\.json$')" 1 "--cache-dir DIR: the journal entry is in DIR"
+is "$(journal_entries)" "$n" "--cache-dir DIR: and not in the default directory"
+
 # --- the prompt: --prompt, -p or the words after the options
 is "$(json_get "$(emu_task "$("$SD" submit -q three loose words)")" .request.prompt)" \
     "three loose words" "the prompt as words"
@@ -52,7 +70,8 @@ emu_fault '{"type":"task","outcome":"hang"}'
 hid=$("$SD" submit "hang past the timeout" -q)
 "$SD" wait "$hid" --timeout 0.5 >"$T/out" 2>"$T/err"
 is "$?" 1 "--timeout 0.5: the wait ends, exit status 1"
-like "$(cat "$T/err")" "task $hid is still [a-z]+ after .*the deadline" "--timeout 0.5: the deadline passed"
+like "$(cat "$T/err")" "task $hid is still [a-z]+ after 0\.5 s \(the deadline\)" \
+    "--timeout 0.5: the deadline passed, named as given (0.5 s)"
 like "$(cat "$T/err")" "seedance wait $hid" "--timeout 0.5: how to wait again"
 "$SD" wait "$hid" --timeout 0 >"$T/out" 2>"$T/err"
 is "$?" 2 "--timeout 0: exit status 2"

@@ -32,6 +32,7 @@ static void stats(reply *r)
     cJSON_AddNumberToObject(o, "credits", E.st.credits);
     cJSON_AddNumberToObject(o, "callbacks", E.st.callbacks);
     cJSON_AddNumberToObject(o, "tasks", E.st.tasks);
+    cJSON_AddNumberToObject(o, "faults", faults_pending());
     if (E.tasks)
         cJSON_AddStringToObject(o, "last_task_id", E.tasks->id);
     else

@@ -229,6 +229,7 @@ typedef struct task_effect {
 int  fault_add_json(const cJSON *obj, char *err, size_t errlen);
 int  fault_add_string(const char *json, char *err, size_t errlen);
 void faults_clear(void);       /* caller holds the lock */
+int faults_pending(void);      /* faults still queued; caller holds the lock */
 /* Consumes the faults matching a request (caller does not hold the lock). */
 void faults_for_request(const char *path, int is_download, fault_effect *fx);
 /* Consumes the first "drop" fault for a file transfer that is about to

@@ -281,6 +281,14 @@ int fault_add_string(const char *json, char *err, size_t errlen)
 
 /* Uses up one application of *pp; removes it when exhausted. Returns the
  * next link to look at. */
+int faults_pending(void)
+{
+    int n = 0;
+    for (const struct fault *f = E.faults; f; f = f->next)
+        n++;
+    return n;
+}
+
 static struct fault **consume(struct fault **pp)
 {
     struct fault *f = *pp;

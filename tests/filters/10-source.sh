@@ -18,11 +18,9 @@ unlike "$help" "api_key|api_base|files_base" "options a graph may not set are no
 like "$help" "dynamic" "the outputs are described as dynamic"
 
 # Video and audio into encoders.
-ff "$T/va.log" -filter_complex "seedance=prompt=a calm sea:duration=4:quality=480p[v][a]" \
-    -map "[v]" -map "[a]" -c:v libx264 -preset ultrafast -c:a aac "$T/va.mp4"
-rc=$?
-is "$rc" 0 "seedance=...[v][a] into libx264 and aac"
-[ "$rc" -eq 0 ] || show_log "$T/va.log"
+va=(-filter_complex "seedance=prompt=a calm sea:duration=4:quality=480p[v][a]"
+    -map "[v]" -map "[a]" -c:v libx264 -preset ultrafast -c:a aac)
+ff_ok "$T/va.log" "seedance=...[v][a] into libx264 and aac" "${va[@]}" "$T/va.mp4"
 is "$(stream_types "$T/va.mp4")" "video audio" "video and audio streams"
 is "$(image_size "$T/va.mp4")" 864x496 "480p 16:9 is 864x496"
 cmp_float "$(probe "$T/va.mp4" format=duration)" ">=" 3.9 "it lasts at least 3.9 s"
@@ -48,31 +46,22 @@ check "the video frames are the clip's decoded frames" cmp -s <(frame_hashes "$T
 check "at the clip's times" cmp -s <(frame_times "$srv") <(frame_times "$T/ours.nut")
 
 # A second run of the same graph: journal and clip cache, not a request.
-before=$(emu_stat requests)
-ff "$T/again.log" -filter_complex "seedance=prompt=a calm sea:duration=4:quality=480p[v][a]" \
-    -map "[v]" -map "[a]" -c:v libx264 -preset ultrafast -c:a aac "$T/again.mp4"
-is "$?" 0 "the same graph again succeeds"
-is "$(emu_stat requests)" "$before" "the second run sends no request at all"
+again_pays_nothing "$T/again.log" "${va[@]}" "$T/again.mp4"
 like "$(cat "$T/again.log")" "cached clip of task $task" "it uses the cached clip of the same task"
 
 # task=: attach to the task (its size learnt from the clip), without cache.
 before=$(emu_stat submits)
-ff "$T/task.log" -filter_complex "seedance=task=$task:cache=0[v][a]" \
+ff_ok "$T/task.log" "seedance=task=ID attaches to a task" -filter_complex "seedance=task=$task:cache=0[v][a]" \
     -map "[v]" -map "[a]" -c:v libx264 -preset ultrafast -c:a aac "$T/task.mp4"
-rc=$?
-is "$rc" 0 "seedance=task=ID attaches to a task"
-[ "$rc" -eq 0 ] || show_log "$T/task.log"
 is "$(emu_stat submits)" "$before" "attaching submits nothing"
 is "$(image_size "$T/task.mp4")" 864x496 "the size comes from the clip"
 is "$(stream_types "$T/task.mp4")" "video audio" "with its audio"
 check "the same frames as the first run" cmp -s <(frame_hashes "$T/va.mp4") <(frame_hashes "$T/task.mp4")
 
 # generate_audio=0: one output pad, a silent clip.
-ff "$T/v.log" -filter_complex "seedance=prompt=a quiet lake:duration=4:quality=480p:aspect_ratio=1\\\\:1:generate_audio=0[v]" \
+ff_ok "$T/v.log" "seedance=...:generate_audio=0[v] has one output" \
+    -filter_complex "seedance=prompt=a quiet lake:duration=4:quality=480p:aspect_ratio=1\\\\:1:generate_audio=0[v]" \
     -map "[v]" -c:v libx264 -preset ultrafast "$T/v.mp4"
-rc=$?
-is "$rc" 0 "seedance=...:generate_audio=0[v] has one output"
-[ "$rc" -eq 0 ] || show_log "$T/v.log"
 is "$(stream_types "$T/v.mp4")" video "only a video stream"
 is "$(image_size "$T/v.mp4")" 640x640 "480p 1:1 is 640x640"
 r=$(emu_task "$(emu_last_task)")
@@ -82,23 +71,18 @@ ff "$T/v2.log" -filter_complex "seedance=prompt=a quiet lake:duration=4:quality=
 isnt "$?" 0 "with generate_audio=off there is no audio pad to link"
 
 # Shorthand (the first option is the prompt), as an input device.
-ff "$T/lavfi.log" -f lavfi -i "seedance=a red balloon:duration=4:quality=480p[out0][out1]" -c:v libx264 -preset ultrafast \
+ff_ok "$T/lavfi.log" "-f lavfi -i seedance=PROMPT:..." \
+    -f lavfi -i "seedance=a red balloon:duration=4:quality=480p[out0][out1]" -c:v libx264 -preset ultrafast \
     -c:a aac "$T/lavfi.mp4"
-rc=$?
-is "$rc" 0 "-f lavfi -i seedance=PROMPT:..."
-[ "$rc" -eq 0 ] || show_log "$T/lavfi.log"
 is "$(json_get "$(emu_task "$(emu_last_task)")" .request.prompt)" "a red balloon" "the first option is the prompt"
 is "$(stream_types "$T/lavfi.mp4")" "video audio" "the lavfi input has video and audio"
 
 # Image-to-video with aspect_ratio adaptive: the size comes from the clip.
 make_image "$T/first.png" 600 600 "testsrc2=size=600x600"
-ff "$T/i2v.log" -filter_complex "seedance=prompt=it moves:image=$T/first.png:aspect_ratio=adaptive:duration=4:quality=480p:generate_audio=0[v]" \
+ff_ok "$T/i2v.log" "image-to-video source with aspect_ratio=adaptive" -filter_complex \
+    "seedance=prompt=it moves:image=$T/first.png:aspect_ratio=adaptive:duration=4:quality=480p:generate_audio=0[v]" \
     -map "[v]" -c:v libx264 -preset ultrafast "$T/i2v.mp4"
-rc=$?
-is "$rc" 0 "image-to-video source with aspect_ratio=adaptive"
-[ "$rc" -eq 0 ] || show_log "$T/i2v.log"
 is "$(image_size "$T/i2v.mp4")" 640x640 "adaptive follows the square image (640x640)"
-p=$(psnr_frames "$T/i2v.mp4" 0 "$T/first.png" 0)
-psnr_ok "$p" 30 && ok "the first frame is the image (PSNR $p dB)" || not_ok "the first frame is the image (PSNR $p dB)"
+psnr_check "$T/i2v.mp4" 0 "$T/first.png" 0 30 "the first frame is the image"
 
 done_testing

@@ -1,41 +1,28 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Four seedance sources in one graph (tiled with xstack) are all submitted
-# before any of them can be finished, and the whole graph takes about the
-# time of one generation.
+# before any of them is waited on: the request log shows the four submits
+# before the first download.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_filters
 gen=6
 emu_start --gen-time $gen
 
-src() { echo "seedance=prompt=$1:duration=4:quality=480p:aspect_ratio=1\\\\:1:generate_audio=0[$2]"; }
-graph="$(src 'a red square' a);$(src 'a green circle' b);$(src 'a blue star' c);$(src 'a white moon' d)"
-graph="$graph;[a][b][c][d]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0[v]"
-ff "$T/four.log" -filter_complex "$graph" -map "[v]" -c:v libx264 -preset ultrafast "$T/four.mp4"
-rc=$?
-is "$rc" 0 "four sources tiled with xstack"
-[ "$rc" -eq 0 ] || show_log "$T/four.log"
+graph=$(four_sources 'a red square' 'a green circle' 'a blue star' 'a white moon')
+ff_ok "$T/four.log" "four sources tiled with xstack" \
+    -filter_complex "$graph" -map "[v]" -c:v libx264 -preset ultrafast "$T/four.mp4"
 is "$(image_size "$T/four.mp4")" 1280x1280 "the mosaic is 2x2 tiles of 640x640"
 is "$(frame_times "$T/four.mp4" | wc -l)" 96 "96 frames"
 is "$(emu_stat submits)" 4 "four submits"
 is "$(task_ids "$T/four.log" | wc -l)" 4 "the log names four tasks"
 
-# A task is done no earlier than gen seconds after its submit: when the
-# four submits are less than that apart, all four were generating at once.
-subs=$(log_times path=/v1/videos/generations method=POST status=200)
-first=$(echo "$subs" | sort -n | head -n 1)
-last=$(echo "$subs" | sort -n | tail -n 1)
-spread=$(awk -v a="$first" -v b="$last" 'BEGIN { printf "%.3f", b - a }')
-cmp_float "$spread" "<" "$gen" "the four submits came within ${spread} s, before any task could finish (${gen} s)"
+# All four were generating at once: every submit came before the first
+# download (one after the other, the first clip would be downloaded before
+# the next submit). The order of the request log, not a clock.
+last=$(log_times path=/v1/videos/generations method=POST status=200 | sort -n | tail -n 1)
 dl=$(log_times "path=/results/*" method=GET | sort -n | head -n 1)
 cmp_float "$last" "<" "$dl" "the last submit precedes the first download"
-
-# About the time of one: from the first submit to the last download well
-# under two generations (one after the other they would take four).
-end=$(log_times "path=/results/*" method=GET | sort -n | tail -n 1)
-span=$(awk -v a="$first" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-cmp_float "$span" "<" $((2 * gen)) "the four generations took ${span} s (one takes ${gen} s)"
 
 # Each tile is its own clip.
 for t in $(task_ids "$T/four.log"); do

@@ -18,11 +18,9 @@ unlike "$help" "^ +(image|last_image|generate_audio|web_search|api_key) " \
     "the options the filter sets itself are not listed"
 
 in="testsrc2=size=480x480:rate=24:duration=2"
-ff "$T/ext.log" -f lavfi -i "$in" -vf "seedance_extend=prompt=the pattern melts:duration=4:quality=480p" \
-    -c:v ffv1 -fps_mode passthrough -f nut "$T/ext.nut"
-rc=$?
-is "$rc" 0 "seedance_extend on a 2 s input"
-[ "$rc" -eq 0 ] || show_log "$T/ext.log"
+ext=(-f lavfi -i "$in" -vf "seedance_extend=prompt=the pattern melts:duration=4:quality=480p"
+     -c:v ffv1 -fps_mode passthrough -f nut)
+ff_ok "$T/ext.log" "seedance_extend on a 2 s input" "${ext[@]}" "$T/ext.nut"
 "$FFMPEG" -hide_banner -nostdin -f lavfi -i "$in" -c:v ffv1 -f nut "$T/in.nut" >/dev/null 2>&1
 is "$(frame_hashes "$T/ext.nut" | wc -l)" $((48 + 96)) "48 input frames, then 96 generated ones"
 check "the input's frames come first, unchanged" \
@@ -41,31 +39,18 @@ is "$(json_get "$r" .request.aspect_ratio)" adaptive "aspect_ratio adaptive by d
 is "$(json_get "$r" .request.generate_audio)" false "no audio asked for (it would be dropped)"
 emu_image "$task" 0 "$T/sent.png"
 is "$(image_size "$T/sent.png")" 480x480 "the last frame was sent at its size"
-p=$(psnr_frames "$T/sent.png" 0 "$T/in.nut" 47)
-psnr_ok "$p" 40 && ok "the image sent is the input's last frame (PSNR $p dB)" ||
-    not_ok "the image sent is the input's last frame (PSNR $p dB)"
-p=$(psnr_frames "$T/ext.nut" 48 "$T/sent.png" 0)
-psnr_ok "$p" 30 && ok "the first generated frame matches the image the server received (PSNR $p dB)" ||
-    not_ok "the first generated frame matches the image the server received (PSNR $p dB)"
-p=$(psnr_frames "$T/ext.nut" 48 "$T/ext.nut" 47)
-psnr_ok "$p" 30 && ok "the first generated frame matches the input's last frame (PSNR $p dB)" ||
-    not_ok "the first generated frame matches the input's last frame (PSNR $p dB)"
+psnr_check "$T/sent.png" 0 "$T/in.nut" 47 40 "the image sent is the input's last frame"
+psnr_check "$T/ext.nut" 48 "$T/sent.png" 0 30 "the first generated frame matches the image the server received"
+psnr_check "$T/ext.nut" 48 "$T/ext.nut" 47 30 "the first generated frame matches the input's last frame"
 
 # The same command again: the same frame, the same request: nothing paid.
-before=$(emu_stat requests)
-ff "$T/again.log" -f lavfi -i "$in" -vf "seedance_extend=prompt=the pattern melts:duration=4:quality=480p" \
-    -c:v ffv1 -fps_mode passthrough -f nut "$T/again.nut"
-is "$?" 0 "the same command again succeeds"
-is "$(emu_stat requests)" "$before" "the second run sends no request at all"
+again_pays_nothing "$T/again.log" "${ext[@]}" "$T/again.nut"
 check "and gives the same frames" cmp -s <(frame_hashes "$T/ext.nut") <(frame_hashes "$T/again.nut")
 
 # Frames smaller than the API's 300 px are scaled up before they are sent;
 # the output keeps the input's size; another frame rate is followed.
-ff "$T/small.log" -f lavfi -i "testsrc2=size=200x112:rate=25:duration=1" \
+ff_ok "$T/small.log" "seedance_extend on 200x112 frames" -f lavfi -i "testsrc2=size=200x112:rate=25:duration=1" \
     -vf "seedance_extend=prompt=small:duration=4:quality=480p" -c:v ffv1 -fps_mode passthrough -f nut "$T/small.nut"
-rc=$?
-is "$rc" 0 "seedance_extend on 200x112 frames"
-[ "$rc" -eq 0 ] || show_log "$T/small.log"
 emu_image "$(emu_last_task)" 0 "$T/small.png"
 is "$(image_size "$T/small.png")" 536x300 "the 200x112 frame was sent scaled to 536x300"
 is "$(image_size "$T/small.nut")" 200x112 "the output stays 200x112"

@@ -12,12 +12,10 @@ a="testsrc2=size=480x480:rate=24:duration=2"
 b="testsrc=size=480x480:rate=24:duration=2"
 "$FFMPEG" -hide_banner -nostdin -y -f lavfi -i "$a" -pix_fmt yuv420p -c:v ffv1 -f nut "$T/a.nut" >/dev/null 2>&1
 "$FFMPEG" -hide_banner -nostdin -y -f lavfi -i "$b" -pix_fmt yuv420p -c:v ffv1 -f nut "$T/b.nut" >/dev/null 2>&1
-ff "$T/br.log" -i "$T/a.nut" -i "$T/b.nut" \
-    -filter_complex "[0:v][1:v]seedance_bridge=prompt=one pattern becomes the other:duration=4:quality=480p[v]" \
-    -map "[v]" -c:v ffv1 -fps_mode passthrough -f nut "$T/br.nut"
-rc=$?
-is "$rc" 0 "seedance_bridge between two 2 s inputs"
-[ "$rc" -eq 0 ] || show_log "$T/br.log"
+bridge="seedance_bridge=prompt=one pattern becomes the other:duration=4:quality=480p"
+br=(-i "$T/a.nut" -i "$T/b.nut" -filter_complex "[0:v][1:v]$bridge[v]" -map "[v]"
+    -c:v ffv1 -fps_mode passthrough -f nut)
+ff_ok "$T/br.log" "seedance_bridge between two 2 s inputs" "${br[@]}" "$T/br.nut"
 frame_hashes "$T/br.nut" >"$T/hashes"
 is "$(wc -l <"$T/hashes")" $((48 + 96 + 48)) "48 + 96 generated + 48 frames"
 check "the first input comes first, unchanged" cmp -s <(frame_hashes "$T/a.nut") <(head -n 48 "$T/hashes")
@@ -34,32 +32,17 @@ is "$(json_get "$r" .request.model)" seedance-2.0-fast-image-to-video "an image-
 emu_image "$task" 0 "$T/first.png"
 emu_image "$task" 1 "$T/last.png"
 check "two images were sent" test -s "$T/last.png"
-p=$(psnr_frames "$T/first.png" 0 "$T/a.nut" 47)
-psnr_ok "$p" 40 && ok "the first image is the first input's last frame (PSNR $p dB)" ||
-    not_ok "the first image is the first input's last frame (PSNR $p dB)"
-p=$(psnr_frames "$T/last.png" 0 "$T/b.nut" 0)
-psnr_ok "$p" 40 && ok "the last image is the second input's first frame (PSNR $p dB)" ||
-    not_ok "the last image is the second input's first frame (PSNR $p dB)"
-p=$(psnr_frames "$T/br.nut" 48 "$T/a.nut" 47)
-psnr_ok "$p" 30 && ok "the transition's first frame matches the first input's last (PSNR $p dB)" ||
-    not_ok "the transition's first frame matches the first input's last (PSNR $p dB)"
-p=$(psnr_frames "$T/br.nut" 143 "$T/b.nut" 0)
-psnr_ok "$p" 30 && ok "the transition's last frame matches the second input's first (PSNR $p dB)" ||
-    not_ok "the transition's last frame matches the second input's first (PSNR $p dB)"
+psnr_check "$T/first.png" 0 "$T/a.nut" 47 40 "the first image is the first input's last frame"
+psnr_check "$T/last.png" 0 "$T/b.nut" 0 40 "the last image is the second input's first frame"
+psnr_check "$T/br.nut" 48 "$T/a.nut" 47 30 "the transition's first frame matches the first input's last"
+psnr_check "$T/br.nut" 143 "$T/b.nut" 0 30 "the transition's last frame matches the second input's first"
 
 # Again: nothing paid.
-before=$(emu_stat requests)
-ff "$T/again.log" -i "$T/a.nut" -i "$T/b.nut" \
-    -filter_complex "[0:v][1:v]seedance_bridge=prompt=one pattern becomes the other:duration=4:quality=480p[v]" \
-    -map "[v]" -c:v ffv1 -fps_mode passthrough -f nut "$T/again.nut"
-is "$?" 0 "the same command again succeeds"
-is "$(emu_stat requests)" "$before" "the second run sends no request at all"
+again_pays_nothing "$T/again.log" "${br[@]}" "$T/again.nut"
 
 # Into an encoder with the usual defaults.
-ff "$T/enc.log" -i "$T/a.nut" -i "$T/b.nut" \
-    -filter_complex "[0:v][1:v]seedance_bridge=prompt=one pattern becomes the other:duration=4:quality=480p,format=yuv420p[v]" \
-    -map "[v]" -c:v libx264 -preset ultrafast "$T/br.mp4"
-is "$?" 0 "the bridged video encodes with libx264"
+ff_ok "$T/enc.log" "the bridged video encodes with libx264" -i "$T/a.nut" -i "$T/b.nut" \
+    -filter_complex "[0:v][1:v]$bridge,format=yuv420p[v]" -map "[v]" -c:v libx264 -preset ultrafast "$T/br.mp4"
 cmp_float "$(probe "$T/br.mp4" format=duration)" ">=" 7.9 "it lasts 8 s"
 
 done_testing

@@ -9,15 +9,11 @@ need_filters
 gen=15
 emu_start --gen-time $gen
 
-src() { echo "seedance=prompt=$1:duration=4:quality=480p:aspect_ratio=1\\\\:1:generate_audio=0[$2]"; }
-graph="$(src 'wait one' a);$(src 'wait two' b);$(src 'wait three' c);$(src 'wait four' d)"
-graph="$graph;[a][b][c][d]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0[v]"
-
 # interrupt_waiting LOG ARGS...: start ffmpeg, and once $want submits
-# arrived and it waits, SIGINT it (interrupt, tests/lib.sh); sets rc,
-# stopped and took (seconds from the signal to its end)
+# arrived and it waits, SIGINT it (interrupt, tests/lib.sh); sets rc and
+# stopped
 interrupt_waiting() {
-    local log=$1 pid i start end; shift
+    local log=$1 pid i; shift
     "$FFMPEG" -hide_banner -nostdin -y "$@" >"$log" 2>&1 &
     pid=$!
     for i in $(seq 1 300); do                   # the submits, at most 30 s
@@ -26,16 +22,13 @@ interrupt_waiting() {
         sleep 0.1
     done
     sleep 1                                     # now it is waiting
-    start=$(date +%s.%N)
     interrupt "$pid"
-    end=$(date +%s.%N)
-    took=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
 }
 
+graph=$(four_sources 'wait one' 'wait two' 'wait three' 'wait four')
 want=4
 interrupt_waiting "$T/int.log" -filter_complex "$graph" -map "[v]" -c:v libx264 -preset ultrafast "$T/never.mp4"
 is "$stopped" 1 "ffmpeg ends by itself after SIGINT (status $rc)"
-cmp_float "$took" "<" 5 "ffmpeg is gone ${took} s after SIGINT (bound: 5 s on a loaded machine; a task takes ${gen} s)"
 is "$(emu_stat submits)" 4 "four tasks were submitted"
 task_ids "$T/int.log" >"$T/submitted"
 is "$(wc -l <"$T/submitted")" 4 "the log names four submitted tasks"
@@ -48,10 +41,8 @@ for t in $(cat "$T/submitted"); do
 done
 
 # The same command attaches to the four tasks: no new submit.
-ff "$T/resume.log" -filter_complex "$graph" -map "[v]" -c:v libx264 -preset ultrafast "$T/resumed.mp4"
-rc=$?
-is "$rc" 0 "the same command again finishes"
-[ "$rc" -eq 0 ] || show_log "$T/resume.log"
+ff_ok "$T/resume.log" "the same command again finishes" \
+    -filter_complex "$graph" -map "[v]" -c:v libx264 -preset ultrafast "$T/resumed.mp4"
 is "$(emu_stat submits)" 4 "no new submit: nothing paid twice"
 task_ids "$T/resume.log" >"$T/attached"
 check "it attached to the same four tasks" cmp -s "$T/submitted" "$T/attached"
@@ -64,7 +55,6 @@ want=1
 interrupt_waiting "$T/ext.log" -f lavfi -i "testsrc2=size=480x480:rate=24:duration=1" \
     -vf "seedance_extend=prompt=wait:duration=4:quality=480p" -f null -
 is "$stopped" 1 "seedance_extend: ffmpeg ends by itself after SIGINT (status $rc)"
-cmp_float "$took" "<" 5 "seedance_extend: ffmpeg is gone ${took} s after SIGINT"
 like "$(cat "$T/ext.log")" "Interrupted; task $(emu_last_task) keeps running" "seedance_extend names its task"
 
 # SIGINT while the configuration of the graph waits (aspect_ratio adaptive:
@@ -75,7 +65,6 @@ interrupt_waiting "$T/cfg.log" -filter_complex \
     "seedance=prompt=wait:image=$T/first.png:aspect_ratio=adaptive:duration=4:quality=480p:generate_audio=0[v]" \
     -map "[v]" -f null -
 is "$stopped" 1 "waiting configuration: ffmpeg ends by itself after SIGINT (status $rc)"
-cmp_float "$took" "<" 5 "waiting configuration: ffmpeg is gone ${took} s after SIGINT"
 like "$(cat "$T/cfg.log")" "Interrupted; task $(emu_last_task) keeps running" "waiting configuration: the task is named"
 
 done_testing

@@ -21,9 +21,32 @@ ff() {
     "$FFMPEG" -hide_banner -nostdin -y "$@" >"$log" 2>&1
 }
 
-# show_log LOG   the end of a log as TAP comments (after a failure)
-show_log() {
-    tail -n 25 "$1" | sed 's/^/#   /'
+# ff_ok LOG WHAT ARGS...   ff, and one check that it succeeded (run_ok); its status
+ff_ok() {
+    local log=$1 what=$2
+    shift 2
+    run_ok "$log" "$what" "$FFMPEG" -hide_banner -nostdin -y "$@"
+}
+
+# again_pays_nothing LOG ARGS...   the same ffmpeg command again: two checks,
+# it succeeds and sends no request at all (journal and clip cache)
+again_pays_nothing() {
+    local before
+    before=$(emu_stat requests)
+    ff "$@"
+    is "$?" 0 "the same command again succeeds"
+    is "$(emu_stat requests)" "$before" "the second run sends no request at all"
+}
+
+# four_sources P1 P2 P3 P4   a graph of four seedance sources (480p 1:1, no
+# audio) of these prompts, tiled 2x2 by xstack into [v]
+four_sources() {
+    local g="" i=0 p
+    for p in "$@"; do
+        g="${g}seedance=prompt=$p:duration=4:quality=480p:aspect_ratio=1\\\\:1:generate_audio=0[s$i];"
+        i=$((i + 1))
+    done
+    echo "${g}[s0][s1][s2][s3]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0[v]"
 }
 
 # frame_lines FILE   one line per video frame of FILE: "pts_time md5" (decoded)
@@ -68,6 +91,13 @@ psnr_frames() {
 psnr_ok() {
     [ "$1" = inf ] && return 0
     awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 > b) }'
+}
+
+# psnr_check A N B M MIN WHAT   one check: frame N of A is frame M of B (psnr_frames above MIN dB)
+psnr_check() {
+    local p
+    p=$(psnr_frames "$1" "$2" "$3" "$4")
+    if psnr_ok "$p" "$5"; then ok "$6 (PSNR $p dB)"; else not_ok "$6 (PSNR $p dB)"; fi
 }
 
 # emu_image TASK INDEX FILE   the image_urls[INDEX] the emulator received for

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Request fields and validation (src/request.c, src/validate.c): every rule,
  * both sides of every bound, callback hosts in every spelling of a private
- * address, images loaded once, and NULL or empty arguments. */
+ * address, images loaded once, and NULL or empty arguments. The rules the
+ * library gives front ends (frame sizes, generate_audio, the image rules)
+ * agree with what validation allows. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,42 @@ static int invalid(const char *f, const char *v, const char *want)
     return 1;
 }
 
+/*
+ * Set field to value in r (nothing when field is NULL) and validate r: 1
+ * when it returns code and, unless want is NULL, the message names want.
+ */
+static int set_then(seedance_request *r, const char *field, const char *value, int code,
+                    const char *want)
+{
+    seedance_error e;
+    int rc;
+
+    memset(&e, 0, sizeof(e));
+    if (field)
+        seedance_request_set(r, field, value, NULL);
+    rc = seedance_request_validate(r, NULL, &e);
+    if (rc != code || (want && !strstr(e.message, want))) {
+        printf("# %s=%s: got %d '%s', want %d naming '%s'\n", field ? field : "", value ? value : "",
+               rc, e.message, code, want ? want : "");
+        return 0;
+    }
+    return 1;
+}
+
+/* Steps of set_then() on one request, in order. */
+typedef struct step {
+    const char *field, *value;
+    int code;
+    const char *want, *what;
+} step;
+
+static void run_steps(seedance_request *r, const step *steps, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        OK(set_then(r, steps[i].field, steps[i].value, steps[i].code, steps[i].want),
+           "%s", steps[i].what);
+}
+
 static void test_set(void)
 {
     seedance_request *r = seedance_request_new();
@@ -97,15 +135,14 @@ static void test_prompt(void)
     seedance_error e;
     char *long_s = malloc(20002 * 3);
 
+    const step steps[] = {
+        { NULL, NULL, SEEDANCE_E_INVALID, "prompt: missing", "no prompt refused" },
+        { "prompt", "   \n\t", SEEDANCE_E_INVALID, "prompt", "blank prompt refused" },
+        { "prompt", "caf\xC3", SEEDANCE_E_INVALID, "UTF-8", "invalid UTF-8 refused" },
+    };
+
     seedance_client_set_log(c, on_log, NULL);
-    OK(seedance_request_validate(r, NULL, &e) == SEEDANCE_E_INVALID &&
-       strstr(e.message, "prompt: missing"), "no prompt refused: %s", e.message);
-    seedance_request_set(r, "prompt", "   \n\t", NULL);
-    OK(seedance_request_validate(r, NULL, &e) == SEEDANCE_E_INVALID && strstr(e.message, "prompt"),
-       "blank prompt refused: %s", e.message);
-    seedance_request_set(r, "prompt", "caf\xC3", NULL);
-    OK(seedance_request_validate(r, NULL, &e) == SEEDANCE_E_INVALID && strstr(e.message, "UTF-8"),
-       "invalid UTF-8 refused: %s", e.message);
+    run_steps(r, steps, sizeof(steps) / sizeof(steps[0]));
     for (int i = 0; i < 10000; i++)
         memcpy(long_s + 2 * i, "a ", 2);
     long_s[20000 - 1] = '\0';
@@ -207,49 +244,42 @@ static void test_models_and_images(void)
     seedance_request *r = seedance_request_new();
     seedance_client *c = seedance_client_new();
     seedance_error e;
+    const step images[] = {
+        { "image", img1, 0, NULL, "one local image valid" },
+        { "last_image", img2, 0, NULL, "two local images valid" },
+    }, models[] = {
+        { "web_search", "on", SEEDANCE_E_INVALID, "web_search", "web_search with images refused" },
+        { "web_search", "off", 0, NULL, "web_search false with images allowed" },
+        { "model", SEEDANCE_MODEL_T2V, SEEDANCE_E_INVALID, "text-to-video",
+          "images with a text-to-video model refused" },
+        { "model", SEEDANCE_MODEL_T2V_PRO, SEEDANCE_E_INVALID, NULL,
+          "images with the pro t2v model refused" },
+        { "model", SEEDANCE_MODEL_I2V_PRO, 0, NULL, "pro i2v model with images allowed" },
+        { "image", "", SEEDANCE_E_INVALID, "last_image", "last_image without image refused" },
+        { "last_image", "", SEEDANCE_E_INVALID, "1..2", "image-to-video without images refused" },
+    }, urls[] = {
+        { "model", "bad model!", SEEDANCE_E_INVALID, "model", "model name with a space refused" },
+        { "model", "", 0, NULL, "no model, no image: a valid text-to-video request" },
+        { "image", "https://example.com/a.png", 0, NULL, "image URL passed through" },
+        { "image", "https://", SEEDANCE_E_INVALID, NULL, "broken image URL refused" },
+        { "image", "/nonexistent/a.png", SEEDANCE_E_IMAGE, "/nonexistent/a.png",
+          "missing image file refused" },
+    };
 
     seedance_client_set_log(c, on_log, NULL);
     seedance_request_set(r, "prompt", "x", NULL);
     OK(!strcmp(seedance_request_model(r), SEEDANCE_MODEL_T2V), "no image: text-to-video model");
     seedance_request_set(r, "image", img1, NULL);
     OK(!strcmp(seedance_request_model(r), SEEDANCE_MODEL_I2V), "one image: image-to-video model");
-    OK(seedance_request_validate(r, NULL, &e) == 0, "one local image valid");
-    seedance_request_set(r, "last_image", img2, NULL);
-    OK(seedance_request_validate(r, NULL, &e) == 0 &&
-       !strcmp(seedance_request_model(r), SEEDANCE_MODEL_I2V), "two local images valid");
-    seedance_request_set(r, "web_search", "on", NULL);
-    OK(seedance_request_validate(r, NULL, &e) == SEEDANCE_E_INVALID && strstr(e.message, "web_search"),
-       "web_search with images refused: %s", e.message);
-    seedance_request_set(r, "web_search", "off", NULL);
-    OK(seedance_request_validate(r, NULL, &e) == 0, "web_search false with images allowed");
-    seedance_request_set(r, "model", SEEDANCE_MODEL_T2V, NULL);
-    OK(seedance_request_validate(r, NULL, &e) == SEEDANCE_E_INVALID && strstr(e.message, "text-to-video"),
-       "images with a text-to-video model refused: %s", e.message);
-    seedance_request_set(r, "model", SEEDANCE_MODEL_T2V_PRO, NULL);
-    OK(seedance_request_validate(r, NULL, &e) == SEEDANCE_E_INVALID, "images with the pro t2v model refused");
-    seedance_request_set(r, "model", SEEDANCE_MODEL_I2V_PRO, NULL);
-    OK(seedance_request_validate(r, NULL, &e) == 0, "pro i2v model with images allowed");
-    seedance_request_set(r, "image", "", NULL);
-    OK(seedance_request_validate(r, NULL, &e) == SEEDANCE_E_INVALID && strstr(e.message, "last_image"),
-       "last_image without image refused: %s", e.message);
-    seedance_request_set(r, "last_image", "", NULL);
-    OK(seedance_request_validate(r, NULL, &e) == SEEDANCE_E_INVALID && strstr(e.message, "1..2"),
-       "image-to-video without images refused: %s", e.message);
+    run_steps(r, images, sizeof(images) / sizeof(images[0]));
+    OK(!strcmp(seedance_request_model(r), SEEDANCE_MODEL_I2V), "two images: image-to-video model");
+    run_steps(r, models, sizeof(models) / sizeof(models[0]));
+    OK(!strcmp(seedance_request_model(r), SEEDANCE_MODEL_I2V_PRO), "the model given is the model");
     seedance_request_set(r, "model", "seedance-3.0-future", NULL);
     last_warning[0] = '\0';
     OK(seedance_request_validate(r, c, &e) == 0 && strstr(last_warning, "seedance-3.0-future"),
        "unknown model passes with a warning: %s", last_warning);
-    seedance_request_set(r, "model", "bad model!", NULL);
-    OK(seedance_request_validate(r, NULL, &e) == SEEDANCE_E_INVALID && strstr(e.message, "model"),
-       "model name with a space refused: %s", e.message);
-    seedance_request_set(r, "model", "", NULL);
-    seedance_request_set(r, "image", "https://example.com/a.png", NULL);
-    OK(seedance_request_validate(r, NULL, &e) == 0, "image URL passed through");
-    seedance_request_set(r, "image", "https://", NULL);
-    OK(seedance_request_validate(r, NULL, &e) == SEEDANCE_E_INVALID, "broken image URL refused");
-    seedance_request_set(r, "image", "/nonexistent/a.png", NULL);
-    OK(seedance_request_validate(r, NULL, &e) == SEEDANCE_E_IMAGE && strstr(e.message, "/nonexistent/a.png"),
-       "missing image file refused: %s", e.message);
+    run_steps(r, urls, sizeof(urls) / sizeof(urls[0]));
     seedance_request_free(r);
     seedance_client_free(c);
 }
@@ -343,6 +373,141 @@ static void test_to_json(void)
     seedance_request_free(r);
 }
 
+/* The frame size of every quality and aspect ratio (the table of the API's
+ * pages), the defaults, adaptive, values the API refuses; the same answer
+ * for a request; and every ratio validation allows has a size or is adaptive. */
+static void test_frame_size(void)
+{
+    static const struct { const char *ratio; int w480, h480, w720, h720; } table[] = {
+        { "16:9", 864, 496, 1280, 720 }, { "4:3", 752, 560, 1112, 834 },
+        { "1:1", 640, 640, 960, 960 },   { "3:4", 560, 752, 834, 1112 },
+        { "9:16", 496, 864, 720, 1280 }, { "21:9", 992, 432, 1470, 630 },
+    };
+    static const char *const refused[][2] = {
+        { "1080p", "16:9" }, { "720", NULL }, { "480p", "2:1" }, { NULL, "16:10" }, { "720p", "Adaptive" },
+    };
+    seedance_request *r = seedance_request_new();
+    int w, h, good = 1;
+
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        good &= seedance_frame_size("480p", table[i].ratio, &w, &h) == 1 &&
+                w == table[i].w480 && h == table[i].h480;
+        good &= seedance_frame_size("720p", table[i].ratio, &w, &h) == 1 &&
+                w == table[i].w720 && h == table[i].h720;
+        good &= valid("aspect_ratio", table[i].ratio);
+    }
+    OK(good, "every aspect ratio at 480p and 720p: the API's table, and valid");
+    OK(seedance_frame_size(NULL, NULL, &w, &h) == 1 && w == 1280 && h == 720 &&
+       seedance_frame_size("", "", &w, &h) == 1 && w == 1280 && h == 720,
+       "no quality, no aspect ratio: 720p 16:9, 1280x720");
+    OK(seedance_frame_size("480p", NULL, &w, &h) == 1 && w == 864 && h == 496,
+       "480p without an aspect ratio: 864x496");
+    w = h = -7;
+    OK(seedance_frame_size("480p", "adaptive", &w, &h) == 0 && w == -7 && h == -7 &&
+       valid("aspect_ratio", "adaptive"), "adaptive: 0, the size not known, nothing written");
+    good = 1;
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+        good &= seedance_frame_size(refused[i][0], refused[i][1], &w, &h) == -1 && w == -7;
+    OK(good, "a quality or aspect ratio the API does not allow: -1");
+    OK(invalid("aspect_ratio", "16:10", "aspect_ratio") && invalid("quality", "720", "quality"),
+       "and validation refuses them too");
+
+    OK(seedance_request_frame_size(r, &w, &h) == 1 && w == 1280 && h == 720,
+       "a request with neither: 1280x720");
+    seedance_request_set(r, "quality", "480p", NULL);
+    seedance_request_set(r, "aspect-ratio", "9:16", NULL);
+    OK(seedance_request_frame_size(r, &w, &h) == 1 && w == 496 && h == 864,
+       "a request of 480p 9:16: 496x864");
+    seedance_request_set(r, "aspect_ratio", "adaptive", NULL);
+    OK(seedance_request_frame_size(r, &w, &h) == 0, "a request with adaptive: not known");
+    seedance_request_set(r, "aspect_ratio", "", NULL);
+    seedance_request_set(r, "resolution", "720p", NULL);
+    OK(seedance_request_frame_size(r, &w, &h) == 1 && w == 1280 && h == 720,
+       "an aspect ratio set back to the default: 1280x720");
+    OK(seedance_request_frame_size(NULL, &w, &h) == -1, "a NULL request: -1");
+    seedance_request_free(r);
+}
+
+/* generate_audio as the API reads the request: on unless set off. */
+static void test_generate_audio(void)
+{
+    seedance_request *r = seedance_request_new();
+    static const char *const off[] = { "0", "false", "NO", "off" };
+    static const char *const on[] = { "1", "TRUE", "yes", "On" };
+    int good = 1;
+
+    OK(seedance_request_generate_audio(r) == 1, "not set: on (the API's default)");
+    for (int i = 0; i < 4; i++) {
+        good &= seedance_request_set(r, "generate_audio", off[i], NULL) == 0 &&
+                seedance_request_generate_audio(r) == 0;
+        good &= seedance_request_set(r, "audio", on[i], NULL) == 0 &&
+                seedance_request_generate_audio(r) == 1;
+    }
+    OK(good, "every spelling of off and on, under both names");
+    seedance_request_set(r, "generate_audio", "0", NULL);
+    seedance_request_set(r, "generate_audio", "", NULL);
+    OK(seedance_request_generate_audio(r) == 1, "set off, then emptied: the default again");
+    OK(seedance_request_set(r, "generate_audio", "maybe", NULL) == SEEDANCE_E_INVALID &&
+       seedance_request_generate_audio(r) == 1, "a value refused leaves it as it was");
+    OK(seedance_request_generate_audio(NULL) == 1, "a NULL request: the default");
+    seedance_request_free(r);
+}
+
+/* Validate a request whose image is a PNG header of w x h given as data. */
+static int png_rc(int w, int h)
+{
+    seedance_request *r = seedance_request_new();
+    unsigned char png[64];
+    size_t n = fake_png(png, w, h);
+    int rc = seedance_request_set(r, "prompt", "x", NULL);
+
+    if (!rc)
+        rc = seedance_request_set_image_data(r, "image", png, n, "image/png", NULL);
+    if (!rc)
+        rc = seedance_request_validate(r, NULL, NULL);
+    seedance_request_free(r);
+    return rc;
+}
+
+/* The image rules, and validation on both sides of each of them. */
+static void test_image_rules(void)
+{
+    const seedance_image_rules *ir = seedance_image_rules_get();
+    seedance_request *r = seedance_request_new();
+    static const char *const kinds[] = { "image/jpeg", "image/png", "image/webp" };
+    int n = 0, good = 1, lo = ir->min_side, hi = ir->max_side;
+    unsigned char *big;
+
+    OK(ir == seedance_image_rules_get(), "one set of rules");
+    for (n = 0; ir->mime_types[n]; n++)
+        good &= n < 3 && !strcmp(ir->mime_types[n], kinds[n]);
+    OK(good && n == 3, "formats: JPEG, PNG and WebP");
+    OK(ir->max_bytes == 30u * 1024 * 1024 && lo == 300 && hi == 6000 &&
+       ir->min_ratio == 0.4 && ir->max_ratio == 2.5,
+       "at most 30 MB, 300..6000 px per side, width/height 0.4..2.5");
+    OK(png_rc(lo, lo) == 0 && png_rc(hi, hi) == 0, "%dx%d and %dx%d allowed", lo, lo, hi, hi);
+    OK(png_rc(lo - 1, lo) == SEEDANCE_E_IMAGE && png_rc(hi, hi + 1) == SEEDANCE_E_IMAGE,
+       "%dx%d and %dx%d refused", lo - 1, lo, hi, hi + 1);
+    OK(png_rc((int)(ir->max_ratio * 1000), 1000) == 0 &&
+       png_rc((int)(ir->max_ratio * 1000) + 1, 1000) == SEEDANCE_E_IMAGE,
+       "width/height %g allowed, just above refused", ir->max_ratio);
+    OK(png_rc(1000, (int)(1000 / ir->min_ratio)) == 0 &&
+       png_rc(1000, (int)(1000 / ir->min_ratio) + 1) == SEEDANCE_E_IMAGE,
+       "width/height %g allowed, just below refused", ir->min_ratio);
+    good = 1;
+    for (n = 0; ir->mime_types[n]; n++)
+        good &= seedance_request_set_image_data(r, "image", "x", 1, ir->mime_types[n], NULL) == 0;
+    OK(good, "image data of every format taken");
+    OK(seedance_request_set_image_data(r, "image", "x", 1, "image/gif", NULL) == SEEDANCE_E_INVALID,
+       "image data of another format refused");
+    big = calloc(1, ir->max_bytes + 1);
+    OK(big && seedance_request_set_image_data(r, "image", big, ir->max_bytes + 1, "image/png",
+                                              NULL) == SEEDANCE_E_IMAGE,
+       "image data of max_bytes + 1 refused");
+    free(big);
+    seedance_request_free(r);
+}
+
 /* Public functions are total: NULL pointers, empty strings, extreme numbers. */
 static void test_total(void)
 {
@@ -404,6 +569,9 @@ int main(void)
     test_body_size();
     test_images_kept();
     test_to_json();
+    test_frame_size();
+    test_generate_audio();
+    test_image_rules();
     test_total();
 
     unlink(img1);
