@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -106,7 +107,10 @@ static int ready_partial(sd_fetch *f, int64_t *total)
 /* A 200 (or another 2xx): the whole clip from its first byte, of length
  * clen (-1 unknown). What the main download holds already is skipped,
  * unless it is longer than the clip: then it is no prefix of it and the
- * download starts over. A side download is useless without Range. */
+ * download starts over. Without any announced length nothing shows that
+ * the part is no longer than the clip, so it is written again from the
+ * first byte (the tail beyond the clip's end is cut when the download
+ * completes, fetch_end). A side download is useless without Range. */
 static int ready_whole(sd_fetch *f, curl_off_t clen, int64_t *total)
 {
     sd_stream *s = f->s;
@@ -122,6 +126,8 @@ static int ready_whole(sd_fetch *f, curl_off_t clen, int64_t *total)
             return fetch_fail(f, SEEDANCE_E_IO, 0, NULL, s->task_id,
                               "task %s: cannot truncate the partial download: %s",
                               s->task_id, strerror(errno));
+        f->end = f->resp_start = f->origin;
+    } else if (*total < 0 && s->size < 0 && f->resp_start > f->origin) {
         f->end = f->resp_start = f->origin;
     }
     f->skip = f->resp_start - f->origin;
@@ -186,8 +192,9 @@ static size_t on_header(char *buf, size_t size, size_t n, void *opaque)
     } else if (!strncasecmp(line, "Accept-Ranges:", 14)) {
         f->resp_ranges = strstr(line + 14, "bytes") != NULL;
     } else if (line[0] == '\0') {
-        /* end of a header block */
-        if (f->resp_status >= 200 && f->resp_status < 300)
+        /* end of a header block: only 200 and 206 carry the clip (a 204
+         * or another 2xx is refused by judge()) */
+        if (f->resp_status == 200 || f->resp_status == 206)
             response_ready(f);
     }
     return len;
@@ -425,6 +432,22 @@ static int before_retry(sd_fetch *f, retries *r, int64_t from, long st, const ch
     return backoff_wait(f, delay);
 }
 
+/* A complete main download: the file holds exactly the clip, cut after
+ * its end when a discarded part was longer (lock held). 0 or -1. */
+static int cut_to_clip(sd_fetch *f)
+{
+    sd_stream *s = f->s;
+    struct stat st;
+
+    if (fstat(f->fd, &st) == 0 && st.st_size <= f->end - f->origin)
+        return 0;
+    if (ftruncate(f->fd, (off_t)(f->end - f->origin)) == 0)
+        return 0;
+    fetch_fail(f, SEEDANCE_E_IO, 0, NULL, s->task_id, "task %s: cannot truncate the "
+               "downloaded clip: %s", s->task_id, strerror(errno));
+    return -1;
+}
+
 /* The thread's end: commit a complete main download, report (lock held). */
 static void fetch_end(sd_fetch *f, int complete)
 {
@@ -434,6 +457,8 @@ static void fetch_end(sd_fetch *f, int complete)
      * clip and close before curl_easy_perform returns): still complete. */
     if (!complete && !f->err.code && f->ready && s->size >= 0 && f->end == s->size)
         complete = 1;
+    if (complete && f->is_main && cut_to_clip(f) < 0)
+        complete = 0;
     pthread_mutex_unlock(&s->lock);
     if (complete && f->is_main)
         sd_stream_main_complete(s);

@@ -8,7 +8,8 @@
  *     result server ignores Range (Python's http.server, started here on
  *     127.0.0.1, answers 200 with the whole, shorter clip): the stale part
  *     is discarded, the clip read and cached is the server's, byte for
- *     byte, and so is the next open's.
+ *     byte, and so is the next open's. The same from a server that sends
+ *     no Content-Length at all (the end of the body is the end).
  *   - A cached clip truncated on disk: the next open notices, sets it
  *     aside and downloads the clip again (emulator, started here).
  */
@@ -54,7 +55,20 @@ typedef struct pyserver {
     int port;
 } pyserver;
 
-static int pyserver_start(pyserver *p, const char *dir)
+/* The same without any Content-Length: the body ends when the
+ * connection closes (HTTP/1.0), so only its end tells the clip's length. */
+static const char no_length_server[] =
+    "import functools, http.server, sys\n"
+    "class H(http.server.SimpleHTTPRequestHandler):\n"
+    "    def send_header(self, k, v):\n"
+    "        if k.lower() != 'content-length':\n"
+    "            super().send_header(k, v)\n"
+    "s = http.server.HTTPServer(('127.0.0.1', 0), functools.partial(H, directory=sys.argv[1]))\n"
+    "print('Serving HTTP on 127.0.0.1 port %d' % s.server_address[1], flush=True)\n"
+    "s.serve_forever()\n";
+
+/* Start the server of dir: http.server, or the one without lengths. */
+static int pyserver_start(pyserver *p, const char *dir, int no_length)
 {
     char line[256] = "";
     int fds[2];
@@ -69,8 +83,11 @@ static int pyserver_start(pyserver *p, const char *dir)
         dup2(fds[1], 1);
         dup2(null, 2);          /* its request log */
         close(fds[0]);
-        execlp("python3", "python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
-               "--directory", dir, (char *)NULL);
+        if (no_length)
+            execlp("python3", "python3", "-u", "-c", no_length_server, dir, (char *)NULL);
+        else
+            execlp("python3", "python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+                   "--directory", dir, (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
@@ -133,7 +150,7 @@ static void test_stale_part(const char *id, const unsigned char *data, long size
     snprintf(cache, sizeof(cache), "%s/cache-stale", top);
     mkdir(dir, 0700);
     snprintf(path, sizeof(path), "%s/clip.mp4", dir);
-    if (write_file(path, data, (size_t)size) || pyserver_start(&py, dir)) {
+    if (write_file(path, data, (size_t)size) || pyserver_start(&py, dir, 0)) {
         OK(0, "a static server that ignores Range (python3 -m http.server)");
         return;
     }
@@ -171,6 +188,57 @@ static void test_stale_part(const char *id, const unsigned char *data, long size
     free(part);
     free(clip);
     free(rec);
+    seedance_client_free(c);
+}
+
+/* The same stale part, from a server that ignores Range and sends no
+ * length: nothing shows the part is no prefix until the body ends, so the
+ * part is written again from the first byte and cut to the clip. */
+static void test_stale_part_no_length(const char *id, const unsigned char *data, long size)
+{
+    char dir[400], cache[400], path[600], url[128];
+    seedance_client *c;
+    seedance_stream *s = NULL;
+    unsigned char *junk;
+    pyserver py;
+    char *part = NULL;
+    long got = -1;
+    int rc;
+
+    snprintf(dir, sizeof(dir), "%s/www-nolen", top);
+    snprintf(cache, sizeof(cache), "%s/cache-stale-nolen", top);
+    mkdir(dir, 0700);
+    snprintf(path, sizeof(path), "%s/clip.mp4", dir);
+    if (write_file(path, data, (size_t)size) || pyserver_start(&py, dir, 1)) {
+        OK(0, "a static server that ignores Range and sends no Content-Length");
+        return;
+    }
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/clip.mp4", py.port);
+    c = client(cache);
+    part = sd_cache_clip_path(c, id, ".mp4.part", 1);
+    junk = malloc((size_t)size + 300);
+    memcpy(junk, data, (size_t)size);
+    memset(junk + size, 0x5a, 300);
+    OK(part && write_file(part, junk, (size_t)size + 300) == 0,
+       "a stale .part: the clip and 300 bytes more");
+    free(junk);
+
+    rc = sd_stream_open_url(c, id, url, &s);
+    OK(rc == SEEDANCE_OK && read_equal(s, data, size) && seedance_stream_size(s) == size,
+       "no length announced: the stream is the clip, not the longer part (%s)",
+       rc ? seedance_last_error(c)->message : "read");
+    if (s)
+        OK(seedance_stream_save(s, path) == SEEDANCE_OK && file_equal(path, data, size),
+           "the saved file is the clip");
+    seedance_stream_close(s);
+    if (part) {
+        unsigned char *txt = NULL;
+        got = emu_slurp(part, &txt);
+        free(txt);
+    }
+    OK(got == size, "the kept part is cut to the clip (%ld of %ld bytes)", got, size);
+    pyserver_stop(&py);
+    free(part);
     seedance_client_free(c);
 }
 
@@ -233,6 +301,7 @@ int main(void)
         OK(0, "an emulator task with its clip");
     } else {
         test_stale_part(id, data, size);
+        test_stale_part_no_length(id, data, size);
         test_truncated_clip(id, data, size);
     }
     free(id);
