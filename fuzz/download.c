@@ -15,9 +15,10 @@
  * Input:
  *   byte 0     flags: 1 cache on, 2 a kept .part, 4 the .part is longer
  *              than the clip (stale), 8 a complete clip already cached
- *              (with its recorded size), 16 that cached clip was truncated
- *              on disk since, 32 it was overwritten with other bytes of
- *              the same length
+ *              (committed by the library: its record written), 16 that
+ *              cached clip was truncated on disk since, 32 it was
+ *              overwritten with other bytes, 64 the kept .part holds
+ *              other bytes than the clip's
  *   bytes 1-2  clip size / 4 (1..262140 bytes)
  *   byte 3     length of the kept .part / cached clip (fraction of the size)
  *   byte 4     number of scripted replies (0..31), 5 bytes each:
@@ -34,9 +35,10 @@
  *
  * Checks: every byte read and every saved byte is the clip's byte at that
  * offset; a save that succeeds has exactly the clip; a clip in the cache
- * (a committed .mp4) is always exactly the clip, whatever the server did;
- * a finished download leaves no .part behind; the result server never
- * gets the API key.
+ * (a committed .mp4) is exactly the clip unless the server lied; a cached
+ * clip damaged on disk is never served and never stays in the cache; a
+ * stale .part never becomes the clip; a finished download leaves no .part
+ * behind; the result server never gets the API key.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -60,7 +62,7 @@ enum { K_HONEST, K_NO_RANGE, K_STATUS, K_NETWORK, K_REDIRECT, K_BAD_START, K_NO_
        K_OTHER_SIZE, K_RAW_RANGE, K__COUNT };
 
 static seedance_client *client;
-static char cache_dir[512], out_path[512], clip_path[512], part_path[512], size_path[512];
+static char cache_dir[512], out_path[512], clip_path[512], part_path[512];
 
 typedef struct {
     pthread_mutex_t lock;
@@ -243,7 +245,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(out_path, sizeof(out_path), "%s/out.mp4", fz_tmpdir());
     snprintf(clip_path, sizeof(clip_path), "%s/clips/%s.mp4", cache_dir, TASK);
     snprintf(part_path, sizeof(part_path), "%s/clips/%s.mp4.part", cache_dir, TASK);
-    snprintf(size_path, sizeof(size_path), "%s/clips/%s.mp4.size", cache_dir, TASK);
     setenv("TMPDIR", fz_tmpdir(), 1);
     make_clip();
     if (!(client = seedance_client_new()) || seedance_client_set_api_key(client, FZ_API_KEY) ||
@@ -264,6 +265,29 @@ static void put_file(const char *path, int64_t len)
     if (sd_mkdirs(dir) || fz_write_file(path, b, (size_t)len))
         abort();
     free(b);
+}
+
+static void put_garbage(const char *path, int64_t len);
+
+/* A complete clip committed the way the library commits it (its record
+ * written), then changed on disk to len bytes (other bytes: garbage).
+ * Returns the inode of what is left at clip_path. */
+static ino_t put_committed(int64_t size, int64_t len, int garbage)
+{
+    struct stat st;
+    int fd;
+
+    put_file(part_path, size);
+    if ((fd = open(part_path, O_RDWR)) < 0 || sd_cache_commit(fd, part_path, clip_path, size))
+        abort();
+    close(fd);
+    if (len != size)
+        put_file(clip_path, len);
+    if (garbage)
+        put_garbage(clip_path, len);
+    if (stat(clip_path, &st))
+        abort();
+    return st.st_ino;
 }
 
 /* Overwrite a file with len bytes that are not the clip's. */
@@ -342,7 +366,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     server sv;
     seedance_stream *s = NULL;
     int flags, nrep, rc, cached_ok = 1, garbage = 0;
-    int64_t len, part_len = 0;
+    int64_t len, part_len = 0, damaged_len = 0;
+    ino_t damaged = 0;
     size_t ops;
 
     if (size < 5)
@@ -362,22 +387,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     fz_clear_dir(fz_tmpdir());
     seedance_client_set_cache(client, flags & 1);
+    if ((flags & 1) && (flags & 8)) {
+        /* committed as the library does (its record written), then damaged */
+        damaged_len = flags & 16 ? sv.size * data[3] / 256 : sv.size;
+        damaged = put_committed(sv.size, damaged_len, flags & 32);
+        cached_ok = damaged_len == sv.size && !(flags & 32);
+        garbage = damaged_len == sv.size && (flags & 32);
+    }
     if ((flags & 1) && (flags & 2)) {
         part_len = flags & 4 ? sv.size + 1 + data[3] : sv.size * data[3] / 256;
         put_file(part_path, part_len);
-    }
-    if ((flags & 1) && (flags & 8)) {
-        /* committed as the library does (the size recorded), then damaged */
-        int64_t l = flags & 16 ? sv.size * data[3] / 256 : sv.size;
-        char num[32];
-        put_file(clip_path, l);
-        if (flags & 32)
-            put_garbage(clip_path, l);
-        snprintf(num, sizeof(num), "%lld\n", (long long)sv.size);
-        if (fz_write_file(size_path, num, strlen(num)))
-            abort();
-        cached_ok = l == sv.size && !(flags & 32);
-        garbage = l == sv.size && (flags & 32);
+        if (flags & 64)
+            put_garbage(part_path, part_len);
     }
     fz_clock_mode(FZ_CLOCK_FAST, 1000);
     fz_transport(perform, &sv);
@@ -408,9 +429,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_transport(NULL, NULL);
     fz_clock_mode(FZ_CLOCK_REAL, 1);
 
-    if ((flags & 1) && file_is_clip(clip_path, sv.size, &len) == 0) {
-        if ((flags & 8) && (garbage || !cached_ok))
-            ;   /* the damaged clip put there by this run (checked above) */
+    if ((flags & 1) && file_is_clip(clip_path, sv.size, &len) == 0 && len > 0) {
+        struct stat st;
+        if (!cached_ok && stat(clip_path, &st) == 0 && st.st_ino == damaged)
+            FZ_CHECK(garbage ? "cached-clip-garbage" : "cached-clip-unchecked", 0,
+                     "the damaged clip (%" PRId64 " bytes) stays in the cache", damaged_len);
         else if ((flags & 4) && (flags & 2))
             FZ_CHECK("stale-part-committed", 0, "a stale %" PRId64 "-byte .part became the "
                      "cached clip of %" PRId64 " bytes", len, sv.size);

@@ -107,7 +107,8 @@ void sd_stream_main_complete(sd_stream *s)
         unlink(s->part_path);   /* not the announced clip: never cached */
     }
     /* Other failures keep the .part: the next open finds it complete
-     * (416) and commits it then. */
+     * (416) and commits it then. ESTALE: the .part is another process's
+     * now (this one downloaded into a file discarded meanwhile). */
 }
 
 /* A progress event about the clip of a completed task. */
@@ -452,7 +453,7 @@ void seedance_stream_close(seedance_stream *s)
     if (s->side.fd >= 0)
         close(s->side.fd);
     /* an empty .part (the link failed at once) is litter, not a resume point */
-    if (s->part_path && !s->cached && s->main.fd >= 0 && s->main.end == 0)
+    if (s->owner && !s->cached && s->main.end == 0)
         unlink(s->part_path);
     if (s->main.fd >= 0)
         close(s->main.fd);      /* also releases the lock on the .part */
@@ -500,6 +501,59 @@ int sd_stream_open_file(seedance_client *c, const char *task_id, const char *pat
 }
 
 /*
+ * The .part fd, locked by this stream: the next download of the task
+ * unless the complete clip is in the cache (1). A kept part is checked
+ * before it is resumed (stream_verify.c). 0 or a negative code.
+ */
+static int own_part(sd_stream *s, int fd)
+{
+    seedance_client *c = s->c;
+    struct stat st;
+    int rc;
+
+    if (sd_cache_usable(c, s->task_id, s->cache_path)) {
+        if (fstat(fd, &st) == 0 && st.st_size == 0)
+            unlink(s->part_path);       /* created by this open: litter */
+        close(fd);
+        return 1;
+    }
+    if (fstat(fd, &st) < 0 || fchmod(fd, 0600) < 0) {
+        int e = errno;
+        close(fd);
+        return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id, "task %s: cannot use cache file "
+                             "%s: %s", s->task_id, s->part_path, strerror(e));
+    }
+    s->main.fd = fd;
+    s->owner = 1;
+    s->main.end = st.st_size;     /* a kept .part: resume after it, once checked */
+    return (rc = sd_part_check(s)) ? -rc : 0;
+}
+
+/*
+ * The task's .part in the clip cache, owned (locked) by this stream. 1
+ * when the complete clip is in the cache, 0 when s->main.fd is set, 2
+ * when another process holds its lock or it cannot be locked (spool
+ * privately), or a negative code.
+ */
+static int open_part(sd_stream *s)
+{
+    seedance_client *c = s->c;
+    int fd;
+
+    if ((!s->cache_path && !(s->cache_path = sd_cache_clip_path(c, s->task_id, ".mp4", 1))) ||
+        (!s->part_path && !(s->part_path = sd_cache_clip_path(c, s->task_id, ".mp4.part", 0))))
+        return -c->err.code;
+    fd = open(s->part_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id, "task %s: cannot create cache "
+                             "file %s: %s", s->task_id, s->part_path, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        return own_part(s, fd);
+    close(fd);
+    return 2;
+}
+
+/*
  * The destination of the main download: the task's .part in the clip
  * cache (locked against a second process downloading the same task), or
  * an unlinked spool file. Returns 1 when the complete clip appeared in the
@@ -509,36 +563,12 @@ static int open_destination(sd_stream *s)
 {
     seedance_client *c = s->c;
     char *dir = NULL;
-    struct stat st;
-    int fd;
+    int rc, fd;
 
     if (c->cache) {
-        if (!(s->cache_path = sd_cache_clip_path(c, s->task_id, ".mp4", 1)) ||
-            !(s->part_path = sd_cache_clip_path(c, s->task_id, ".mp4.part", 0)))
-            return -c->err.code;
-        fd = open(s->part_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (fd < 0)
-            return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id,
-                                 "task %s: cannot create cache file %s: %s", s->task_id,
-                            s->part_path, strerror(errno));
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-            if (sd_cache_usable(c, s->task_id, s->cache_path)) {
-                close(fd);
-                return 1;
-            }
-            if (fstat(fd, &st) < 0 || fchmod(fd, 0600) < 0) {
-                int e = errno;
-                close(fd);
-                return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id,
-                                     "task %s: cannot use cache file %s: %s", s->task_id,
-                                s->part_path, strerror(e));
-            }
-            s->main.fd = fd;
-            s->main.end = st.st_size;     /* a kept .part: resume after it */
-            return 0;
-        }
+        if ((rc = open_part(s)) != 2)
+            return rc;
         /* Another process is downloading this clip: spool privately. */
-        close(fd);
         sd_log(c, SEEDANCE_LOG_INFO, "task %s: another process is downloading to %s; "
                "this copy is not cached", s->task_id, s->part_path);
         free(s->part_path);

@@ -40,22 +40,27 @@ char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *su
                          int mkdir);
 
 /*
- * Commit a downloaded clip: check that the file (fd, named part) is
- * exactly size bytes long, record the size next to the clip (<clip>.size)
- * and rename part to clip. 0 or -1 (errno set; EIO for a length that is
- * not size). Touches no client: the download thread calls it.
+ * Commit a downloaded clip: check that the file (fd) is exactly size bytes
+ * long and is still the one named part, hash its content, write its
+ * record next to the clip (<clip>.size: size, time, inode, SHA-256; see
+ * cache.c) and rename part to clip. 0 or -1 (errno set; EIO for a length
+ * that is not size, ESTALE when part is no longer the file fd). Touches
+ * no client: the download thread calls it.
  *
  * Nothing is fsync'ed: waiting for hundreds of megabytes to reach the
  * disk would hold up the stream's close by seconds for no gain. A clip
- * that a crash cut short no longer matches its recorded size: the next
- * open sets it aside and fetches it again (sd_cache_check).
+ * that a crash cut short or that changed since no longer matches its
+ * record: the next open sets it aside and fetches it again
+ * (sd_cache_check).
  */
 int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size);
 
 /*
  * Is the cached clip at path usable? 1 yes; 0 no clip (or an empty one);
- * -1 its length is not the one recorded when it was committed (corrupted
- * on disk): it was set aside as <clip>.bad and must be fetched again.
+ * -1 it is not the clip recorded when it was committed (another length,
+ * or, once its time or inode changed, another content): it was set aside
+ * as <clip>.bad and must be fetched again. Reads the whole clip only when
+ * its time or inode changed.
  */
 int sd_cache_check(const char *clip);
 
@@ -104,6 +109,28 @@ int sd_fetch_start(sd_fetch *f);
 /* Ask the thread to stop and join it. Safe on a fetch never started. */
 void sd_fetch_stop(sd_fetch *f);
 
+/* Set up h to get the result URL url: redirects followed (an https link
+ * never leaves https), no transfer decoding. */
+void sd_result_url_setup(CURL *h, const char *url);
+
+/* Parse a Content-Range value, "bytes A-B/T", "bytes A-B/ *" or
+ * "bytes * /T" (without the spaces): 0 with the start and total (-1 when
+ * absent), or -1. */
+int sd_content_range(const char *v, int64_t *start, int64_t *total);
+
+/* stream_verify.c ---------------------------------------------------- */
+
+/*
+ * A .part kept from an earlier run (s->main.end bytes in s->main.fd) is
+ * resumed only if the server still sends the same bytes at its end: the
+ * last SD_VERIFY_BYTES are fetched again (Range) and compared with the
+ * disk. When they differ, or cannot be fetched, the part is discarded
+ * (s->main.end = 0, a warning when they differ). From the caller's
+ * thread, before the download starts. SEEDANCE_OK or a code
+ * (interrupted, or the file cannot be read or truncated).
+ */
+int sd_part_check(sd_stream *s);
+
 /* stream.c ----------------------------------------------------------- */
 
 struct seedance_stream {
@@ -128,7 +155,7 @@ struct seedance_stream {
     int cached;             /* the complete clip is in the cache file */
     int reported_starts;    /* main->starts already reported as events */
     int refreshes;          /* fresh links asked for (the link expired) */
-
+    int owner;              /* main.fd is the .part, locked by this stream */
     sd_fetch main;
     sd_fetch side;          /* side.fd < 0: no side download */
 };
@@ -161,5 +188,6 @@ void sd_stream_wait(sd_stream *s, double seconds);
 
 /* Called by the main fetch (lock held) once the clip is complete. */
 void sd_stream_main_complete(sd_stream *s);
+
 
 #endif /* SEEDANCE_STREAM_H */

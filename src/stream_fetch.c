@@ -502,6 +502,27 @@ static void *fetch_thread(void *opaque)
     return NULL;
 }
 
+int sd_content_range(const char *v, int64_t *start, int64_t *total)
+{
+    return parse_content_range(v, start, total);
+}
+
+void sd_result_url_setup(CURL *h, const char *url)
+{
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+    /* a redirect never leaves TLS: an https link stays https */
+    if (!strncasecmp(url, "https://", 8))
+#if LIBCURL_VERSION_NUM >= 0x075500
+        curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+#else
+        curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS);
+#endif
+    /* the clip as stored: no transfer decoding that would change offsets */
+    curl_easy_setopt(h, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+}
+
 int sd_fetch_start(sd_fetch *f)
 {
     sd_stream *s = f->s;
@@ -511,16 +532,7 @@ int sd_fetch_start(sd_fetch *f)
     if (!(f->h = curl_easy_init()))
         return sd_fail_task(s->c, SEEDANCE_E_NOMEM, s->task_id, NULL);
     sd_curl_setup(s->c, f->h);
-    curl_easy_setopt(f->h, CURLOPT_URL, s->url);
-    curl_easy_setopt(f->h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(f->h, CURLOPT_MAXREDIRS, 5L);
-    /* a redirect never leaves TLS: an https link stays https */
-    if (!strncasecmp(s->url, "https://", 8))
-#if LIBCURL_VERSION_NUM >= 0x075500
-        curl_easy_setopt(f->h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-#else
-        curl_easy_setopt(f->h, CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS);
-#endif
+    sd_result_url_setup(f->h, s->url);
     curl_easy_setopt(f->h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(f->h, CURLOPT_HEADERDATA, f);
     curl_easy_setopt(f->h, CURLOPT_WRITEFUNCTION, on_body);
@@ -529,8 +541,6 @@ int sd_fetch_start(sd_fetch *f)
     curl_easy_setopt(f->h, CURLOPT_XFERINFODATA, f);
     curl_easy_setopt(f->h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(f->h, CURLOPT_LOW_SPEED_TIME, SD_FETCH_STALL_SECONDS);
-    /* the clip as stored: no transfer decoding that would change offsets */
-    curl_easy_setopt(f->h, CURLOPT_HTTP_CONTENT_DECODING, 0L);
     /* large blocks: fewer writes, wake-ups and lock round trips per byte */
     curl_easy_setopt(f->h, CURLOPT_BUFFERSIZE, SD_FETCH_BUFFER);
 
