@@ -9,7 +9,12 @@
  *                                          clip is committed (below)
  *   <cache_dir>/clips/<task-id>.mp4.part   a download in progress (a
  *                                          prefix of the clip, resumed
- *                                          with Range by the next open)
+ *                                          with Range by the next open),
+ *                                          locked (flock) by the process
+ *                                          downloading it
+ *   <cache_dir>/clips/<task-id>.mp4.total  the length the server announced
+ *                                          for that download, for another
+ *                                          process following it
  *   <cache_dir>/clips/<task-id>.mp4.bad    a clip found changed on disk,
  *                                          set aside
  *
@@ -242,6 +247,7 @@ int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size)
     if (hash_fd(fd, size, sha) < 0 || stamp(fd, &st) < 0 || put_record(clip, &st, sha) < 0 ||
         rename(part, clip) < 0)
         return -1;
+    sd_cache_drop_total(clip);
     return 0;
 }
 
@@ -295,4 +301,46 @@ int sd_cache_usable(seedance_client *c, const char *task_id, const char *clip)
         sd_log(c, SEEDANCE_LOG_WARNING, "task %s: the cached clip %s changed on disk since it "
                "was stored; set aside as %s.bad, fetching it again", task_id, clip, clip);
     return ok > 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The announced length of a download in progress                     */
+
+int sd_cache_put_total(const char *clip, int64_t total)
+{
+    char *path = with_suffix(clip, ".total"), num[32];
+    int rc;
+
+    if (!path)
+        return -1;
+    snprintf(num, sizeof(num), "%" PRId64 "\n", total);
+    rc = put_text(path, num);
+    free(path);
+    return rc;
+}
+
+int64_t sd_cache_get_total(const char *clip)
+{
+    char *path = with_suffix(clip, ".total"), *end;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    long long v = -1;
+
+    if (path && sd_read_file(path, 64, &data, &len) == 0) {
+        v = strtoll((const char *)data, &end, 10);
+        if (end == (char *)data || *end != '\n' || v < 0)
+            v = -1;
+    }
+    free(data);
+    free(path);
+    return v;
+}
+
+void sd_cache_drop_total(const char *clip)
+{
+    char *path = with_suffix(clip, ".total");
+
+    if (path)
+        unlink(path);
+    free(path);
 }

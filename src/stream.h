@@ -9,7 +9,9 @@
  *         to the cache file <cache>/clips/<task-id>.mp4.part (or to an
  *         unlinked spool file when the cache is off). On success the .part
  *         is renamed to <task-id>.mp4: that name only ever holds a
- *         complete, size-checked clip.
+ *         complete, size-checked clip. When another process holds the lock
+ *         of the .part, main follows its download instead of fetching
+ *         (stream_follow.c), and takes it over if that process stops.
  *   side  started only when the reader seeks well beyond what main has
  *         received and the server honours Range: it fetches from the seek
  *         target to the end into a separate unlinked spool file, so the
@@ -68,6 +70,15 @@ int sd_cache_check(const char *clip);
  * aside is logged as a warning). */
 int sd_cache_usable(seedance_client *c, const char *task_id, const char *clip);
 
+/*
+ * The length the server announced for the download of clip in progress,
+ * in <clip>.total, written by the process downloading it for the
+ * processes following it. put: 0 or -1; get: the length or -1 (none).
+ */
+int sd_cache_put_total(const char *clip, int64_t total);
+int64_t sd_cache_get_total(const char *clip);
+void sd_cache_drop_total(const char *clip);
+
 /* stream_fetch.c ----------------------------------------------------- */
 
 typedef struct seedance_stream sd_stream;
@@ -89,6 +100,8 @@ typedef struct sd_fetch {
     atomic_int abort;       /* the reader asks the thread to stop (set under
                                the lock, read anywhere) */
     int starts;             /* responses received (1 = start, >1 = resumes) */
+    int handover;           /* a followed download lost its process: main
+                               must open its destination again (take over) */
     int64_t start_at;       /* the clip offset the latest one continues from */
     seedance_error err;     /* why it failed, when done and failed */
 
@@ -131,6 +144,24 @@ int sd_content_range(const char *v, int64_t *start, int64_t *total);
  */
 int sd_part_check(sd_stream *s);
 
+/* stream_follow.c ---------------------------------------------------- */
+
+/*
+ * Follow the download of another process into s->main.fd (the .part it
+ * holds locked), in a thread: main.end grows with the file up to the
+ * length that process announced (<clip>.total), and main is done once
+ * the clip is committed. When the lock is released with the clip not
+ * committed, main.handover is set (done, with an error) for the reader
+ * to call sd_follow_takeover(). Without progress for SD_FOLLOW_STALL
+ * seconds it fails. 0 or a seedance_code.
+ */
+int sd_follow_start(sd_stream *s);
+
+/* Take over after main.handover (lock held; released meanwhile): open
+ * the destination again (the committed clip, the .part to download, or
+ * another process's download to follow) and go on. 1 when main goes on. */
+int sd_follow_takeover(sd_stream *s);
+
 /* stream.c ----------------------------------------------------------- */
 
 struct seedance_stream {
@@ -156,6 +187,10 @@ struct seedance_stream {
     int reported_starts;    /* main->starts already reported as events */
     int refreshes;          /* fresh links asked for (the link expired) */
     int owner;              /* main.fd is the .part, locked by this stream */
+    int follower;           /* main.fd is the .part of another process's
+                               download, followed */
+    int announced;          /* (lock) the owner wrote <clip>.total */
+
     sd_fetch main;
     sd_fetch side;          /* side.fd < 0: no side download */
 };
@@ -189,5 +224,16 @@ void sd_stream_wait(sd_stream *s, double seconds);
 /* Called by the main fetch (lock held) once the clip is complete. */
 void sd_stream_main_complete(sd_stream *s);
 
+/*
+ * Where the main download goes (cache on: the task's .part, locked, or
+ * followed when another process holds it; cache off: a spool file): 1
+ * when the complete clip is in the cache (s->cache_path), 0 when
+ * s->main.fd is set (s->owner or s->follower tells which), or a negative
+ * code.
+ */
+int sd_stream_destination(sd_stream *s);
+
+/* Start main: download into its destination, or follow. 0 or a code. */
+int sd_stream_start_main(sd_stream *s);
 
 #endif /* SEEDANCE_STREAM_H */

@@ -142,6 +142,7 @@ static void response_ready(sd_fetch *f)
     sd_stream *s = f->s;
     int64_t total = -1;
     curl_off_t clen = -1;
+    int announce = 0;
 
     curl_easy_getinfo(f->h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen);
     pthread_mutex_lock(&s->lock);
@@ -154,6 +155,8 @@ static void response_ready(sd_fetch *f)
                        " then %" PRId64 " bytes)", s->task_id, s->size, total);
             goto out;
         }
+        announce = f->is_main && s->owner && !s->announced;
+        s->announced |= announce;
         s->size = total;
         s->sized = 1;
     }
@@ -167,6 +170,9 @@ static void response_ready(sd_fetch *f)
 out:
     pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->lock);
+    /* for the processes following this download (stream_follow.c) */
+    if (announce)
+        sd_cache_put_total(s->cache_path, total);
 }
 
 static size_t on_header(char *buf, size_t size, size_t n, void *opaque)
