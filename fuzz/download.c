@@ -15,9 +15,10 @@
  * Input:
  *   byte 0     flags: 1 cache on, 2 a kept .part, 4 the .part is longer
  *              than the clip (stale), 8 a complete clip already cached
- *              (with its recorded size), 16 that cached clip was truncated
- *              on disk since, 32 it was overwritten with other bytes of
- *              the same length
+ *              (committed by the library: its record written), 16 that
+ *              cached clip was truncated on disk since, 32 it was
+ *              overwritten with other bytes, 64 the kept .part holds
+ *              other bytes than the clip's
  *   bytes 1-2  clip size / 4 (1..262140 bytes)
  *   byte 3     length of the kept .part / cached clip (fraction of the size)
  *   byte 4     number of scripted replies (0..31), 5 bytes each:
@@ -34,9 +35,10 @@
  *
  * Checks: every byte read and every saved byte is the clip's byte at that
  * offset; a save that succeeds has exactly the clip; a clip in the cache
- * (a committed .mp4) is always exactly the clip, whatever the server did;
- * a finished download leaves no .part behind; the result server never
- * gets the API key.
+ * (a committed .mp4) is exactly the clip unless the server lied; a cached
+ * clip damaged on disk is never served and never stays in the cache; a
+ * stale .part never becomes the clip; a finished download leaves no .part
+ * behind; the result server never gets the API key.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -60,7 +62,7 @@ enum { K_HONEST, K_NO_RANGE, K_STATUS, K_NETWORK, K_REDIRECT, K_BAD_START, K_NO_
        K_OTHER_SIZE, K_RAW_RANGE, K__COUNT };
 
 static seedance_client *client;
-static char cache_dir[512], out_path[512], clip_path[512], part_path[512], size_path[512];
+static char cache_dir[512], out_path[512], clip_path[512], part_path[512];
 
 typedef struct {
     pthread_mutex_t lock;
@@ -243,7 +245,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(out_path, sizeof(out_path), "%s/out.mp4", fz_tmpdir());
     snprintf(clip_path, sizeof(clip_path), "%s/clips/%s.mp4", cache_dir, TASK);
     snprintf(part_path, sizeof(part_path), "%s/clips/%s.mp4.part", cache_dir, TASK);
-    snprintf(size_path, sizeof(size_path), "%s/clips/%s.mp4.size", cache_dir, TASK);
     setenv("TMPDIR", fz_tmpdir(), 1);
     make_clip();
     if (!(client = seedance_client_new()) || seedance_client_set_api_key(client, FZ_API_KEY) ||
@@ -264,6 +265,29 @@ static void put_file(const char *path, int64_t len)
     if (sd_mkdirs(dir) || fz_write_file(path, b, (size_t)len))
         abort();
     free(b);
+}
+
+static void put_garbage(const char *path, int64_t len);
+
+/* A complete clip committed the way the library commits it (its record
+ * written), then changed on disk to len bytes (other bytes: garbage).
+ * Returns the inode of what is left at clip_path. */
+static ino_t put_committed(int64_t size, int64_t len, int garbage)
+{
+    struct stat st;
+    int fd;
+
+    put_file(part_path, size);
+    if ((fd = open(part_path, O_RDWR)) < 0 || sd_cache_commit(fd, part_path, clip_path, size))
+        abort();
+    close(fd);
+    if (len != size)
+        put_file(clip_path, len);
+    if (garbage)
+        put_garbage(clip_path, len);
+    if (stat(clip_path, &st))
+        abort();
+    return st.st_ino;
 }
 
 /* Overwrite a file with len bytes that are not the clip's. */
@@ -337,72 +361,99 @@ static int file_is_clip(const char *path, int64_t size, int64_t *len)
     return n == size && is_clip(buf, 0, (size_t)n);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+/* One run: the input decoded, the cache prepared, what is expected. */
+typedef struct run {
+    int flags;
     server sv;
-    seedance_stream *s = NULL;
-    int flags, nrep, rc, cached_ok = 1, garbage = 0;
-    int64_t len, part_len = 0;
-    size_t ops;
+    const uint8_t *ops;     /* the reader operations */
+    size_t nops;
+    int cached_ok;          /* a cached clip is there and intact (or none) */
+    int garbage;            /* it has other bytes, of the right length */
+    int64_t damaged_len;    /* its length on disk when damaged */
+    ino_t damaged;          /* its inode when damaged */
+} run;
+
+/* Decode the input (see the top). 0 when too short. */
+static int decode(run *r, const uint8_t *data, size_t size)
+{
+    int nrep;
 
     if (size < 5)
         return 0;
-    flags = data[0];
-    memset(&sv, 0, sizeof(sv));
-    pthread_mutex_init(&sv.lock, NULL);
-    sv.size = (int64_t)(data[1] << 8 | data[2]) * 4;
-    if (sv.size == 0)
-        sv.size = 1;
+    memset(r, 0, sizeof(*r));
+    r->flags = data[0];
+    r->cached_ok = 1;
+    pthread_mutex_init(&r->sv.lock, NULL);
+    r->sv.size = (int64_t)(data[1] << 8 | data[2]) * 4;
+    if (r->sv.size == 0)
+        r->sv.size = 1;
     nrep = data[4] % 32;
     if (5 + (size_t)nrep * REPLY_SIZE > size)
         nrep = (int)((size - 5) / REPLY_SIZE);
-    sv.replies = data + 5;
-    sv.nreplies = nrep;
-    ops = 5 + (size_t)nrep * REPLY_SIZE;
+    r->sv.replies = data + 5;
+    r->sv.nreplies = nrep;
+    r->ops = data + 5 + (size_t)nrep * REPLY_SIZE;
+    r->nops = size - 5 - (size_t)nrep * REPLY_SIZE;
+    return 1;
+}
 
-    /* a stale longer .part is a known case: when its check is ignored,
-     * nothing of that run is checked against the clip */
-    if ((flags & 7) == 7 && fz_ignored("stale-part-committed"))
-        lied(&sv);
+/* The cache as the flags say: on or off, a committed clip damaged since,
+ * a kept .part (len: byte 3 of the input). */
+static void prepare_cache(run *r, uint8_t len)
+{
+    int64_t size = r->sv.size, part_len;
+
     fz_clear_dir(fz_tmpdir());
-    seedance_client_set_cache(client, flags & 1);
-    if ((flags & 1) && (flags & 2)) {
-        part_len = flags & 4 ? sv.size + 1 + data[3] : sv.size * data[3] / 256;
+    seedance_client_set_cache(client, r->flags & 1);
+    if ((r->flags & 1) && (r->flags & 8)) {
+        /* committed as the library does (its record written), then damaged */
+        r->damaged_len = r->flags & 16 ? size * len / 256 : size;
+        r->damaged = put_committed(size, r->damaged_len, r->flags & 32);
+        r->cached_ok = r->damaged_len == size && !(r->flags & 32);
+        r->garbage = r->damaged_len == size && (r->flags & 32);
+    }
+    if ((r->flags & 1) && (r->flags & 2)) {
+        part_len = r->flags & 4 ? size + 1 + len : size * len / 256;
         put_file(part_path, part_len);
+        if (r->flags & 64)
+            put_garbage(part_path, part_len);
     }
-    if ((flags & 1) && (flags & 8)) {
-        /* committed as the library does (the size recorded), then damaged */
-        int64_t l = flags & 16 ? sv.size * data[3] / 256 : sv.size;
-        char num[32];
-        put_file(clip_path, l);
-        if (flags & 32)
-            put_garbage(clip_path, l);
-        snprintf(num, sizeof(num), "%lld\n", (long long)sv.size);
-        if (fz_write_file(size_path, num, strlen(num)))
-            abort();
-        cached_ok = l == sv.size && !(flags & 32);
-        garbage = l == sv.size && (flags & 32);
-    }
-    fz_clock_mode(FZ_CLOCK_FAST, 1000);
-    fz_transport(perform, &sv);
+}
 
+/* Read and save an open stream; a damaged cached clip is never served. */
+static int use_stream(run *r, seedance_stream *s)
+{
+    int served = r->cached_ok || !s->cached || s->url, rc = SEEDANCE_OK;
+    int64_t len;
+
+    FZ_CHECK(r->garbage ? "cached-clip-garbage" : "cached-clip-unchecked", served,
+             "a cached clip that changed on disk (%s) is served as the clip",
+             r->garbage ? "other bytes, same length" : "truncated");
+    if (!served)
+        return rc;
+    reader(s, r->ops, r->nops, &r->sv);
+    rc = seedance_stream_save(s, out_path);
+    /* a stale longer .part has its own tag */
+    if (rc == SEEDANCE_OK)
+        FZ_CHECK((r->flags & 7) == 7 ? "stale-part-committed" : "save-exact",
+                 file_is_clip(out_path, r->sv.size, &len) == 1 || !honest(&r->sv),
+                 "the saved file (%" PRId64 " bytes) is not the %" PRId64 "-byte clip", len,
+                 r->sv.size);
+    fz_trace("save: %d %s", rc, rc ? seedance_last_error(client)->message : "");
+    return rc;
+}
+
+/* Open the stream against the scripted server and use it. */
+static int download(run *r)
+{
+    seedance_stream *s = NULL;
+    int rc;
+
+    fz_clock_mode(FZ_CLOCK_FAST, 1000);
+    fz_transport(perform, &r->sv);
     rc = sd_stream_open_url(client, TASK, URL, &s);
     if (rc == SEEDANCE_OK) {
-        /* a damaged cached clip must not be served as the clip */
-        FZ_CHECK(garbage ? "cached-clip-garbage" : "cached-clip-unchecked",
-                 cached_ok || !s->cached || s->url,
-                 "a cached clip that changed on disk (%s) is served as the clip",
-                 garbage ? "other bytes, same length" : "truncated");
-        if (cached_ok || !s->cached || s->url) {
-            reader(s, data + ops, size - ops, &sv);
-            rc = seedance_stream_save(s, out_path);
-            /* with a stale longer .part, the known case has its own tag */
-            if (rc == SEEDANCE_OK)
-                FZ_CHECK((flags & 7) == 7 ? "stale-part-committed" : "save-exact", file_is_clip(out_path, sv.size, &len) == 1 ||
-                         !honest(&sv), "the saved file (%" PRId64 " bytes) is not the %" PRId64
-                         "-byte clip", len, sv.size);
-        }
-        fz_trace("save: %d %s", rc, rc ? seedance_last_error(client)->message : "");
+        rc = use_stream(r, s);
         seedance_stream_close(s);
     } else {
         fz_trace("open: %d %s", rc, seedance_last_error(client)->message);
@@ -411,20 +462,44 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     fz_transport(NULL, NULL);
     fz_clock_mode(FZ_CLOCK_REAL, 1);
+    return rc;
+}
 
-    if ((flags & 1) && file_is_clip(clip_path, sv.size, &len) == 0) {
-        if ((flags & 8) && (garbage || !cached_ok))
-            ;   /* the damaged clip put there by this run (checked above) */
-        else if ((flags & 4) && (flags & 2))
+/* What the cache holds afterwards: the clip or nothing, never a damaged
+ * clip or a stale part, and no .part next to a clip downloaded. */
+static void check_cache(run *r, int rc)
+{
+    int64_t len;
+    struct stat st;
+
+    if (!(r->flags & 1))
+        return;
+    if (file_is_clip(clip_path, r->sv.size, &len) == 0 && len > 0) {
+        if (!r->cached_ok && stat(clip_path, &st) == 0 && st.st_ino == r->damaged)
+            FZ_CHECK(r->garbage ? "cached-clip-garbage" : "cached-clip-unchecked", 0,
+                     "the damaged clip (%" PRId64 " bytes) stays in the cache", r->damaged_len);
+        else if ((r->flags & 4) && (r->flags & 2))
             FZ_CHECK("stale-part-committed", 0, "a stale %" PRId64 "-byte .part became the "
-                     "cached clip of %" PRId64 " bytes", len, sv.size);
+                     "cached clip of %" PRId64 " bytes", len, r->sv.size);
         else
-            FZ_CHECK("cache-clip-wrong", !honest(&sv), "the cache holds %" PRId64 " bytes that "
-                     "are not the %" PRId64 "-byte clip", len, sv.size);
+            FZ_CHECK("cache-clip-wrong", !honest(&r->sv), "the cache holds %" PRId64 " bytes "
+                     "that are not the %" PRId64 "-byte clip", len, r->sv.size);
     }
-    if ((flags & 1) && rc == SEEDANCE_OK && !(flags & 8))
+    if (rc == SEEDANCE_OK && !(r->flags & 8))
         FZ_CHECK("part-left", access(part_path, F_OK) != 0 || access(clip_path, F_OK) != 0,
                  "both the clip and its .part are in the cache");
-    pthread_mutex_destroy(&sv.lock);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    run r;
+    int rc;
+
+    if (!decode(&r, data, size))
+        return 0;
+    prepare_cache(&r, data[3]);
+    rc = download(&r);
+    check_cache(&r, rc);
+    pthread_mutex_destroy(&r.sv.lock);
     return 0;
 }

@@ -5,27 +5,50 @@
  *
  *   <cache_dir>/clips/<task-id>.mp4        a complete clip, exactly as long
  *                                          as the server announced
- *   <cache_dir>/clips/<task-id>.mp4.size   its length in bytes, written
- *                                          before the clip is committed
+ *   <cache_dir>/clips/<task-id>.mp4.size   its record, written before the
+ *                                          clip is committed (below)
  *   <cache_dir>/clips/<task-id>.mp4.part   a download in progress (a
  *                                          prefix of the clip, resumed
- *                                          with Range by the next open)
- *   <cache_dir>/clips/<task-id>.mp4.bad    a clip found corrupted on disk
- *                                          (its length changed), set aside
+ *                                          with Range by the next open),
+ *                                          locked (flock) by the process
+ *                                          downloading it
+ *   <cache_dir>/clips/<task-id>.mp4.total  the length the server announced
+ *                                          for that download, for another
+ *                                          process following it
+ *   <cache_dir>/clips/<task-id>.mp4.bad    a clip found changed on disk,
+ *                                          set aside
+ *
+ * The record is one line, "SIZE MTIME INODE SHA256": the clip's length,
+ * the modification time (ns since the epoch) and inode of the file when it
+ * was committed, and the SHA-256 of its content. At commit the clip's
+ * modification time is set two seconds into the past, so that any later
+ * write to the file gives it another one, whatever the granularity of the
+ * file system's clock. An open trusts a clip whose length, time and inode
+ * are those recorded without reading it; any other clip of the recorded
+ * length is read and hashed: the same content is used (and the record
+ * renewed), another one is set aside. A record of the length alone (as
+ * older versions wrote) checks the length only; a clip without a record
+ * is taken as it is.
  *
  * Directories are created 0700 and files 0600: a clip is private to its
  * owner.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "stream.h"
+
+#define HASH_BLOCK (256 * 1024)      /* bytes read at a time to hash a clip */
+#define STAMP_BACK 2                 /* seconds the committed clip's time is set back */
 
 char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *suffix,
                          int mkdir)
@@ -87,51 +110,187 @@ static int put_text(const char *path, const char *text)
     return rc;
 }
 
-int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size)
+/* ------------------------------------------------------------------ */
+/* The record                                                         */
+
+typedef struct record {
+    long long size;
+    long long mtime;            /* ns since the epoch; -1: a record of the size alone */
+    unsigned long long ino;
+    char sha[65];
+} record;
+
+static long long mtime_ns(const struct stat *st)
 {
-    char *sz = with_suffix(clip, ".size"), num[32];
-    struct stat st;
+    return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+/* The SHA-256 of the size bytes of fd, as hex. 0 or -1 (errno set). */
+static int hash_fd(int fd, int64_t size, char hex[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char *buf = malloc(HASH_BLOCK), md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    int64_t at = 0;
     int rc = -1;
 
-    if (!sz)
-        return -1;
-    if (fstat(fd, &st) < 0)
-        goto out;
-    if ((int64_t)st.st_size != size) {
-        errno = EIO;            /* not the clip the server announced */
+    if (!ctx || !buf || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+        errno = ENOMEM;
         goto out;
     }
-    snprintf(num, sizeof(num), "%lld\n", (long long)size);
-    if (put_text(sz, num) == 0 && rename(part, clip) == 0)
-        rc = 0;
+    while (at < size) {
+        ssize_t n = pread(fd, buf, size - at < HASH_BLOCK ? (size_t)(size - at) : HASH_BLOCK,
+                          (off_t)at);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            errno = n < 0 ? errno : EIO;
+            goto out;
+        }
+        EVP_DigestUpdate(ctx, buf, (size_t)n);
+        at += n;
+    }
+    if (!EVP_DigestFinal_ex(ctx, md, &len) || len != 32)
+        goto out;
+    for (unsigned i = 0; i < 32; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 15];
+    }
+    hex[64] = '\0';
+    rc = 0;
 out:
-    free(sz);
+    EVP_MD_CTX_free(ctx);
+    free(buf);
     return rc;
+}
+
+/* Set the time of the file fd STAMP_BACK seconds back (see the top), and
+ * return its state afterwards in *st. 0 or -1. */
+static int stamp(int fd, struct stat *st)
+{
+    struct timespec t[2];
+
+    clock_gettime(CLOCK_REALTIME, &t[1]);
+    t[1].tv_sec -= STAMP_BACK;
+    t[0].tv_sec = 0;
+    t[0].tv_nsec = UTIME_OMIT;
+    return futimens(fd, t) < 0 || fstat(fd, st) < 0 ? -1 : 0;
+}
+
+/* Write the record of the file fd (state st, content hash sha) for clip. */
+static int put_record(const char *clip, const struct stat *st, const char *sha)
+{
+    char *path = with_suffix(clip, ".size"), line[160];
+    int rc;
+
+    if (!path)
+        return -1;
+    snprintf(line, sizeof(line), "%lld %lld %llu %s\n", (long long)st->st_size, mtime_ns(st),
+             (unsigned long long)st->st_ino, sha);
+    rc = put_text(path, line);
+    free(path);
+    return rc;
+}
+
+/* Read the record of clip: 1 read, 0 none, -1 unreadable or garbage. */
+static int get_record(const char *clip, record *r)
+{
+    char *path = with_suffix(clip, ".size");
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc = 0, n;
+
+    if (!path)
+        return -1;
+    if (sd_read_file(path, 256, &data, &len) < 0) {
+        rc = errno == ENOENT ? 0 : -1;
+    } else {
+        r->mtime = -1;
+        n = sscanf((const char *)data, "%lld %lld %llu %64[0-9a-f]", &r->size, &r->mtime,
+                   &r->ino, r->sha);
+        rc = n == 1 || (n == 4 && strlen(r->sha) == 64) ? 1 : -1;
+        if (n != 4)
+            r->mtime = -1;
+    }
+    free(data);
+    free(path);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Commit and check                                                   */
+
+/* Is path the file fd (fstat in *st)? */
+static int same_file(const char *path, const struct stat *st)
+{
+    struct stat p;
+
+    return stat(path, &p) == 0 && p.st_dev == st->st_dev && p.st_ino == st->st_ino;
+}
+
+int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size)
+{
+    char sha[65];
+    struct stat st;
+
+    if (fstat(fd, &st) < 0)
+        return -1;
+    if ((int64_t)st.st_size != size) {
+        errno = EIO;            /* not the clip the server announced */
+        return -1;
+    }
+    if (!same_file(part, &st)) {
+        errno = ESTALE;         /* the .part is another process's now */
+        return -1;
+    }
+    if (hash_fd(fd, size, sha) < 0 || stamp(fd, &st) < 0 || put_record(clip, &st, sha) < 0 ||
+        rename(part, clip) < 0)
+        return -1;
+    sd_cache_drop_total(clip);
+    return 0;
+}
+
+/* The clip (state st) does not match its record r: read it. 1 the same
+ * content after all (the record is renewed), 0 not. */
+static int same_content(const char *clip, const struct stat *st, const record *r)
+{
+    char sha[65];
+    struct stat now;
+    int fd = open(clip, O_RDONLY | O_CLOEXEC), same;
+
+    if (fd < 0)
+        return 0;
+    same = hash_fd(fd, st->st_size, sha) == 0 && !strcmp(sha, r->sha);
+    if (same && stamp(fd, &now) == 0 && now.st_size == st->st_size)
+        put_record(clip, &now, sha);        /* trusted without reading next time */
+    close(fd);
+    return same;
 }
 
 int sd_cache_check(const char *clip)
 {
-    char *sz = with_suffix(clip, ".size"), *bad = NULL;
-    unsigned char *data = NULL;
-    size_t len = 0;
+    record r;
     struct stat st;
-    int rc = 0;
+    char *bad, *rec;
+    int got;
 
-    if (!sz || stat(clip, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
-        goto out;
-    rc = 1;
-    /* no record: a clip cached before sizes were recorded, taken as it is */
-    if (sd_read_file(sz, 64, &data, &len) == 0 &&
-        strtoll((const char *)data, NULL, 10) != (long long)st.st_size) {
-        rc = -1;
-        if ((bad = with_suffix(clip, ".bad")) && rename(clip, bad) == 0)
-            unlink(sz);
-    }
-out:
-    free(data);
+    if (stat(clip, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+        return 0;
+    got = get_record(clip, &r);
+    if (got == 0)
+        return 1;       /* no record: a clip cached before records were kept */
+    if (got > 0 && r.size == (long long)st.st_size &&
+        (r.mtime < 0 || (r.mtime == mtime_ns(&st) && r.ino == (unsigned long long)st.st_ino) ||
+         same_content(clip, &st, &r)))
+        return 1;
+    bad = with_suffix(clip, ".bad");
+    rec = with_suffix(clip, ".size");
+    if (bad && rec && rename(clip, bad) == 0)
+        unlink(rec);
     free(bad);
-    free(sz);
-    return rc;
+    free(rec);
+    return -1;
 }
 
 int sd_cache_usable(seedance_client *c, const char *task_id, const char *clip)
@@ -139,7 +298,49 @@ int sd_cache_usable(seedance_client *c, const char *task_id, const char *clip)
     int ok = sd_cache_check(clip);
 
     if (ok < 0)
-        sd_log(c, SEEDANCE_LOG_WARNING, "task %s: the cached clip %s is not as long as when "
-               "it was stored; set aside as %s.bad, fetching it again", task_id, clip, clip);
+        sd_log(c, SEEDANCE_LOG_WARNING, "task %s: the cached clip %s changed on disk since it "
+               "was stored; set aside as %s.bad, fetching it again", task_id, clip, clip);
     return ok > 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The announced length of a download in progress                     */
+
+int sd_cache_put_total(const char *clip, int64_t total)
+{
+    char *path = with_suffix(clip, ".total"), num[32];
+    int rc;
+
+    if (!path)
+        return -1;
+    snprintf(num, sizeof(num), "%" PRId64 "\n", total);
+    rc = put_text(path, num);
+    free(path);
+    return rc;
+}
+
+int64_t sd_cache_get_total(const char *clip)
+{
+    char *path = with_suffix(clip, ".total"), *end;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    long long v = -1;
+
+    if (path && sd_read_file(path, 64, &data, &len) == 0) {
+        v = strtoll((const char *)data, &end, 10);
+        if (end == (char *)data || *end != '\n' || v < 0)
+            v = -1;
+    }
+    free(data);
+    free(path);
+    return v;
+}
+
+void sd_cache_drop_total(const char *clip)
+{
+    char *path = with_suffix(clip, ".total");
+
+    if (path)
+        unlink(path);
+    free(path);
 }

@@ -107,7 +107,8 @@ void sd_stream_main_complete(sd_stream *s)
         unlink(s->part_path);   /* not the announced clip: never cached */
     }
     /* Other failures keep the .part: the next open finds it complete
-     * (416) and commits it then. */
+     * (416) and commits it then. ESTALE: the .part is another process's
+     * now (this one downloaded into a file discarded meanwhile). */
 }
 
 /* A progress event about the clip of a completed task. */
@@ -207,6 +208,8 @@ static int main_error(sd_stream *s)
 {
     if (s->main.err.code == SEEDANCE_E_EXPIRED && refresh_link(s))
         return 0;
+    if (s->main.handover && sd_follow_takeover(s))
+        return 0;               /* the download another process left goes on here */
     s->c->err = s->main.err;
     return s->main.err.code ? s->main.err.code : SEEDANCE_E_NETWORK;
 }
@@ -451,9 +454,12 @@ void seedance_stream_close(seedance_stream *s)
     sd_fetch_stop(&s->main);
     if (s->side.fd >= 0)
         close(s->side.fd);
-    /* an empty .part (the link failed at once) is litter, not a resume point */
-    if (s->part_path && !s->cached && s->main.fd >= 0 && s->main.end == 0)
+    /* an empty .part (the link failed at once) is litter, not a resume
+     * point; the length announced for it is for followers, gone with it */
+    if (s->owner && !s->cached && s->main.end == 0)
         unlink(s->part_path);
+    if (s->owner && !s->cached)
+        sd_cache_drop_total(s->cache_path);
     if (s->main.fd >= 0)
         close(s->main.fd);      /* also releases the lock on the .part */
     pthread_cond_destroy(&s->cond);
@@ -500,47 +506,80 @@ int sd_stream_open_file(seedance_client *c, const char *task_id, const char *pat
 }
 
 /*
- * The destination of the main download: the task's .part in the clip
- * cache (locked against a second process downloading the same task), or
- * an unlinked spool file. Returns 1 when the complete clip appeared in the
- * cache meanwhile, 0 when s->main.fd is set, or a negative code.
+ * The .part fd, locked by this stream: the next download of the task
+ * unless the complete clip is in the cache (1). A kept part is checked
+ * before it is resumed (stream_verify.c). 0 or a negative code.
  */
-static int open_destination(sd_stream *s)
+static int own_part(sd_stream *s, int fd)
+{
+    seedance_client *c = s->c;
+    struct stat st;
+    int rc;
+
+    /* a length announced by an earlier owner is not this download's */
+    sd_cache_drop_total(s->cache_path);
+    if (sd_cache_usable(c, s->task_id, s->cache_path)) {
+        if (fstat(fd, &st) == 0 && st.st_size == 0)
+            unlink(s->part_path);       /* created by this open: litter */
+        close(fd);
+        return 1;
+    }
+    if (fstat(fd, &st) < 0 || fchmod(fd, 0600) < 0) {
+        int e = errno;
+        close(fd);
+        return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id, "task %s: cannot use cache file "
+                             "%s: %s", s->task_id, s->part_path, strerror(e));
+    }
+    s->main.fd = fd;
+    s->owner = 1;
+    s->announced = 0;
+    s->main.end = st.st_size;     /* a kept .part: resume after it, once checked */
+    return (rc = sd_part_check(s)) ? -rc : 0;
+}
+
+/*
+ * The task's .part in the clip cache: owned (locked) by this stream, or
+ * followed when another process holds its lock. 1 when the complete clip
+ * is in the cache, 0 when s->main.fd is set, 2 when the file cannot be
+ * locked at all (spool privately), or a negative code.
+ */
+static int open_part(sd_stream *s)
+{
+    seedance_client *c = s->c;
+    int fd;
+
+    if ((!s->cache_path && !(s->cache_path = sd_cache_clip_path(c, s->task_id, ".mp4", 1))) ||
+        (!s->part_path && !(s->part_path = sd_cache_clip_path(c, s->task_id, ".mp4.part", 0))))
+        return -c->err.code;
+    fd = open(s->part_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id, "task %s: cannot create cache "
+                             "file %s: %s", s->task_id, s->part_path, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        return own_part(s, fd);
+    if (errno == EWOULDBLOCK) {
+        sd_log(c, SEEDANCE_LOG_INFO, "task %s: another process is downloading %s; following "
+               "its download", s->task_id, s->part_path);
+        s->main.fd = fd;
+        s->follower = 1;
+        return 0;
+    }
+    close(fd);
+    return 2;
+}
+
+int sd_stream_destination(sd_stream *s)
 {
     seedance_client *c = s->c;
     char *dir = NULL;
-    struct stat st;
-    int fd;
+    int rc, fd;
 
     if (c->cache) {
-        if (!(s->cache_path = sd_cache_clip_path(c, s->task_id, ".mp4", 1)) ||
-            !(s->part_path = sd_cache_clip_path(c, s->task_id, ".mp4.part", 0)))
-            return -c->err.code;
-        fd = open(s->part_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (fd < 0)
-            return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id,
-                                 "task %s: cannot create cache file %s: %s", s->task_id,
-                            s->part_path, strerror(errno));
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-            if (sd_cache_usable(c, s->task_id, s->cache_path)) {
-                close(fd);
-                return 1;
-            }
-            if (fstat(fd, &st) < 0 || fchmod(fd, 0600) < 0) {
-                int e = errno;
-                close(fd);
-                return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id,
-                                     "task %s: cannot use cache file %s: %s", s->task_id,
-                                s->part_path, strerror(e));
-            }
-            s->main.fd = fd;
-            s->main.end = st.st_size;     /* a kept .part: resume after it */
-            return 0;
-        }
-        /* Another process is downloading this clip: spool privately. */
-        close(fd);
-        sd_log(c, SEEDANCE_LOG_INFO, "task %s: another process is downloading to %s; "
-               "this copy is not cached", s->task_id, s->part_path);
+        if ((rc = open_part(s)) != 2)
+            return rc;
+        /* No lock on this file system: download privately, uncached. */
+        sd_log(c, SEEDANCE_LOG_INFO, "task %s: %s cannot be locked; this copy is not "
+               "cached", s->task_id, s->part_path);
         free(s->part_path);
         s->part_path = NULL;
         if ((dir = strdup(s->cache_path)))
@@ -555,6 +594,11 @@ static int open_destination(sd_stream *s)
                              "task %s: cannot create a spool file: %s", s->task_id, strerror(errno));
     s->main.fd = fd;
     return 0;
+}
+
+int sd_stream_start_main(sd_stream *s)
+{
+    return s->follower ? sd_follow_start(s) : sd_fetch_start(&s->main);
 }
 
 int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
@@ -574,7 +618,7 @@ int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
     if (!(s = stream_new(c, task_id, url)))
         return sd_fail_task(c, SEEDANCE_E_NOMEM, task_id, NULL);
 
-    rc = open_destination(s);
+    rc = sd_stream_destination(s);
     if (rc == 1) {
         char *path = s->cache_path;
         s->cache_path = NULL;
@@ -583,7 +627,7 @@ int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
         free(path);
         return rc;
     }
-    if (rc < 0 || (rc = sd_fetch_start(&s->main))) {
+    if (rc < 0 || (rc = sd_stream_start_main(s))) {
         seedance_stream_close(s);
         return rc < 0 ? -rc : rc;
     }

@@ -9,7 +9,9 @@
  *         to the cache file <cache>/clips/<task-id>.mp4.part (or to an
  *         unlinked spool file when the cache is off). On success the .part
  *         is renamed to <task-id>.mp4: that name only ever holds a
- *         complete, size-checked clip.
+ *         complete, size-checked clip. When another process holds the lock
+ *         of the .part, main follows its download instead of fetching
+ *         (stream_follow.c), and takes it over if that process stops.
  *   side  started only when the reader seeks well beyond what main has
  *         received and the server honours Range: it fetches from the seek
  *         target to the end into a separate unlinked spool file, so the
@@ -40,28 +42,42 @@ char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *su
                          int mkdir);
 
 /*
- * Commit a downloaded clip: check that the file (fd, named part) is
- * exactly size bytes long, record the size next to the clip (<clip>.size)
- * and rename part to clip. 0 or -1 (errno set; EIO for a length that is
- * not size). Touches no client: the download thread calls it.
+ * Commit a downloaded clip: check that the file (fd) is exactly size bytes
+ * long and is still the one named part, hash its content, write its
+ * record next to the clip (<clip>.size: size, time, inode, SHA-256; see
+ * cache.c) and rename part to clip. 0 or -1 (errno set; EIO for a length
+ * that is not size, ESTALE when part is no longer the file fd). Touches
+ * no client: the download thread calls it.
  *
  * Nothing is fsync'ed: waiting for hundreds of megabytes to reach the
  * disk would hold up the stream's close by seconds for no gain. A clip
- * that a crash cut short no longer matches its recorded size: the next
- * open sets it aside and fetches it again (sd_cache_check).
+ * that a crash cut short or that changed since no longer matches its
+ * record: the next open sets it aside and fetches it again
+ * (sd_cache_check).
  */
 int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size);
 
 /*
  * Is the cached clip at path usable? 1 yes; 0 no clip (or an empty one);
- * -1 its length is not the one recorded when it was committed (corrupted
- * on disk): it was set aside as <clip>.bad and must be fetched again.
+ * -1 it is not the clip recorded when it was committed (another length,
+ * or, once its time or inode changed, another content): it was set aside
+ * as <clip>.bad and must be fetched again. Reads the whole clip only when
+ * its time or inode changed.
  */
 int sd_cache_check(const char *clip);
 
 /* sd_cache_check() from the caller's thread: 1 usable, else 0 (a clip set
  * aside is logged as a warning). */
 int sd_cache_usable(seedance_client *c, const char *task_id, const char *clip);
+
+/*
+ * The length the server announced for the download of clip in progress,
+ * in <clip>.total, written by the process downloading it for the
+ * processes following it. put: 0 or -1; get: the length or -1 (none).
+ */
+int sd_cache_put_total(const char *clip, int64_t total);
+int64_t sd_cache_get_total(const char *clip);
+void sd_cache_drop_total(const char *clip);
 
 /* stream_fetch.c ----------------------------------------------------- */
 
@@ -84,6 +100,8 @@ typedef struct sd_fetch {
     atomic_int abort;       /* the reader asks the thread to stop (set under
                                the lock, read anywhere) */
     int starts;             /* responses received (1 = start, >1 = resumes) */
+    int handover;           /* a followed download lost its process: main
+                               must open its destination again (take over) */
     int64_t start_at;       /* the clip offset the latest one continues from */
     seedance_error err;     /* why it failed, when done and failed */
 
@@ -103,6 +121,46 @@ int sd_fetch_start(sd_fetch *f);
 
 /* Ask the thread to stop and join it. Safe on a fetch never started. */
 void sd_fetch_stop(sd_fetch *f);
+
+/* Set up h to get the result URL url: redirects followed (an https link
+ * never leaves https), no transfer decoding. */
+void sd_result_url_setup(CURL *h, const char *url);
+
+/* Parse a Content-Range value, "bytes A-B/T", "bytes A-B/ *" or
+ * "bytes * /T" (without the spaces): 0 with the start and total (-1 when
+ * absent), or -1. */
+int sd_content_range(const char *v, int64_t *start, int64_t *total);
+
+/* stream_verify.c ---------------------------------------------------- */
+
+/*
+ * A .part kept from an earlier run (s->main.end bytes in s->main.fd) is
+ * resumed only if the server still sends the same bytes at its end: the
+ * last SD_VERIFY_BYTES are fetched again (Range) and compared with the
+ * disk. When they differ, or cannot be fetched, the part is discarded
+ * (s->main.end = 0, a warning when they differ). From the caller's
+ * thread, before the download starts. SEEDANCE_OK or a code
+ * (interrupted, or the file cannot be read or truncated).
+ */
+int sd_part_check(sd_stream *s);
+
+/* stream_follow.c ---------------------------------------------------- */
+
+/*
+ * Follow the download of another process into s->main.fd (the .part it
+ * holds locked), in a thread: main.end grows with the file up to the
+ * length that process announced (<clip>.total), and main is done once
+ * the clip is committed. When the lock is released with the clip not
+ * committed, main.handover is set (done, with an error) for the reader
+ * to call sd_follow_takeover(). Without progress for SD_FOLLOW_STALL
+ * seconds it fails. 0 or a seedance_code.
+ */
+int sd_follow_start(sd_stream *s);
+
+/* Take over after main.handover (lock held; released meanwhile): open
+ * the destination again (the committed clip, the .part to download, or
+ * another process's download to follow) and go on. 1 when main goes on. */
+int sd_follow_takeover(sd_stream *s);
 
 /* stream.c ----------------------------------------------------------- */
 
@@ -128,6 +186,10 @@ struct seedance_stream {
     int cached;             /* the complete clip is in the cache file */
     int reported_starts;    /* main->starts already reported as events */
     int refreshes;          /* fresh links asked for (the link expired) */
+    int owner;              /* main.fd is the .part, locked by this stream */
+    int follower;           /* main.fd is the .part of another process's
+                               download, followed */
+    int announced;          /* (lock) the owner wrote <clip>.total */
 
     sd_fetch main;
     sd_fetch side;          /* side.fd < 0: no side download */
@@ -161,5 +223,17 @@ void sd_stream_wait(sd_stream *s, double seconds);
 
 /* Called by the main fetch (lock held) once the clip is complete. */
 void sd_stream_main_complete(sd_stream *s);
+
+/*
+ * Where the main download goes (cache on: the task's .part, locked, or
+ * followed when another process holds it; cache off: a spool file): 1
+ * when the complete clip is in the cache (s->cache_path), 0 when
+ * s->main.fd is set (s->owner or s->follower tells which), or a negative
+ * code.
+ */
+int sd_stream_destination(sd_stream *s);
+
+/* Start main: download into its destination, or follow. 0 or a code. */
+int sd_stream_start_main(sd_stream *s);
 
 #endif /* SEEDANCE_STREAM_H */

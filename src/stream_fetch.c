@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -106,7 +107,10 @@ static int ready_partial(sd_fetch *f, int64_t *total)
 /* A 200 (or another 2xx): the whole clip from its first byte, of length
  * clen (-1 unknown). What the main download holds already is skipped,
  * unless it is longer than the clip: then it is no prefix of it and the
- * download starts over. A side download is useless without Range. */
+ * download starts over. Without any announced length nothing shows that
+ * the part is no longer than the clip, so it is written again from the
+ * first byte (the tail beyond the clip's end is cut when the download
+ * completes, fetch_end). A side download is useless without Range. */
 static int ready_whole(sd_fetch *f, curl_off_t clen, int64_t *total)
 {
     sd_stream *s = f->s;
@@ -123,6 +127,8 @@ static int ready_whole(sd_fetch *f, curl_off_t clen, int64_t *total)
                               "task %s: cannot truncate the partial download: %s",
                               s->task_id, strerror(errno));
         f->end = f->resp_start = f->origin;
+    } else if (*total < 0 && s->size < 0 && f->resp_start > f->origin) {
+        f->end = f->resp_start = f->origin;
     }
     f->skip = f->resp_start - f->origin;
     if (f->resp_ranges)
@@ -136,6 +142,7 @@ static void response_ready(sd_fetch *f)
     sd_stream *s = f->s;
     int64_t total = -1;
     curl_off_t clen = -1;
+    int announce = 0;
 
     curl_easy_getinfo(f->h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen);
     pthread_mutex_lock(&s->lock);
@@ -148,6 +155,8 @@ static void response_ready(sd_fetch *f)
                        " then %" PRId64 " bytes)", s->task_id, s->size, total);
             goto out;
         }
+        announce = f->is_main && s->owner && !s->announced;
+        s->announced |= announce;
         s->size = total;
         s->sized = 1;
     }
@@ -161,6 +170,9 @@ static void response_ready(sd_fetch *f)
 out:
     pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->lock);
+    /* for the processes following this download (stream_follow.c) */
+    if (announce)
+        sd_cache_put_total(s->cache_path, total);
 }
 
 static size_t on_header(char *buf, size_t size, size_t n, void *opaque)
@@ -186,8 +198,9 @@ static size_t on_header(char *buf, size_t size, size_t n, void *opaque)
     } else if (!strncasecmp(line, "Accept-Ranges:", 14)) {
         f->resp_ranges = strstr(line + 14, "bytes") != NULL;
     } else if (line[0] == '\0') {
-        /* end of a header block */
-        if (f->resp_status >= 200 && f->resp_status < 300)
+        /* end of a header block: only 200 and 206 carry the clip (a 204
+         * or another 2xx is refused by judge()) */
+        if (f->resp_status == 200 || f->resp_status == 206)
             response_ready(f);
     }
     return len;
@@ -425,6 +438,22 @@ static int before_retry(sd_fetch *f, retries *r, int64_t from, long st, const ch
     return backoff_wait(f, delay);
 }
 
+/* A complete main download: the file holds exactly the clip, cut after
+ * its end when a discarded part was longer (lock held). 0 or -1. */
+static int cut_to_clip(sd_fetch *f)
+{
+    sd_stream *s = f->s;
+    struct stat st;
+
+    if (fstat(f->fd, &st) == 0 && st.st_size <= f->end - f->origin)
+        return 0;
+    if (ftruncate(f->fd, (off_t)(f->end - f->origin)) == 0)
+        return 0;
+    fetch_fail(f, SEEDANCE_E_IO, 0, NULL, s->task_id, "task %s: cannot truncate the "
+               "downloaded clip: %s", s->task_id, strerror(errno));
+    return -1;
+}
+
 /* The thread's end: commit a complete main download, report (lock held). */
 static void fetch_end(sd_fetch *f, int complete)
 {
@@ -434,6 +463,8 @@ static void fetch_end(sd_fetch *f, int complete)
      * clip and close before curl_easy_perform returns): still complete. */
     if (!complete && !f->err.code && f->ready && s->size >= 0 && f->end == s->size)
         complete = 1;
+    if (complete && f->is_main && cut_to_clip(f) < 0)
+        complete = 0;
     pthread_mutex_unlock(&s->lock);
     if (complete && f->is_main)
         sd_stream_main_complete(s);
@@ -477,6 +508,27 @@ static void *fetch_thread(void *opaque)
     return NULL;
 }
 
+int sd_content_range(const char *v, int64_t *start, int64_t *total)
+{
+    return parse_content_range(v, start, total);
+}
+
+void sd_result_url_setup(CURL *h, const char *url)
+{
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+    /* a redirect never leaves TLS: an https link stays https */
+    if (!strncasecmp(url, "https://", 8))
+#if LIBCURL_VERSION_NUM >= 0x075500
+        curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+#else
+        curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS);
+#endif
+    /* the clip as stored: no transfer decoding that would change offsets */
+    curl_easy_setopt(h, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+}
+
 int sd_fetch_start(sd_fetch *f)
 {
     sd_stream *s = f->s;
@@ -486,16 +538,7 @@ int sd_fetch_start(sd_fetch *f)
     if (!(f->h = curl_easy_init()))
         return sd_fail_task(s->c, SEEDANCE_E_NOMEM, s->task_id, NULL);
     sd_curl_setup(s->c, f->h);
-    curl_easy_setopt(f->h, CURLOPT_URL, s->url);
-    curl_easy_setopt(f->h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(f->h, CURLOPT_MAXREDIRS, 5L);
-    /* a redirect never leaves TLS: an https link stays https */
-    if (!strncasecmp(s->url, "https://", 8))
-#if LIBCURL_VERSION_NUM >= 0x075500
-        curl_easy_setopt(f->h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-#else
-        curl_easy_setopt(f->h, CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS);
-#endif
+    sd_result_url_setup(f->h, s->url);
     curl_easy_setopt(f->h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(f->h, CURLOPT_HEADERDATA, f);
     curl_easy_setopt(f->h, CURLOPT_WRITEFUNCTION, on_body);
@@ -504,8 +547,6 @@ int sd_fetch_start(sd_fetch *f)
     curl_easy_setopt(f->h, CURLOPT_XFERINFODATA, f);
     curl_easy_setopt(f->h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(f->h, CURLOPT_LOW_SPEED_TIME, SD_FETCH_STALL_SECONDS);
-    /* the clip as stored: no transfer decoding that would change offsets */
-    curl_easy_setopt(f->h, CURLOPT_HTTP_CONTENT_DECODING, 0L);
     /* large blocks: fewer writes, wake-ups and lock round trips per byte */
     curl_easy_setopt(f->h, CURLOPT_BUFFERSIZE, SD_FETCH_BUFFER);
 

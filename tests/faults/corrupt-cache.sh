@@ -46,16 +46,64 @@ ls "$T/cache/clips" | grep -q '\.bad$' && ok "a truncated clip is set aside" ||
 printf 'trailing garbage' >>"$clip"
 served "a clip with bytes appended"
 
+# gets_above N   the clip's GET requests in the log once there are more
+# than N (a request is logged when it ends: allowed up to 5 s)
+gets_above() {
+    local i n
+    for i in $(seq 1 50); do
+        n=$(log_count "path=/results/$id.mp4" method=GET)
+        [ "$n" -gt "$1" ] && break
+        sleep 0.1
+    done
+    echo "$n"
+}
+
+# served_again WHAT   download the task: it succeeds with the server's exact
+# bytes, fetched again, and the cache holds them
+served_again() {
+    local out=$T/dl-$RANDOM.mp4 gets
+    gets=$(log_count "path=/results/$id.mp4" method=GET)
+    if "$SD" download "$id" -o "$out" >/dev/null 2>"$T/err"; then
+        check "$1: what download writes is the server's file" cmp "$out" "$srv"
+        check "$1: the cached clip is the server's again" cmp "$clip" "$srv"
+        cmp_num "$(gets_above "$gets")" -gt "$gets" "$1: the clip is fetched from the server again"
+    else
+        not_ok "$1: download succeeds" "$(cat "$T/err")"
+    fi
+}
+
 # --- other bytes, same length
+check "the clip is committed again" cmp "$clip" "$srv"
+rm -f "$clip.bad"
 printf 'XXXXXXXXXXXXXXXX' | dd of="$clip" bs=1 seek=$((size / 3)) conv=notrunc 2>/dev/null
 cmp -s "$clip" "$srv" && bail "the clip could not be damaged"
-not_yet "the content of a cached clip of the right length is not verified" \
-    served "a clip overwritten with other bytes of the same length"
+cp "$clip" "$T/damaged.mp4"
+served_again "a clip overwritten with other bytes of the same length"
+check "the clip with other bytes is set aside as .bad" cmp "$clip.bad" "$T/damaged.mp4"
+
+# --- the same bytes written again: the content is checked, and kept
+touch "$clip"
+gets=$(log_count "path=/results/$id.mp4" method=GET)
+"$SD" download "$id" -o "$T/touched.mp4" >/dev/null 2>"$T/err" ||
+    not_ok "a clip rewritten with its own bytes: download succeeds" "$(cat "$T/err")"
+check "a clip rewritten with its own bytes is served" cmp "$T/touched.mp4" "$srv"
+is "$(log_count "path=/results/$id.mp4" method=GET)" "$gets" \
+    "a clip rewritten with its own bytes is not fetched again"
 
 # --- a kept part with wrong bytes (an interrupted download damaged later)
 rm -f "$clip" "$clip".*
 head -c $((size / 2)) "$srv" | tr '\000-\377' '\377\000-\376' >"$clip.part"
-not_yet "the content of a kept .part is not verified" served "a kept part with wrong bytes"
+served_again "a kept part with wrong bytes"
+like "$(cat "$T/err")" "partial download .* not the server's clip" \
+    "a kept part with wrong bytes is discarded with a warning"
+
+# --- a kept part with the right bytes is resumed, not fetched again from the start
+rm -f "$clip" "$clip".*
+head -c $((size / 2)) "$srv" >"$clip.part"
+served_again "a kept part with the right bytes"
+gets_above 0 >/dev/null
+is "$(log_count "path=/results/$id.mp4" method=GET range="bytes=$((size / 2))-")" 1 \
+    "a kept part with the right bytes is resumed after its end"
 
 # --- the journal damaged: the same request again never pays twice
 journal=$(ls "$T/cache/journal/"*.json)

@@ -6,8 +6,10 @@
  * resumed with Range, errors (503, 404) right after completion, an
  * expired link (a fresh one asked of the task, at the open and half way;
  * never a submit), a closed stream resumed from its .part, interrupts,
- * the cache off, cache permissions, and no Authorization header on
- * downloads. Every clip read is compared
+ * the cache off, cache permissions, no Authorization header on
+ * downloads, and two streams of one task sharing one download (the
+ * second follows the first, and takes it over when the first stops).
+ * Every clip read is compared
  * byte for byte with the emulator's own file.
  */
 #include <inttypes.h>
@@ -736,6 +738,129 @@ out:
     seedance_client_free(c);
 }
 
+/* The clip's GET requests in the emulator's log, once there are at least
+ * want (a request is logged when it ends). */
+static int clip_gets(const clip *k, int want)
+{
+    char path[200];
+
+    snprintf(path, sizeof(path), "\"path\":\"/results/%s.mp4\"", k->id);
+    return log_count_wait(path, "\"method\":\"GET\"", want);
+}
+
+static int is_follower(seedance_stream *s)
+{
+    int f;
+    pthread_mutex_lock(&s->lock);
+    f = s->follower;
+    pthread_mutex_unlock(&s->lock);
+    return f;
+}
+
+/* Two streams of one task at once (two clients, one cache: flock locks
+ * exclude two opens of one process as they do two processes): the second
+ * follows the first's download; both get the clip; one GET. */
+static void test_two_streams_one_download(void)
+{
+    seedance_client *c1 = client(1), *c2 = client(1);
+    seedance_stream *s1 = NULL, *s2 = NULL;
+    char path[512];
+    clip k;
+
+    if (new_clip(&k, "two readers, one download", 4)) {
+        OK(0, "emulator task for the shared download test");
+        goto out;
+    }
+    set_bandwidth(k.size / 3 + 1);           /* about 3 s for the whole clip */
+    if (sd_stream_open_url(c1, k.id, k.url, &s1)) {
+        OK(0, "open: %s", seedance_last_error(c1)->message);
+        goto out;
+    }
+    OK(sd_stream_open_url(c2, k.id, k.url, &s2) == SEEDANCE_OK && is_follower(s2) &&
+       !is_follower(s1), "a second open of the task follows the first one's download (%s)",
+       s2 ? "follows" : seedance_last_error(c2)->message);
+    if (!s2)
+        goto out;
+    OK(seedance_stream_size(s2) == k.size, "the follower knows the size (%" PRId64 ")",
+       seedance_stream_size(s2));
+    OK(read_at_equal(s2, &k, k.size / 2, 1000), "a seek ahead waits for the download");
+    OK(read_rest_equal(s2, &k, k.size / 2 + 1000, NULL), "the follower reads the rest, identical");
+    OK(read_at_equal(s2, &k, 0, k.size / 2), "and the start");
+    OK(read_rest_equal(s1, &k, 0, NULL), "the owner reads the whole clip, identical");
+    seedance_stream_close(s1);
+    seedance_stream_close(s2);
+    s1 = s2 = NULL;
+    OK(clip_gets(&k, 1) == 1, "the clip was downloaded from the server once");
+    snprintf(path, sizeof(path), "%s/clips/%s.mp4", cache_dir, k.id);
+    {
+        unsigned char *cached = NULL;
+        long n = emu_slurp(path, &cached);
+        OK(n == k.size && !memcmp(cached, k.data, (size_t)n), "the cached clip is the server's");
+        free(cached);
+    }
+out:
+    seedance_stream_close(s1);
+    seedance_stream_close(s2);
+    set_bandwidth(0);
+    seedance_client_free(c1);
+    seedance_client_free(c2);
+    free_clip(&k);
+}
+
+/* The owner stops half way: the follower takes the download over and
+ * resumes it from what is on disk. */
+static void test_follower_takes_over(void)
+{
+    seedance_client *c1 = client(1), *c2 = client(1);
+    seedance_stream *s1 = NULL, *s2 = NULL;
+    char path[512];
+    int64_t had;
+    clip k;
+
+    if (new_clip(&k, "the owner leaves", 4)) {
+        OK(0, "emulator task for the take-over test");
+        goto out;
+    }
+    set_bandwidth(k.size / 4 + 1);
+    if (sd_stream_open_url(c1, k.id, k.url, &s1) ||
+        sd_stream_open_url(c2, k.id, k.url, &s2) || !is_follower(s2)) {
+        OK(0, "two opens, the second following: %s", seedance_last_error(c2)->message);
+        goto out;
+    }
+    OK(read_at_equal(s2, &k, 0, 4096), "the follower reads the first bytes");
+    for (int i = 0; i < 200 && main_end(s1) < k.size / 4; i++)
+        emu_sleep_ms(50);
+    seedance_stream_close(s1);      /* the lock comes free, the clip incomplete */
+    s1 = NULL;
+    had = main_end(s2);
+    set_bandwidth(0);
+    OK(read_rest_equal(s2, &k, 4096, NULL), "the follower reads the whole clip, identical");
+    OK(!is_follower(s2), "it downloaded the rest itself");
+    seedance_stream_close(s2);
+    s2 = NULL;
+    {
+        char path_k[200];
+        snprintf(path_k, sizeof(path_k), "\"path\":\"/results/%s.mp4\"", k.id);
+        OK(clip_gets(&k, 2) >= 2 && log_count(path_k, "\"range\":null") == 1,
+           "it resumed the part (%" PRId64 " bytes or more) with Range, not from the start",
+           had);
+    }
+    snprintf(path, sizeof(path), "%s/clips/%s.mp4", cache_dir, k.id);
+    {
+        unsigned char *cached = NULL;
+        long n = emu_slurp(path, &cached);
+        OK(n == k.size && !memcmp(cached, k.data, (size_t)n), "the cached clip is the server's");
+        free(cached);
+    }
+out:
+    seedance_stream_close(s1);
+    seedance_stream_close(s2);
+    set_bandwidth(0);
+    seedance_client_free(c1);
+    seedance_client_free(c2);
+    free_clip(&k);
+}
+
 int main(void)
 {
     const char *bin = emu_path_next_to_self("evolink-emu");
@@ -771,6 +896,8 @@ int main(void)
     test_expiry_midway();
     test_open_task();
     test_open_request();
+    test_two_streams_one_download();
+    test_follower_takes_over();
 
     emu_stop(&E);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", cache_dir);
