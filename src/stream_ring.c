@@ -43,19 +43,20 @@
 /* The largest piece copied into the ring at once. */
 #define SD_RING_PIECE (SD_RING_SIZE / 4)
 
-/* Store [at, at + n) of the ring in the file (writer only). 0 or errno. */
-static int store(sd_fetch *f, int64_t at, int64_t n)
+/* Store [*at, *at + n) of the ring in the file (writer only), moving *at
+ * past what was stored. 0 or errno. */
+static int store(sd_fetch *f, int64_t *at, int64_t n)
 {
     while (n > 0) {
-        size_t i = (size_t)(at % SD_RING_SIZE);
+        size_t i = (size_t)(*at % SD_RING_SIZE);
         size_t k = (size_t)(n < SD_RING_SIZE - (int64_t)i ? n : SD_RING_SIZE - (int64_t)i);
-        ssize_t w = pwrite(f->fd, f->ring.buf + i, k, (off_t)(at - f->origin));
+        ssize_t w = pwrite(f->fd, f->ring.buf + i, k, (off_t)(*at - f->origin));
 
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
             return w < 0 ? errno : ENOSPC;
-        at += w;
+        *at += w;
         n -= w;
     }
     return 0;
@@ -104,8 +105,9 @@ static void *writer(void *opaque)
         }
         pthread_mutex_unlock(&s->lock);
         reserve(f, &reserved, at, n, size);
-        e = store(f, at, n);
+        e = store(f, &at, n);
         pthread_mutex_lock(&s->lock);
+        r->stored = at;         /* a prefix of the clip, even after a failure */
         if (e) {
             if (!f->err.code)
                 sd_http_error(&f->err, SEEDANCE_E_IO, 0, NULL, s->task_id,
@@ -115,7 +117,6 @@ static void *writer(void *opaque)
             pthread_cond_broadcast(&r->room);
             break;
         }
-        r->stored = at + n;
         if (r->waiting)
             pthread_cond_broadcast(&r->room);
     }
