@@ -278,13 +278,14 @@ static int side_for(sd_stream *s, int64_t pos)
 }
 
 /* The bytes of f at pos (< f->end), in its ring while it holds them
- * (pinned there), else in its file (lock held). Their count. */
-static int64_t region_of(sd_fetch *f, int64_t pos, sd_region *r)
+ * (pinned there) unless stored, else in its file (lock held). Their
+ * count; 0 when stored and they are not in the file yet. */
+static int64_t region_of(sd_fetch *f, int64_t pos, int stored, sd_region *r)
 {
     int64_t avail = f->end - pos;
     sd_ring *ring = &f->ring;
 
-    if (ring->buf && pos >= ring->lo) {
+    if (ring->buf && pos >= ring->lo && !stored) {
         int64_t i = pos % SD_RING_SIZE;
         if (avail > SD_RING_SIZE - i)
             avail = SD_RING_SIZE - i;       /* up to the ring's end */
@@ -294,6 +295,8 @@ static int64_t region_of(sd_fetch *f, int64_t pos, sd_region *r)
     } else {
         if (ring->buf && avail > ring->stored - pos)
             avail = ring->stored - pos;     /* the rest is only in the ring */
+        if (avail <= 0)
+            return 0;
         r->fd = f->fd;
         r->off = (off_t)(pos - f->origin);
     }
@@ -303,7 +306,7 @@ static int64_t region_of(sd_fetch *f, int64_t pos, sd_region *r)
 /* Where the bytes at the reader's position are, waiting for them (lock
  * held): their count (at most size) in *r; 0 at the end of the clip; a
  * negative code on failure. */
-static int64_t next_region(sd_stream *s, size_t size, sd_region *r)
+static int64_t next_region(sd_stream *s, size_t size, int stored, sd_region *r)
 {
     int rc;
 
@@ -312,9 +315,9 @@ static int64_t next_region(sd_stream *s, size_t size, sd_region *r)
 
         report(s);
         if (pos < s->main.end)
-            avail = region_of(&s->main, pos, r);
+            avail = region_of(&s->main, pos, stored, r);
         else if (s->side.fd >= 0 && pos >= s->side.origin && pos < s->side.end)
-            avail = region_of(&s->side, pos, r);
+            avail = region_of(&s->side, pos, stored, r);
         if (avail > 0)
             return (int64_t)size < avail ? (int64_t)size : avail;
         if (s->size >= 0 && pos >= s->size) {
@@ -329,14 +332,16 @@ static int64_t next_region(sd_stream *s, size_t size, sd_region *r)
         }
         /* woken when a batch has arrived, not for every block */
         s->want = pos + (size < SD_WAKE_BYTES ? (int64_t)size : SD_WAKE_BYTES);
+        s->want_stored = stored;
         rc = wait_change(s);
         s->want = 0;
+        s->want_stored = 0;
         if (rc)
             return -rc;
     }
 }
 
-int64_t sd_stream_region(sd_stream *s, size_t size, sd_region *r)
+int64_t sd_stream_region(sd_stream *s, size_t size, int stored, sd_region *r)
 {
     int64_t n;
 
@@ -345,7 +350,7 @@ int64_t sd_stream_region(sd_stream *s, size_t size, sd_region *r)
     memset(r, 0, sizeof(*r));
     r->fd = -1;
     pthread_mutex_lock(&s->lock);
-    n = next_region(s, size, r);
+    n = next_region(s, size, stored, r);
     pthread_mutex_unlock(&s->lock);
     return n;
 }
@@ -374,7 +379,7 @@ int64_t seedance_stream_read(seedance_stream *s, void *buf, size_t size)
         return -SEEDANCE_E_INVALID;
     if (size == 0)
         return 0;
-    if ((want = sd_stream_region(s, size, &r)) <= 0)
+    if ((want = sd_stream_region(s, size, 0, &r)) <= 0)
         return want;
     if (r.mem) {
         memcpy(buf, r.mem, (size_t)want);   /* straight from the network's ring */

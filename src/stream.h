@@ -177,6 +177,8 @@ struct seedance_stream {
     int waiting;            /* (lock) threads waiting on cond */
     int64_t want;           /* (lock) a waiting reader's wish: wake it when a
                                download reached this clip offset (0: any) */
+    int want_stored;        /* (lock) ... stored it in its file (not only
+                               received it) */
 
     int64_t pos;            /* reader position */
 
@@ -218,11 +220,13 @@ typedef struct sd_region {
 /*
  * The next bytes of the stream, from the caller's thread: up to size
  * bytes at the reader's position, in *r, waiting for the download if
- * needed (the interrupt callback is honoured). Returns their count, 0 at
- * the end of the clip, or a negative code. The caller takes them and calls
+ * needed (the interrupt callback is honoured). With stored set, only bytes
+ * already in a file (r->mem NULL): a copy to another file follows the
+ * cache write and never holds the ring. Returns their count, 0 at the end
+ * of the clip, or a negative code. The caller takes them and calls
  * sd_stream_advance() (also after a failure to take them, with n = 0).
  */
-int64_t sd_stream_region(sd_stream *s, size_t size, sd_region *r);
+int64_t sd_stream_region(sd_stream *s, size_t size, int stored, sd_region *r);
 
 /* The caller took n bytes of r: release r and advance the position. */
 void sd_stream_advance(sd_stream *s, sd_region *r, int64_t n);

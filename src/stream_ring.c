@@ -117,6 +117,8 @@ static void *writer(void *opaque)
             pthread_cond_broadcast(&r->room);
             break;
         }
+        if (s->waiting && s->want_stored && at >= s->want)
+            pthread_cond_broadcast(&s->cond);
         if (r->waiting)
             pthread_cond_broadcast(&r->room);
     }
@@ -213,7 +215,7 @@ int sd_ring_put(sd_fetch *f, const char *data, size_t len)
 
         pthread_mutex_lock(&s->lock);
         f->end = at + (int64_t)k;
-        if (s->waiting && f->end >= s->want)
+        if (s->waiting && f->end >= s->want && !s->want_stored)
             pthread_cond_broadcast(&s->cond);
         if (r->idle && f->end - r->stored >= SD_RING_BATCH)
             pthread_cond_signal(&r->work);

@@ -4,12 +4,12 @@
  * temporary file next to the target, renamed when complete and checked
  * against the announced size).
  *
- * While the clip downloads, the bytes go to the target straight from the
- * download's ring in memory (one write, in parallel with the cache write);
- * what the ring no longer holds (a clip already in the cache) goes from
- * the stream's file (the cache file or the spool) to the target in the
- * kernel (copy_file_range) when it can, without passing through this
- * process, otherwise through a buffer. Like cp and curl -o,
+ * The bytes go from the stream's file (the cache file or the spool) to
+ * the target in the kernel (copy_file_range) when it can, without passing
+ * through this process, otherwise through a buffer. While the clip
+ * downloads, the copy follows the download's writer, right behind it,
+ * while the pages are fresh; it never holds the download's ring, so the
+ * download never waits for it. Like cp and curl -o,
  * the target is not fsync'ed: the rename makes it appear whole or not at
  * all, and the cache keeps the clip for another save.
  */
@@ -90,9 +90,8 @@ static int copy_stream(sd_stream *s, int out, const char *path, int64_t *total)
         free(buf);
         return (int)-n;
     }
-    while ((n = sd_stream_region(s, SAVE_CHUNK, &r)) > 0) {
-        e = r.mem ? write_all(out, (const char *)r.mem, (size_t)n)
-                  : copy_bytes(r.fd, r.off, out, n, buf, &kernel);
+    while ((n = sd_stream_region(s, SAVE_CHUNK, 1, &r)) > 0) {
+        e = copy_bytes(r.fd, r.off, out, n, buf, &kernel);
         sd_stream_advance(s, &r, e ? 0 : n);
         if (e) {
             free(buf);
