@@ -3,13 +3,14 @@
  * The receive ring of a download and its writer thread (see stream.h).
  *
  * libcurl hands the body over in blocks of at most 16 KB. Writing each to
- * the file from the download thread made that thread do two things in
- * turn, receive and store, and made the reader wait for both. Here the
- * download thread only copies each block into the ring and publishes it;
- * the writer stores what has accumulated in one or two large writes (at
- * least SD_RING_BATCH at a time while data flows, or whatever is there when
- * the transfer pauses), on the other core; the reader copies from the ring
- * what it still holds and reads the file for the rest.
+ * the file from the download thread would make that thread receive and
+ * store in turn, and the reader wait for both (and read everything back).
+ * Here the download thread only copies each block into the ring and
+ * publishes it; the writer stores what has accumulated in one or two large
+ * writes (at least SD_RING_BATCH at a time while data flows, or whatever is
+ * there when the transfer pauses), on the other core; the reader copies
+ * from the ring what it still holds and reads the file for the rest; a
+ * save takes only what is stored, right behind the writer.
  *
  * Clip offset x is at buf[x % SD_RING_SIZE]. Writing [end, end + n) into
  * the ring overwrites [end + n - SD_RING_SIZE, ...): allowed once those
