@@ -18,5 +18,5 @@ $(BENCH_BIN): $(BENCH_OBJS) $(LIB_A)
 
 bench: $(BENCH_BIN) $(EMU_BIN) $(CLI_BIN)
 	$(BENCH_BIN) --emulator $(EMU_BIN) --seedance $(CLI_BIN) --ffmpeg $(B)/bin/ffmpeg
-	@if [ -x $(B)/bin/ffmpeg ]; then bench/filters.sh -n 4 $(B); \
+	@if [ -x $(B)/bin/ffmpeg ]; then bash bench/filters.sh -n 4 $(B); \
 	 else echo "filters: skipped (no $(B)/bin/ffmpeg: ./configure, then make)"; fi

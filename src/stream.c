@@ -4,9 +4,10 @@
  * downloading (see stream.h for the layout and stream_fetch.c for the
  * download thread).
  *
- * Reads are served from the files only:
- *   - below main.end, from the cache (or spool) file;
- *   - inside the side download's range, from its spool file;
+ * Reads are served from what the downloads received:
+ *   - below main.end, from the main download's ring while it holds the
+ *     bytes, else from the cache (or spool) file;
+ *   - inside the side download's range, from its ring or spool file;
  *   - otherwise the reader waits for one of them, in slices of 100 ms
  *     during which the client's interrupt callback is checked. A position
  *     more than SD_SIDE_GAP bytes ahead of the main download starts a side
@@ -279,10 +280,36 @@ static int side_for(sd_stream *s, int64_t pos)
     return 1;
 }
 
+/* The bytes of f at pos (< f->end), in its ring while it holds them
+ * (pinned there) unless stored, else in its file (lock held). Their
+ * count; 0 when stored and they are not in the file yet. */
+static int64_t region_of(sd_fetch *f, int64_t pos, int stored, sd_region *r)
+{
+    int64_t avail = f->end - pos;
+    sd_ring *ring = &f->ring;
+
+    if (ring->buf && pos >= ring->lo && !stored) {
+        int64_t i = pos % SD_RING_SIZE;
+        if (avail > SD_RING_SIZE - i)
+            avail = SD_RING_SIZE - i;       /* up to the ring's end */
+        r->mem = ring->buf + i;
+        r->pinned = ring;
+        ring->pin = pos;
+    } else {
+        if (ring->buf && avail > ring->stored - pos)
+            avail = ring->stored - pos;     /* the rest is only in the ring */
+        if (avail <= 0)
+            return 0;
+        r->fd = f->fd;
+        r->off = (off_t)(pos - f->origin);
+    }
+    return avail;
+}
+
 /* Where the bytes at the reader's position are, waiting for them (lock
- * held): their count (at most size) in file *fd at offset *off; 0 at the
- * end of the clip; a negative code on failure. */
-static int64_t next_region(sd_stream *s, size_t size, int *fd, off_t *off)
+ * held): their count (at most size) in *r; 0 at the end of the clip; a
+ * negative code on failure. */
+static int64_t next_region(sd_stream *s, size_t size, int stored, sd_region *r)
 {
     int rc;
 
@@ -290,15 +317,10 @@ static int64_t next_region(sd_stream *s, size_t size, int *fd, off_t *off)
         int64_t pos = s->pos, avail = 0;
 
         report(s);
-        if (pos < s->main.end) {
-            *fd = s->main.fd;
-            avail = s->main.end - pos;
-            *off = (off_t)(pos - s->main.origin);
-        } else if (s->side.fd >= 0 && pos >= s->side.origin && pos < s->side.end) {
-            *fd = s->side.fd;
-            avail = s->side.end - pos;
-            *off = (off_t)(pos - s->side.origin);
-        }
+        if (pos < s->main.end)
+            avail = region_of(&s->main, pos, stored, r);
+        else if (s->side.fd >= 0 && pos >= s->side.origin && pos < s->side.end)
+            avail = region_of(&s->side, pos, stored, r);
         if (avail > 0)
             return (int64_t)size < avail ? (int64_t)size : avail;
         if (s->size >= 0 && pos >= s->size) {
@@ -313,46 +335,69 @@ static int64_t next_region(sd_stream *s, size_t size, int *fd, off_t *off)
         }
         /* woken when a batch has arrived, not for every block */
         s->want = pos + (size < SD_WAKE_BYTES ? (int64_t)size : SD_WAKE_BYTES);
+        s->want_stored = stored;
         rc = wait_change(s);
         s->want = 0;
+        s->want_stored = 0;
         if (rc)
             return -rc;
     }
 }
 
-int64_t sd_stream_region(sd_stream *s, size_t size, int *fd, off_t *off)
+int64_t sd_stream_region(sd_stream *s, size_t size, int stored, sd_region *r)
 {
     int64_t n;
 
     if (size > INT32_MAX)
         size = INT32_MAX;
+    memset(r, 0, sizeof(*r));
+    r->fd = -1;
     pthread_mutex_lock(&s->lock);
-    n = next_region(s, size, fd, off);
+    n = next_region(s, size, stored, r);
     pthread_mutex_unlock(&s->lock);
     return n;
 }
 
+void sd_stream_advance(sd_stream *s, sd_region *r, int64_t n)
+{
+    if (r->pinned) {
+        pthread_mutex_lock(&s->lock);
+        r->pinned->pin = -1;
+        if (r->pinned->waiting)
+            pthread_cond_broadcast(&r->pinned->room);
+        pthread_mutex_unlock(&s->lock);
+        r->pinned = NULL;
+    }
+    s->pos += n;
+}
+
 int64_t seedance_stream_read(seedance_stream *s, void *buf, size_t size)
 {
+    sd_region r;
     int64_t want;
     ssize_t n;
-    off_t off;
-    int fd;
+    int e;
 
     if (!s || !buf)
         return -SEEDANCE_E_INVALID;
     if (size == 0)
         return 0;
-    if ((want = sd_stream_region(s, size, &fd, &off)) <= 0)
+    if ((want = sd_stream_region(s, size, 0, &r)) <= 0)
         return want;
-    do
-        n = pread(fd, buf, (size_t)want, off);
-    while (n < 0 && errno == EINTR);
+    if (r.mem) {
+        memcpy(buf, r.mem, (size_t)want);   /* straight from the network's ring */
+        n = (ssize_t)want;
+    } else {
+        do
+            n = pread(r.fd, buf, (size_t)want, r.off);
+        while (n < 0 && errno == EINTR);
+    }
+    e = n < 0 ? errno : EIO;
+    sd_stream_advance(s, &r, n > 0 ? n : 0);
     if (n <= 0)
         return -sd_fail_task(s->c, SEEDANCE_E_IO, s->task_id,
                              "task %s: cannot read the downloaded clip: %s", s->task_id,
-                             strerror(n < 0 ? errno : EIO));
-    s->pos += n;
+                             strerror(e));
     return n;
 }
 

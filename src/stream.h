@@ -18,8 +18,10 @@
  *         cache file stays a plain prefix of the clip (which is what makes
  *         resuming it with Range trivially correct).
  *
- * The reader only ever reads files (pread), never network buffers, so
- * memory stays bounded by libcurl's receive buffer whatever the clip size.
+ * The reader copies what a download received from its ring in memory
+ * while the ring still holds it, and from the files (pread) otherwise, so
+ * memory stays bounded by the rings and libcurl's receive buffer whatever
+ * the clip size (stream_ring.c).
  */
 #ifndef SEEDANCE_STREAM_H
 #define SEEDANCE_STREAM_H
@@ -79,13 +81,67 @@ int sd_cache_put_total(const char *clip, int64_t total);
 int64_t sd_cache_get_total(const char *clip);
 void sd_cache_drop_total(const char *clip);
 
-/* stream_fetch.c ----------------------------------------------------- */
+/* stream_ring.c ------------------------------------------------------ */
 
 typedef struct seedance_stream sd_stream;
+typedef struct sd_fetch sd_fetch;
+
+/*
+ * The receive ring of a download. The download thread copies what it
+ * receives into a ring in memory; a writer thread stores it in the file in
+ * large writes, behind, while the reader copies it straight from the ring.
+ * So the bytes reach the reader with one copy beyond the one the cache
+ * write needs, and a reader that keeps up with the network never waits for
+ * the disk. What the ring has overwritten is in the file (the reader reads
+ * it there). The download thread waits for room only when the disk is
+ * slower than the network. All fields are guarded by the stream's mutex.
+ */
+typedef struct sd_ring {
+    unsigned char *buf;     /* SD_RING_SIZE bytes; NULL: no ring, read the file */
+    int64_t lo;             /* the ring holds the clip bytes [lo, fetch end) */
+    int64_t stored;         /* the file holds them up to here (lo <= stored) */
+    int64_t pin;            /* the reader is copying from here, -1 if not */
+    int idle;               /* the writer waits for bytes */
+    int stop;               /* the writer ends once everything is stored */
+    int failed;             /* a write failed (the fetch's err says why) */
+    int waiting;            /* a thread waits on room */
+    int running;            /* the writer thread runs (join it) */
+    pthread_cond_t work;    /* the writer's: bytes to store, or stop */
+    pthread_cond_t room;    /* bytes stored or unpinned */
+    pthread_t thread;
+} sd_ring;
+
+#define SD_RING_SIZE (1024L * 1024)
+
+/* Allocate the ring of f and start its writer from f->end. 0 or a
+ * seedance_code (recorded in the client: the caller's thread). */
+int sd_ring_start(sd_fetch *f);
+
+/* Copy len received bytes to the ring at f->end, waiting for room, and
+ * publish them (f->end). Download thread, lock not held. 0, or 1 when the
+ * download must stop (asked to, or failed). */
+int sd_ring_put(sd_fetch *f, const char *data, size_t len);
+
+/* Wake the writer if bytes wait (download thread, lock not held). */
+void sd_ring_nudge(sd_fetch *f);
+
+/* Lock held: wait until everything received is stored (or a write
+ * failed), with no reader on the ring, and restart the ring at clip offset
+ * at (f->end too). For a download that starts over. */
+void sd_ring_reset(sd_fetch *f, int64_t at);
+
+/* Lock held (released while joining): store everything received, end the
+ * writer. After a failed write f->end falls back to what is stored. */
+void sd_ring_finish(sd_fetch *f);
+
+/* End the writer if it runs and free the ring (no download thread runs). */
+void sd_ring_free(sd_fetch *f);
+
+/* stream_fetch.c ----------------------------------------------------- */
 
 /* One download into one file. Fields marked (lock) are shared between the
  * download thread and the reader and are guarded by the stream's mutex. */
-typedef struct sd_fetch {
+struct sd_fetch {
     sd_stream *s;
     int fd;                 /* destination file */
     int64_t origin;         /* clip offset stored at file offset 0 */
@@ -94,7 +150,8 @@ typedef struct sd_fetch {
     int running;            /* a thread was started (join it) */
 
     /* (lock) */
-    int64_t end;            /* clip offset received up to (exclusive) */
+    int64_t end;            /* clip offset received up to (exclusive): in
+                               the ring or the file */
     int ready;              /* a 2xx response arrived: size/ranges known */
     int done;               /* finished: complete (err.code == 0) or failed */
     atomic_int abort;       /* the reader asks the thread to stop (set under
@@ -114,7 +171,9 @@ typedef struct sd_fetch {
     int resp_ranges;        /* the current response advertises byte ranges */
     int resp_ok;            /* the current response is 2xx and checked */
     int64_t resp_total;     /* the clip's size as announced, -1 unknown */
-} sd_fetch;
+
+    sd_ring ring;           /* what was received, on its way to fd */
+};
 
 /* Start the download thread of f from f->end. 0 or a seedance_code. */
 int sd_fetch_start(sd_fetch *f);
@@ -176,6 +235,8 @@ struct seedance_stream {
     int waiting;            /* (lock) threads waiting on cond */
     int64_t want;           /* (lock) a waiting reader's wish: wake it when a
                                download reached this clip offset (0: any) */
+    int want_stored;        /* (lock) ... stored it in its file (not only
+                               received it) */
 
     int64_t pos;            /* reader position */
 
@@ -209,14 +270,28 @@ int sd_stream_open_file(seedance_client *c, const char *task_id, const char *pat
 int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
                        sd_stream **out);
 
+/* Where the next bytes of the stream are: in a download's ring (mem, which
+ * stays valid until sd_stream_advance) or in a file (fd at off). */
+typedef struct sd_region {
+    const unsigned char *mem;
+    int fd;
+    off_t off;
+    sd_ring *pinned;        /* the ring mem points into */
+} sd_region;
+
 /*
- * Where the next bytes of the stream are, from the caller's thread: up to
- * size bytes at the reader's position are in file *fd at offset *off,
- * waiting for the download if needed (the interrupt callback is
- * honoured). Returns their count, 0 at the end of the clip, or a negative
- * code. The caller reads them and advances s->pos.
+ * The next bytes of the stream, from the caller's thread: up to size
+ * bytes at the reader's position, in *r, waiting for the download if
+ * needed (the interrupt callback is honoured). With stored set, only bytes
+ * already in a file (r->mem NULL): a copy to another file follows the
+ * cache write and never holds the ring. Returns their count, 0 at the end
+ * of the clip, or a negative code. The caller takes them and calls
+ * sd_stream_advance() (also after a failure to take them, with n = 0).
  */
-int64_t sd_stream_region(sd_stream *s, size_t size, int *fd, off_t *off);
+int64_t sd_stream_region(sd_stream *s, size_t size, int stored, sd_region *r);
+
+/* The caller took n bytes of r: release r and advance the position. */
+void sd_stream_advance(sd_stream *s, sd_region *r, int64_t n);
 
 /* Wait on s->cond (lock held) for at most seconds. */
 void sd_stream_wait(sd_stream *s, double seconds);

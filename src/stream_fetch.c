@@ -7,10 +7,12 @@
  * decodes and encodes between two reads), so that the clip reaches the
  * cache even when the consumer is slow, and so that "wait for the
  * download" (a seek without Range support) is simply a wait on a
- * condition variable. The thread writes every received block to the file
- * and signals the stream's condition variable; the reader sleeps on that
- * variable in slices of at most 100 ms to check the caller's interrupt
- * callback. Nothing busy-loops.
+ * condition variable. The thread copies every received block to the
+ * download's ring, which a writer thread stores in the file behind it
+ * (stream_ring.c), and wakes the reader once a batch of what it waits for
+ * has arrived; the reader sleeps on the stream's condition variable in
+ * slices of at most 100 ms to check the caller's interrupt callback.
+ * Nothing busy-loops.
  *
  * The thread never calls the caller's callbacks (interrupt, progress, log)
  * and never touches the client: those are not thread safe. It records its
@@ -48,7 +50,7 @@
 #define SD_FETCH_BACKOFF_MIN 0.5
 #define SD_FETCH_BACKOFF_MAX 8.0
 #define SD_FETCH_STALL_SECONDS 30L  /* no byte for this long: reconnect */
-#define SD_FETCH_BUFFER (512L * 1024)  /* libcurl's receive buffer */
+#define SD_FETCH_BUFFER (64L * 1024)   /* libcurl's receive buffer */
 
 /* Record a failure that ends the download (lock held or thread-local). */
 #define fetch_fail(f, ...) sd_http_error(&(f)->err, __VA_ARGS__)
@@ -122,13 +124,15 @@ static int ready_whole(sd_fetch *f, curl_off_t clen, int64_t *total)
     }
     *total = clen >= 0 ? (int64_t)clen : -1;
     if (*total >= 0 && f->resp_start > *total && s->size < 0) {
+        sd_ring_reset(f, f->origin);
+        f->resp_start = f->origin;
         if (ftruncate(f->fd, 0) < 0)
             return fetch_fail(f, SEEDANCE_E_IO, 0, NULL, s->task_id,
                               "task %s: cannot truncate the partial download: %s",
                               s->task_id, strerror(errno));
-        f->end = f->resp_start = f->origin;
     } else if (*total < 0 && s->size < 0 && f->resp_start > f->origin) {
-        f->end = f->resp_start = f->origin;
+        sd_ring_reset(f, f->origin);
+        f->resp_start = f->origin;
     }
     f->skip = f->resp_start - f->origin;
     if (f->resp_ranges)
@@ -209,29 +213,12 @@ static size_t on_header(char *buf, size_t size, size_t n, void *opaque)
 /* ------------------------------------------------------------------ */
 /* Body                                                               */
 
-/* Write a block of the clip at clip offset at (this thread only). 0 or errno. */
-static int store(sd_fetch *f, const char *data, size_t len, int64_t at)
-{
-    while (len > 0) {
-        ssize_t w = pwrite(f->fd, data, len, (off_t)(at - f->origin));
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return w < 0 ? errno : ENOSPC;
-        data += w;
-        len -= (size_t)w;
-        at += w;
-    }
-    return 0;
-}
-
 static size_t on_body(char *data, size_t size, size_t n, void *opaque)
 {
     sd_fetch *f = opaque;
     sd_stream *s = f->s;
     size_t len = size * n;
-    int64_t at = f->end;    /* only this thread moves it */
-    int e = 0, stop;
+    int stop;
 
     if (!f->resp_ok) {
         /* the body of an error or a refused reply: not part of the clip */
@@ -248,35 +235,30 @@ static size_t on_body(char *data, size_t size, size_t n, void *opaque)
         if (!len)
             return size * n;
     }
-    /* Only this thread writes this file region; the reader reads below
-     * f->end only, which is advanced after the write. */
-    if ((f->resp_total < 0 || at + (int64_t)len <= f->resp_total) &&
-        !(e = store(f, data, len, at)))
-        at += (int64_t)len;
-    pthread_mutex_lock(&s->lock);
-    if (e)
-        fetch_fail(f, SEEDANCE_E_IO, 0, NULL, s->task_id,
-                   "task %s: cannot write the downloaded clip: %s", s->task_id, strerror(e));
-    else if (at == f->end)
+    /* f->end: only this thread moves it */
+    if (f->resp_total >= 0 && f->end + (int64_t)len > f->resp_total) {
+        pthread_mutex_lock(&s->lock);
         fetch_fail(f, SEEDANCE_E_PROTOCOL, (int)f->resp_status, NULL, s->task_id,
                    "task %s: the result server sent more than the announced %" PRId64
                    " bytes", s->task_id, f->resp_total);
-    f->end = at;
-    if (s->waiting && at >= s->want)
         pthread_cond_broadcast(&s->cond);
-    stop = f->abort || f->err.code;
-    pthread_mutex_unlock(&s->lock);
-    return stop ? 0 : size * n;
+        pthread_mutex_unlock(&s->lock);
+        return 0;
+    }
+    return sd_ring_put(f, data, len) ? 0 : size * n;
 }
 
 /* Replaces the client's XFERINFO check: the caller's interrupt callback
- * belongs to the caller's thread; this one only obeys the stream. */
+ * belongs to the caller's thread; this one only obeys the stream. Called
+ * after every pass of libcurl's receive loop (and at least once a second):
+ * the writer then stores what a pause left in the ring. */
 static int on_xferinfo(void *opaque, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
     sd_fetch *f = opaque;
 
     (void)dt; (void)dn; (void)ut; (void)un;
-    return atomic_load(&f->abort);   /* no lock: called for every block */
+    sd_ring_nudge(f);
+    return atomic_load(&f->abort);
 }
 
 /* ------------------------------------------------------------------ */
@@ -358,13 +340,13 @@ static int judge_416(sd_fetch *f, int64_t from, char *last, size_t n)
         f->ready = 1;
         return COMPLETE;
     }
+    sd_ring_reset(f, 0);
     if (ftruncate(f->fd, 0) < 0) {
         fetch_fail(f, SEEDANCE_E_IO, 0, NULL, s->task_id,
                    "task %s: cannot truncate the partial download: %s", s->task_id,
                    strerror(errno));
         return FAILED;
     }
-    f->end = 0;
     s->size = -1;
     s->sized = 0;
     snprintf(last, n, "HTTP 416 for the stored part; starting over");
@@ -454,11 +436,15 @@ static int cut_to_clip(sd_fetch *f)
     return -1;
 }
 
-/* The thread's end: commit a complete main download, report (lock held). */
+/* The thread's end: store what the ring holds, commit a complete main
+ * download, report (lock held). */
 static void fetch_end(sd_fetch *f, int complete)
 {
     sd_stream *s = f->s;
 
+    sd_ring_finish(f);
+    if (f->err.code)
+        complete = 0;           /* the last write failed */
     /* Stopped after the last byte arrived (the reader can take the whole
      * clip and close before curl_easy_perform returns): still complete. */
     if (!complete && !f->err.code && f->ready && s->size >= 0 && f->end == s->size)
@@ -547,8 +533,17 @@ int sd_fetch_start(sd_fetch *f)
     curl_easy_setopt(f->h, CURLOPT_XFERINFODATA, f);
     curl_easy_setopt(f->h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(f->h, CURLOPT_LOW_SPEED_TIME, SD_FETCH_STALL_SECONDS);
-    /* large blocks: fewer writes, wake-ups and lock round trips per byte */
+    /* the clip as stored: no transfer decoding that would change offsets */
+    curl_easy_setopt(f->h, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+    /* receives of 64 KB: few system calls per byte, and a block still in
+     * the cache when it is copied to the ring (the body comes in pieces of
+     * 16 KB, which the ring gathers for the file) */
     curl_easy_setopt(f->h, CURLOPT_BUFFERSIZE, SD_FETCH_BUFFER);
+    if ((rc = sd_ring_start(f))) {
+        curl_easy_cleanup(f->h);
+        f->h = NULL;
+        return rc;
+    }
 
     /* The thread takes no signals: they stay with the caller's threads. */
     sigfillset(&all);
@@ -556,6 +551,7 @@ int sd_fetch_start(sd_fetch *f)
     rc = pthread_create(&f->thread, NULL, fetch_thread, f);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc) {
+        sd_ring_free(f);
         curl_easy_cleanup(f->h);
         f->h = NULL;
         return sd_fail_task(s->c, SEEDANCE_E_NOMEM, s->task_id,
@@ -576,6 +572,7 @@ void sd_fetch_stop(sd_fetch *f)
         pthread_join(f->thread, NULL);
         f->running = 0;
     }
+    sd_ring_free(f);
     if (f->h) {
         curl_easy_cleanup(f->h);
         f->h = NULL;

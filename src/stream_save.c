@@ -6,7 +6,10 @@
  *
  * The bytes go from the stream's file (the cache file or the spool) to
  * the target in the kernel (copy_file_range) when it can, without passing
- * through this process; otherwise through a buffer. Like cp and curl -o,
+ * through this process, otherwise through a buffer. While the clip
+ * downloads, the copy follows the download's writer, right behind it,
+ * while the pages are fresh; it never holds the download's ring, so the
+ * download never waits for it. Like cp and curl -o,
  * the target is not fsync'ed: the rename makes it appear whole or not at
  * all, and the cache keeps the clip for another save.
  */
@@ -76,9 +79,9 @@ static int copy_bytes(int in, off_t off, int out, int64_t n, char *buf, int *ker
 static int copy_stream(sd_stream *s, int out, const char *path, int64_t *total)
 {
     char *buf = malloc(SAVE_BUFFER);
-    int kernel = 1, e, fd;
+    int kernel = 1, e;
+    sd_region r;
     int64_t n;
-    off_t off;
 
     *total = 0;
     if (!buf)
@@ -87,13 +90,14 @@ static int copy_stream(sd_stream *s, int out, const char *path, int64_t *total)
         free(buf);
         return (int)-n;
     }
-    while ((n = sd_stream_region(s, SAVE_CHUNK, &fd, &off)) > 0) {
-        if ((e = copy_bytes(fd, off, out, n, buf, &kernel))) {
+    while ((n = sd_stream_region(s, SAVE_CHUNK, 1, &r)) > 0) {
+        e = copy_bytes(r.fd, r.off, out, n, buf, &kernel);
+        sd_stream_advance(s, &r, e ? 0 : n);
+        if (e) {
             free(buf);
             return sd_fail_task(s->c, SEEDANCE_E_IO, s->task_id, "cannot write %s: %s", path,
                                 strerror(e));
         }
-        s->pos += n;
         *total += n;
     }
     free(buf);

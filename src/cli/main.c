@@ -53,6 +53,10 @@ static int run_job(cli *st)
         sa.sa_handler = on_sigint;
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, NULL);
+        /* A file size limit (ulimit -f) fails the write that reaches it
+         * with EFBIG, reported like a full disk, instead of ending the
+         * process: the kept part of a download stays resumable. */
+        signal(SIGXFSZ, SIG_IGN);
         rc = st->cmd->handler(st);
     }
     cli_line_end(st);
