@@ -130,9 +130,10 @@ static void report(sd_stream *s)
 {
     while (s->reported_starts < s->main.starts) {
         seedance_progress p;
-        int64_t at = s->main.start_at;   /* where the latest response started */
+        /* one event per response, also when several came since the last
+         * call; only the latest one's first byte is known */
+        int64_t at = ++s->reported_starts == s->main.starts ? s->main.start_at : -1;
 
-        s->reported_starts = s->main.starts;
         p = clip_event(s, SEEDANCE_EV_DOWNLOAD);
         pthread_mutex_unlock(&s->lock);
         if (at > 0)
