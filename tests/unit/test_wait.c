@@ -224,38 +224,40 @@ static void test_bad_replies(void)
     seedance_client *c = client();
     seedance_task *t = NULL;
     double times[8];
-    char *id = completed_task();
-    int rc, retries = 0, n, before;
+    /* two tasks queried by this test only: one waited for, one read */
+    char *id = emu_submit(&E, "bad replies", 4, "480p"), *id2 = emu_submit(&E, "read", 4, "480p");
+    int rc, retries = 0, n;
 
-    if (!id) {
-        OK(0, "a completed task for the bad replies");
+    if (!id || !id2) {
+        OK(0, "tasks for the bad replies");
+        free(id);
+        free(id2);
         seedance_client_free(c);
         return;
     }
     seedance_client_set_progress(c, on_retry, &retries);
-    before = logged_queries(id, 0, 0, times, 0);
     emu_post(&E, "/_emu/faults", "{\"type\":\"malformed\",\"path\":\"/v1/tasks/\"}");
     rc = seedance_wait(c, id, &t);
-    n = logged_queries(id, before, 2, times, 8);
+    n = logged_queries(id, 0, 2, times, 8);
     OK(rc == SEEDANCE_OK && t && !strcmp(seedance_task_id(t), id) && retries == 1,
        "a wait goes on past a malformed reply (rc %d, %d retries)", rc, retries);
-    OK(n == 2 && closest(times, n) >= 0.95,
+    OK(n >= 2 && n <= 8 && closest(times, n) >= 0.95,
        "... asking again on its schedule (%d queries, %.3f s apart)", n, closest(times, n));
     seedance_task_free(t);
     t = NULL;
 
     emu_post(&E, "/_emu/faults", "{\"type\":\"malformed\",\"count\":-1,"
              "\"path\":\"/v1/tasks/\"}");
-    before += n;
-    rc = seedance_get_task(c, id, &t);
-    n = logged_queries(id, before, 3, times, 8);
+    rc = seedance_get_task(c, id2, &t);
+    n = logged_queries(id2, 0, 3, times, 8);
     emu_post(&E, "/_emu/reset", NULL);
-    OK(rc == SEEDANCE_E_PROTOCOL && !t && !strcmp(seedance_last_error(c)->task_id, id) &&
+    OK(rc == SEEDANCE_E_PROTOCOL && !t && !strcmp(seedance_last_error(c)->task_id, id2) &&
        strstr(seedance_last_error(c)->message, "malformed"),
        "a read of replies that stay malformed fails naming the task (rc %d: %s)", rc,
        seedance_last_error(c)->message);
     OK(n == 3, "... after three of them (%d queries)", n);
     free(id);
+    free(id2);
     seedance_client_free(c);
 }
 
