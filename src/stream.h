@@ -182,8 +182,14 @@ int sd_fetch_start(sd_fetch *f);
 void sd_fetch_stop(sd_fetch *f);
 
 /* Set up h to get the result URL url: redirects followed (an https link
- * never leaves https), no transfer decoding. */
-void sd_result_url_setup(CURL *h, const char *url);
+ * never leaves https), no transfer decoding; the response's header lines
+ * and body go to on_header and on_body with opaque. */
+void sd_result_url_setup(CURL *h, const char *url, curl_write_callback on_header,
+                         curl_write_callback on_body, void *opaque);
+
+/* Start a thread of the download that takes no signals (they stay with
+ * the caller's threads). 0 or the pthread_create error. */
+int sd_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 /* Parse a Content-Range value, "bytes A-B/T", "bytes A-B/ *" or
  * "bytes * /T" (without the spaces): 0 with the start and total (-1 when

@@ -499,9 +499,26 @@ int sd_content_range(const char *v, int64_t *start, int64_t *total)
     return parse_content_range(v, start, total);
 }
 
-void sd_result_url_setup(CURL *h, const char *url)
+int sd_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    sigset_t all, old;
+    int rc;
+
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    rc = pthread_create(t, NULL, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return rc;
+}
+
+void sd_result_url_setup(CURL *h, const char *url, curl_write_callback on_header,
+                         curl_write_callback on_body, void *opaque)
 {
     curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, opaque);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, opaque);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
     /* a redirect never leaves TLS: an https link stays https */
@@ -518,17 +535,12 @@ void sd_result_url_setup(CURL *h, const char *url)
 int sd_fetch_start(sd_fetch *f)
 {
     sd_stream *s = f->s;
-    sigset_t all, old;
     int rc;
 
     if (!(f->h = curl_easy_init()))
         return sd_fail_task(s->c, SEEDANCE_E_NOMEM, s->task_id, NULL);
     sd_curl_setup(s->c, f->h);
-    sd_result_url_setup(f->h, s->url);
-    curl_easy_setopt(f->h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(f->h, CURLOPT_HEADERDATA, f);
-    curl_easy_setopt(f->h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(f->h, CURLOPT_WRITEDATA, f);
+    sd_result_url_setup(f->h, s->url, on_header, on_body, f);
     curl_easy_setopt(f->h, CURLOPT_XFERINFOFUNCTION, on_xferinfo);
     curl_easy_setopt(f->h, CURLOPT_XFERINFODATA, f);
     curl_easy_setopt(f->h, CURLOPT_LOW_SPEED_LIMIT, 1L);
@@ -545,12 +557,7 @@ int sd_fetch_start(sd_fetch *f)
         return rc;
     }
 
-    /* The thread takes no signals: they stay with the caller's threads. */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    rc = pthread_create(&f->thread, NULL, fetch_thread, f);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc) {
+    if ((rc = sd_thread_start(&f->thread, fetch_thread, f))) {
         sd_ring_free(f);
         curl_easy_cleanup(f->h);
         f->h = NULL;

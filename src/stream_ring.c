@@ -131,7 +131,6 @@ int sd_ring_start(sd_fetch *f)
 {
     sd_ring *r = &f->ring;
     sd_stream *s = f->s;
-    sigset_t all, old;
     int rc;
 
     if (!(r->buf = malloc(SD_RING_SIZE)))
@@ -142,11 +141,7 @@ int sd_ring_start(sd_fetch *f)
     pthread_cond_init(&r->work, NULL);
     pthread_cond_init(&r->room, NULL);
     /* The thread takes no signals: they stay with the caller's threads. */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    rc = pthread_create(&r->thread, NULL, writer, f);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc) {
+    if ((rc = sd_thread_start(&r->thread, writer, f))) {
         pthread_cond_destroy(&r->work);
         pthread_cond_destroy(&r->room);
         free(r->buf);

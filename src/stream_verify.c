@@ -92,13 +92,9 @@ static int compare(sd_stream *s, verify *v)
     if (!(v->h = curl_easy_init()))
         return -1;
     sd_curl_setup(s->c, v->h);          /* the caller's interrupt callback */
-    sd_result_url_setup(v->h, s->url);
+    sd_result_url_setup(v->h, s->url, on_header, on_body, v);
     snprintf(range, sizeof(range), "%" PRId64 "-%" PRId64, v->from, v->to - 1);
     curl_easy_setopt(v->h, CURLOPT_RANGE, range);
-    curl_easy_setopt(v->h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(v->h, CURLOPT_HEADERDATA, v);
-    curl_easy_setopt(v->h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(v->h, CURLOPT_WRITEDATA, v);
     curl_easy_setopt(v->h, CURLOPT_TIMEOUT, SD_VERIFY_TIMEOUT);
     rc = curl_easy_perform(v->h);
     curl_easy_cleanup(v->h);

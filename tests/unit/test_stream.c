@@ -757,6 +757,30 @@ static int is_follower(seedance_stream *s)
     return f;
 }
 
+/* The cache holds the server's clip k. */
+static void cached_is_clip(const clip *k)
+{
+    char path[512];
+    unsigned char *cached = NULL;
+    long n;
+
+    snprintf(path, sizeof(path), "%s/clips/%s.mp4", cache_dir, k->id);
+    n = emu_slurp(path, &cached);
+    OK(n == k->size && !memcmp(cached, k->data, (size_t)n), "the cached clip is the server's");
+    free(cached);
+}
+
+static void two_streams_end(seedance_stream *s1, seedance_stream *s2, seedance_client *c1,
+                            seedance_client *c2, clip *k)
+{
+    seedance_stream_close(s1);
+    seedance_stream_close(s2);
+    set_bandwidth(0);
+    seedance_client_free(c1);
+    seedance_client_free(c2);
+    free_clip(k);
+}
+
 /* Two streams of one task at once (two clients, one cache: flock locks
  * exclude two opens of one process as they do two processes): the second
  * follows the first's download; both get the clip; one GET. */
@@ -764,7 +788,6 @@ static void test_two_streams_one_download(void)
 {
     seedance_client *c1 = client(1), *c2 = client(1);
     seedance_stream *s1 = NULL, *s2 = NULL;
-    char path[512];
     clip k;
 
     if (new_clip(&k, "two readers, one download", 4)) {
@@ -791,20 +814,9 @@ static void test_two_streams_one_download(void)
     seedance_stream_close(s2);
     s1 = s2 = NULL;
     OK(clip_gets(&k, 1) == 1, "the clip was downloaded from the server once");
-    snprintf(path, sizeof(path), "%s/clips/%s.mp4", cache_dir, k.id);
-    {
-        unsigned char *cached = NULL;
-        long n = emu_slurp(path, &cached);
-        OK(n == k.size && !memcmp(cached, k.data, (size_t)n), "the cached clip is the server's");
-        free(cached);
-    }
+    cached_is_clip(&k);
 out:
-    seedance_stream_close(s1);
-    seedance_stream_close(s2);
-    set_bandwidth(0);
-    seedance_client_free(c1);
-    seedance_client_free(c2);
-    free_clip(&k);
+    two_streams_end(s1, s2, c1, c2, &k);
 }
 
 /* The owner stops half way: the follower takes the download over and
@@ -813,7 +825,6 @@ static void test_follower_takes_over(void)
 {
     seedance_client *c1 = client(1), *c2 = client(1);
     seedance_stream *s1 = NULL, *s2 = NULL;
-    char path[512];
     int64_t had;
     clip k;
 
@@ -847,20 +858,9 @@ static void test_follower_takes_over(void)
            "it resumed the part (%" PRId64 " bytes or more) with Range, not from the start "
            "(%d downloads, %d without Range)", had, gets, whole);
     }
-    snprintf(path, sizeof(path), "%s/clips/%s.mp4", cache_dir, k.id);
-    {
-        unsigned char *cached = NULL;
-        long n = emu_slurp(path, &cached);
-        OK(n == k.size && !memcmp(cached, k.data, (size_t)n), "the cached clip is the server's");
-        free(cached);
-    }
+    cached_is_clip(&k);
 out:
-    seedance_stream_close(s1);
-    seedance_stream_close(s2);
-    set_bandwidth(0);
-    seedance_client_free(c1);
-    seedance_client_free(c2);
-    free_clip(&k);
+    two_streams_end(s1, s2, c1, c2, &k);
 }
 
 int main(void)
