@@ -187,9 +187,10 @@ void sd_fetch_stop(sd_fetch *f);
 void sd_result_url_setup(CURL *h, const char *url, curl_write_callback on_header,
                          curl_write_callback on_body, void *opaque);
 
-/* Start a thread of the download that takes no signals (they stay with
- * the caller's threads). 0 or the pthread_create error. */
-int sd_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
+/* Start a thread of the download of s that takes no signals (they stay
+ * with the caller's threads). SEEDANCE_OK, or SEEDANCE_E_NOMEM recorded
+ * in the client (the caller's thread). */
+int sd_thread_start(sd_stream *s, pthread_t *t, void *(*fn)(void *), void *arg);
 
 /* Parse a Content-Range value, "bytes A-B/T", "bytes A-B/ *" or
  * "bytes * /T" (without the spaces): 0 with the start and total (-1 when

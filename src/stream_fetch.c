@@ -499,7 +499,7 @@ int sd_content_range(const char *v, int64_t *start, int64_t *total)
     return parse_content_range(v, start, total);
 }
 
-int sd_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+int sd_thread_start(sd_stream *s, pthread_t *t, void *(*fn)(void *), void *arg)
 {
     sigset_t all, old;
     int rc;
@@ -508,7 +508,11 @@ int sd_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
     pthread_sigmask(SIG_SETMASK, &all, &old);
     rc = pthread_create(t, NULL, fn, arg);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    return rc;
+    if (rc)
+        return sd_fail_task(s->c, SEEDANCE_E_NOMEM, s->task_id,
+                            "task %s: cannot start the download thread: %s", s->task_id,
+                            strerror(rc));
+    return SEEDANCE_OK;
 }
 
 void sd_result_url_setup(CURL *h, const char *url, curl_write_callback on_header,
@@ -557,13 +561,11 @@ int sd_fetch_start(sd_fetch *f)
         return rc;
     }
 
-    if ((rc = sd_thread_start(&f->thread, fetch_thread, f))) {
+    if ((rc = sd_thread_start(s, &f->thread, fetch_thread, f))) {
         sd_ring_free(f);
         curl_easy_cleanup(f->h);
         f->h = NULL;
-        return sd_fail_task(s->c, SEEDANCE_E_NOMEM, s->task_id,
-                            "task %s: cannot start the download thread: %s", s->task_id,
-                       strerror(rc));
+        return rc;
     }
     f->running = 1;
     return SEEDANCE_OK;

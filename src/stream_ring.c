@@ -141,14 +141,12 @@ int sd_ring_start(sd_fetch *f)
     pthread_cond_init(&r->work, NULL);
     pthread_cond_init(&r->room, NULL);
     /* The thread takes no signals: they stay with the caller's threads. */
-    if ((rc = sd_thread_start(&r->thread, writer, f))) {
+    if ((rc = sd_thread_start(s, &r->thread, writer, f))) {
         pthread_cond_destroy(&r->work);
         pthread_cond_destroy(&r->room);
         free(r->buf);
         r->buf = NULL;
-        return sd_fail_task(s->c, SEEDANCE_E_NOMEM, s->task_id,
-                            "task %s: cannot start the download thread: %s", s->task_id,
-                            strerror(rc));
+        return rc;
     }
     r->running = 1;
     return SEEDANCE_OK;
