@@ -11,7 +11,10 @@
  * which are enough for the downloads but not for the ffmpeg lines).
  *
  * Median wall time, CPU time (user + system, all threads) and throughput
- * (clip size / median wall time) of RUNS runs, the programs alternating:
+ * (clip size / median wall time) of RUNS runs, the programs alternating;
+ * a speed against a baseline is the median of the RUNS ratios of a run to
+ * the baseline's run of the same round, which met the same load of the
+ * machine:
  *   curl -s -o FILE URL                    against
  *   seedance download ID -o FILE           cache on, emptied before each run
  *   seedance download ID -o FILE           the clip already in the cache
@@ -106,7 +109,12 @@ static void run_one(prog *p, int i, char *const argv[], char *const env[], const
  * target > 0, whether it is met. */
 static void print_prog(prog *p, prog *ref, long size, double target)
 {
-    double w = bench_median(p->wall, RUNS), c = bench_median(p->cpu, RUNS), x;
+    double x[RUNS], w, c;
+
+    memcpy(x, p->wall, sizeof(x));      /* bench_median sorts: keep the rounds */
+    w = bench_median(x, RUNS);
+    memcpy(x, p->cpu, sizeof(x));
+    c = bench_median(x, RUNS);
 
     if (!p->ok) {
         printf("    %-40s failed\n", p->name);
@@ -114,10 +122,12 @@ static void print_prog(prog *p, prog *ref, long size, double target)
     }
     printf("    %-40s %5.2f s %5.2f s %5.0f MB/s", p->name, w, c, w > 0 ? size / 1e6 / w : 0);
     if (ref && ref->ok && w > 0) {
-        x = bench_median(ref->wall, RUNS) / w;
-        printf("  %.2fx %s", x, ref->name);
+        for (int i = 0; i < RUNS; i++)
+            x[i] = p->wall[i] > 0 ? ref->wall[i] / p->wall[i] : 0;
+        x[0] = bench_median(x, RUNS);
+        printf("  %.2fx %s", x[0], ref->name);
         if (target > 0)
-            printf(" (target %.1fx: %s)", target, x >= target ? "met" : "NOT MET");
+            printf(" (target %.1fx: %s)", target, x[0] >= target ? "met" : "NOT MET");
     }
     printf("\n");
 }
