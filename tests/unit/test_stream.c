@@ -21,6 +21,7 @@
 
 #include "emu_proc.h"
 #include "stream.h"
+#include "stream_peek.h"
 #include "tap.h"
 
 static emu_proc E;
@@ -131,24 +132,6 @@ static int read_at_equal(seedance_stream *s, const clip *k, int64_t pos, int64_t
         total += r;
     }
     return 1;
-}
-
-static int main_done(seedance_stream *s)
-{
-    int d;
-    pthread_mutex_lock(&s->lock);
-    d = s->main.done;
-    pthread_mutex_unlock(&s->lock);
-    return d;
-}
-
-static int64_t main_end(seedance_stream *s)
-{
-    int64_t e;
-    pthread_mutex_lock(&s->lock);
-    e = s->main.end;
-    pthread_mutex_unlock(&s->lock);
-    return e;
 }
 
 /* Count request log lines for path containing all of the given needles. */

@@ -17,6 +17,7 @@
 
 #include "emu_proc.h"
 #include "stream.h"
+#include "stream_peek.h"
 #include "tap.h"
 
 static emu_proc E;
@@ -98,15 +99,6 @@ static int at_end(seedance_stream *s)
 {
     unsigned char b;
     return seedance_stream_read(s, &b, 1) == 0;
-}
-
-static int64_t main_end(seedance_stream *s)
-{
-    int64_t e;
-    pthread_mutex_lock(&s->lock);
-    e = s->main.end;
-    pthread_mutex_unlock(&s->lock);
-    return e;
 }
 
 /* Wait (bounded) until the main download received everything. */
