@@ -287,3 +287,15 @@ for line in open(sys.argv[1]):
 print(n)
 PY
 }
+
+# fetched_once ID DESCRIPTION   the clip of task ID was fetched from the
+# server exactly once (answered 2xx; a request is logged when it ends, so
+# wait for it at most 30 s)
+fetched_once() {
+    local i
+    for i in $(seq 1 300); do
+        [ "$(log_count "path=/results/$1.mp4" method=GET status=2*)" -ge 1 ] && break
+        sleep 0.1
+    done
+    is "$(log_count "path=/results/$1.mp4" method=GET status=2*)" 1 "$2"
+}

@@ -35,12 +35,7 @@ both() {
     check "$what: the first writes the server's file" cmp "$T/a.mp4" "$srv"
     check "$what: the second writes the server's file" cmp "$T/b.mp4" "$srv"
     check "$what: the cached clip is the server's file" cmp "$T/cache/clips/$id.mp4" "$srv"
-    for i in $(seq 1 50); do   # a request is logged when it ends (at most 5 s)
-        [ "$(log_count "path=/results/$id.mp4" method=GET status=2*)" -ge 1 ] && break
-        sleep 0.1
-    done
-    is "$(log_count "path=/results/$id.mp4" method=GET status=2*)" 1 \
-        "$what: the clip is downloaded from the server once"
+    fetched_once "$id" "$what: the clip is downloaded from the server once"
 }
 
 # a finished task

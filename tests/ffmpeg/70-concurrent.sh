@@ -33,10 +33,6 @@ is "$rs" 0 "seedance download succeeds at the same time"
 check "ffmpeg's packets are the server's file's" cmp -s "$T/ff.md5" "$T/srv.md5"
 check "seedance writes the server's file" cmp "$T/sd.mp4" "$srv"
 check "the cached clip is the server's file" cmp "$T/cache/clips/$id.mp4" "$srv"
-for i in $(seq 1 50); do       # a request is logged when it ends (at most 5 s)
-    [ "$(log_count "path=/results/$id.mp4" method=GET status=2*)" -ge 1 ] && break
-    sleep 0.1
-done
-is "$(log_count "path=/results/$id.mp4" method=GET status=2*)" 1 "the clip is downloaded from the server once"
+fetched_once "$id" "the clip is downloaded from the server once"
 is "$(emu_stat submits)" 1 "one task paid"
 done_testing
