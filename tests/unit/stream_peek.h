@@ -11,24 +11,18 @@
 
 #include "stream.h"
 
-/* The download finished (complete or failed). */
-static inline int main_done(seedance_stream *s)
+/* done: whether the download finished (complete or failed); else the
+ * clip offset it received up to */
+static inline int64_t main_peek(seedance_stream *s, int done)
 {
-    int d;
+    int64_t v;
     pthread_mutex_lock(&s->lock);
-    d = s->main.done;
+    v = done ? s->main.done : s->main.end;
     pthread_mutex_unlock(&s->lock);
-    return d;
+    return v;
 }
 
-/* The clip offset the main download received up to. */
-static inline int64_t main_end(seedance_stream *s)
-{
-    int64_t e;
-    pthread_mutex_lock(&s->lock);
-    e = s->main.end;
-    pthread_mutex_unlock(&s->lock);
-    return e;
-}
+static inline int main_done(seedance_stream *s) { return (int)main_peek(s, 1); }
+static inline int64_t main_end(seedance_stream *s) { return main_peek(s, 0); }
 
 #endif /* SEEDANCE_TEST_STREAM_PEEK_H */
