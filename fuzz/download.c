@@ -278,7 +278,7 @@ static ino_t put_committed(int64_t size, int64_t len, int garbage)
     int fd;
 
     put_file(part_path, size);
-    if ((fd = open(part_path, O_RDWR)) < 0 || sd_cache_commit(fd, part_path, clip_path, size))
+    if ((fd = open(part_path, O_RDWR)) < 0 || sd_cache_commit(fd, part_path, clip_path, size, NULL))
         abort();
     close(fd);
     if (len != size)

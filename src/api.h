@@ -122,8 +122,28 @@ int sd_request_check(const seedance_request *r, seedance_client *c, sd_image img
 /* Lower-case hex SHA-256 of data into hex (65 bytes). */
 int sd_sha256_hex(const void *data, size_t size, char hex[65]);
 
+/* The n bytes of in as 2n lower-case hex digits and a NUL, into out. */
+void sd_to_hex(const unsigned char *in, size_t n, char *out);
+
 /* Random lower-case hex string of 2*nbytes characters into out. */
 int sd_random_hex(char *out, size_t nbytes);
+
+/* hash.c ------------------------------------------------------------ */
+
+/*
+ * The content hash of a cached clip, taken piece by piece (as the clip is
+ * stored): XXH3-128 (libxxhash; a clip's record, see cache.c), or SHA-256
+ * (records written by earlier versions). new: NULL when out of memory.
+ * final: the lower-case hex digest of what was added (32 or 64 digits),
+ * 0 or -1; the hash then starts again, as after reset.
+ */
+typedef enum sd_hash_kind { SD_HASH_XXH128, SD_HASH_SHA256 } sd_hash_kind;
+typedef struct sd_hash sd_hash;
+sd_hash *sd_hash_new(sd_hash_kind kind);
+void sd_hash_add(sd_hash *h, const void *data, size_t size);
+int sd_hash_final(sd_hash *h, char hex[65]);
+void sd_hash_reset(sd_hash *h);
+void sd_hash_free(sd_hash *h);
 
 /* json.c ------------------------------------------------------------ */
 

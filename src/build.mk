@@ -10,6 +10,8 @@ LIB_A    := $(B)/lib/libseedance.a
 LIB_PC   := $(B)/lib/pkgconfig/seedance.pc
 CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
 CRYPTO_LIBS   := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
+# libxxhash is used header-only (src/hash.c): its flags, nothing to link
+XXHASH_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxxhash 2>/dev/null)
 LIB_LIBS := $(CURL_LIBS) $(CJSON_LIBS) $(CRYPTO_LIBS) -lpthread -lm
 CLI_SRCS := $(wildcard src/cli/*.c)
 CLI_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRCS))
@@ -18,7 +20,8 @@ CLI_BIN  := $(B)/bin/seedance
 lib: $(LIB_A) $(LIB_PC)
 tools: $(CLI_BIN)
 
-$(LIB_OBJS) $(CLI_OBJS): OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS)
+$(LIB_OBJS) $(CLI_OBJS): OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS) \
+                                     $(XXHASH_CFLAGS)
 
 $(LIB_A): $(LIB_OBJS)
 	@mkdir -p $(@D)

@@ -18,9 +18,11 @@
  *   <cache_dir>/clips/<task-id>.mp4.bad    a clip found changed on disk,
  *                                          set aside
  *
- * The record is one line, "SIZE MTIME INODE SHA256": the clip's length,
+ * The record is one line, "SIZE MTIME INODE HASH": the clip's length,
  * the modification time (ns since the epoch) and inode of the file when it
- * was committed, and the SHA-256 of its content. At commit the clip's
+ * was committed, and the hash of its content (hash.c: XXH3-128, 32 hex
+ * digits, taken by the download as it stored the bytes; records of
+ * earlier versions: SHA-256, 64 digits, still honoured). At commit the clip's
  * modification time is set two seconds into the past, so that any later
  * write to the file gives it another one, whatever the granularity of the
  * file system's clock. An open trusts a clip whose length, time and inode
@@ -43,7 +45,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 
 #include "stream.h"
 
@@ -125,17 +126,15 @@ static long long mtime_ns(const struct stat *st)
     return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
 }
 
-/* The SHA-256 of the size bytes of fd, as hex. 0 or -1 (errno set). */
-static int hash_fd(int fd, int64_t size, char hex[65])
+/* The hash (kind) of the size bytes of fd, as hex. 0 or -1 (errno set). */
+static int hash_fd(int fd, int64_t size, sd_hash_kind kind, char hex[65])
 {
-    static const char digits[] = "0123456789abcdef";
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned char *buf = malloc(HASH_BLOCK), md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
+    sd_hash *h = sd_hash_new(kind);
+    unsigned char *buf = malloc(HASH_BLOCK);
     int64_t at = 0;
     int rc = -1;
 
-    if (!ctx || !buf || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+    if (!h || !buf) {
         errno = ENOMEM;
         goto out;
     }
@@ -148,19 +147,12 @@ static int hash_fd(int fd, int64_t size, char hex[65])
             errno = n < 0 ? errno : EIO;
             goto out;
         }
-        EVP_DigestUpdate(ctx, buf, (size_t)n);
+        sd_hash_add(h, buf, (size_t)n);
         at += n;
     }
-    if (!EVP_DigestFinal_ex(ctx, md, &len) || len != 32)
-        goto out;
-    for (unsigned i = 0; i < 32; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = '\0';
-    rc = 0;
+    rc = sd_hash_final(h, hex);
 out:
-    EVP_MD_CTX_free(ctx);
+    sd_hash_free(h);
     free(buf);
     return rc;
 }
@@ -209,7 +201,7 @@ static int get_record(const char *clip, record *r)
         r->mtime = -1;
         n = sscanf((const char *)data, "%lld %lld %llu %64[0-9a-f]", &r->size, &r->mtime,
                    &r->ino, r->sha);
-        rc = n == 1 || (n == 4 && strlen(r->sha) == 64) ? 1 : -1;
+        rc = n == 1 || (n == 4 && (strlen(r->sha) == 32 || strlen(r->sha) == 64)) ? 1 : -1;
         if (n != 4)
             r->mtime = -1;
     }
@@ -229,9 +221,9 @@ static int same_file(const char *path, const struct stat *st)
     return stat(path, &p) == 0 && p.st_dev == st->st_dev && p.st_ino == st->st_ino;
 }
 
-int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size)
+int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size, const char *hash)
 {
-    char sha[65];
+    char hex[65];
     struct stat st;
 
     if (fstat(fd, &st) < 0)
@@ -244,7 +236,9 @@ int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size)
         errno = ESTALE;         /* the .part is another process's now */
         return -1;
     }
-    if (hash_fd(fd, size, sha) < 0 || stamp(fd, &st) < 0 || put_record(clip, &st, sha) < 0 ||
+    if (!hash && hash_fd(fd, size, SD_HASH_XXH128, hex) < 0)
+        return -1;
+    if (stamp(fd, &st) < 0 || put_record(clip, &st, hash ? hash : hex) < 0 ||
         rename(part, clip) < 0)
         return -1;
     sd_cache_drop_total(clip);
@@ -261,7 +255,8 @@ static int same_content(const char *clip, const struct stat *st, const record *r
 
     if (fd < 0)
         return 0;
-    same = hash_fd(fd, st->st_size, sha) == 0 && !strcmp(sha, r->sha);
+    same = hash_fd(fd, st->st_size, strlen(r->sha) == 64 ? SD_HASH_SHA256 : SD_HASH_XXH128,
+                   sha) == 0 && !strcmp(sha, r->sha);
     if (same && stamp(fd, &now) == 0 && now.st_size == st->st_size)
         put_record(clip, &now, sha);        /* trusted without reading next time */
     close(fd);

@@ -12,7 +12,7 @@
 
 #include "api.h"
 
-static void to_hex(const unsigned char *in, size_t n, char *out)
+void sd_to_hex(const unsigned char *in, size_t n, char *out)
 {
     static const char digits[] = "0123456789abcdef";
 
@@ -30,7 +30,7 @@ int sd_sha256_hex(const void *data, size_t size, char hex[65])
 
     if (!EVP_Digest(data, size, md, &len, EVP_sha256(), NULL) || len != 32)
         return SEEDANCE_E_NOMEM;
-    to_hex(md, 32, hex);
+    sd_to_hex(md, 32, hex);
     return SEEDANCE_OK;
 }
 
@@ -50,6 +50,6 @@ int sd_random_hex(char *out, size_t nbytes)
         }
         got += (size_t)n;
     }
-    to_hex(buf, nbytes, out);
+    sd_to_hex(buf, nbytes, out);
     return SEEDANCE_OK;
 }

@@ -89,6 +89,7 @@ void sd_stream_wait(sd_stream *s, double seconds)
 
 void sd_stream_main_complete(sd_stream *s)
 {
+    char hash[65];
     int64_t size;
     int sized;
 
@@ -100,7 +101,8 @@ void sd_stream_main_complete(sd_stream *s)
      * for the bytes after it and learns the length (416). */
     if (!s->part_path || !s->cache_path || !sized)
         return;
-    if (sd_cache_commit(s->main.fd, s->part_path, s->cache_path, size) == 0) {
+    if (sd_cache_commit(s->main.fd, s->part_path, s->cache_path, size,
+                        sd_ring_digest(&s->main, size, hash) == 0 ? hash : NULL) == 0) {
         pthread_mutex_lock(&s->lock);
         s->cached = 1;
         pthread_mutex_unlock(&s->lock);

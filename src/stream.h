@@ -31,7 +31,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "internal.h"
+#include "api.h"
 
 /* cache.c ------------------------------------------------------------ */
 
@@ -45,11 +45,12 @@ char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *su
 
 /*
  * Commit a downloaded clip: check that the file (fd) is exactly size bytes
- * long and is still the one named part, hash its content, write its
- * record next to the clip (<clip>.size: size, time, inode, SHA-256; see
- * cache.c) and rename part to clip. 0 or -1 (errno set; EIO for a length
- * that is not size, ESTALE when part is no longer the file fd). Touches
- * no client: the download thread calls it.
+ * long and is still the one named part, write its record next to the clip
+ * (<clip>.size: size, time, inode, content hash; see cache.c) and rename
+ * part to clip. hash: the hex XXH3-128 of those bytes, taken as they were
+ * stored, or NULL to read the file and hash it here. 0 or -1 (errno set;
+ * EIO for a length that is not size, ESTALE when part is no longer the
+ * file fd). Touches no client: the download thread calls it.
  *
  * Nothing is fsync'ed: waiting for hundreds of megabytes to reach the
  * disk would hold up the stream's close by seconds for no gain. A clip
@@ -57,7 +58,8 @@ char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *su
  * record: the next open sets it aside and fetches it again
  * (sd_cache_check).
  */
-int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size);
+int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size,
+                    const char *hash);
 
 /*
  * Is the cached clip at path usable? 1 yes; 0 no clip (or an empty one);
@@ -106,6 +108,11 @@ typedef struct sd_ring {
     int failed;             /* a write failed (the fetch's err says why) */
     int waiting;            /* a thread waits on room */
     int running;            /* the writer thread runs (join it) */
+    sd_hash *hash;          /* the main download into the cache: the hash
+                               of the clip bytes stored, [0, hashed), taken
+                               by the writer as it stores them; else NULL */
+    int64_t hashed;         /* -1: the hash does not cover a prefix (the
+                               download resumed a kept part) */
     pthread_cond_t work;    /* the writer's: bytes to store, or stop */
     pthread_cond_t room;    /* bytes stored or unpinned */
     pthread_t thread;
@@ -124,6 +131,11 @@ int sd_ring_put(sd_fetch *f, const char *data, size_t len);
 
 /* Wake the writer if bytes wait (download thread, lock not held). */
 void sd_ring_nudge(sd_fetch *f);
+
+/* The XXH3-128 of the whole clip of size bytes as the ring stored it, in
+ * hex: 0, or -1 when the ring did not hash all of it (no hash kept, or a
+ * resumed part). After sd_ring_finish(). */
+int sd_ring_digest(sd_fetch *f, int64_t size, char hex[65]);
 
 /* Lock held: wait until everything received is stored (or a write
  * failed), with no reader on the ring, and restart the ring at clip offset

@@ -16,6 +16,11 @@
  * the ring overwrites [end + n - SD_RING_SIZE, ...): allowed once those
  * bytes are stored and the reader is not copying them (pin).
  *
+ * The writer of the main download into the cache also hashes what it
+ * stores (XXH3-128, for the clip's record, see cache.c) straight from the
+ * ring, while the bytes are in the processor's caches: committing the clip
+ * then does not read it back from the disk.
+ *
  * The ring is small on purpose: the block libcurl has just received, its
  * copy in the ring, and the ring's bytes the writer and the reader take
  * stay in the processor's caches when everyone keeps up.
@@ -84,6 +89,22 @@ static void reserve(sd_fetch *f, int64_t *reserved, int64_t at, int64_t n, int64
 #endif
 }
 
+/* Add [from, to) of the ring to the hash, when it continues it (writer
+ * only; those bytes cannot be overwritten before r->stored moves). */
+static void hash_stored(sd_ring *r, int64_t from, int64_t to)
+{
+    if (!r->hash || r->hashed != from)
+        return;
+    while (from < to) {
+        size_t i = (size_t)(from % SD_RING_SIZE);
+        size_t k = (size_t)(to - from < SD_RING_SIZE - (int64_t)i ? to - from
+                                                                   : SD_RING_SIZE - (int64_t)i);
+        sd_hash_add(r->hash, r->buf + i, k);
+        from += (int64_t)k;
+    }
+    r->hashed = to;
+}
+
 static void *writer(void *opaque)
 {
     sd_fetch *f = opaque;
@@ -93,7 +114,7 @@ static void *writer(void *opaque)
 
     pthread_mutex_lock(&s->lock);
     for (;;) {
-        int64_t at = r->stored, n = f->end - at, size = s->size;
+        int64_t at = r->stored, from = at, n = f->end - at, size = s->size;
         int e;
 
         if (n == 0) {
@@ -107,6 +128,7 @@ static void *writer(void *opaque)
         pthread_mutex_unlock(&s->lock);
         reserve(f, &reserved, at, n, size);
         e = store(f, &at, n);
+        hash_stored(r, from, at);
         pthread_mutex_lock(&s->lock);
         r->stored = at;         /* a prefix of the clip, even after a failure */
         if (e) {
@@ -133,9 +155,14 @@ int sd_ring_start(sd_fetch *f)
     sd_stream *s = f->s;
     int rc;
 
-    if (!(r->buf = malloc(SD_RING_SIZE)))
+    if (!(r->buf = malloc(SD_RING_SIZE)) ||
+        (f->is_main && s->part_path && !(r->hash = sd_hash_new(SD_HASH_XXH128)))) {
+        free(r->buf);
+        r->buf = NULL;
         return sd_fail_task(s->c, SEEDANCE_E_NOMEM, s->task_id, NULL);
+    }
     r->lo = r->stored = f->end;
+    r->hashed = f->end == 0 ? 0 : -1;
     r->pin = -1;
     r->idle = r->stop = r->failed = r->waiting = 0;
     pthread_cond_init(&r->work, NULL);
@@ -144,6 +171,8 @@ int sd_ring_start(sd_fetch *f)
     if ((rc = sd_thread_start(s, &r->thread, writer, f))) {
         pthread_cond_destroy(&r->work);
         pthread_cond_destroy(&r->room);
+        sd_hash_free(r->hash);
+        r->hash = NULL;
         free(r->buf);
         r->buf = NULL;
         return rc;
@@ -237,6 +266,10 @@ void sd_ring_reset(sd_fetch *f, int64_t at)
         while ((r->stored < f->end && !r->failed) || r->pin >= 0)
             wait_room(f);
     f->end = r->lo = r->stored = at;
+    if (r->hash && at == 0)
+        sd_hash_reset(r->hash);
+    if (at != r->hashed)
+        r->hashed = at == 0 ? 0 : -1;
 }
 
 void sd_ring_finish(sd_fetch *f)
@@ -257,6 +290,13 @@ void sd_ring_finish(sd_fetch *f)
         r->lo = f->end;
 }
 
+int sd_ring_digest(sd_fetch *f, int64_t size, char hex[65])
+{
+    sd_ring *r = &f->ring;
+
+    return r->hash && r->hashed == size && f->end == size ? sd_hash_final(r->hash, hex) : -1;
+}
+
 void sd_ring_free(sd_fetch *f)
 {
     sd_ring *r = &f->ring;
@@ -268,6 +308,8 @@ void sd_ring_free(sd_fetch *f)
     pthread_mutex_unlock(&f->s->lock);
     pthread_cond_destroy(&r->work);
     pthread_cond_destroy(&r->room);
+    sd_hash_free(r->hash);
+    r->hash = NULL;
     free(r->buf);
     r->buf = NULL;
 }

@@ -10,7 +10,7 @@
 set -eu
 
 # Build: compiler, make, pkg-config, the library's dependencies.
-build="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev"
+build="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev libxxhash-dev"
 # FFmpeg from source: fetching and unpacking, the assembler, the external
 # libraries the build always enables (x264, drawtext's freetype, fontconfig
 # and harfbuzz), and common ones it enables when present (fribidi for

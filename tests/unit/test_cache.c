@@ -210,13 +210,14 @@ static void test_commit_check(void)
     write_file(part, "0123456789", 10);
     fd = open(part, O_RDWR);
     errno = 0;
-    OK(sd_cache_commit(fd, part, clip, 11) == -1 && errno == EIO && mode_of(clip) == -1,
+    OK(sd_cache_commit(fd, part, clip, 11, NULL) == -1 && errno == EIO && mode_of(clip) == -1,
        "a part of another length than announced is not committed (EIO)");
-    OK(sd_cache_commit(fd, part, clip, 10) == 0 && mode_of(part) == -1 && mode_of(clip) != -1,
+    OK(sd_cache_commit(fd, part, clip, 10, NULL) == 0 && mode_of(part) == -1 && mode_of(clip) != -1,
        "a part of the announced length is committed");
     close(fd);
     {
-        /* "SIZE MTIME INODE SHA256" (cache.c) */
+        /* "SIZE MTIME INODE HASH" (cache.c), the hash XXH3-128 as
+         * "xxh128sum" prints it */
         char txt[200] = "";
         FILE *f = fopen(rec, "r");
         if (f) {
@@ -224,10 +225,24 @@ static void test_commit_check(void)
                 txt[0] = '\0';
             fclose(f);
         }
-        OK(!strncmp(txt, "10 ", 3) && strstr(txt, " 84d89877f0d4041efb6bf91a16f0248f2fd573e6af05"
-                                            "c19f96bedb9f882f7882\n") && sd_cache_check(clip) == 1,
-           "its length and SHA-256 are recorded next to it (%s) and it checks out", rec);
+        OK(!strncmp(txt, "10 ", 3) && strstr(txt, " e353667619ec664b49655fc9692165fb\n") &&
+           sd_cache_check(clip) == 1,
+           "its length and content hash are recorded next to it (%s) and it checks out", rec);
     }
+    /* A record of an earlier version: SHA-256. Its time does not match the
+     * clip's, so the clip is read and hashed with SHA-256. */
+    write_file(rec, "10 1 1 84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882\n", 76);
+    OK(sd_cache_check(clip) == 1 && mode_of(bad) == -1,
+       "a clip whose record holds the SHA-256 of its content checks out");
+    write_file(rec, "10 1 1 94d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882\n", 76);
+    OK(sd_cache_check(clip) == -1 && mode_of(bad) != -1, "one whose content has another SHA-256 "
+       "is set aside");
+    OK(rename(bad, clip) == 0 && (unlink(rec) == 0 || 1), "(put back)");
+    write_file(rec, "10 1 1 f353667619ec664b49655fc9692165fb\n", 40);
+    OK(sd_cache_check(clip) == -1 && mode_of(bad) != -1, "one whose content has another XXH3-128 "
+       "is set aside");
+    OK(rename(bad, clip) == 0, "(put back)");
+    write_file(rec, "10 1 1 e353667619ec664b49655fc9692165fb\n", 40);
     OK(truncate(clip, 4) == 0 && sd_cache_check(clip) == -1 && mode_of(clip) == -1 &&
        mode_of(bad) != -1 && mode_of(rec) == -1,
        "a clip that lost bytes on disk is set aside as .bad");

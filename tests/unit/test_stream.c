@@ -167,6 +167,32 @@ static int file_mode(const char *path)
     return stat(path, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
 }
 
+/* Does the record of the cached clip of k (<clip>.size) hold the hash of
+ * the server's bytes? The download hashes what it stores, or reads the
+ * file back when it resumed a part: either way the record must be right,
+ * or an intact clip would be set aside as damaged. */
+static int record_has_hash(const clip *k)
+{
+    char path[512], want[65] = "", got[65] = "";
+    unsigned char *text = NULL;
+    sd_hash *h = sd_hash_new(SD_HASH_XXH128);
+    long n;
+
+    snprintf(path, sizeof(path), "%s/clips/%s.mp4.size", cache_dir, k->id);
+    n = emu_slurp(path, &text);
+    if (n > 0) {
+        text[n - 1] = '\0';
+        sscanf((const char *)text, "%*s %*s %*s %64s", got);
+    }
+    free(text);
+    if (h) {
+        sd_hash_add(h, k->data, (size_t)k->size);
+        sd_hash_final(h, want);
+        sd_hash_free(h);
+    }
+    return strlen(want) == 32 && !strcmp(got, want);
+}
+
 static void test_read_while_downloading(void)
 {
     seedance_client *c = client(1);
@@ -208,6 +234,7 @@ static void test_read_while_downloading(void)
         OK(n == k.size && !memcmp(cached, k.data, (size_t)n), "the cached clip equals the server's");
         free(cached);
     }
+    OK(record_has_hash(&k), "its record holds the hash of the server's bytes");
     for (int i = 0; i < 100 && log_count("/results/", NULL) == 0; i++)
         emu_sleep_ms(100);     /* the log line may come after the last byte */
     OK(log_count("/results/", "\"auth\":true") == 0 && log_count("/results/", NULL) > 0,
@@ -345,6 +372,7 @@ static void test_drop_resume(void)
     snprintf(range, sizeof(range), "\"range\":\"bytes=%ld-\"", k.size / 3);
     OK(log_count_wait("/results/", range, 1) == 1, "it resumed with Range from the last byte received");
     seedance_stream_close(s);
+    OK(record_has_hash(&k), "the record of the resumed download holds the hash of the clip");
 out:
     seedance_client_free(c);
     free_clip(&k);
@@ -412,6 +440,7 @@ static void test_close_keeps_part(void)
     s = NULL;
     snprintf(part, sizeof(part), "%s/clips/%s.mp4", cache_dir, k.id);
     OK(file_mode(part) == 0600, "the clip is complete in the cache");
+    OK(record_has_hash(&k), "the record of a clip resumed from a kept .part holds its hash");
 out:
     seedance_stream_close(s);
     set_bandwidth(0);
