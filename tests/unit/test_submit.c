@@ -8,7 +8,8 @@
  * killed while the reply is outstanding leaves the same state. Paid tasks
  * are counted from the emulator's own records. Also: image data uploaded
  * and journalled like a local file of the same bytes, final statuses and
- * result shapes through seedance_wait.
+ * result shapes through seedance_wait, each shape's clip read through
+ * seedance_open_task and compared with the emulator's file.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -635,6 +636,41 @@ static void test_final_statuses(void)
     }
 }
 
+/*
+ * Open the finished task through the library and read the whole clip: 1
+ * when its bytes are those of the emulator's file for the task.
+ */
+static int clip_is_servers(seedance_client *c, const char *id)
+{
+    char *file = emu_task_field(&E, id, "file");
+    unsigned char *want = NULL, buf[32768];
+    seedance_stream *s = NULL;
+    long size = file ? emu_slurp(file, &want) : -1;
+    double limit = sd_now() + 300;
+    int64_t n, total = 0;
+    int same = size > 0;
+
+    seedance_client_set_interrupt(c, too_long, &limit);
+    if (same && seedance_open_task(c, id, &s) == SEEDANCE_OK) {
+        while ((n = seedance_stream_read(s, buf, sizeof(buf))) > 0) {
+            if (total + n > size || memcmp(buf, want + total, (size_t)n))
+                same = 0;
+            total += n;
+        }
+        same = same && n == 0 && total == size;
+        seedance_stream_close(s);
+    } else {
+        same = 0;
+    }
+    seedance_client_set_interrupt(c, NULL, NULL);
+    if (!same)
+        printf("# task %s: %lld of %ld bytes read (%s)\n", id, (long long)total, size,
+               seedance_last_error(c)->message);
+    free(want);
+    free(file);
+    return same;
+}
+
 static void test_result_shapes(void)
 {
     static const char *const variants[] = { "string", "object", "result_data", "output",
@@ -655,6 +691,9 @@ static void test_result_shapes(void)
         OK(rc == 0 && seedance_task_result_url(t) && !strcmp(seedance_task_result_url(t), want),
            "result shape %s: the URL of the task (%s)", variants[i],
            t && seedance_task_result_url(t) ? seedance_task_result_url(t) : "-");
+        OK(rc == 0 && clip_is_servers(c, id),
+           "result shape %s: opened through the library, the clip is the server's file",
+           variants[i]);
         seedance_task_free(t);
         free(id);
         seedance_client_free(c);
