@@ -108,14 +108,19 @@ const cli_command cli_commands[] = {
       "submitted once: the same request again reuses its task and its cached clip and pays "
       "nothing, unless --new is given. A submit is retried only when it provably created "
       "nothing (no connection, or 429); any other failure after sending says the request may "
-      "have created a paid task and is not retried, not even by a rerun, until --new. The "
+      "have created a paid task and is not retried, not even by a rerun, until --new: look "
+      "for the task at the provider's dashboard (" SEEDANCE_DASHBOARD_URL ") before paying "
+      "again. Status reads and downloads are free and are retried automatically; a result "
+      "link that answers 404 right after completion is retried for about a minute. The "
       "prompt is --prompt or the words after the options.",
       CLI_REQUEST | API_OPTIONS | CLI_FILE, CLI_ARGS_PROMPT, cmd_save },
     { "submit", "submit [options] [PROMPT...]",
       "Submit the request and print its task id (with --json: {\"task_id\", \"attached\"}). "
       "The same request again prints the task it created before (attached) instead of paying "
       "twice, unless --new is given. A failure after the request was sent may have created a "
-      "paid task: it is not retried (see generate).",
+      "paid task: it is not retried (see generate); look for the task at the provider's "
+      "dashboard (" SEEDANCE_DASHBOARD_URL "). Status reads and downloads (seedance wait, "
+      "seedance download) are free and are retried automatically.",
       CLI_REQUEST | API_OPTIONS, CLI_ARGS_PROMPT, cmd_submit },
     { "status", "status [options] TASK-ID",
       "Query the task once and print its id, status and progress, and its result URL or its "

@@ -5,9 +5,10 @@
 # request may have reached the server (the reply lost, HTTP 502 after the
 # task was created, a reply that is not JSON, the program killed while the
 # server holds the reply) fails with one message naming the uncertainty,
-# and the same command again sends nothing until --new. The emulator runs
-# without idempotent replay, like the real service; paid tasks are counted
-# from its records.
+# and the same command again sends nothing until --new. Downloads are free:
+# every result shape, and a link that answers 404 before the file, give the
+# server's file. The emulator runs without idempotent replay, like the real
+# service; paid tasks are counted from its records.
 . "$(dirname "$0")/../lib.sh"
 SD=$BIN/seedance
 
@@ -125,6 +126,40 @@ is "$(emu_stat tasks)" 1 "killed: one paid task"
 "$SD" submit "killed mid-submit" --new -q >"$T/out" 2>"$T/err"
 is "$?" 0 "killed, then --new: submitted"
 like "$(cat "$T/out")" '^task-unified-' "killed, then --new: a task id"
+
+# --- every result shape: seedance download saves the server's file
+emu_reset
+for v in string object result_data output content data video_url url; do
+    emu_fault "{\"type\":\"task\",\"result_variant\":\"$v\"}"
+    id=$("$SD" submit "result shape $v" -q 2>"$T/err")
+    like "$id" '^task-unified-' "result shape $v: submitted"
+    "$SD" download "$id" -o "$T/shape-$v.mp4" -q 2>"$T/err"
+    is "$?" 0 "result shape $v: seedance download succeeds"
+    check "result shape $v: the file is the server's" cmp "$T/shape-$v.mp4" "$(json_get "$(emu_task "$id")" .file)"
+done
+is "$(emu_stat tasks)" 8 "result shapes: one paid task each"
+
+# --- a result link that answers 404 twice right after completion, then the file
+emu_reset
+emu_admin POST /_emu/config '{"cdn_lag":0}' >/dev/null   # only the fault's 404s
+emu_fault '{"type":"status","status":404,"count":2,"path":"/results/"}'
+"$SD" generate "the CDN lags" -q -o "$T/lag.mp4" >"$T/out" 2>"$T/err"
+is "$?" 0 "result link 404 twice, then 200: exit status 0"
+id=$(emu_last_task)
+is "$(emu_stat tasks)" 1 "result link 404 twice: one paid task"
+is "$(emu_stat submits)" 1 "result link 404 twice: one submit"
+is "$(log_count "path=/results/$id.mp4" status=404)" 2 "result link 404 twice: both 404s were seen"
+fetched_once "$id" "result link 404 twice: then the clip was fetched once"
+check "result link 404 twice: the file is the server's" cmp "$T/lag.mp4" "$(json_get "$(emu_task "$id")" .file)"
+emu_admin POST /_emu/config '{"cdn_lag":1}' >/dev/null
+
+# --- the help says what is retried and where to look
+for c in generate submit; do
+    h=$("$SD" help "$c")
+    like "$h" "https://evolink\\.ai/dashboard" "help $c: names the provider's dashboard"
+    like "$(printf '%s' "$h" | tr '\n' ' ' | tr -s ' ')" "[Ss]tatus reads and downloads .*retried" \
+        "help $c: status reads and downloads are retried"
+done
 
 unlike "$(cat "$T"/cache/journal/*.json)" "$EMU_KEY" "the key is in no journal entry"
 done_testing
