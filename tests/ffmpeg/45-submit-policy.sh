@@ -3,11 +3,38 @@
 # The built ffmpeg never pays twice against an API that does not honour
 # Idempotency-Key (the emulator's default, like the real service): a submit
 # whose outcome is unknown is not retried, not re-run on the next open, and
-# only a deliberate new_generation=1 submits again. Free calls (429 before
-# the task exists, result links that are not there yet) are retried.
+# only a deliberate new_generation=1 submits again. Submits that provably
+# created nothing (connection refused, 429) and free calls (result links
+# that are not there yet) are retried.
 . "$(dirname "$0")/../lib.sh"
 need_ffmpeg
-emu_start
+
+# Connection refused, then the server comes up: the submit provably created
+# nothing, so it is retried, and one task is paid. ffmpeg starts against a
+# port nothing listens on; once it says it retries (its first attempt was
+# refused), the emulator starts on that port, well within the retries
+# (1 + 2 + 4 + 8 s).
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+SEEDANCE_API_BASE=http://127.0.0.1:$port SEEDANCE_FILES_BASE=http://127.0.0.1:$port \
+SEEDANCE_API_KEY=$EMU_KEY SEEDANCE_CACHE_DIR=$T/cache \
+    "$FFMPEG" -hide_banner -nostdin -y -loglevel verbose \
+    -i "seedance:?prompt=refused first&duration=4&quality=480p" -c copy "$T/refused.mp4" \
+    >"$T/refused.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do          # at most 60 s for the first refusal
+    grep -q "Retrying a request" "$T/refused.log" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+done
+like "$(cat "$T/refused.log")" "Retrying a request" "connection refused first: ffmpeg retries the submit"
+emu_start --port "$port" --no-idempotency
+wait "$pid"
+is "$?" 0 "connection refused first: ffmpeg succeeds once the server is up"
+is "$(emu_stat tasks)" 1 "connection refused first: one paid task"
+is "$(emu_stat submits)" 1 "connection refused first: one submit reached the server"
+is "$(log_count method=POST path=/v1/videos/generations)" 1 "connection refused first: one submit in the request log"
+check "connection refused first: the clip decodes" "$FFPROBE" -v error "$T/refused.mp4"
+
 emu_admin POST /_emu/config '{"idempotency":false}' >/dev/null
 
 run() { # NAME URL [ffmpeg options before -i]: ffmpeg's exit status in $rc, its log in $T/NAME.log
