@@ -11,9 +11,6 @@
 emu_start --gen-time 0.4 --cdn-lag 0
 T2V='{"model":"seedance-2.0-fast-text-to-video","prompt":"shapes","duration":4,"quality":"480p","generate_audio":false}'
 
-# code_of URL   HTTP status of a GET of URL (no auth, like a CDN)
-code_of() { curl -sS -o /dev/null -w '%{http_code}' "$1"; }
-
 # --- success status words -------------------------------------------------------
 for w in completed succeeded success ' Succeeded ' COMPLETED; do
     emu_fault "{\"type\":\"task\",\"success_status\":\"$w\"}"
@@ -67,7 +64,8 @@ for pair in 'string:.results[0]' 'object:.results[0].url' 'result_data:.result_d
     gen "$T2V"
     url=$(jq_ "$path")
     like "$url" "^http://127\\.0\\.0\\.1:$EMU_PORT/results/$TASK\\.mp4\$" "result_variant $v: the link is at $path"
-    is "$(code_of "$url")" 200 "result_variant $v: the link downloads"
+    curl -sS -o "$T/$v.mp4" "$url"
+    check "result_variant $v: the link downloads the task's file" cmp "$T/$v.mp4" "$(json_get "$(emu_task "$TASK")" .file)"
     [ "$v" = string ] || unlike "$BODY" '"results":\["' "result_variant $v: no results[0] string"
 done
 
