@@ -138,22 +138,31 @@ static inline void seedance_av_report_end(SeedanceAVReport *r)
     r->drawn = 0;
 }
 
+/* The percent done to show, in whole percents: the estimate rounded down
+ * (99.7 is not done); 100 once the task completed. */
+static inline int seedance_av_percent(const seedance_progress *p)
+{
+    if (p->event == SEEDANCE_EV_COMPLETED || (p->status && !strcmp(p->status, "completed")))
+        return 100;
+    return p->estimated >= 0 ? (int)p->estimated : p->progress >= 0 ? p->progress : 0;
+}
+
 static inline void seedance_av_status_line(SeedanceAVReport *r, const seedance_progress *p)
 {
     const char *status = p->status && *p->status ? p->status : "waiting";
-    double pct = p->estimated >= 0 ? p->estimated : p->progress >= 0 ? p->progress : 0;
+    int pct = seedance_av_percent(p);
     char bar[21], left[32] = "";
     int n, e = (int)p->elapsed;
 
     for (int i = 0; i < 20; i++)
-        bar[i] = i < (int)(pct / 5) ? '#' : '.';
+        bar[i] = i < pct / 5 ? '#' : '.';
     bar[20] = '\0';
-    if (p->remaining >= 0)
+    if (p->remaining >= 0 && pct < 100)
         snprintf(left, sizeof(left), ", about %d:%02d left",
                  (int)p->remaining / 60, (int)p->remaining % 60);
-    n = snprintf(NULL, 0, "Task %s: %s [%s] %3.0f%%, %d:%02d elapsed%s", r->task_id, status,
+    n = snprintf(NULL, 0, "Task %s: %s [%s] %3d%%, %d:%02d elapsed%s", r->task_id, status,
                  bar, pct, e / 60, e % 60, left);
-    SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Task %s: %s [%s] %3.0f%%, %d:%02d elapsed%s%*s\r",
+    SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Task %s: %s [%s] %3d%%, %d:%02d elapsed%s%*s\r",
                     r->task_id, status, bar, pct, e / 60, e % 60, left,
                     r->drawn > n ? r->drawn - n : 0, "");
     r->drawn = n > r->drawn ? n : r->drawn;
@@ -164,7 +173,8 @@ static inline void seedance_av_status(SeedanceAVReport *r, const seedance_progre
 {
     const char *status = p->status && *p->status ? p->status : "waiting";
     int changed = strcmp(status, r->last_status);
-    double now = seedance_av_clock(), pct;
+    double now = seedance_av_clock();
+    int pct;
 
     if (r->in_place) {
         seedance_av_status_line(r, p);
@@ -174,12 +184,12 @@ static inline void seedance_av_status(SeedanceAVReport *r, const seedance_progre
         return;
     snprintf(r->last_status, sizeof(r->last_status), "%s", status);
     r->last_line = now;
-    pct = p->estimated >= 0 ? p->estimated : p->progress > 0 ? p->progress : 0;
-    if (p->remaining >= 0)
-        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Task %s: %s, %.0f%%, about %.0f s left\n",
+    pct = seedance_av_percent(p);
+    if (p->remaining >= 0 && pct < 100)
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Task %s: %s, %d%%, about %.0f s left\n",
                         r->task_id, status, pct, p->remaining);
     else
-        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Task %s: %s, %.0f%%\n", r->task_id, status, pct);
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Task %s: %s, %d%%\n", r->task_id, status, pct);
 }
 
 /* The progress callback's work: a line per event, the status as above. */
@@ -195,6 +205,8 @@ static inline void seedance_av_progress(SeedanceAVReport *r, const seedance_prog
         SEEDANCE_AV_LOG(r->avcl, AV_LOG_VERBOSE, "Retrying a request\n");
         return;
     }
+    if (p->event == SEEDANCE_EV_COMPLETED && r->drawn)
+        seedance_av_status_line(r, p);  /* the line's last state: done, 100% */
     seedance_av_report_end(r);
     switch (p->event) {
     case SEEDANCE_EV_SUBMITTED:

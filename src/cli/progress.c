@@ -11,7 +11,12 @@
  *          retry, status, completed, download, log, done, error; each with
  *          "event" and "task_id" (null before the task exists).
  * Any event that carries a task's status (the queries, and the periodic
- * events between them) is drawn as a status.
+ * events between them) is drawn as a status: the library's estimate of
+ * percent and time left, which moves with the clock between queries;
+ * "waiting" before the first query returns. JSON status events carry it
+ * as "estimated" (percent, never lower than before, 100 only once
+ * completed) and "remaining" (seconds), beside the API's last "progress"
+ * and "estimated_time".
  */
 #include <inttypes.h>
 #include <math.h>
@@ -151,6 +156,23 @@ static void add_known(cJSON *o, const char *name, double v)
         cJSON_AddNullToObject(o, name);
 }
 
+/*
+ * The percent and the seconds left to show of a status event (-1 unknown):
+ * the library's estimate, which moves between queries, never runs
+ * backwards and stays below 100 while the task runs; 100 and nothing left
+ * once the task is completed (the query that says so still carries the
+ * running estimate).
+ */
+static double estimate(const seedance_progress *p, double *left)
+{
+    if (p->status && !strcmp(p->status, "completed")) {
+        *left = 0;
+        return 100;
+    }
+    *left = p->remaining;
+    return p->estimated;
+}
+
 static const char *event_name(seedance_event ev)
 {
     switch (ev) {
@@ -166,6 +188,7 @@ static const char *event_name(seedance_event ev)
 static void json_event(cli *st, const seedance_progress *p)
 {
     cJSON *o = cli_event_new(st, event_name(p->event));
+    double pct, left;
 
     switch (p->event) {
     case SEEDANCE_EV_SUBMITTED: case SEEDANCE_EV_ATTACHED:
@@ -185,9 +208,12 @@ static void json_event(cli *st, const seedance_progress *p)
             cJSON_AddBoolToObject(o, "cached", p->event == SEEDANCE_EV_CACHED);
         break;
     default:
-        cJSON_AddStringToObject(o, "status", p->status ? p->status : "unknown");
+        pct = estimate(p, &left);
+        cJSON_AddStringToObject(o, "status", p->status ? p->status : "waiting");
         add_known(o, "progress", p->progress);
         add_known(o, "estimated_time", p->estimated_time);
+        add_known(o, "estimated", floor(pct * 10) / 10);  /* 99.97 is not 100 */
+        add_known(o, "remaining", left >= 0 ? round(left * 10) / 10 : -1);
         cJSON_AddNumberToObject(o, "elapsed", round(p->elapsed * 10) / 10);
         break;
     }
@@ -197,23 +223,26 @@ static void json_event(cli *st, const seedance_progress *p)
 /* ------------------------------------------------------------------ */
 /* Text                                                               */
 
+/* A task's status: "waiting" until the first query returns. */
 static void show_status(cli *st, const seedance_progress *p)
 {
-    const char *status = p->status ? p->status : "unknown";
+    const char *status = p->status ? p->status : "waiting";
     char elapsed[24], eta[24] = "", percent[16] = "--%", head[160], tail[96];
-    int changed = strcmp(status, st->status) != 0;
+    int changed = strcmp(status, st->status) != 0, pct;
+    double left, est = estimate(p, &left);
 
     snprintf(st->status, sizeof(st->status), "%s", status);
     clock_text(elapsed, sizeof(elapsed), p->elapsed);
-    if (p->estimated_time >= 0 && strcmp(status, "completed"))
-        clock_text(eta, sizeof(eta), p->estimated_time);
-    if (p->progress >= 0)
-        snprintf(percent, sizeof(percent), "%d%%", p->progress);
+    if (left > 0)
+        clock_text(eta, sizeof(eta), left);
+    pct = est >= 0 ? (int)floor(est) : -1;
+    if (pct >= 0)
+        snprintf(percent, sizeof(percent), "%d%%", pct);
     if (st->progress == CLI_PROGRESS_BAR) {
         snprintf(head, sizeof(head), "%s %s", p->task_id, status);
         snprintf(tail, sizeof(tail), "%4s %s%s%s%s", percent, elapsed, *eta ? ", " : "", eta,
                  *eta ? " left" : "");
-        redraw(st, head, p->progress, tail);
+        redraw(st, head, pct, tail);
     } else if (changed || cli_now() - st->last_line >= LINE_INTERVAL) {
         say(st, "task %s: %s, %s, %s elapsed%s%s%s", p->task_id, status, percent, elapsed,
             *eta ? ", about " : "", eta, *eta ? " left" : "");
@@ -269,8 +298,8 @@ static void text_event(cli *st, const seedance_progress *p)
         cli_line_end(st);   /* the status line stays, the download gets its own */
     else if (p->event == SEEDANCE_EV_DOWNLOAD)
         show_download(st, 0, p->size, -1);
-    else if (p->task_id && p->status)
-        show_status(st, p);
+    else if (p->task_id)
+        show_status(st, p);     /* a query's reply, or the clock between two */
 }
 
 void cli_progress(void *opaque, const seedance_progress *p)

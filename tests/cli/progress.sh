@@ -3,7 +3,8 @@
 # seedance progress on stderr: plain lines at a modest rate when stderr is
 # not a terminal, one line redrawn in place on a terminal (a pseudo-terminal
 # made by script(1)), and one JSON object per event with --progress json
-# and --json, each carrying the task id.
+# and --json, each carrying the task id. Both move between the queries
+# with the library's estimate.
 . "$(dirname "$0")/../lib.sh"
 SD=$BIN/seedance
 emu_start --gen-time 3
@@ -110,4 +111,80 @@ else
         awk '{ if (length($0) > m) m = length($0) } END { print m }')
     cmp_num "$cols" -le 79 "terminal: the redrawn line fits the terminal ($cols columns)"
 fi
+
+# --- a longer task: between two queries the percent and the time left move
+# with the library's estimate, and the queries stay as few as before. Two
+# runs at once, on a terminal and in JSON.
+emu_admin POST /_emu/config '{"gen_time":12}' >/dev/null
+"$SD" generate "estimate in json" --progress json -o "$T/long.mp4" >/dev/null 2>"$T/long.json" &
+jpid=$!
+if command -v script >/dev/null; then
+    script -qec "'$SD' generate 'estimate on a terminal' -o '$T/long-tty.mp4'" /dev/null \
+        >"$T/long.tty" 2>&1
+    is "$?" 0 "estimate, terminal: exit status 0"
+fi
+wait "$jpid"
+is "$?" 0 "estimate, json: exit status 0"
+
+# queries ID: the task queries of task ID in the request log, once its clip
+# was fetched (the queries come before it)
+queries() {
+    local i
+    for i in $(seq 1 300); do
+        [ "$(log_count "path=/results/$1.mp4" status=2*)" -ge 1 ] && break
+        sleep 0.1
+    done
+    log_count "path=/v1/tasks/$1"
+}
+# rising NUMBER...: how many times a number is lower than the one before it
+rising() { printf '%s\n' "$@" | awk 'NR > 1 && $1 < p { n++ } { p = $1 } END { print n + 0 }'; }
+
+if ! command -v script >/dev/null; then
+    skip "estimate, terminal: the percent moves between queries" "no script(1) (package bsdutils)"
+else
+    id=$(tr -d '\r' <"$T/long.tty" | sed -n 's/^seedance: submitted task \([^ ]*\)$/\1/p')
+    q=$(queries "$id")
+    # the percents of the redrawn status lines, in order
+    pcts=($(tr '\r' '\n' <"$T/long.tty" |
+        sed -n "s/^.\[K$id [a-z]* \[[#.]*\] *\([0-9][0-9]*\)% .*/\1/p"))
+    distinct=$(printf '%s\n' "${pcts[@]}" | uniq | wc -l)
+    is "$(rising "${pcts[@]}")" 0 "estimate, terminal: the percent never runs backwards (${pcts[*]})"
+    cmp_num "$distinct" -ge 4 "estimate, terminal: the percent rises several times ($distinct values)"
+    cmp_num "$distinct" -gt "$q" "estimate, terminal: more percents ($distinct) than task queries ($q)"
+    cmp_num "$q" -le 6 "estimate, terminal: few task queries ($q)"
+    is "$(printf '%s\n' "${pcts[@]}" | grep -cx 100)" 1 "estimate, terminal: 100% once, when done"
+    like "$(tr '\r' '\n' <"$T/long.tty")" \
+        "^.\\[K$id [a-z]+ \\[[#.]+\\] +[0-9]+% [0-9]+:[0-9]{2}, [0-9]+:[0-9]{2} left" \
+        "estimate, terminal: the line says how long is left"
+    like "$(tr '\r' '\n' <"$T/long.tty")" "^.\\[K$id waiting \\[" \
+        "estimate, terminal: before the first reply the line says waiting"
+fi
+
+# the "estimated" of the status events of the JSON run, in order; fails
+# when one lacks "estimated" or "remaining"
+if est=$(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if o["event"] == "status":
+        if "estimated" not in o or "remaining" not in o:
+            sys.exit("no estimated/remaining: %r" % line)
+        if o["estimated"] is not None:
+            print(o["estimated"])
+' "$T/long.json" 2>"$T/why"); then
+    ok "estimate, json: every status event has estimated and remaining"
+else
+    not_ok "estimate, json: every status event has estimated and remaining" "$(cat "$T/why")"
+fi
+est=($est)
+id=$(json_get "$(head -n 1 "$T/long.json")" .task_id)
+q=$(queries "$id")
+distinct=$(printf '%s\n' "${est[@]}" | uniq | wc -l)
+is "$(rising "${est[@]}")" 0 "estimate, json: the estimate never runs backwards"
+cmp_num "$distinct" -gt "$q" "estimate, json: more estimates ($distinct) than task queries ($q)"
+is "$(printf '%s\n' "${est[@]}" | grep -cx 100)" 1 "estimate, json: 100 once"
+is "$(printf '%s\n' "${est[@]}" | tail -n 1)" 100 "estimate, json: 100 last, with completed"
+like "$(grep '"event":"status"' "$T/long.json")" '"status":"processing".*"remaining":[0-9.]+,' \
+    "estimate, json: seconds left while processing"
+emu_admin POST /_emu/config '{"gen_time":3}' >/dev/null
 done_testing

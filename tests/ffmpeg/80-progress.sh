@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The wait as ffmpeg users expect it: on a terminal one status line redrawn
 # in place (carriage returns, a bar, percent, time left), ended before the
-# input is described; with -nostats or stderr not a terminal, plain lines
-# and no carriage return at all.
+# input is described, its last state at 100%; with -nostats or stderr not
+# a terminal, plain lines and no carriage return at all; with -loglevel
+# warning, neither.
 . "$(dirname "$0")/../lib.sh"
 need_ffmpeg
 command -v script >/dev/null || bail "script (bsdutils) is needed for the terminal test"
@@ -20,6 +21,8 @@ cmp_num "$redraws" -ge 2 "the status line is redrawn in place ($redraws redraws)
 like "$tty" "Task task-unified-[^ ]*: [a-z]+ \[[#.]{20}\] +[0-9]+%, [0-9]+:[0-9]{2} elapsed" \
     "the line has task id, status, a bar, percent and elapsed time"
 like "$tty" "about [0-9]+:[0-9]{2} left" "the line says how long is left"
+like "$tty" "Task task-unified-[^ ]*: completed \[#{20}\] 100%, [0-9]+:[0-9]{2} elapsed *$(printf '\r')" \
+    "the line's last state is completed at 100%"
 # the line is ended before ffmpeg describes the input
 last=$(printf '%s' "$tty" | tr '\r' '\n' | grep -n "Input #0" | head -n 1 | cut -d: -f1)
 prev=$(printf '%s' "$tty" | tr '\r' '\n' | sed -n "$((last - 1))p")
@@ -40,5 +43,15 @@ script -qec "'$FFMPEG' -hide_banner -nostats -nostdin -y -i 'seedance:?prompt=wa
 nostats=$(tr -d '\000' <"$T/nostats.typescript")
 unlike "$nostats" "\[[#.]{20}\]" "-nostats: no redrawn status line"
 like "$nostats" "Task task-unified-[^ ]*: [a-z]+, [0-9]+%" "-nostats: plain status lines"
+
+# -loglevel warning on a terminal: no status line at all, no redraw.
+script -qec "'$FFMPEG' -hide_banner -loglevel warning -nostdin -y -i 'seedance:?prompt=quiet on a terminal&duration=4&quality=480p' -c copy '$T/quiet.mp4'" \
+    "$T/quiet.typescript" >/dev/null 2>&1
+is "$?" 0 "-loglevel warning on a terminal: exit status 0"
+quiet=$(tr -d '\000' <"$T/quiet.typescript")
+redraws=$(python3 -c 'import re, sys; print(len(re.findall(rb"\r(?!\n)", open(sys.argv[1], "rb").read())))' "$T/quiet.typescript")
+is "$redraws" 0 "-loglevel warning on a terminal: no carriage return"
+unlike "$quiet" "Task task-unified-" "-loglevel warning on a terminal: no status line"
+check "-loglevel warning on a terminal: the clip is saved" test -s "$T/quiet.mp4"
 
 done_testing
