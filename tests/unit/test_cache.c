@@ -194,6 +194,11 @@ static void test_cached_stream(seedance_client *c)
     free(data);
 }
 
+static void write_text(const char *path, const char *text)
+{
+    write_file(path, text, strlen(text));
+}
+
 /* sd_cache_commit and sd_cache_check: only the announced length is
  * committed, its length is recorded, a clip that changed is set aside. */
 static void test_commit_check(void)
@@ -231,18 +236,18 @@ static void test_commit_check(void)
     }
     /* A record of an earlier version: SHA-256. Its time does not match the
      * clip's, so the clip is read and hashed with SHA-256. */
-    write_file(rec, "10 1 1 84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882\n", 76);
+    write_text(rec, "10 1 1 84d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882\n");
     OK(sd_cache_check(clip) == 1 && mode_of(bad) == -1,
        "a clip whose record holds the SHA-256 of its content checks out");
-    write_file(rec, "10 1 1 94d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882\n", 76);
+    write_text(rec, "10 1 1 94d89877f0d4041efb6bf91a16f0248f2fd573e6af05c19f96bedb9f882f7882\n");
     OK(sd_cache_check(clip) == -1 && mode_of(bad) != -1, "one whose content has another SHA-256 "
        "is set aside");
     OK(rename(bad, clip) == 0 && (unlink(rec) == 0 || 1), "(put back)");
-    write_file(rec, "10 1 1 f353667619ec664b49655fc9692165fb\n", 40);
+    write_text(rec, "10 1 1 f353667619ec664b49655fc9692165fb\n");
     OK(sd_cache_check(clip) == -1 && mode_of(bad) != -1, "one whose content has another XXH3-128 "
        "is set aside");
     OK(rename(bad, clip) == 0, "(put back)");
-    write_file(rec, "10 1 1 e353667619ec664b49655fc9692165fb\n", 40);
+    write_text(rec, "10 1 1 e353667619ec664b49655fc9692165fb\n");
     OK(truncate(clip, 4) == 0 && sd_cache_check(clip) == -1 && mode_of(clip) == -1 &&
        mode_of(bad) != -1 && mode_of(rec) == -1,
        "a clip that lost bytes on disk is set aside as .bad");
