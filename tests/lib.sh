@@ -243,6 +243,8 @@ stream_types() {
 
 # psnr_first A B W H   PSNR (dB, average) of the first frame of A against the
 # first frame of B (an image or a video) scaled to WxH; "inf" when identical.
+# B is converted into A's colours, those of the clips (BT.709, limited
+# range), whatever the FFmpeg version (5.1 does not negotiate colour spaces).
 psnr_first() {
     _psnr "$1" "$2" "$3" "$4" ""
 }
@@ -254,7 +256,7 @@ psnr_last() {
 
 _psnr() {
     "$FFMPEG" -hide_banner -nostdin -i "$1" -i "$2" -filter_complex \
-        "[0:v]${5}trim=end_frame=1,setpts=PTS-STARTPTS,format=yuv420p[x];[1:v]trim=end_frame=1,scale=$3:$4,setpts=PTS-STARTPTS,format=yuv420p[y];[x][y]psnr" \
+        "[0:v]${5}trim=end_frame=1,setpts=PTS-STARTPTS,format=yuv420p[x];[1:v]trim=end_frame=1,scale=$3:$4:out_color_matrix=bt709:out_range=tv,setpts=PTS-STARTPTS,format=yuv420p[y];[x][y]psnr" \
         -f null - 2>&1 | sed -n 's/.*PSNR.* average:\([0-9.inf]*\).*/\1/p' | tail -n 1
 }
 

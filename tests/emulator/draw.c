@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The pictures of a clip, drawn straight into YUV420P planes.
+ * The pictures of a clip, drawn straight into YUV420P planes (BT.709,
+ * limited range).
  *
  * Text-to-video: an animation fully determined by a hash of the prompt
  * (same prompt, same pixels): moving diagonal bands, a slowly turning hue,
@@ -44,6 +45,15 @@ static AVFrame *yuv_frame(int w, int h)
     return f;
 }
 
+/* The image's own matrix and range (JPEG: BT.601 full range), for libswscale. */
+static const int *image_matrix(const AVFrame *f, int *full)
+{
+    *full = f->color_range == AVCOL_RANGE_JPEG || f->format == AV_PIX_FMT_YUVJ420P ||
+            f->format == AV_PIX_FMT_YUVJ422P || f->format == AV_PIX_FMT_YUVJ444P ||
+            f->format == AV_PIX_FMT_YUVJ440P;
+    return sws_getCoefficients(f->colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_ITU601);
+}
+
 AVFrame *image_cover_yuv(const emu_image *img, int w, int h)
 {
     const AVFrame *src = img->frame;
@@ -61,6 +71,11 @@ AVFrame *image_cover_yuv(const emu_image *img, int w, int h)
         av_frame_free(&out);
         goto done;
     }
+    /* the clip is BT.709, limited range (render.c); RGB images ignore the first matrix */
+    int full;
+    const int *matrix = image_matrix(src, &full);
+    sws_setColorspaceDetails(sws, matrix, full, sws_getCoefficients(SWS_CS_ITU709), 0,
+                             0, 1 << 16, 1 << 16);
     sws_scale(sws, (const uint8_t *const *)src->data, src->linesize, 0, src->height,
               big->data, big->linesize);
     int x0 = ((iw - w) / 2) & ~1, y0 = ((ih - h) / 2) & ~1;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Real MP4 files with libavcodec/libavformat: H.264 (libx264, yuv420p,
- * 24 fps, exactly duration * 24 frames) and, when asked, AAC stereo 48 kHz
- * with a melody derived from the prompt. faststart by default, or the moov
- * atom at the end. Written to a temporary name and renamed when complete.
+ * BT.709 limited range, square pixels, 24 fps, exactly duration * 24
+ * frames) and, when asked, AAC stereo 48 kHz with a melody derived from
+ * the prompt. faststart by default, or the moov atom at the end. Written
+ * to a temporary name and renamed when complete.
  */
 #include "emu.h"
 
@@ -91,6 +92,12 @@ static int open_video(render_state *rs, const render_job *job, char *err, size_t
     c->width = job->width;
     c->height = job->height;
     c->pix_fmt = AV_PIX_FMT_YUV420P;
+    /* tagged as the service's clips are: BT.709, limited range, square pixels */
+    c->colorspace = AVCOL_SPC_BT709;
+    c->color_primaries = AVCOL_PRI_BT709;
+    c->color_trc = AVCOL_TRC_BT709;
+    c->color_range = AVCOL_RANGE_MPEG;
+    c->sample_aspect_ratio = (AVRational){ 1, 1 };
     c->time_base = (AVRational){ 1, EMU_FPS };
     c->framerate = (AVRational){ EMU_FPS, 1 };
     c->gop_size = 2 * EMU_FPS;
@@ -106,6 +113,7 @@ static int open_video(render_state *rs, const render_job *job, char *err, size_t
         return fail(err, errlen, "cannot set the video stream", ret);
     os->st->time_base = c->time_base;
     os->st->avg_frame_rate = c->framerate;
+    os->st->sample_aspect_ratio = c->sample_aspect_ratio;
     if (!(os->frame = av_frame_alloc()))
         return fail(err, errlen, "out of memory", 0);
     os->frame->format = c->pix_fmt;

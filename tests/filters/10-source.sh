@@ -45,6 +45,23 @@ ff "$T/raw.log" -filter_complex "seedance=prompt=a calm sea:duration=4:quality=4
 check "the video frames are the clip's decoded frames" cmp -s <(frame_hashes "$T/srv.nut") <(frame_hashes "$T/ours.nut")
 check "at the clip's times" cmp -s <(frame_times "$srv") <(frame_times "$T/ours.nut")
 
+# Sample aspect ratio and colour properties: the clip's (BT.709, limited
+# range, square pixels, as the service's clips) on the frames the source
+# outputs (read straight from the graph) and through an encoder.
+colour=frame=sample_aspect_ratio,color_range,color_space,color_primaries,color_transfer
+# (the first frame's or the stream's; an empty field for side data dropped)
+first_props() {
+    "$FFPROBE" -v error -read_intervals %+#1 -select_streams v:0 -show_entries "$2" -of csv=p=0 "${@:3}" "$1" |
+        sed 's/,*$//'
+}
+want=$(first_props "$srv" "$colour")
+is "$want" "1:1,tv,bt709,bt709,bt709" "(the server's clip is BT.709, limited range, square pixels)"
+is "$(first_props "seedance=prompt=a calm sea:duration=4:quality=480p[out0][out1]" "$colour" -f lavfi)" "$want" \
+    "the source's frames carry the clip's SAR and colour properties (ffprobe -f lavfi)"
+stream_colour=stream=sample_aspect_ratio,color_range,color_space,color_primaries,color_transfer
+is "$(first_props "$T/va.mp4" "$stream_colour")" "$(first_props "$srv" "$stream_colour")" \
+    "the encoded H.264 stream has the clip's SAR and colour properties"
+
 # A second run of the same graph: journal and clip cache, not a request.
 again_pays_nothing "$T/again.log" "${va[@]}" "$T/again.mp4"
 like "$(cat "$T/again.log")" "cached clip of task $task" "it uses the cached clip of the same task"

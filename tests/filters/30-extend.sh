@@ -47,6 +47,30 @@ psnr_check "$T/ext.nut" 48 "$T/ext.nut" 47 30 "the first generated frame matches
 again_pays_nothing "$T/again.log" "${ext[@]}" "$T/again.nut"
 check "and gives the same frames" cmp -s <(frame_hashes "$T/ext.nut") <(frame_hashes "$T/again.nut")
 
+# Another pixel format than the clip's (yuv444p, stored losslessly): every
+# frame that comes out of the filter, the generated ones included, has the
+# input's pixel format, size and colour properties (the graph's own frames,
+# through ffprobe's lavfi input: no encoder in between to convert them;
+# an empty field for side data dropped).
+"$FFMPEG" -hide_banner -nostdin -y -f lavfi -i "testsrc2=size=480x480:rate=24:duration=2,format=yuv444p" \
+    -c:v ffv1 -f nut "$T/in444.nut" >/dev/null 2>&1
+frame_props() {
+    "$FFPROBE" -v error -f lavfi -i "$1" -show_entries frame=pix_fmt,width,height,color_range,color_space \
+        -of csv=p=0 | sed 's/,*$//'
+}
+frame_props "movie=$T/in444.nut" | sort -u >"$T/in444.props"
+is "$(cat "$T/in444.props")" "480,480,yuv444p,unknown,unknown" "(the yuv444p input's frames)"
+frame_props "movie=$T/in444.nut,seedance_extend=prompt=in four four four:duration=4:quality=480p" >"$T/ext444.props"
+is "$(wc -l <"$T/ext444.props")" $((48 + 96)) "yuv444p input: 48 input frames, then 96 generated ones"
+is "$(sort -u "$T/ext444.props")" "$(cat "$T/in444.props")" \
+    "every output frame has the input's pixel format, size and colour properties"
+is "$(json_get "$(emu_task "$(emu_last_task)")" .request.prompt)" "in four four four" "(it was generated)"
+ff_ok "$T/ext444.log" "seedance_extend on the yuv444p input, encoded losslessly" -i "$T/in444.nut" \
+    -vf "seedance_extend=prompt=in four four four:duration=4:quality=480p" -c:v ffv1 -fps_mode passthrough \
+    -f nut "$T/ext444.nut"
+is "$(probe "$T/ext444.nut" stream=pix_fmt v:0)" yuv444p "the encoded output is yuv444p"
+psnr_check "$T/ext444.nut" 48 "$T/ext444.nut" 47 30 "the first generated frame matches the input's last frame"
+
 # Frames smaller than the API's 300 px are scaled up before they are sent;
 # the output keeps the input's size; another frame rate is followed.
 ff_ok "$T/small.log" "seedance_extend on 200x112 frames" -f lavfi -i "testsrc2=size=200x112:rate=25:duration=1" \

@@ -78,12 +78,16 @@ steps() {
 }
 
 # psnr_frames A N B M   PSNR (dB) of frame N of A against frame M of B (B
-# scaled to A's size); frames counted from 0; "inf" when identical
+# scaled to A's size, and into A's BT.709 when A is a clip of the server:
+# FFmpeg 5.1 does not negotiate colour spaces); frames counted from 0;
+# "inf" when identical
 psnr_frames() {
-    local size
+    local size colours=
     size=$("$FFPROBE" -v error -select_streams v:0 -show_entries stream=width,height -of csv=s=x:p=0 "$1")
+    [ "$("$FFPROBE" -v error -select_streams v:0 -show_entries stream=color_space -of csv=p=0 "$1")" = bt709 ] &&
+        colours=:out_color_matrix=bt709:out_range=tv
     "$FFMPEG" -hide_banner -nostdin -i "$1" -i "$3" -filter_complex \
-        "[0:v]select=eq(n\,$2),setpts=PTS-STARTPTS,format=yuv444p[x];[1:v]select=eq(n\,$4),scale=$size,setpts=PTS-STARTPTS,format=yuv444p[y];[x][y]psnr" \
+        "[0:v]select=eq(n\,$2),setpts=PTS-STARTPTS,format=yuv444p[x];[1:v]select=eq(n\,$4),scale=$size$colours,setpts=PTS-STARTPTS,format=yuv444p[y];[x][y]psnr" \
         -f null - 2>&1 | sed -n 's/.*PSNR.* average:\([0-9.inf]*\).*/\1/p' | tail -n 1
 }
 

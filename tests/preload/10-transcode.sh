@@ -46,6 +46,39 @@ srun ffmpeg -hide_banner -nostdin -y -i "seedance:?task=$task&cache=0" -c copy "
 is "$?" 0 "seedance:?task=ID&cache=0 attaches too"
 is "$(framemd5 "$T/attach2.mp4")" "$(framemd5 "$srv")" "and reads the same clip"
 
+# Seeking through the custom AVIOContext: "-ss 2" before -i makes the
+# demuxer seek to the keyframe at 2 s, far into the file. The frame that
+# comes out must be the one Debian's ffmpeg decodes from the server's file
+# the same way; with -noaccurate_seek nothing is decoded and dropped
+# before it, so a seek that failed or landed elsewhere shows.
+first_frame "$T/seek.log" "seedance:?task=$task&cache=0" -ss 2 >"$T/seek.md5"
+want=$(first_frame /dev/null "$srv" -ss 2)
+isnt "$want" "" "Debian's ffmpeg decodes the server's clip from 2 s"
+isnt "$want" "$(first_frame /dev/null "$srv")" "(the frame at 2 s is not the first frame)"
+is "$(cat "$T/seek.md5")" "$want" "-ss 2 through the launcher: the frame at 2 s, as from the server's file"
+unlike "$(cat "$T/seek.log")" "could not seek|rror" "the demuxer's seek succeeds"
+is "$(first_frame "$T/seek2.log" "seedance:?task=$task&cache=0" -ss 2.5 -noaccurate_seek)" \
+    "$(first_frame /dev/null "$srv" -ss 2.5 -noaccurate_seek)" \
+    "-ss 2.5 -noaccurate_seek: the keyframe at 2 s, as from the server's file"
+is "$(first_frame "$T/seek3.log" "$url" -ss 2)" "$want" "the same seek in the cached clip"
+like "$(cat "$T/seek3.log")" "Using the cached clip of task $task" "(which is the cached clip)"
+
+# The moov atom at the end of the clip: the demuxer seeks to the end for
+# it and back to the media data.
+emu_admin POST /_emu/config '{"moov_at_end":true}' >/dev/null
+murl="seedance:?prompt=a glass frog, moov last&duration=4&quality=480p&cache=0"
+srun ffmpeg -hide_banner -nostdin -y -i "$murl" -map 0 -c copy "$T/moov.mp4" >"$T/moov.log" 2>&1
+rc=$?
+is "$rc" 0 "a clip with the moov atom at the end is read"
+[ "$rc" -eq 0 ] || show_log "$T/moov.log"
+emu_admin POST /_emu/config '{"moov_at_end":false}' >/dev/null
+mtask=$(emu_last_task)
+msrv=$(json_get "$(emu_task "$mtask")" .file)
+is "$(top_atoms "$msrv")" "ftyp mdat moov" "(the server's clip has its moov atom at the end)"
+is "$(framemd5 "$T/moov.mp4")" "$(framemd5 "$msrv")" "its packets equal the server's file"
+is "$(first_frame "$T/mseek.log" "seedance:?task=$mtask&cache=0" -ss 2)" "$(first_frame /dev/null "$msrv" -ss 2)" \
+    "-ss 2 in the moov-at-end clip: the frame at 2 s, as from the server's file"
+
 # Shorthand: seedance:PROMPT TEXT with the defaults (720p 16:9, 5 s, audio).
 srun ffmpeg -hide_banner -nostdin -y -i "seedance:a red balloon over a lake" -c copy "$T/short.mp4" >"$T/ff5.log" 2>&1
 is "$?" 0 "seedance:PROMPT shorthand works"

@@ -27,6 +27,38 @@ framemd5() {
     "$FFMPEG" -hide_banner -nostdin -loglevel error -i "$1" -map 0 -c copy -f framemd5 - 2>&1
 }
 
+# first_frame LOG INPUT ARGS...   the md5 of the first video frame Debian's
+# ffmpeg decodes from INPUT with ARGS before -i (through the launcher for a
+# seedance: URL); its stderr in LOG
+first_frame() {
+    local log=$1 in=$2 run=()
+    shift 2
+    case $in in seedance:*) run=("$SEEDANCE" run) ;; esac
+    "${run[@]}" "$FFMPEG" -hide_banner -nostdin "$@" -i "$in" -map 0:v:0 -frames:v 1 -f framemd5 - 2>"$log" |
+        awk -F', *' '!/^#/ { print $6 }'
+}
+
+# top_atoms FILE   the types of the top-level boxes of an MP4 file ("ftyp moov mdat")
+top_atoms() {
+    python3 - "$1" <<'PY'
+import struct, sys
+out = []
+with open(sys.argv[1], "rb") as f:
+    while True:
+        h = f.read(8)
+        if len(h) < 8:
+            break
+        n, t = struct.unpack(">I4s", h)
+        if n == 1:
+            n = struct.unpack(">Q", f.read(8))[0] - 8
+        out.append(t.decode("latin-1"))
+        if n == 0:
+            break
+        f.seek(n - 8, 1)
+print(" ".join(x for x in out if x != "free"))
+PY
+}
+
 # show_log FILE   the end of a log as TAP comments
 show_log() {
     tail -n 20 "$1" | sed 's/^/#   /'
