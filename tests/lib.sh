@@ -290,14 +290,20 @@ print(n)
 PY
 }
 
-# fetched_once ID DESCRIPTION   the clip of task ID was fetched from the
-# server exactly once (answered 2xx; a request is logged when it ends, so
-# wait for it at most 30 s)
-fetched_once() {
+# wait_fetched ID   wait (at most 30 s) until the request log shows the clip
+# of task ID fetched (answered 2xx; a request is logged when it ends)
+wait_fetched() {
     local i
     for i in $(seq 1 300); do
-        [ "$(log_count "path=/results/$1.mp4" method=GET status=2*)" -ge 1 ] && break
+        [ "$(log_count "path=/results/$1.mp4" method=GET status=2*)" -ge 1 ] && return 0
         sleep 0.1
     done
+    return 1
+}
+
+# fetched_once ID DESCRIPTION   the clip of task ID was fetched from the
+# server exactly once
+fetched_once() {
+    wait_fetched "$1"
     is "$(log_count "path=/results/$1.mp4" method=GET status=2*)" 1 "$2"
 }

@@ -129,11 +129,7 @@ is "$?" 0 "estimate, json: exit status 0"
 # queries ID: the task queries of task ID in the request log, once its clip
 # was fetched (the queries come before it)
 queries() {
-    local i
-    for i in $(seq 1 300); do
-        [ "$(log_count "path=/results/$1.mp4" status=2*)" -ge 1 ] && break
-        sleep 0.1
-    done
+    wait_fetched "$1"
     log_count "path=/v1/tasks/$1"
 }
 # rising NUMBER...: how many times a number is lower than the one before it

@@ -8,14 +8,8 @@
 need_filters
 emu_start
 
-# Its options: the request fields the input does not decide.
-help=$("$FFMPEG" -hide_banner -h filter=seedance_extend 2>&1)
-for o in prompt duration quality aspect_ratio content_filter callback_url model image_mode task; do
-    like "$help" "^ +$o +<string> " "-h filter=seedance_extend lists $o"
-done
-like "$help" "aspect_ratio .*default adaptive" "aspect_ratio is adaptive by default"
-unlike "$help" "^ +(image|last_image|generate_audio|web_search|api_key) " \
-    "the options the filter sets itself are not listed"
+# Its options: the request fields the inputs do not decide.
+io_filter_help seedance_extend
 
 in="testsrc2=size=480x480:rate=24:duration=2"
 ext=(-f lavfi -i "$in" -vf "seedance_extend=prompt=the pattern melts:duration=4:quality=480p"

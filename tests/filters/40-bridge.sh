@@ -9,13 +9,7 @@ need_filters
 emu_start
 
 # Its options: the request fields the inputs do not decide.
-help=$("$FFMPEG" -hide_banner -h filter=seedance_bridge 2>&1)
-for o in prompt duration quality aspect_ratio content_filter callback_url model image_mode task; do
-    like "$help" "^ +$o +<string> +[^ ]+ [a-z0-9].*[a-z)]" "-h filter=seedance_bridge lists $o with its meaning"
-done
-like "$help" "aspect_ratio .*default adaptive" "aspect_ratio is adaptive by default"
-unlike "$help" "^ +(image|last_image|generate_audio|web_search|api_key|api_base|files_base) " \
-    "the options the filter sets itself or a graph may not set are not listed"
+io_filter_help seedance_bridge
 like "$help" "^ +#1: [a-z0-9_]+ \(video\)" "a second video input"
 
 a="testsrc2=size=480x480:rate=24:duration=2"

@@ -162,3 +162,18 @@ failed_run() {
         not_ok "$3: ffmpeg fails" "status 0"
     fi
 }
+
+# io_filter_help NAME   the checks of -h filter=NAME for seedance_extend and
+# seedance_bridge: the request fields the inputs do not decide, each with its
+# meaning; adaptive aspect by default; not the options the filter sets itself
+# or a graph may not set. The help text in $help.
+io_filter_help() {
+    local o
+    help=$("$FFMPEG" -hide_banner -h filter="$1" 2>&1)
+    for o in prompt duration quality aspect_ratio content_filter callback_url model image_mode task; do
+        like "$help" "^ +$o +<string> +[^ ]+ [a-z0-9].*[a-z)]" "-h filter=$1 lists $o with its meaning"
+    done
+    like "$help" "aspect_ratio .*default adaptive" "aspect_ratio is adaptive by default"
+    unlike "$help" "^ +(image|last_image|generate_audio|web_search|api_key|api_base|files_base) " \
+        "the options the filter sets itself or a graph may not set are not listed"
+}
