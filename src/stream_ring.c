@@ -149,6 +149,17 @@ static void *writer(void *opaque)
     return NULL;
 }
 
+/* Free what sd_ring_start() set up (no writer runs). */
+static void release(sd_ring *r)
+{
+    pthread_cond_destroy(&r->work);
+    pthread_cond_destroy(&r->room);
+    sd_hash_free(r->hash);
+    r->hash = NULL;
+    free(r->buf);
+    r->buf = NULL;
+}
+
 int sd_ring_start(sd_fetch *f)
 {
     sd_ring *r = &f->ring;
@@ -169,12 +180,7 @@ int sd_ring_start(sd_fetch *f)
     pthread_cond_init(&r->room, NULL);
     /* The thread takes no signals: they stay with the caller's threads. */
     if ((rc = sd_thread_start(s, &r->thread, writer, f))) {
-        pthread_cond_destroy(&r->work);
-        pthread_cond_destroy(&r->room);
-        sd_hash_free(r->hash);
-        r->hash = NULL;
-        free(r->buf);
-        r->buf = NULL;
+        release(r);
         return rc;
     }
     r->running = 1;
@@ -306,10 +312,5 @@ void sd_ring_free(sd_fetch *f)
     pthread_mutex_lock(&f->s->lock);
     sd_ring_finish(f);
     pthread_mutex_unlock(&f->s->lock);
-    pthread_cond_destroy(&r->work);
-    pthread_cond_destroy(&r->room);
-    sd_hash_free(r->hash);
-    r->hash = NULL;
-    free(r->buf);
-    r->buf = NULL;
+    release(r);
 }
