@@ -26,6 +26,11 @@ struct stream {
     int64_t start, end;     /* file offsets [start, end) */
     int64_t drop_after;
     int64_t *sent;
+    /* bandwidth pacing: bytes from pace_pos on are due at pace_t0 + their
+     * count / pace_bps (reset when the limit changes) */
+    int64_t pace_bps;
+    uint64_t pace_pos;
+    double pace_t0;
 };
 
 static ssize_t reader(void *cls, uint64_t pos, char *out, size_t max)
@@ -50,11 +55,22 @@ static ssize_t reader(void *cls, uint64_t pos, char *out, size_t max)
     int64_t bps = E.cfg.bandwidth;
     emu_unlock();
     if (bps > 0) {
+        /* paced against the transfer's start, not block by block: the
+         * sleeps' own overhead does not slow a fast link down */
         int64_t chunk = bps / 20 > 0 ? bps / 20 : 1;     /* ~50 ms of data */
         if (n > chunk)
             n = chunk;
-        if (emu_sleep((double)n / (double)bps))
+        if (s->pace_bps != bps) {
+            s->pace_bps = bps;
+            s->pace_pos = pos;
+            s->pace_t0 = now_mono();
+        }
+        double due = s->pace_t0 + (double)(pos - s->pace_pos + (uint64_t)n) / (double)bps;
+        double ahead = due - now_mono();
+        if (ahead > 0 && emu_sleep(ahead))
             return MHD_CONTENT_READER_END_WITH_ERROR;
+    } else {
+        s->pace_bps = 0;
     }
     ssize_t k;
     do
