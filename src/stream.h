@@ -105,6 +105,7 @@ typedef struct sd_ring {
     int64_t pin;            /* the reader is copying from here, -1 if not */
     int idle;               /* the writer waits for bytes */
     int stop;               /* the writer ends once everything is stored */
+    int flush;              /* the transfer paused: store what is left */
     int failed;             /* a write failed (the fetch's err says why) */
     int waiting;            /* a thread waits on room */
     int running;            /* the writer thread runs (join it) */
@@ -113,6 +114,7 @@ typedef struct sd_ring {
                                by the writer as it stores them; else NULL */
     int64_t hashed;         /* -1: the hash does not cover a prefix (the
                                download resumed a kept part) */
+    int64_t nudged;         /* the fetch end at the last sd_ring_nudge() */
     pthread_cond_t work;    /* the writer's: bytes to store, or stop */
     pthread_cond_t room;    /* bytes stored or unpinned */
     pthread_t thread;
@@ -129,7 +131,10 @@ int sd_ring_start(sd_fetch *f);
  * download must stop (asked to, or failed). */
 int sd_ring_put(sd_fetch *f, const char *data, size_t len);
 
-/* Wake the writer if bytes wait (download thread, lock not held). */
+/* After a pass of libcurl's receive loop (download thread, lock not
+ * held): wake the writer for the bytes below a batch once a pass brought
+ * nothing new (the transfer pauses), or when the reader waits for them to
+ * be stored. While bytes keep coming, the writer wakes only for batches. */
 void sd_ring_nudge(sd_fetch *f);
 
 /* The XXH3-128 of the whole clip of size bytes as the ring stored it, in

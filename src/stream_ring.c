@@ -105,6 +105,15 @@ static void hash_stored(sd_ring *r, int64_t from, int64_t to)
     r->hashed = to;
 }
 
+/* Store what waits even though it is less than a batch? (lock held) */
+static int store_now(const sd_fetch *f)
+{
+    const sd_ring *r = &f->ring;
+    const sd_stream *s = f->s;
+
+    return r->stop || r->flush || r->waiting || (s->waiting && s->want_stored);
+}
+
 static void *writer(void *opaque)
 {
     sd_fetch *f = opaque;
@@ -117,9 +126,11 @@ static void *writer(void *opaque)
         int64_t at = r->stored, from = at, n = f->end - at, size = s->size;
         int e;
 
-        if (n == 0) {
-            if (r->stop)
+        if (n == 0 || (n < SD_RING_BATCH && !store_now(f))) {
+            if (n == 0 && r->stop)
                 break;
+            if (n == 0)
+                r->flush = 0;
             r->idle = 1;
             pthread_cond_wait(&r->work, &s->lock);
             r->idle = 0;
@@ -175,7 +186,8 @@ int sd_ring_start(sd_fetch *f)
     r->lo = r->stored = f->end;
     r->hashed = f->end == 0 ? 0 : -1;
     r->pin = -1;
-    r->idle = r->stop = r->failed = r->waiting = 0;
+    r->nudged = -1;
+    r->idle = r->stop = r->flush = r->failed = r->waiting = 0;
     pthread_cond_init(&r->work, NULL);
     pthread_cond_init(&r->room, NULL);
     /* The thread takes no signals: they stay with the caller's threads. */
@@ -257,11 +269,16 @@ int sd_ring_put(sd_fetch *f, const char *data, size_t len)
 void sd_ring_nudge(sd_fetch *f)
 {
     sd_ring *r = &f->ring;
+    sd_stream *s = f->s;
 
-    pthread_mutex_lock(&f->s->lock);
-    if (r->idle && f->end > r->stored)
+    pthread_mutex_lock(&s->lock);
+    if (f->end > r->stored && f->end == r->nudged)
+        r->flush = 1;
+    if (r->idle && f->end > r->stored &&
+        (r->flush || (s->waiting && s->want_stored && f->end >= s->want)))
         pthread_cond_signal(&r->work);
-    pthread_mutex_unlock(&f->s->lock);
+    r->nudged = f->end;
+    pthread_mutex_unlock(&s->lock);
 }
 
 void sd_ring_reset(sd_fetch *f, int64_t at)
