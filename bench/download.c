@@ -150,7 +150,8 @@ static void print_prog(prog *p, prog *ref, long size, double target)
 static void measure(prog *pr, emu_proc *e, const char *id, const bench_paths *bp,
                     const char *dir, int ff)
 {
-    char url[256], curl_cache[300], out[400], cache[400], seed[200], env_key[128], env_base[128], env_cache[450];
+    char url[256], http_cache[300], out[400], cache[400], seed[200];
+    char env_key[128], env_base[128], env_cache[450];
     char *env[] = { env_key, env_base, env_cache, NULL };
     char *curl[] = { "curl", "-s", "-f", "-o", out, url, NULL };
     char *sd[] = { (char *)bp->seedance, "download", (char *)id, "-o", out, "--quiet", NULL };
@@ -158,12 +159,12 @@ static void measure(prog *pr, emu_proc *e, const char *id, const bench_paths *bp
                     "-f", "null", "-", NULL };
     char *ffs[] = { (char *)bp->ffmpeg, "-nostdin", "-v", "error", "-i", seed, "-c", "copy",
                     "-f", "null", "-", NULL };
-    char *ffc[] = { (char *)bp->ffmpeg, "-nostdin", "-v", "error", "-i", curl_cache, "-c",
+    char *ffc[] = { (char *)bp->ffmpeg, "-nostdin", "-v", "error", "-i", http_cache, "-c",
                     "copy", "-f", "null", "-", NULL };
     char bw[64];
 
     snprintf(url, sizeof(url), "%s/results/%s.mp4", e->url, id);
-    snprintf(curl_cache, sizeof(curl_cache), "cache:%s", url);
+    snprintf(http_cache, sizeof(http_cache), "cache:%s", url);
     snprintf(out, sizeof(out), "%s/out.mp4", dir);
     snprintf(cache, sizeof(cache), "%s/cache", dir);
     snprintf(seed, sizeof(seed), "seedance:%s", id);

@@ -45,7 +45,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 #include "stream.h"
 
 #define HASH_BLOCK (256 * 1024)      /* bytes read at a time to hash a clip */
@@ -118,7 +117,7 @@ typedef struct record {
     long long size;
     long long mtime;            /* ns since the epoch; -1: a record of the size alone */
     unsigned long long ino;
-    char sha[65];
+    char hash[65];
 } record;
 
 static long long mtime_ns(const struct stat *st)
@@ -170,8 +169,8 @@ static int stamp(int fd, struct stat *st)
     return futimens(fd, t) < 0 || fstat(fd, st) < 0 ? -1 : 0;
 }
 
-/* Write the record of the file fd (state st, content hash sha) for clip. */
-static int put_record(const char *clip, const struct stat *st, const char *sha)
+/* Write the record of the file fd (state st, content hash in hex) for clip. */
+static int put_record(const char *clip, const struct stat *st, const char *hash)
 {
     char *path = with_suffix(clip, ".size"), line[160];
     int rc;
@@ -179,7 +178,7 @@ static int put_record(const char *clip, const struct stat *st, const char *sha)
     if (!path)
         return -1;
     snprintf(line, sizeof(line), "%lld %lld %llu %s\n", (long long)st->st_size, mtime_ns(st),
-             (unsigned long long)st->st_ino, sha);
+             (unsigned long long)st->st_ino, hash);
     rc = put_text(path, line);
     free(path);
     return rc;
@@ -200,8 +199,8 @@ static int get_record(const char *clip, record *r)
     } else {
         r->mtime = -1;
         n = sscanf((const char *)data, "%lld %lld %llu %64[0-9a-f]", &r->size, &r->mtime,
-                   &r->ino, r->sha);
-        rc = n == 1 || (n == 4 && (strlen(r->sha) == 32 || strlen(r->sha) == 64)) ? 1 : -1;
+                   &r->ino, r->hash);
+        rc = n == 1 || (n == 4 && (strlen(r->hash) == 32 || strlen(r->hash) == 64)) ? 1 : -1;
         if (n != 4)
             r->mtime = -1;
     }
@@ -249,16 +248,16 @@ int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size, co
  * content after all (the record is renewed), 0 not. */
 static int same_content(const char *clip, const struct stat *st, const record *r)
 {
-    char sha[65];
+    char hash[65];
     struct stat now;
     int fd = open(clip, O_RDONLY | O_CLOEXEC), same;
 
     if (fd < 0)
         return 0;
-    same = hash_fd(fd, st->st_size, strlen(r->sha) == 64 ? SD_HASH_SHA256 : SD_HASH_XXH128,
-                   sha) == 0 && !strcmp(sha, r->sha);
+    same = hash_fd(fd, st->st_size, strlen(r->hash) == 64 ? SD_HASH_SHA256 : SD_HASH_XXH128,
+                   hash) == 0 && !strcmp(hash, r->hash);
     if (same && stamp(fd, &now) == 0 && now.st_size == st->st_size)
-        put_record(clip, &now, sha);        /* trusted without reading next time */
+        put_record(clip, &now, hash);       /* trusted without reading next time */
     close(fd);
     return same;
 }
