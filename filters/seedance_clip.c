@@ -216,7 +216,7 @@ static const char *const i2v_defaults[] = {
  * SeedanceOptions.opts, listed when a URL may set it and the filter does
  * not set it itself (HIDDEN), with the help text HELP(id, help).
  */
-#define AVOPTION(id, name, ffname, flags, help)                                             \
+#define AVOPTION(id, name, ffname, flags, help, ...)                                           \
     { name, HELP(SEEDANCE_OPTION_##id, help),                                               \
       offsetof(SeedanceOptions, opts) + SEEDANCE_OPTION_##id * sizeof(char *),              \
       AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0,                                            \
