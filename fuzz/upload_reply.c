@@ -17,7 +17,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     seedance_error err;
-    char *url = (char *)1;
+    char *url = (char *)1, *id = (char *)1;
     long status;
     cJSON *o;
     int rc;
@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     data += 2;
     size -= 2;
     memset(&err, 0, sizeof(err));
-    rc = sd_upload_reply_parse((const char *)data, size, status, &url, &err);
+    rc = sd_upload_reply_parse((const char *)data, size, status, &url, &id, &err);
     o = cJSON_ParseWithLength((const char *)data, size);
     if (rc == SEEDANCE_OK) {
         const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "data");
@@ -40,9 +40,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                  "success without \"success\":true");
         FZ_CHECK("upload-same-url", cJSON_IsString(u) && !strcmp(u->valuestring, url),
                  "file_url '%s' is not data.file_url", url);
+        {
+            const cJSON *i = cJSON_GetObjectItemCaseSensitive(d, "file_id");
+            FZ_CHECK("upload-id", id ? cJSON_IsString(i) && !strcmp(i->valuestring, id)
+                                     : !cJSON_IsString(i) || !*i->valuestring,
+                     "file_id '%s' is not data.file_id", id ? id : "(none)");
+        }
         free(url);
+        free(id);
     } else {
-        FZ_CHECK("upload-fail", url == NULL && err.code == rc && err.message[0],
+        FZ_CHECK("upload-fail", url == NULL && id == NULL && err.code == rc && err.message[0],
                  "failure %d with a URL or without a message", rc);
         FZ_CHECK("upload-code", rc == SEEDANCE_E_PROTOCOL || rc == SEEDANCE_E_UPLOAD ||
                  rc == SEEDANCE_E_NOMEM, "failure code %d", rc);

@@ -21,6 +21,7 @@ enum { SD_IMAGE_UPLOAD = 0, SD_IMAGE_INLINE = 1 };
  * "1"/"0", whole numbers in digits, choices as listed); NULL: not given. */
 struct seedance_request {
     char *value[SEEDANCE_OPTION__COUNT];
+    char **items[SEEDANCE_OPTION__COUNT]; /* media lists, split (NULL-terminated) */
 };
 
 /* A field's value as sent (given, else the default) as a boolean, a whole
@@ -29,6 +30,10 @@ int sd_request_bool(const seedance_request *r, int id);
 int sd_request_int(const seedance_request *r, int id);
 int sd_request_choice(const seedance_request *r, int id);
 
+/* Add item to the list of media option id (SEEDANCE_OPT_MEDIA; other
+ * options: set to item). */
+int sd_request_add(seedance_request *r, int id, const char *item, seedance_error *err);
+
 /* SD_IMAGE_UPLOAD or SD_IMAGE_INLINE. */
 int sd_request_image_mode(const seedance_request *r);
 
@@ -36,15 +41,63 @@ int sd_request_image_mode(const seedance_request *r);
 typedef struct sd_media {
     int id;                /* the option */
     const char *field;     /* its name */
-    const char *value;     /* as given: a path, a URL or a data: URI */
+    const char *value;     /* one item of its list: a path, a URL or a data: URI */
 } sd_media;
 
-/* The media values of r into out (at most max); returns how many r has. */
+/* The media values of r into out (at most max), field by field in table
+ * order, each list in its order; returns how many r has. */
 int sd_request_media(const seedance_request *r, sd_media *out, int max);
 #define SD_MAX_MEDIA 16
 
+/* Number of media values of a kind (SD_MEDIA_*), of every kind for -1. */
+int sd_request_media_count(const seedance_request *r, int kind);
 /* Number of images. */
 int sd_request_image_count(const seedance_request *r);
+
+/* media.c ----------------------------------------------------------- */
+
+enum { SD_MEDIA_IMAGE, SD_MEDIA_VIDEO, SD_MEDIA_AUDIO, SD_MEDIA__COUNT };
+
+/* The kind of a media option (SD_MEDIA_*), -1 for another option. */
+int sd_media_kind(int option_id);
+/* The rules of a kind. */
+const seedance_media_rules *sd_media_rules(int kind);
+
+/* A media list "a|b" ("\|" for a '|' in an item) into a NULL-terminated
+ * array of allocated items (empty items left out): their number, -1 when
+ * out of memory. */
+int sd_media_list_split(const char *text, char ***items);
+void sd_media_list_free(char **items);
+/* list with item added at its end (escaped), allocated; list may be NULL. */
+char *sd_media_list_add(const char *list, const char *item);
+
+/* The usual extension of a MIME type ("mp4"), "bin" when unknown. */
+const char *sd_media_ext(const char *mime);
+
+/* A media value as it will be sent. */
+typedef struct sd_local {
+    int kind;              /* SD_MEDIA_* */
+    int remote;            /* an URL (or a data: URI that is not base64): sent as given */
+    const char *path;      /* a local file, read again when sent; or NULL */
+    unsigned char *data;   /* bytes in memory (an image's data: URI or data), or NULL */
+    size_t size;
+    const char *mime;      /* by content */
+    char sha256[65];       /* of the bytes: the canonical form, and one upload per content */
+    int probed;            /* info was read by the probe */
+    seedance_media_info info; /* images: width, height; clips: what the probe read */
+} sd_local;
+
+/*
+ * Load and check one media value: nothing for an URL (remote set); an
+ * image file or data: URI loaded, probed and checked (its bytes kept only
+ * for a data: URI); a video or sound file: size, format by content, its
+ * hash, and with probe set what c's media probe reads, checked against
+ * the kind's rules. The message names field, value and what is allowed.
+ * sd_local_clear() it.
+ */
+int sd_media_load(seedance_client *c, const sd_media *m, int probe, sd_local *l,
+                  seedance_error *err);
+void sd_local_clear(sd_local *l);
 
 /* models.c ---------------------------------------------------------- */
 
@@ -94,11 +147,13 @@ const char *sd_model_qualities(const sd_model *m, char *buf, size_t size);
  * seconds of output and input_seconds of video input (0: none), with the
  * content filter on or off and web search allowed or not.
  */
-int sd_cost_estimate(const sd_resolved *m, int quality, int seconds, int input_seconds,
+int sd_cost_estimate(const sd_resolved *m, int quality, int seconds, double input_seconds,
                      int content_filter, int web_search, seedance_cost *cost);
 
-/* seedance_request_cost() of a request already validated. */
-int sd_request_cost(const seedance_request *r, seedance_cost *cost, seedance_error *err);
+/* seedance_request_cost() of a request already checked: media[0..n) the
+ * media sd_request_check() loaded. */
+int sd_request_cost(const seedance_request *r, const sd_local *media, int n,
+                    seedance_cost *cost, seedance_error *err);
 
 /* request_key.c ----------------------------------------------------- */
 
@@ -203,14 +258,23 @@ char *sd_data_uri(const sd_image *img);
 /* validate.c -------------------------------------------------------- */
 
 /*
- * seedance_request_validate(), keeping what it loaded: imgs[i] holds the
- * bytes of the i-th media value (sd_request_media()) when it is local (a
- * file or a base64 data: URI), zeroed for URLs and for data: URIs that are
- * not base64. imgs may be NULL. On failure nothing is kept. sd_image_clear()
- * each.
+ * seedance_request_validate(), keeping what it loaded: media[i] is the
+ * i-th media value (sd_request_media()) as sd_media_load() loaded it.
+ * media may be NULL. On failure nothing is kept; else sd_local_clear()
+ * each of the sd_request_media_count(r, -1).
  */
+/* references.c: the media of r against the mode of model m, each loaded
+ * into local[] (sd_media_load(); probed unless flags has SD_CHECK_NO_PROBE);
+ * *body gets what they add to the body. On failure nothing is kept. */
+int sd_check_references(const seedance_request *r, seedance_client *c, const sd_resolved *m,
+                        sd_local *local, int flags, size_t *body, seedance_error *err);
+
+enum {
+    SD_CHECK_ALL = 0,
+    SD_CHECK_NO_PROBE = 1      /* local video and sound: format and size only */
+};
 int sd_request_check(const seedance_request *r, seedance_client *c,
-                     sd_image imgs[SD_MAX_MEDIA], seedance_error *err);
+                     sd_local media[SD_MAX_MEDIA], int flags, seedance_error *err);
 
 /* sha256.c ---------------------------------------------------------- */
 
@@ -280,9 +344,13 @@ typedef struct sd_api_error {
 /* Parse {"error":{...}} (or {"success":false,"code","msg"}); 0 if found, -1 if not. */
 int sd_api_error_parse(const char *body, size_t len, sd_api_error *out);
 
-/* Parse a Files API reply; *file_url allocated on success. */
+/*
+ * Parse a Files API reply: SEEDANCE_E_UPLOAD when it says success:false;
+ * with file_url not NULL, *file_url (and *file_id when the reply has one
+ * and file_id is not NULL) allocated on success.
+ */
 int sd_upload_reply_parse(const char *body, size_t len, long http_status,
-                          char **file_url, seedance_error *err);
+                          char **file_url, char **file_id, seedance_error *err);
 
 /* task.c ------------------------------------------------------------ */
 
@@ -333,7 +401,20 @@ typedef struct sd_http_req {
     int max_attempts;      /* 0 = default */
     long timeout;          /* per attempt in seconds; 0 = default */
     int once;              /* not idempotent and paid (the submit): see sd_http_call() */
+    const struct sd_http_file *file; /* a multipart/form-data upload of one file, or NULL */
 } sd_http_req;
+
+/* The file of a multipart upload: part "file" (and "file_name"). */
+typedef struct sd_http_file {
+    const char *path;      /* read from disk as it is sent, or NULL: */
+    const void *data;      /* ... these bytes */
+    size_t size;
+    const char *name;      /* its file name in the part */
+    const char *mime;      /* its Content-Type */
+    /* told the bytes sent so far, about every 100 ms and at the end */
+    void (*on_sent)(void *opaque, int64_t sent, int64_t total);
+    void *opaque;
+} sd_http_file;
 
 typedef struct sd_http_resp {
     long status;
@@ -409,9 +490,32 @@ int sd_http_ready(seedance_client *c, int base);
 
 /* upload.c ---------------------------------------------------------- */
 
-/* Upload an image through the Files API; *file_url allocated. */
-int sd_upload_image(seedance_client *c, const sd_image *img, const char *file_name,
-                    char **file_url);
+/*
+ * Upload a local medium through the Files API stream upload, from its
+ * file (read as it is sent) or its bytes in memory, as file name name;
+ * SEEDANCE_EV_UPLOAD events tell the bytes sent. *file_url and *file_id
+ * (NULL when the reply has none) allocated. A refusal (the type, the
+ * quota) is SEEDANCE_E_UPLOAD with a message naming field, file, the
+ * reason and what to do.
+ */
+int sd_upload_media(seedance_client *c, const sd_local *l, const char *field,
+                    const char *name, char **file_url, char **file_id);
+
+/* DELETE a file of the Files API, freeing its slot of the quota. */
+int sd_upload_delete(seedance_client *c, const char *file_id);
+
+/* uploads.c --------------------------------------------------------- */
+
+/*
+ * Remember the uploads of task_id (in the cache, and in the client) until
+ * sd_uploads_release() sees the task end; delete uploads no task reads;
+ * at the end of a task, delete what it had (every record of it, also a
+ * record an earlier process made); forget the client's list.
+ */
+int sd_uploads_record(seedance_client *c, const char *task_id, char *const *ids, int n);
+void sd_uploads_delete(seedance_client *c, char *const *ids, int n);
+void sd_uploads_release(seedance_client *c, const char *task_id);
+void sd_uploads_free(seedance_client *c);
 
 /* journal.c --------------------------------------------------------- */
 

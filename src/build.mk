@@ -13,6 +13,9 @@ CRYPTO_LIBS   := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcr
 # libxxhash is used header-only (src/hash.c): its flags, nothing to link
 XXHASH_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxxhash 2>/dev/null)
 LIB_LIBS := $(CURL_LIBS) $(CJSON_LIBS) $(CRYPTO_LIBS) -lpthread -lm
+# the seedance command reads local reference clips with the system's libavformat
+AVF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libavformat libavutil 2>/dev/null)
+AVF_LIBS   := $(shell $(PKG_CONFIG) --libs libavformat libavutil 2>/dev/null || echo -lavformat -lavutil)
 CLI_SRCS := $(wildcard src/cli/*.c)
 CLI_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRCS))
 CLI_BIN  := $(B)/bin/seedance
@@ -20,8 +23,8 @@ CLI_BIN  := $(B)/bin/seedance
 lib: $(LIB_A) $(LIB_PC)
 tools: $(CLI_BIN)
 
-$(LIB_OBJS) $(CLI_OBJS): OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS) \
-                                     $(XXHASH_CFLAGS)
+$(LIB_OBJS): OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS) $(XXHASH_CFLAGS)
+$(CLI_OBJS): OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS) $(AVF_CFLAGS)
 
 $(LIB_A): $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -41,7 +44,7 @@ $(B)/include/seedance_av.h: src/seedance_av.h $(LIB_PC)
 
 $(CLI_BIN): $(CLI_OBJS) $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(AVF_LIBS) $(LIB_LIBS)
 
 install-lib: lib tools
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "internal.h"
+#include "api.h"
 
 char *sd_strdup(const char *s)
 {
@@ -175,6 +175,7 @@ void seedance_client_free(seedance_client *c)
         explicit_wipe(c->api_key, strlen(c->api_key));
         free(c->api_key);
     }
+    sd_uploads_free(c);
     free(c->api_base);
     free(c->files_base);
     free(c->cache_dir);
@@ -282,6 +283,14 @@ void seedance_client_set_timeout(seedance_client *c, double seconds)
     if (c)  /* NaN and <= 0: the default; an infinite wait: the longest one */
         c->timeout = !(seconds > 0) ? SD_DEFAULT_TIMEOUT
                                     : seconds < SD_MAX_TIMEOUT ? seconds : SD_MAX_TIMEOUT;
+}
+
+void seedance_client_set_probe(seedance_client *c, seedance_probe_cb cb, void *opaque)
+{
+    if (!c)
+        return;
+    c->probe_cb = cb;
+    c->probe_opaque = opaque;
 }
 
 void seedance_client_set_max_credits(seedance_client *c, double max)

@@ -32,7 +32,7 @@ static const struct rate *rate_of(int tier, int quality)
     return NULL;
 }
 
-int sd_cost_estimate(const sd_resolved *m, int quality, int seconds, int input_seconds,
+int sd_cost_estimate(const sd_resolved *m, int quality, int seconds, double input_seconds,
                      int content_filter, int web_search, seedance_cost *cost)
 {
     const seedance_option *q = sd_option(SEEDANCE_OPTION_QUALITY);
@@ -65,37 +65,74 @@ int sd_cost_estimate(const sd_resolved *m, int quality, int seconds, int input_s
         cost->rate_credits = rate->credits;
         cost->rate_usd = rate->usd;
     }
-    billed = (double)(cost->input_seconds + seconds) * cost->factor;
+    billed = (cost->input_seconds + seconds) * cost->factor;
     cost->credits = billed * cost->rate_credits;
     cost->usd = billed * cost->rate_usd;
     return SEEDANCE_OK;
 }
 
-int sd_request_cost(const seedance_request *r, seedance_cost *cost, seedance_error *err)
+/* Seconds of video input of the checked media; -1 when one is not known. */
+static double video_seconds(const sd_local *media, int n, const char **unknown,
+                            const seedance_request *r)
 {
+    sd_media m[SD_MAX_MEDIA];
+    double total = 0;
+
+    sd_request_media(r, m, SD_MAX_MEDIA);
+    for (int i = 0; i < n; i++) {
+        if (media[i].kind != SD_MEDIA_VIDEO)
+            continue;
+        if (!media[i].probed || media[i].info.duration < 0) {
+            *unknown = m[i].value;
+            return -1;
+        }
+        total += media[i].info.duration;
+    }
+    return total;
+}
+
+int sd_request_cost(const seedance_request *r, const sd_local *media, int n,
+                    seedance_cost *cost, seedance_error *err)
+{
+    const char *unknown = NULL;
+    double input = video_seconds(media, n, &unknown, r);
     sd_resolved m;
     int rc;
 
     if ((rc = sd_request_resolve(r, &m, err)))
         return rc;
+    if (input < 0) {
+        rc = sd_cost_estimate(&m, sd_request_choice(r, SEEDANCE_OPTION_QUALITY),
+                              sd_request_int(r, SEEDANCE_OPTION_DURATION), 0, 1, 0, cost);
+        cost->known = 0;
+        snprintf(cost->why, sizeof(cost->why), "the length of the video reference %.80s is "
+                 "not known before it is fetched", unknown);
+        return rc;
+    }
     return sd_cost_estimate(&m, sd_request_choice(r, SEEDANCE_OPTION_QUALITY),
-                            sd_request_int(r, SEEDANCE_OPTION_DURATION), 0,
+                            sd_request_int(r, SEEDANCE_OPTION_DURATION), input,
                             sd_request_bool(r, SEEDANCE_OPTION_CONTENT_FILTER) != 0,
                             sd_model_takes(&m, r, SEEDANCE_OPTION_WEB_SEARCH) &&
                                 sd_request_bool(r, SEEDANCE_OPTION_WEB_SEARCH) == 1,
                             cost);
 }
 
-int seedance_request_cost(const seedance_request *r, seedance_cost *cost, seedance_error *err)
+int seedance_request_cost(const seedance_request *r, seedance_client *c, seedance_cost *cost,
+                          seedance_error *err)
 {
-    int rc;
+    sd_local media[SD_MAX_MEDIA];
+    int rc, n;
 
     if (!cost)
         return sd_error(err, SEEDANCE_E_INVALID, "seedance_request_cost: cost is NULL");
     memset(cost, 0, sizeof(*cost));
-    if ((rc = seedance_request_validate(r, NULL, err)))
+    if ((rc = sd_request_check(r, c, media, SD_CHECK_ALL, err)))
         return rc;
-    return sd_request_cost(r, cost, err);
+    n = sd_request_media_count(r, -1);
+    rc = sd_request_cost(r, media, n, cost, err);
+    for (int i = 0; i < n; i++)
+        sd_local_clear(&media[i]);
+    return rc;
 }
 
 void seedance_cost_describe(const seedance_cost *cost, char *buf, size_t size)
@@ -109,8 +146,8 @@ void seedance_cost_describe(const seedance_cost *cost, char *buf, size_t size)
     n = snprintf(buf, size, "%.3f credits ($%.4f): ", cost->credits, cost->usd);
     if (n < 0 || (size_t)n >= size)
         return;
-    if (cost->input_seconds)
-        n += snprintf(buf + n, size - (size_t)n, "%d s of video input and %d s of output",
+    if (cost->input_seconds > 0)
+        n += snprintf(buf + n, size - (size_t)n, "%.2f s of video input and %d s of output",
                       cost->input_seconds, cost->output_seconds);
     else
         n += snprintf(buf + n, size - (size_t)n, "%d s", cost->output_seconds);

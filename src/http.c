@@ -222,6 +222,8 @@ typedef struct call {
     char *url, *auth;
     struct curl_slist *hdrs;
     CURL *h;
+    curl_mime *mime;        /* of the current attempt, for a file upload */
+    double told;            /* sd_now() of the last on_sent */
     long timeout;           /* of the current attempt, seconds */
     size_t cap;             /* of resp->body */
     int overflow;
@@ -278,7 +280,7 @@ static int call_open(call *k)
     k->hdrs = curl_slist_append(k->hdrs, k->auth);
     k->hdrs = curl_slist_append(k->hdrs, "Accept: application/json");
     k->hdrs = curl_slist_append(k->hdrs, "Expect:");
-    if (req->body)
+    if (req->body && !req->file)
         k->hdrs = curl_slist_append(k->hdrs, "Content-Type: application/json");
     if (req->idempotency_key) {
         char ik[128];
@@ -298,12 +300,58 @@ static void call_close(call *k)
     free(k->auth);
     free(k->url);
     curl_slist_free_all(k->hdrs);
+    curl_mime_free(k->mime);
     if (k->h)
         curl_easy_cleanup(k->h);
 }
 
-/* The options of one attempt. */
-static void call_setup(call *k)
+/* An upload's progress, and the interrupt callback. */
+static int on_xfer(void *opaque, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                   curl_off_t ulnow)
+{
+    call *k = opaque;
+    const sd_http_file *f = k->req->file;
+    double now = sd_now();
+
+    (void)dltotal; (void)dlnow;
+    if (sd_interrupted(k->c))
+        return 1;
+    if (f->on_sent && (now - k->told >= 0.1 || (ultotal > 0 && ulnow == ultotal))) {
+        k->told = now;
+        f->on_sent(f->opaque, (int64_t)ulnow, (int64_t)ultotal);
+    }
+    return 0;
+}
+
+/* The multipart body of a file upload: part "file" streamed from disk or
+ * memory, part "file_name". */
+static int set_form(call *k)
+{
+    const sd_http_file *f = k->req->file;
+    curl_mimepart *part;
+    CURLcode cc = CURLE_OUT_OF_MEMORY;
+
+    curl_mime_free(k->mime);
+    if (!(k->mime = curl_mime_init(k->h)) || !(part = curl_mime_addpart(k->mime)))
+        return -1;
+    cc = f->path ? curl_mime_filedata(part, f->path)
+                 : curl_mime_data(part, f->data, f->size);
+    if (cc == CURLE_OK && (cc = curl_mime_name(part, "file")) == CURLE_OK &&
+        (cc = curl_mime_filename(part, f->name)) == CURLE_OK &&
+        (cc = curl_mime_type(part, f->mime)) == CURLE_OK && (part = curl_mime_addpart(k->mime)))
+        cc = curl_mime_name(part, "file_name") ? CURLE_OUT_OF_MEMORY
+                                                : curl_mime_data(part, f->name,
+                                                                 CURL_ZERO_TERMINATED);
+    if (cc != CURLE_OK)
+        return -1;
+    curl_easy_setopt(k->h, CURLOPT_MIMEPOST, k->mime);
+    curl_easy_setopt(k->h, CURLOPT_XFERINFOFUNCTION, on_xfer);
+    curl_easy_setopt(k->h, CURLOPT_XFERINFODATA, k);
+    return 0;
+}
+
+/* The options of one attempt: -1 when out of memory. */
+static int call_setup(call *k)
 {
     const sd_http_req *req = k->req;
     CURL *h = k->h;
@@ -333,7 +381,10 @@ static void call_setup(call *k)
             k->timeout = left > 1 ? (long)left + 1 : 2;
     }
     curl_easy_setopt(h, CURLOPT_TIMEOUT, k->timeout);
-    if (!strcmp(req->method, "POST")) {
+    if (req->file) {
+        if (set_form(k) < 0)
+            return -1;
+    } else if (!strcmp(req->method, "POST")) {
         curl_easy_setopt(h, CURLOPT_POST, 1L);
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -345,6 +396,7 @@ static void call_setup(call *k)
     curl_easy_setopt(h, CURLOPT_WRITEDATA, k);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, k);
+    return 0;
 }
 
 /* A call made once whose request may have reached the server: no retry. */
@@ -423,7 +475,8 @@ static int call_attempt(call *k, int attempt, int *retry)
     CURLcode cc;
 
     *retry = 0;
-    call_setup(k);
+    if (call_setup(k) < 0)
+        return sd_fail(k->c, SEEDANCE_E_NOMEM, NULL);
     sd_http_resp_clear(k->resp);
     k->cap = 0;
     k->overflow = 0;

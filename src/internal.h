@@ -30,8 +30,12 @@ struct seedance_client {
     void *progress_opaque;
     seedance_log_cb log_cb;
     void *log_opaque;
+    seedance_probe_cb probe_cb;
+    void *probe_opaque;
 
     seedance_error err;   /* last failure */
+
+    struct sd_pending *pending; /* uploads of tasks not yet ended (uploads.c) */
 
     /* What the last submit reply said of its task, so that the wait that
      * follows starts from its estimate instead of an immediate query. */

@@ -140,7 +140,7 @@ static int set_other(seedance_job *j, const seedance_option *o, const char *valu
     return sd_fail(c, SEEDANCE_E_INVALID, "%s: not settable", o->name);
 }
 
-int seedance_job_set(seedance_job *j, const char *name, const char *value, int origin)
+static int job_set(seedance_job *j, const char *name, const char *value, int origin, int add)
 {
     const seedance_option *o = seedance_option_find(name);
     const char *why;
@@ -157,9 +157,21 @@ int seedance_job_set(seedance_job *j, const char *name, const char *value, int o
     }
     if ((why = refusal(o, origin)))
         return sd_fail(j->client, SEEDANCE_E_INVALID, "%s %s", o->name, why);
+    if (add && (o->flags & SEEDANCE_OPT_MEDIA))
+        return sd_request_add(j->request, o->id, value, &j->client->err);
     if (o->flags & SEEDANCE_OPT_REQUEST)
         return seedance_request_set(j->request, o->name, value, &j->client->err);
     return set_other(j, o, value);
+}
+
+int seedance_job_set(seedance_job *j, const char *name, const char *value, int origin)
+{
+    return job_set(j, name, value, origin, 0);
+}
+
+int seedance_job_add(seedance_job *j, const char *name, const char *value, int origin)
+{
+    return job_set(j, name, value, origin, 1);
 }
 
 int seedance_job_set_env(seedance_job *j)
@@ -209,12 +221,15 @@ static void percent_decode(char *s)
     *o = '\0';
 }
 
+/* Query items; a media key given again adds to its list. */
 static int parse_query(seedance_job *j, char *query)
 {
+    char seen[SEEDANCE_OPTION__COUNT] = { 0 };
     char *save = NULL;
 
     for (char *p = strtok_r(query, "&", &save); p; p = strtok_r(NULL, "&", &save)) {
         char *value = strchr(p, '=');
+        const seedance_option *o;
         int rc;
 
         if (!value) {
@@ -227,8 +242,11 @@ static int parse_query(seedance_job *j, char *query)
         *value++ = '\0';
         percent_decode(p);
         percent_decode(value);
-        if ((rc = seedance_job_set(j, p, value, SEEDANCE_FROM_URL)))
+        o = seedance_option_find(p);
+        if ((rc = job_set(j, p, value, SEEDANCE_FROM_URL, o && seen[o->id])))
             return rc;
+        if (o)
+            seen[o->id] = 1;
     }
     return SEEDANCE_OK;
 }

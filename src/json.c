@@ -78,9 +78,12 @@ char *sd_request_json(const seedance_request *r, const char *const *media, int n
 
         if (!*opt->json || !v || !sd_model_takes(&m, r, opt->id))
             continue;
-        if ((opt->flags & SEEDANCE_OPT_MEDIA) && media && k < n_media)
-            v = media[k++];
-        ok &= sd_json_add_field(o, opt, v);
+        if (!(opt->flags & SEEDANCE_OPT_MEDIA)) {
+            ok &= sd_json_add_field(o, opt, v);
+            continue;
+        }
+        for (char **it = r->items[opt->id]; ok && it && *it; it++, k++)
+            ok &= sd_json_add_field(o, opt, media && k < n_media ? media[k] : *it);
     }
     if (ok)
         out = cJSON_PrintUnformatted(o);
@@ -90,7 +93,7 @@ char *sd_request_json(const seedance_request *r, const char *const *media, int n
 
 char *seedance_request_to_json(const seedance_request *r)
 {
-    if (!r || seedance_request_validate(r, NULL, NULL) != SEEDANCE_OK)
+    if (!r || sd_request_check(r, NULL, NULL, SD_CHECK_NO_PROBE, NULL) != SEEDANCE_OK)
         return NULL;
     return sd_request_json(r, NULL, 0);
 }
@@ -375,14 +378,17 @@ done:
 }
 
 int sd_upload_reply_parse(const char *body, size_t len, long http_status, char **file_url,
-                          seedance_error *err)
+                          char **file_id, seedance_error *err)
 {
-    cJSON *o = cJSON_ParseWithLength(body, len);
-    const cJSON *data, *url;
+    cJSON *o = body ? cJSON_ParseWithLength(body, len) : NULL;
+    const cJSON *data, *url, *id;
     sd_api_error ae;
     int rc = SEEDANCE_OK;
 
-    *file_url = NULL;
+    if (file_url)
+        *file_url = NULL;
+    if (file_id)
+        *file_id = NULL;
     if (!cJSON_IsObject(o)) {
         rc = sd_http_error(err, SEEDANCE_E_PROTOCOL, (int)http_status, NULL, NULL,
                           "malformed Files API reply: not a JSON object");
@@ -391,10 +397,12 @@ int sd_upload_reply_parse(const char *body, size_t len, long http_status, char *
     if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "success"))) {
         sd_api_error_parse(body, len, &ae);
         rc = sd_http_error(err, SEEDANCE_E_UPLOAD, (int)http_status, ae.code, NULL,
-                          "image upload refused (HTTP %ld)%s%s%s%s", http_status,
-                          *ae.code ? ": " : "", ae.code, *ae.message ? ": " : "", ae.message);
+                          "HTTP %ld%s%s%s%s", http_status,
+                          *ae.code ? ", " : "", ae.code, *ae.message ? ": " : "", ae.message);
         goto done;
     }
+    if (!file_url)
+        goto done;
     data = cJSON_GetObjectItemCaseSensitive(o, "data");
     url = cJSON_IsObject(data) ? cJSON_GetObjectItemCaseSensitive(data, "file_url") : NULL;
     if (!cJSON_IsString(url) || !*url->valuestring) {
@@ -402,7 +410,10 @@ int sd_upload_reply_parse(const char *body, size_t len, long http_status, char *
                           "malformed Files API reply: success without data.file_url");
         goto done;
     }
-    if (!(*file_url = strdup(url->valuestring)))
+    id = cJSON_GetObjectItemCaseSensitive(data, "file_id");
+    if (!(*file_url = strdup(url->valuestring)) ||
+        (file_id && cJSON_IsString(id) && *id->valuestring &&
+         !(*file_id = strdup(id->valuestring))))
         rc = sd_error(err, SEEDANCE_E_NOMEM, NULL);
 done:
     cJSON_Delete(o);

@@ -66,9 +66,12 @@ const sd_model *sd_model_of(int tier, int mode)
     return NULL;
 }
 
-/* The mode the inputs ask for: images make it image-to-video. */
+/* The mode the inputs ask for: a video or a sound makes it
+ * reference-to-video, images image-to-video. */
 static int mode_of_inputs(const seedance_request *r)
 {
+    if (sd_request_media_count(r, SD_MEDIA_VIDEO) || sd_request_media_count(r, SD_MEDIA_AUDIO))
+        return SD_MODE_REFERENCE;
     return sd_request_image_count(r) ? SD_MODE_IMAGE : SD_MODE_TEXT;
 }
 

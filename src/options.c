@@ -27,7 +27,6 @@ static const struct {
     const char *alias, *name;
 } aliases[] = {
     { "resolution", "quality" },
-    { "audio", "generate_audio" },
     { "first_image", "image" },
     { "first_frame", "image" },
     { "last_frame", "last_image" },

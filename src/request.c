@@ -38,8 +38,10 @@ void seedance_request_free(seedance_request *r)
 {
     if (!r)
         return;
-    for (int i = 0; i < SEEDANCE_OPTION__COUNT; i++)
+    for (int i = 0; i < SEEDANCE_OPTION__COUNT; i++) {
         free(r->value[i]);
+        sd_media_list_free(r->items[i]);
+    }
     free(r);
 }
 
@@ -96,19 +98,29 @@ int sd_request_media(const seedance_request *r, sd_media *out, int max)
 {
     int n = 0;
 
-    for (const seedance_option *o = seedance_options(); o->name; o++) {
-        if (!(o->flags & SEEDANCE_OPT_MEDIA) || !r->value[o->id])
-            continue;
-        if (n < max)
-            out[n] = (sd_media){ o->id, o->name, r->value[o->id] };
-        n++;
-    }
+    for (const seedance_option *o = seedance_options(); o->name; o++)
+        for (char **it = r->items[o->id]; it && *it; it++) {
+            if (n < max)
+                out[n] = (sd_media){ o->id, o->name, *it };
+            n++;
+        }
+    return n;
+}
+
+int sd_request_media_count(const seedance_request *r, int kind)
+{
+    int n = 0;
+
+    for (const seedance_option *o = seedance_options(); o->name; o++)
+        if (kind < 0 || sd_media_kind(o->id) == kind)
+            for (char **it = r->items[o->id]; it && *it; it++)
+                n++;
     return n;
 }
 
 int sd_request_image_count(const seedance_request *r)
 {
-    return sd_request_media(r, NULL, 0);
+    return sd_request_media_count(r, SD_MEDIA_IMAGE);
 }
 
 /* "8" for a whole number, else a message naming the range. */
@@ -154,6 +166,32 @@ static int parse_value(const seedance_option *o, const char *value, char **out,
     return SEEDANCE_OK;
 }
 
+/* v (allocated, or NULL) becomes o's value; a media list is split too. */
+static int take_value(seedance_request *r, const seedance_option *o, char *v,
+                      seedance_error *err)
+{
+    char **items = NULL;
+
+    if (v && (o->flags & SEEDANCE_OPT_MEDIA)) {
+        int n = sd_media_list_split(v, &items);
+        if (n < 0) {
+            free(v);
+            return sd_error(err, SEEDANCE_E_NOMEM, NULL);
+        }
+        if (!n) {           /* "|": nothing */
+            free(v);
+            free(items);
+            v = NULL;
+            items = NULL;
+        }
+    }
+    free(r->value[o->id]);
+    sd_media_list_free(r->items[o->id]);
+    r->value[o->id] = v;
+    r->items[o->id] = items;
+    return SEEDANCE_OK;
+}
+
 int seedance_request_set(seedance_request *r, const char *field, const char *value,
                          seedance_error *err)
 {
@@ -173,9 +211,19 @@ int seedance_request_set(seedance_request *r, const char *field, const char *val
     /* an empty value restores the default; an empty prompt is kept: validation names it */
     if ((*value || o->id == SEEDANCE_OPTION_PROMPT) && (rc = parse_value(o, value, &v, err)))
         return rc;
-    free(r->value[o->id]);
-    r->value[o->id] = v;
-    return SEEDANCE_OK;
+    return take_value(r, o, v, err);
+}
+
+int sd_request_add(seedance_request *r, int id, const char *item, seedance_error *err)
+{
+    const seedance_option *o = sd_option(id);
+    char *v;
+
+    if (!(o->flags & SEEDANCE_OPT_MEDIA) || !r->value[id] || !*item)
+        return seedance_request_set(r, o->name, item, err);
+    if (!(v = sd_media_list_add(r->value[id], item)))
+        return sd_error(err, SEEDANCE_E_NOMEM, NULL);
+    return take_value(r, o, v, err);
 }
 
 int seedance_request_set_image_data(seedance_request *r, const char *field,
@@ -211,7 +259,5 @@ int seedance_request_set_image_data(seedance_request *r, const char *field,
     free(b64);
     if (!uri)
         return sd_error(err, SEEDANCE_E_NOMEM, NULL);
-    free(r->value[o->id]);
-    r->value[o->id] = uri;
-    return SEEDANCE_OK;
+    return take_value(r, o, uri, err);
 }

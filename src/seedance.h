@@ -101,7 +101,7 @@ typedef enum seedance_event {
     SEEDANCE_EV_COMPLETED,     /* the task completed (result_url set) */
     SEEDANCE_EV_DOWNLOAD,      /* the result download starts (or resumes) */
     SEEDANCE_EV_CACHED,        /* the clip is served from the local cache */
-    SEEDANCE_EV_UPLOAD,        /* a local image is being uploaded */
+    SEEDANCE_EV_UPLOAD,        /* a local file is being uploaded (file, size, sent set) */
     SEEDANCE_EV_TICK           /* between two queries, about once a second: the
                                   estimate moved with the clock (no request sent) */
 } seedance_event;
@@ -133,6 +133,11 @@ typedef struct seedance_progress {
     /* On SEEDANCE_EV_SUBMITTED and _POLL: the reply's usage.credits_reserved,
      * -1 when it has none. */
     double credits;
+    /* On SEEDANCE_EV_UPLOAD: the file (its field and name, "video a.mp4"),
+     * and the bytes sent of size so far: 0 when it starts, then as it goes,
+     * size once sent. */
+    const char *file;
+    int64_t sent;
 } seedance_progress;
 
 typedef int  (*seedance_interrupt_cb)(void *opaque);  /* non-zero: stop now */
@@ -223,11 +228,15 @@ const char *const *seedance_request_fields(void);
 
 /*
  * Check every documented constraint: each field's range or choices, the
- * rules of the model (its qualities, its fields, its inputs), and local
- * images (readable, JPEG/PNG/WebP by content, 300..6000 px, ratio
- * 0.4..2.5, <= 30 MB, total body <= 64 MB). No network access. Warnings
- * (an unknown model name) go to the client's log callback when c is not
- * NULL.
+ * rules of the model (its qualities, its fields, its inputs), the
+ * reference tags of the prompt (@image1, @video2, ... must name an input
+ * given), and local media: images (readable, JPEG/PNG/WebP by content,
+ * 300..6000 px, ratio 0.4..2.5, <= 30 MB), videos and sounds by the rules
+ * of seedance_media_rules_get() (formats by content; durations, frame
+ * rates and sizes read by c's media probe, which local video and audio
+ * need), the total body <= 64 MB, no inline data in reference mode. No
+ * network access but what the probe does. Warnings (an unknown model name)
+ * go to the client's log callback when c is not NULL.
  */
 int seedance_request_validate(const seedance_request *r, seedance_client *c,
                               seedance_error *err);
@@ -241,10 +250,11 @@ int seedance_request_validate(const seedance_request *r, seedance_client *c,
 const char *seedance_request_model(const seedance_request *r);
 
 /*
- * The request body as it would be sent (image paths still local, not yet
- * uploaded), canonical JSON: every field the model takes, with the
- * project's default where none was given. Caller frees with free(). NULL
- * when invalid.
+ * The request body as it would be sent (local files still named by their
+ * paths, not yet uploaded), canonical JSON: every field the model takes,
+ * with the project's default where none was given. Caller frees with
+ * free(). NULL when invalid (the durations of local clips are not read
+ * here: seedance_request_validate() does that with a media probe).
  */
 char *seedance_request_to_json(const seedance_request *r);
 
@@ -298,6 +308,41 @@ typedef struct seedance_image_rules {
  */
 const seedance_image_rules *seedance_image_rules_get(void);
 
+/* The API's rules for the references of reference-to-video. */
+typedef struct seedance_media_rules {
+    const char *field;             /* "image", "video" or "audio" */
+    const char *formats;           /* for messages: "jpeg, png, webp" */
+    int max_count;                 /* per request */
+    size_t max_bytes;              /* per file */
+    double min_duration, max_duration; /* per clip, seconds (0: no rule) */
+    double max_total;              /* all clips of the field together (0: no rule) */
+    double min_fps, max_fps;       /* (0: no rule) */
+    long min_pixels, max_pixels;   /* width x height (0: no rule) */
+    int min_side, max_side;        /* pixels (0: no rule) */
+    double min_ratio, max_ratio;   /* width / height (0: no rule) */
+} seedance_media_rules;
+
+/* The rules of field "image", "video" or "audio"; NULL for another. */
+const seedance_media_rules *seedance_media_rules_get(const char *field);
+
+/* What a media probe reads of a local file (or an URL it can open). */
+typedef struct seedance_media_info {
+    double duration;               /* seconds, < 0 unknown */
+    double fps;                    /* of the first video stream, < 0 none */
+    int width, height;             /* of the first video stream, 0 none */
+    int has_video, has_audio;
+} seedance_media_info;
+
+/*
+ * A media probe: fill *info for path (a local file, or an http(s) URL when
+ * the probe can read one) and return 0, or -1 when it cannot be read. The
+ * library has no demuxer of its own: a front end supplies one (the FFmpeg
+ * components with their libavformat, the seedance command with the
+ * system's).
+ */
+typedef int (*seedance_probe_cb)(void *opaque, const char *path, seedance_media_info *info);
+void seedance_client_set_probe(seedance_client *c, seedance_probe_cb cb, void *opaque);
+
 /* ------------------------------------------------------------------ */
 /* Cost                                                               */
 
@@ -321,7 +366,8 @@ typedef struct seedance_cost {
     double rate_credits;    /* per billed second (known only) */
     double rate_usd;
     int output_seconds;     /* the clip's */
-    int input_seconds;      /* billed seconds of video input (0: none) */
+    double input_seconds;   /* billed seconds of video input: max(the references' total,
+                               output_seconds); 0 without video input */
     double factor;          /* 1.1 with content_filter off, else 1 */
     int web_search;         /* 1: plus SEEDANCE_WEB_SEARCH_CREDITS per search made */
     char model[64];         /* the model priced */
@@ -331,10 +377,14 @@ typedef struct seedance_cost {
 /*
  * Estimate the cost of a valid request (no network access). SEEDANCE_OK
  * with *cost filled, cost->known 0 when no rate is published for it (the
- * mini tier, 1080p, 4k, an unknown model: cost->why says which); or the
- * failure of seedance_request_validate().
+ * mini tier, 1080p, 4k, an unknown model: cost->why says which) or the
+ * length of a video reference is unknown (an https URL the probe could not
+ * read); or the failure of seedance_request_validate(). Local video
+ * references are measured by c's media probe (seedance_client_set_probe());
+ * c may be NULL for a request without video.
  */
-int seedance_request_cost(const seedance_request *r, seedance_cost *cost, seedance_error *err);
+int seedance_request_cost(const seedance_request *r, seedance_client *c, seedance_cost *cost,
+                          seedance_error *err);
 
 /*
  * May a request of this cost be submitted under the client's max_credits
@@ -515,7 +565,9 @@ void seedance_stream_close(seedance_stream *s);
 #define SEEDANCE_OPT_ENV       0x010 /* also read from SEEDANCE_<NAME> by seedance_job_set_env() */
 #define SEEDANCE_OPT_INT       0x020 /* a whole number in ALLOWED */
 #define SEEDANCE_OPT_CHOICE    0x040 /* one of ALLOWED, any case */
-#define SEEDANCE_OPT_MEDIA     0x080 /* a local file, an http(s) URL or a data: URI */
+#define SEEDANCE_OPT_MEDIA     0x080 /* a list of local files, http(s) URLs or data: URIs, '|'
+                                        between two ("\|" for a '|' in one); a key given again in
+                                        a URL or on a command line adds to the list */
 #define SEEDANCE_OPT_NUMBER    0x100 /* a decimal number */
 #define SEEDANCE_OPT_PER_MODEL 0x200 /* taken only by the models that list it */
 
@@ -552,9 +604,17 @@ void seedance_stream_close(seedance_stream *s);
       "https URL told when the task ends (public host, at most 2048 characters)", \
       "callback_url", "", "") \
     X(IMAGE,          "image",          "image",              SEEDANCE_OPT_FIELD | SEEDANCE_OPT_MEDIA, \
-      "first frame: local file, http(s) URL or data: URI", "image_urls[]", "", "") \
+      "images (|-separated): the first frame (and a second, the last) of image-to-video, up to " \
+      "9 references of reference-to-video; local file, http(s) URL or data: URI", \
+      "image_urls[]", "", "") \
     X(LAST_IMAGE,     "last_image",     "last_image",         SEEDANCE_OPT_FIELD | SEEDANCE_OPT_MEDIA, \
       "last frame (needs image): local file, http(s) URL or data: URI", "image_urls[]", "", "") \
+    X(VIDEO,          "video",          "video",              SEEDANCE_OPT_FIELD | SEEDANCE_OPT_MEDIA, \
+      "reference clips, up to 3 (|-separated): mp4 or mov, 2..15 s, 24..60 fps; local files " \
+      "or https URLs; makes the mode reference", "video_urls[]", "", "") \
+    X(AUDIO,          "audio",          "audio",              SEEDANCE_OPT_FIELD | SEEDANCE_OPT_MEDIA, \
+      "reference sounds, up to 3 (|-separated): wav or mp3, 2..15 s; local files or https URLs; " \
+      "needs an image or a video", "audio_urls[]", "", "") \
     X(IMAGE_MODE,     "image_mode",     "image_mode",         SEEDANCE_OPT_FIELD | SEEDANCE_OPT_CHOICE | \
                                                               SEEDANCE_OPT_ENV, \
       "how local images reach the API: upload (Files API) or inline (default upload)", \
@@ -610,7 +670,7 @@ const seedance_option *seedance_options(void);
 
 /*
  * The option of a name: NAME or FFNAME, any case, '-' for '_', and the
- * aliases (resolution, audio, first_image, first_frame, last_frame, new,
+ * aliases (resolution, first_image, first_frame, last_frame, new,
  * model_params.*). NULL when unknown.
  */
 const seedance_option *seedance_option_find(const char *name);
@@ -644,13 +704,21 @@ enum {
  */
 int seedance_job_set(seedance_job *j, const char *name, const char *value, int origin);
 
+/*
+ * seedance_job_set(), except that a media option (image, video, audio)
+ * gets value added to its list instead of replacing it: how a key given
+ * again in a URL (video=a.mp4&video=b.mp4) or on a command line is read.
+ */
+int seedance_job_add(seedance_job *j, const char *name, const char *value, int origin);
+
 /* The options flagged SEEDANCE_OPT_ENV from SEEDANCE_<NAME> (upper case) when set. */
 int seedance_job_set_env(seedance_job *j);
 
 /*
  * Parse a seedance: URL (the scheme may be omitted, "//" after it is
  * tolerated):
- *   seedance:?KEY=VALUE[&KEY=VALUE...]  options, values percent-decoded
+ *   seedance:?KEY=VALUE[&KEY=VALUE...]  options, values percent-decoded; a
+ *                                       media key given again adds to its list
  *   seedance:task-unified-...           attach to that task
  *   seedance:PROMPT TEXT                text-to-video with the defaults
  * Keys are set with SEEDANCE_FROM_URL. '+' stays a plus sign.

@@ -10,6 +10,11 @@
  * Lines go through SEEDANCE_AV_LOG (default av_log) and the log level is
  * read with SEEDANCE_AV_LOG_LEVEL() (default av_log_get_level()); a
  * component that reaches libavutil another way defines both first.
+ *
+ * seedance_av_probe(), libseedance's media probe made of libavformat, is
+ * there for code that has included libavformat/avformat.h; it calls
+ * libavformat through SEEDANCE_AV_OPEN_INPUT, SEEDANCE_AV_FIND_STREAM_INFO
+ * and SEEDANCE_AV_CLOSE_INPUT (default: the functions of those names).
  */
 #ifndef SEEDANCE_AV_H
 #define SEEDANCE_AV_H
@@ -265,5 +270,49 @@ static inline int seedance_av_fail(SeedanceAVReport *r, seedance_client *c, int 
     }
     return seedance_averror(code);
 }
+
+#ifdef AVFORMAT_AVFORMAT_H
+#ifndef SEEDANCE_AV_OPEN_INPUT
+#define SEEDANCE_AV_OPEN_INPUT avformat_open_input
+#define SEEDANCE_AV_FIND_STREAM_INFO avformat_find_stream_info
+#define SEEDANCE_AV_CLOSE_INPUT avformat_close_input
+#endif
+
+/*
+ * A media probe for seedance_client_set_probe(): the duration of a file,
+ * and the frame rate and size of its first video stream, as libavformat
+ * reads them. 0, or -1 when it is no media file libavformat can read.
+ */
+static inline int seedance_av_probe(void *opaque, const char *path, seedance_media_info *info)
+{
+    AVFormatContext *fc = NULL;
+    int found_video = 0;
+
+    (void)opaque;
+    if (SEEDANCE_AV_OPEN_INPUT(&fc, path, NULL, NULL) < 0)
+        return -1;
+    if (SEEDANCE_AV_FIND_STREAM_INFO(fc, NULL) < 0) {
+        SEEDANCE_AV_CLOSE_INPUT(&fc);
+        return -1;
+    }
+    info->duration = fc->duration > 0 ? fc->duration / (double)AV_TIME_BASE : -1;
+    for (unsigned i = 0; i < fc->nb_streams; i++) {
+        const AVStream *st = fc->streams[i];
+        AVRational r = st->avg_frame_rate.num ? st->avg_frame_rate : st->r_frame_rate;
+
+        if (st->codecpar->codec_type == AVMEDIA_TYPE_AUDIO)
+            info->has_audio = 1;
+        if (st->codecpar->codec_type != AVMEDIA_TYPE_VIDEO || found_video ||
+            (st->disposition & AV_DISPOSITION_ATTACHED_PIC))
+            continue;
+        found_video = info->has_video = 1;
+        info->width = st->codecpar->width;
+        info->height = st->codecpar->height;
+        info->fps = r.num && r.den ? av_q2d(r) : -1;
+    }
+    SEEDANCE_AV_CLOSE_INPUT(&fc);
+    return 0;
+}
+#endif /* AVFORMAT_AVFORMAT_H */
 
 #endif /* SEEDANCE_AV_H */

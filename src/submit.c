@@ -27,11 +27,12 @@
 #define SUBMIT_TIMEOUT 120L     /* a read timeout is an uncertain outcome: be patient */
 
 typedef struct media_slot {
-    const char *field;      /* "image", "last_image", ... */
+    const char *field;      /* "image", "video", ... */
     const char *value;      /* as given */
-    sd_image img;           /* local bytes (file or base64 data: URI), else zeroed */
+    const sd_local *local;  /* as checked (the submission's): remote, a file or bytes */
     char canon[80];         /* the canonical form: sha256:<hex> of the bytes */
     char *url;              /* what goes into the body */
+    char *file_id;          /* its upload, NULL when none or another slot's */
 } media_slot;
 
 typedef struct submission {
@@ -39,6 +40,7 @@ typedef struct submission {
     const seedance_request *r;
     int flags;
     media_slot slot[SD_MAX_MEDIA];
+    sd_local local[SD_MAX_MEDIA]; /* the media as checked, slot by slot */
     int n;                  /* media values */
     const char *canon_media[SD_MAX_MEDIA]; /* their canonical forms */
     char *canon;            /* canonical JSON */
@@ -49,11 +51,6 @@ typedef struct submission {
     sd_journal_entry prev;  /* what it knew */
     sd_journal_entry e;     /* the entry of this submit */
 } submission;
-
-static const char *ext_of(const char *mime)
-{
-    return !strcmp(mime, "image/png") ? "png" : !strcmp(mime, "image/webp") ? "webp" : "jpg";
-}
 
 static void report(seedance_client *c, seedance_event ev, const char *task_id)
 {
@@ -111,38 +108,33 @@ static int record_uncertain(submission *s, const char *failure, int http_status)
 /* ------------------------------------------------------------------ */
 /* Steps                                                              */
 
-/* Validate (loading local images once), check the configuration, hash. */
+/* Validate (reading and probing local media once), check the
+ * configuration, hash. */
 static int prepare(submission *s)
 {
     const seedance_request *r = s->r;
     seedance_client *c = s->c;
     sd_media media[SD_MAX_MEDIA];
-    sd_image imgs[SD_MAX_MEDIA];
     int rc, uploads = 0;
 
-    if ((rc = sd_request_check(r, c, imgs, &c->err)))
+    if ((rc = sd_request_check(r, c, s->local, SD_CHECK_ALL, &c->err)))
         return rc;      /* nothing kept */
     s->n = sd_request_media(r, media, SD_MAX_MEDIA);
-    if ((rc = sd_http_ready(c, SD_BASE_API))) {
-        for (int i = 0; i < s->n; i++)
-            sd_image_clear(&imgs[i]);
-        s->n = 0;
-        return rc;
-    }
     for (int i = 0; i < s->n; i++) {
         media_slot *x = &s->slot[i];
-        char hex[65];
 
         x->field = media[i].field;
         x->value = media[i].value;
-        x->img = imgs[i];
-        if (x->img.data) {
-            sd_sha256_hex(x->img.data, x->img.size, hex);
-            snprintf(x->canon, sizeof(x->canon), "sha256:%s", hex);
-            uploads += sd_request_image_mode(r) == SD_IMAGE_UPLOAD;
+        x->local = &s->local[i];
+        if (!x->local->remote) {
+            snprintf(x->canon, sizeof(x->canon), "sha256:%s", x->local->sha256);
+            uploads += x->local->kind != SD_MEDIA_IMAGE ||
+                       sd_request_image_mode(r) == SD_IMAGE_UPLOAD;
         }
-        s->canon_media[i] = x->img.data ? x->canon : x->value;
+        s->canon_media[i] = x->local->remote ? x->value : x->canon;
     }
+    if ((rc = sd_http_ready(c, SD_BASE_API)))
+        return rc;
     if (uploads && (rc = sd_http_ready(c, SD_BASE_FILES)))
         return rc;
     return sd_request_key(c, r, s->canon_media, s->n, &s->canon, s->hash);
@@ -234,7 +226,34 @@ static int consult_journal(submission *s, char **task_id, int *attached, int *rc
     return 1;
 }
 
-/* Upload or inline local media: the URLs that are sent. */
+/* An image inline: the data: URI of its bytes (read again from its file). */
+static char *inline_image(seedance_client *c, const media_slot *x)
+{
+    sd_image img;
+    char *uri;
+
+    if (x->local->data) {
+        img = (sd_image){ x->local->data, x->local->size, x->local->mime, 0, 0 };
+        return sd_data_uri(&img);
+    }
+    if (sd_image_load(x->field, x->value, &img, &c->err))
+        return NULL;
+    uri = sd_data_uri(&img);
+    sd_image_clear(&img);
+    return uri;
+}
+
+/* The slot before i with the same content, whose upload serves both. */
+static const media_slot *same_content(const submission *s, int i)
+{
+    for (int j = 0; j < i; j++)
+        if (!s->slot[j].local->remote && !strcmp(s->slot[j].canon, s->slot[i].canon) &&
+            s->slot[j].url)
+            return &s->slot[j];
+    return NULL;
+}
+
+/* Upload or inline local media, each content once: the URLs that are sent. */
 static int resolve_media(submission *s)
 {
     seedance_client *c = s->c;
@@ -242,21 +261,46 @@ static int resolve_media(submission *s)
 
     for (int i = 0; i < s->n; i++) {
         media_slot *x = &s->slot[i];
-        char name[40];
+        const media_slot *twin;
+        char name[64];
 
-        if (!x->img.data) {
+        if (x->local->remote) {
             x->url = strdup(x->value);
-        } else if (sd_request_image_mode(s->r) == SD_IMAGE_INLINE) {
-            x->url = sd_data_uri(&x->img);
+        } else if ((twin = same_content(s, i))) {
+            x->url = strdup(twin->url);
+        } else if (x->local->kind == SD_MEDIA_IMAGE &&
+                   sd_request_image_mode(s->r) == SD_IMAGE_INLINE) {
+            sd_error_clear(&c->err);
+            if (!(x->url = inline_image(c, x)) && c->err.code)
+                return c->err.code;
         } else {
-            snprintf(name, sizeof(name), "%s.%s", x->field, ext_of(x->img.mime));
-            if ((rc = sd_upload_image(c, &x->img, name, &x->url)))
+            snprintf(name, sizeof(name), "%s%d.%s", x->field, i + 1,
+                     sd_media_ext(x->local->mime));
+            if ((rc = sd_upload_media(c, x->local, x->field, name, &x->url, &x->file_id)))
                 return rc;
         }
         if (!x->url)
             return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     }
     return SEEDANCE_OK;
+}
+
+/* The uploads of this submit: kept for its task until it has ended, or
+ * deleted at once when no task was created. */
+static void settle_uploads(submission *s, const char *task_id)
+{
+    char *ids[SD_MAX_MEDIA];
+    int n = 0;
+
+    for (int i = 0; i < s->n; i++)
+        if (s->slot[i].file_id)
+            ids[n++] = s->slot[i].file_id;
+    if (!n)
+        return;
+    if (task_id)
+        sd_uploads_record(s->c, task_id, ids, n);
+    else
+        sd_uploads_delete(s->c, ids, n);
 }
 
 /*
@@ -270,7 +314,7 @@ static int check_budget(submission *s)
     char line[320];
     int rc;
 
-    if ((rc = sd_request_cost(s->r, &cost, &c->err)))
+    if ((rc = sd_request_cost(s->r, s->local, s->n, &cost, &c->err)))
         return rc;
     seedance_cost_describe(&cost, line, sizeof(line));
     sd_log(c, SEEDANCE_LOG_INFO, "estimated cost: %s", line);
@@ -362,18 +406,27 @@ static int send_new(submission *s, char **task_id)
     char *body;
     int rc;
 
-    if ((rc = check_budget(s)) || (rc = resolve_media(s)) || (rc = begin(s)))
+    if ((rc = check_budget(s)))
         return rc;
+    if ((rc = resolve_media(s)) || (rc = begin(s))) {
+        settle_uploads(s, NULL);
+        return rc;
+    }
     for (int i = 0; i < s->n; i++)
         urls[i] = s->slot[i].url;
     if (!(body = sd_request_json(s->r, urls, s->n))) {
         undo(s);
+        settle_uploads(s, NULL);
         return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     }
     rc = post(s, body);
     free(body);
-    if (rc)
+    if (rc) {   /* refused: nothing read the uploads; uncertain: a task may read them */
+        if (rc != SEEDANCE_E_UNCERTAIN)
+            settle_uploads(s, NULL);
         return rc;
+    }
+    settle_uploads(s, s->e.task_id);
     s->e.state = SD_JOURNAL_SUBMITTED;
     if (c->cache && sd_journal_store(c, &s->e, s->canon))
         sd_log(c, SEEDANCE_LOG_WARNING, "task %s: %s", s->e.task_id, c->err.message);
@@ -405,8 +458,9 @@ int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
         rc = send_new(&s, task_id);
     sd_journal_unlock(s.lock);
     for (int i = 0; i < s.n; i++) {
-        sd_image_clear(&s.slot[i].img);
+        sd_local_clear(&s.local[i]);
         free(s.slot[i].url);
+        free(s.slot[i].file_id);
     }
     free(s.canon);
     return rc;

@@ -115,24 +115,6 @@ static int check_model(const char *m, seedance_error *err)
     return SEEDANCE_OK;
 }
 
-/* The images a mode takes. */
-static int check_mode_inputs(const sd_resolved *m, int nimg, seedance_error *err)
-{
-    if (m->mode == SD_MODE_TEXT && nimg)
-        return sd_error(err, SEEDANCE_E_INVALID,
-                        "image: %d image(s) given to the text-to-video model %s: allowed none "
-                        "(mode image or reference takes images)", nimg, m->id);
-    if (m->mode == SD_MODE_IMAGE && nimg < 1)
-        return sd_error(err, SEEDANCE_E_INVALID,
-                        "image: none given to the image-to-video model %s: allowed 1..2 images",
-                        m->id);
-    if (m->mode == SD_MODE_REFERENCE && nimg < 1)
-        return sd_error(err, SEEDANCE_E_INVALID,
-                        "image: none given to the reference-to-video model %s: it needs at "
-                        "least one reference", m->id);
-    return SEEDANCE_OK;
-}
-
 /* The quality and the per-model fields a known model takes. */
 static int check_model_fields(const seedance_request *r, const sd_resolved *m,
                               seedance_error *err)
@@ -161,22 +143,19 @@ static int check_model_fields(const seedance_request *r, const sd_resolved *m,
 
 /* The rules of the model the request names: a model this version does not
  * know only gets a warning. */
-static int check_model_rules(const seedance_request *r, seedance_client *c, int nimg,
+static int check_model_rules(const seedance_request *r, seedance_client *c, sd_resolved *m,
                              seedance_error *err)
 {
-    sd_resolved m;
     int rc;
 
-    if ((rc = sd_request_resolve(r, &m, err)))
+    if ((rc = sd_request_resolve(r, m, err)))
         return rc;
-    if (!m.model) {
+    if (!m->model) {
         sd_log(c, SEEDANCE_LOG_WARNING,
-               "model: '%s' is not a model this version knows; it is sent as given", m.id);
+               "model: '%s' is not a model this version knows; it is sent as given", m->id);
         return SEEDANCE_OK;
     }
-    if ((rc = check_model_fields(r, &m, err)))
-        return rc;
-    return check_mode_inputs(&m, nimg, err);
+    return check_model_fields(r, m, err);
 }
 
 /* Whole numbers within the bounds of their row. */
@@ -334,47 +313,12 @@ static int check_callback(const char *url, seedance_error *err)
     return rc;
 }
 
-static int check_image_url(const char *field, const char *url, seedance_error *err)
-{
-    char *scheme, *host;
-
-    if (url_parts(url, &scheme, &host) < 0)
-        return sd_error(err, SEEDANCE_E_INVALID,
-                        "%s: '%s' is not a valid URL: expected http(s)://HOST/PATH, "
-                            "a local file or a data: URI", field, url);
-    curl_free(scheme);
-    curl_free(host);
-    return SEEDANCE_OK;
-}
-
 /*
- * Check one image value; add its share of the request body to *body. Local
- * bytes (a file or a base64 data: URI) are loaded into img, which is left
- * zeroed for a URL or a data: URI that is not base64.
+ * The fields of r but its media; *body gets the size of what they add and
+ * *m the model.
  */
-static int check_image(const seedance_request *r, const char *field, const char *value,
-                       size_t *body, sd_image *img, seedance_error *err)
-{
-    int rc;
-
-    memset(img, 0, sizeof(*img));
-    if (sd_image_kind(value) == SD_IMG_URL) {
-        *body += strlen(value);
-        return check_image_url(field, value, err);
-    }
-    if ((rc = sd_image_load(field, value, img, err)))
-        return rc;
-    if (!img->data)
-        *body += strlen(value);     /* a data: URI that is not base64 goes as given */
-    else    /* inline: a data: URI in the body; upload: only the returned URL */
-        *body += sd_request_image_mode(r) == SD_IMAGE_INLINE ? 4 * ((img->size + 2) / 3) + 32
-                                                              : 256;
-    return SEEDANCE_OK;
-}
-
-/* The fields of r but its images; *body gets the size of what they add. */
-static int check_fields(const seedance_request *r, seedance_client *c, size_t *body,
-                        seedance_error *err)
+static int check_fields(const seedance_request *r, seedance_client *c, sd_resolved *m,
+                        size_t *body, seedance_error *err)
 {
     const char *model = r->value[SEEDANCE_OPTION_MODEL];
     const char *cb = r->value[SEEDANCE_OPTION_CALLBACK_URL];
@@ -383,51 +327,64 @@ static int check_fields(const seedance_request *r, seedance_client *c, size_t *b
     if ((rc = check_prompt(r, c, err)) || (rc = check_ranges(r, err)))
         return rc;
     *body += strlen(r->value[SEEDANCE_OPTION_PROMPT]);
-    if (r->value[SEEDANCE_OPTION_LAST_IMAGE] && !r->value[SEEDANCE_OPTION_IMAGE])
-        return sd_error(err, SEEDANCE_E_INVALID,
-                        "last_image: given without image: a last frame needs a first "
-                            "frame (image)");
     if (model && (rc = check_model(model, err)))
         return rc;
-    if ((rc = check_model_rules(r, c, sd_request_image_count(r), err)))
+    if ((rc = check_model_rules(r, c, m, err)))
         return rc;
     if (cb && (rc = check_callback(cb, err)))
         return rc;
     return SEEDANCE_OK;
 }
 
-int sd_request_check(const seedance_request *r, seedance_client *c,
-                     sd_image imgs[SD_MAX_MEDIA], seedance_error *err)
+/* A media URL is checked for its form only: the service fetches it. */
+static int check_urls(const seedance_request *r, seedance_error *err)
 {
     sd_media media[SD_MAX_MEDIA];
-    sd_image local[SD_MAX_MEDIA];
-    sd_image *img = imgs ? imgs : local;
-    size_t body = 1024;
-    int n, rc = SEEDANCE_OK;
+    int n = sd_request_media(r, media, SD_MAX_MEDIA);
+    char *scheme, *host;
 
-    memset(img, 0, SD_MAX_MEDIA * sizeof(*img));
+    for (int i = 0; i < n && i < SD_MAX_MEDIA; i++) {
+        if (sd_image_kind(media[i].value) != SD_IMG_URL)
+            continue;
+        if (url_parts(media[i].value, &scheme, &host) < 0)
+            return sd_error(err, SEEDANCE_E_INVALID,
+                            "%s: '%s' is not a valid URL: expected https://HOST/PATH or a "
+                            "local file", media[i].field, media[i].value);
+        curl_free(scheme);
+        curl_free(host);
+    }
+    return SEEDANCE_OK;
+}
+
+int sd_request_check(const seedance_request *r, seedance_client *c,
+                     sd_local media[SD_MAX_MEDIA], int flags, seedance_error *err)
+{
+    sd_local local[SD_MAX_MEDIA];
+    sd_local *l = media ? media : local;
+    size_t body = 1024;
+    sd_resolved m;
+    int rc, n;
+
+    memset(l, 0, SD_MAX_MEDIA * sizeof(*l));
     if (!r)
         return sd_error(err, SEEDANCE_E_INVALID, "no request");
-    if ((rc = check_fields(r, c, &body, err)))
+    if ((rc = check_fields(r, c, &m, &body, err)) || (rc = check_urls(r, err)) ||
+        (rc = sd_check_references(r, c, &m, l, flags, &body, err)))
         return rc;
-    if ((n = sd_request_media(r, media, SD_MAX_MEDIA)) > SD_MAX_MEDIA)
-        return sd_error(err, SEEDANCE_E_INVALID, "%d media files: allowed at most %d", n,
-                        SD_MAX_MEDIA);
-    for (int i = 0; i < n && !rc; i++)
-        rc = check_image(r, media[i].field, media[i].value, &body, &img[i], err);
-    if (!rc && body > (size_t)SD_BODY_MAX_BYTES)
+    n = sd_request_media_count(r, -1);
+    if (body > (size_t)SD_BODY_MAX_BYTES)
         rc = sd_error(err, SEEDANCE_E_INVALID,
                       "image: the request body would be %.1f MB: allowed at most 64 MB "
                       "(use image_mode=upload or smaller images)",
                       (double)body / (1024.0 * 1024.0));
-    if (rc || !imgs)
+    if (rc || !media)
         for (int i = 0; i < n; i++)
-            sd_image_clear(&img[i]);
+            sd_local_clear(&l[i]);
     return rc;
 }
 
 int seedance_request_validate(const seedance_request *r, seedance_client *c,
                               seedance_error *err)
 {
-    return sd_request_check(r, c, NULL, err);
+    return sd_request_check(r, c, NULL, SD_CHECK_ALL, err);
 }

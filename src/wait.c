@@ -196,8 +196,12 @@ static void seed_from_submit(sd_wait *w)
 /* The task is final: its outcome, and the events that go with it. */
 static int finish(sd_wait *w, seedance_task *t, double now)
 {
+    seedance_error keep;
     int rc = final_status(w->c, w->id, t);
 
+    keep = w->c->err;
+    sd_uploads_release(w->c, w->id);    /* the task no longer reads its references */
+    w->c->err = keep;
     if (rc != SEEDANCE_OK)
         sd_journal_forget_task(w->c, w->id);
     else

@@ -70,6 +70,7 @@ typedef struct cli_command {
 typedef struct cli_setting {
     const char *name;
     const char *value;
+    int add;                   /* a media option given again: added to its list */
 } cli_setting;
 
 struct cli {
@@ -81,7 +82,6 @@ struct cli {
     cli_setting *settings;     /* the library options given, in order */
     int nsettings;
     int have_prompt;           /* --prompt or -p given */
-    int images;                /* --image given so many times */
     int json;                  /* --json: machine-readable stdout */
     int progress;              /* CLI_PROGRESS_* (AUTO until resolved) */
     int verbose;               /* -v */
@@ -144,5 +144,8 @@ void cli_event_send(cli *st, cJSON *ev);   /* one line on stderr; frees ev */
 
 /* run.c */
 int cli_run(int argc, char **argv);    /* argv[0] is the program */
+
+/* Give the job's client the media probe of the system's libavformat (probe.c). */
+void cli_probe_setup(cli *st);
 
 #endif

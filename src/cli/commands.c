@@ -57,7 +57,7 @@ static int cmd_cost(cli *st)
     cJSON *o, *e;
     char *doc;
 
-    if (seedance_request_cost(r, &cost, &err)) {
+    if (seedance_request_cost(r, st->client, &cost, &err)) {
         free(body);
         return cli_fail(st, &err);
     }

@@ -47,6 +47,7 @@ static int run_job(cli *st)
     }
     st->client = seedance_job_client(st->job);
     cli_progress_start(st);
+    cli_probe_setup(st);
     seedance_client_set_interrupt(st->client, interrupt_cb, NULL);
     if ((rc = cli_apply(st)) == EXIT_OK) {
         memset(&sa, 0, sizeof(sa));

@@ -142,18 +142,17 @@ static void grammar_free(grammar *g)
 /* ------------------------------------------------------------------ */
 /* Parsing                                                            */
 
+/* A library option; a media option given again adds to its list. */
 static int take_library(cli *st, const seedance_option *o, const char *value)
 {
-    const char *name = o->name;
+    int again = 0;
 
-    if (o->id == SEEDANCE_OPTION_IMAGE && ++st->images == 2)
-        name = "last_image";   /* a second --image is the last frame */
-    else if (o->id == SEEDANCE_OPTION_IMAGE && st->images > 2)
-        return cli_usage_error(st, "image: '%s': at most two images (the first and the last "
-                               "frame)", value);
+    for (int i = 0; i < st->nsettings; i++)
+        again |= !strcmp(st->settings[i].name, o->name);
     if (o->id == SEEDANCE_OPTION_PROMPT)
         st->have_prompt = 1;
-    st->settings[st->nsettings++] = (cli_setting){ name, value };
+    st->settings[st->nsettings++] = (cli_setting){ o->name, value,
+                                                   again && (o->flags & SEEDANCE_OPT_MEDIA) };
     return CLI_GO_ON;
 }
 
@@ -290,8 +289,8 @@ int cli_apply(cli *st)
     int rc = seedance_job_set_env(st->job);
 
     for (int i = 0; !rc && i < st->nsettings; i++)
-        rc = seedance_job_set(st->job, st->settings[i].name, st->settings[i].value,
-                              SEEDANCE_FROM_COMMAND_LINE);
+        rc = (st->settings[i].add ? seedance_job_add : seedance_job_set)(
+            st->job, st->settings[i].name, st->settings[i].value, SEEDANCE_FROM_COMMAND_LINE);
     if (!rc && st->cmd->args == CLI_ARGS_PROMPT && st->argc > 0)
         rc = set_prompt_words(st);
     if (!rc && st->cmd->args == CLI_ARGS_TASK) {

@@ -258,12 +258,12 @@ static void test_malformed(void)
 
 static void test_envelopes(void)
 {
-    const char *okr = "{\"success\":true,\"code\":200,\"msg\":\"ok\",\"data\":{\"file_id\":\"f\","
+    const char *okr = "{\"success\":true,\"code\":200,\"msg\":\"ok\",\"data\":{\"file_id\":\"file_abc123\","
                       "\"file_url\":\"https://files.example/a.png\"}}";
     const char *bad = "{\"success\":false,\"code\":413,\"msg\":\"File too large\"}";
     sd_api_error ae;
     seedance_error e;
-    char *url;
+    char *url, *id;
 
     OK(sd_api_error_parse("{\"error\":{\"code\":\"insufficient_quota\",\"message\":\"Top up.\","
                           "\"type\":\"insufficient_quota\",\"fallback_suggestion\":\"try later\"}}",
@@ -275,14 +275,18 @@ static void test_envelopes(void)
     OK(sd_api_error_parse("<html>Bad gateway</html>", 24, &ae) == -1, "HTML body: no envelope");
     OK(sd_api_error_parse(FILESERR, strlen(FILESERR), &ae) == 0 &&
        !strcmp(ae.code, "400") && !strcmp(ae.message, "bad image"), "Files API error envelope");
-    OK(sd_upload_reply_parse(okr, strlen(okr), 200, &url, &e) == 0 &&
-       !strcmp(url, "https://files.example/a.png"), "upload reply: data.file_url");
+    OK(sd_upload_reply_parse(okr, strlen(okr), 200, &url, &id, &e) == 0 &&
+       !strcmp(url, "https://files.example/a.png") && id && !strcmp(id, "file_abc123"),
+       "upload reply: data.file_url and data.file_id");
     free(url);
-    OK(sd_upload_reply_parse(bad, strlen(bad), 200, &url, &e) == SEEDANCE_E_UPLOAD &&
-       !url && strstr(e.message, "File too large") && !strcmp(e.api_code, "413"),
+    free(id);
+    OK(sd_upload_reply_parse(bad, strlen(bad), 200, &url, &id, &e) == SEEDANCE_E_UPLOAD &&
+       !url && !id && strstr(e.message, "File too large") && !strcmp(e.api_code, "413"),
        "upload refused with HTTP 200: %s", e.message);
-    OK(sd_upload_reply_parse("{\"success\":true}", 16, 200, &url, &e) == SEEDANCE_E_PROTOCOL,
+    OK(sd_upload_reply_parse("{\"success\":true}", 16, 200, &url, &id, &e) == SEEDANCE_E_PROTOCOL,
        "upload success without file_url: protocol error");
+    OK(sd_upload_reply_parse("{\"success\":true}", 16, 200, NULL, NULL, &e) == 0,
+       "a delete's reply: success is enough");
 }
 
 static void test_http_codes(void)

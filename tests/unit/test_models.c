@@ -234,7 +234,7 @@ static int cost_is(double credits, double usd, const char *what, ...)
     for (const char *f = va_arg(ap, const char *); f; f = va_arg(ap, const char *))
         seedance_request_set(r, f, va_arg(ap, const char *), NULL);
     va_end(ap);
-    ok = seedance_request_cost(r, &cost, &e) == 0 && cost.known &&
+    ok = seedance_request_cost(r, NULL, &cost, &e) == 0 && cost.known &&
          fabs(cost.credits - credits) < 1e-6 && fabs(cost.usd - usd) < 1e-6;
     if (!ok)
         printf("# %s: known %d, %.6f credits, $%.6f\n", what, cost.known, cost.credits, cost.usd);
@@ -262,14 +262,14 @@ static void test_cost(void)
        "image-to-video costs as text-to-video");
 
     r = request("tier", "mini", NULL);
-    OK(seedance_request_cost(r, &cost, &e) == 0 && !cost.known && strstr(cost.why, "mini"),
+    OK(seedance_request_cost(r, NULL, &cost, &e) == 0 && !cost.known && strstr(cost.why, "mini"),
        "mini: unknown (%s)", cost.why);
     seedance_request_set(r, "tier", "standard", NULL);
     seedance_request_set(r, "quality", "1080p", NULL);
-    OK(seedance_request_cost(r, &cost, &e) == 0 && !cost.known && strstr(cost.why, "1080p"),
+    OK(seedance_request_cost(r, NULL, &cost, &e) == 0 && !cost.known && strstr(cost.why, "1080p"),
        "1080p: unknown (%s)", cost.why);
     seedance_request_set(r, "quality", "4k", NULL);
-    OK(seedance_request_cost(r, &cost, &e) == 0 && !cost.known && strstr(cost.why, "4k"),
+    OK(seedance_request_cost(r, NULL, &cost, &e) == 0 && !cost.known && strstr(cost.why, "4k"),
        "4k: unknown (%s)", cost.why);
     OK(seedance_cost_allowed(c, &cost) == 0, "no max_credits: an unknown cost is allowed");
     seedance_client_set_max_credits(c, 1000);
@@ -277,7 +277,7 @@ static void test_cost(void)
        strstr(seedance_last_error(c)->message, "unknown"),
        "max_credits and an unknown cost: refused: %s", seedance_last_error(c)->message);
     seedance_request_set(r, "quality", "720p", NULL);
-    seedance_request_cost(r, &cost, &e);
+    seedance_request_cost(r, NULL, &cost, &e);
     OK(seedance_cost_allowed(c, &cost) == 0, "67.5 credits under max_credits=1000: allowed");
     seedance_client_set_max_credits(c, 60);
     OK(seedance_cost_allowed(c, &cost) == SEEDANCE_E_INVALID &&
@@ -285,7 +285,7 @@ static void test_cost(void)
        strstr(seedance_last_error(c)->message, "max_credits=60"),
        "67.5 credits over max_credits=60: %s", seedance_last_error(c)->message);
     seedance_request_set(r, "duration", "99", NULL);
-    OK(seedance_request_cost(r, &cost, &e) == SEEDANCE_E_INVALID && strstr(e.message, "duration"),
+    OK(seedance_request_cost(r, NULL, &cost, &e) == SEEDANCE_E_INVALID && strstr(e.message, "duration"),
        "an invalid request has no cost: %s", e.message);
     seedance_request_free(r);
     seedance_client_free(c);

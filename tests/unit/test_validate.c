@@ -312,32 +312,37 @@ static void test_body_size(void)
     seedance_request_free(r);
 }
 
-/* sd_request_check keeps the local images it loaded, for the submit. */
+/* sd_request_check keeps what it read of local media, for the submit:
+ * the bytes of image data, a file's path (read again when sent), the
+ * content hash and the size in pixels. */
 static void test_images_kept(void)
 {
     seedance_request *r = seedance_request_new();
     seedance_error e;
-    sd_image imgs[SD_MAX_MEDIA];
+    sd_local l[SD_MAX_MEDIA];
     unsigned char png[64];
     size_t n = fake_png(png, 640, 480);
+    char hex[65];
 
     seedance_request_set(r, "prompt", "x", NULL);
     seedance_request_set_image_data(r, "image", png, n, "image/png", &e);
     seedance_request_set(r, "last_image", img2, NULL);
-    OK(sd_request_check(r, NULL, imgs, &e) == 0 && imgs[0].data && imgs[0].size == n &&
-       !memcmp(imgs[0].data, png, n) && imgs[0].width == 640 && imgs[1].data &&
-       !strcmp(imgs[1].mime, "image/jpeg") && imgs[1].width == 720,
-       "the bytes of image data and of a file are kept, decoded and probed");
-    sd_image_clear(&imgs[0]);
-    sd_image_clear(&imgs[1]);
+    sd_sha256_hex(png, n, hex);
+    OK(sd_request_check(r, NULL, l, SD_CHECK_ALL, &e) == 0 && l[0].data && l[0].size == n &&
+       !memcmp(l[0].data, png, n) && l[0].info.width == 640 && !strcmp(l[0].sha256, hex) &&
+       !l[1].data && l[1].path && !strcmp(l[1].path, img2) && !strcmp(l[1].mime, "image/jpeg") &&
+       l[1].info.width == 720 && strlen(l[1].sha256) == 64,
+       "image data kept as bytes, a file as its path; both hashed and probed");
+    sd_local_clear(&l[0]);
+    sd_local_clear(&l[1]);
     seedance_request_set(r, "last_image", "https://example.com/l.png", NULL);
-    OK(sd_request_check(r, NULL, imgs, &e) == 0 && imgs[0].data && !imgs[1].data,
-       "nothing kept for a URL");
-    sd_image_clear(&imgs[0]);
+    OK(sd_request_check(r, NULL, l, SD_CHECK_ALL, &e) == 0 && l[0].data && l[1].remote &&
+       !l[1].data && !l[1].path, "nothing kept for a URL");
+    sd_local_clear(&l[0]);
     seedance_request_set(r, "last_image", "/nonexistent/l.png", NULL);
-    imgs[0].data = (unsigned char *)"junk";
-    OK(sd_request_check(r, NULL, imgs, &e) == SEEDANCE_E_IMAGE && !imgs[0].data && !imgs[1].data,
-       "on failure nothing is kept");
+    l[0].data = (unsigned char *)"junk";
+    OK(sd_request_check(r, NULL, l, SD_CHECK_ALL, &e) == SEEDANCE_E_IMAGE && !l[0].data &&
+       !l[1].data, "on failure nothing is kept");
     seedance_request_free(r);
 }
 
@@ -447,10 +452,14 @@ static void test_generate_audio(void)
     for (int i = 0; i < 4; i++) {
         good &= seedance_request_set(r, "generate_audio", off[i], NULL) == 0 &&
                 seedance_request_generate_audio(r) == 0;
-        good &= seedance_request_set(r, "audio", on[i], NULL) == 0 &&
+        good &= seedance_request_set(r, "Generate-Audio", on[i], NULL) == 0 &&
                 seedance_request_generate_audio(r) == 1;
     }
-    OK(good, "every spelling of off and on, under both names");
+    OK(good, "every spelling of off and on");
+    seedance_request_set(r, "audio", "1", NULL);
+    OK(seedance_request_generate_audio(r) == 1 &&
+       !strcmp(seedance_request_get(r, SEEDANCE_OPTION_AUDIO, NULL), "1"),
+       "audio is the reference sounds, not the track");
     seedance_request_set(r, "generate_audio", "0", NULL);
     seedance_request_set(r, "generate_audio", "", NULL);
     OK(seedance_request_generate_audio(r) == 1, "set off, then emptied: the default again");
