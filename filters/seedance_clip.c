@@ -270,6 +270,7 @@ int ff_seedance_clip_init(SeedanceClip *c, void *log, const char *name, char *co
     seedance_client_set_progress(client, on_progress, c);
     seedance_client_set_log(client, on_log, c);
     seedance_client_set_interrupt(client, on_interrupt, c);
+    seedance_client_set_probe(client, seedance_av_probe, NULL);   /* local reference clips */
 
     for (int i = 0; defaults && defaults[i]; i += 2)
         if ((ret = set_option(c, defaults[i], defaults[i + 1], SEEDANCE_FROM_PROGRAM)) < 0)

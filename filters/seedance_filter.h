@@ -53,14 +53,13 @@
 #include <seedance.h>
 
 #include "libavutil/error.h"
-#include "libavutil/log.h"
-#include <seedance_av.h>
-
 #include "libavutil/frame.h"
+#include "libavutil/log.h"
 #include "libavutil/opt.h"
 #include "libavutil/rational.h"
 #include "libavcodec/avcodec.h"
 #include "libavformat/avformat.h"
+#include <seedance_av.h>
 
 #include "avfilter.h"
 #include "version.h"

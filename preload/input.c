@@ -16,9 +16,13 @@
 
 #include "preload.h"
 
-/* the protocol's words and codes, through the program's av_log() */
+/* the protocol's words and codes, through the program's av_log(); local
+ * reference clips read by the program's libavformat */
 #define SEEDANCE_AV_LOG pl_log
 #define SEEDANCE_AV_LOG_LEVEL() pl_log_level()
+#define SEEDANCE_AV_OPEN_INPUT(ps, url, fmt, o) pl_libav_get()->avformat_open_input(ps, url, fmt, o)
+#define SEEDANCE_AV_FIND_STREAM_INFO(fc, o) pl_libav_get()->avformat_find_stream_info(fc, o)
+#define SEEDANCE_AV_CLOSE_INPUT(ps) pl_libav_get()->avformat_close_input(ps)
 #include <seedance_av.h>
 
 #define IO_BUFFER_SIZE 32768
@@ -105,6 +109,7 @@ static int open_job(pl_input *in, const char *url)
     seedance_client_set_interrupt(c, on_interrupt, in);
     seedance_client_set_progress(c, on_progress, in);
     seedance_client_set_log(c, on_log, in);
+    seedance_client_set_probe(c, seedance_av_probe, NULL);
     if ((code = seedance_job_set_env(in->job)) || (code = seedance_job_parse_url(in->job, url)))
         return fail(in, code);
     if (seedance_job_task(in->job))

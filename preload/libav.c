@@ -31,6 +31,7 @@ static void load(void)
     LOOKUP(avformat_version);
     LOOKUP(avformat_alloc_context);
     LOOKUP(avformat_free_context);
+    LOOKUP(avformat_find_stream_info);
     LOOKUP(avio_alloc_context);
     LOOKUP(avio_context_free);
     LOOKUP(av_malloc);

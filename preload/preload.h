@@ -37,6 +37,7 @@ typedef struct pl_libav {
     __typeof__(avformat_version)       *avformat_version;
     __typeof__(avformat_alloc_context) *avformat_alloc_context;
     __typeof__(avformat_free_context)  *avformat_free_context;
+    __typeof__(avformat_find_stream_info) *avformat_find_stream_info;
     __typeof__(avio_alloc_context)     *avio_alloc_context;
     __typeof__(avio_context_free)      *avio_context_free;
     __typeof__(av_malloc)              *av_malloc;

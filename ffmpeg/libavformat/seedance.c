@@ -121,6 +121,7 @@ static int configure_job(URLContext *h, SeedanceContext *s, const char *uri)
     seedance_client_set_interrupt(c, seedance_interrupt, h);
     seedance_client_set_progress(c, seedance_on_progress, s);
     seedance_client_set_log(c, seedance_on_log, s);
+    seedance_client_set_probe(c, seedance_av_probe, NULL);   /* local reference clips */
     if ((code = seedance_job_set_env(s->job)))
         return seedance_fail(h, s, code);
     for (o = seedance_options(); o->name; o++)
