@@ -481,6 +481,17 @@ int seedance_wait(seedance_client *c, const char *task_id, seedance_task **out);
 /* GET /v1/credits; *json is the raw reply body, free() it. */
 int seedance_credits(seedance_client *c, char **json);
 
+/*
+ * The Files API, where local references are uploaded (the account holds a
+ * limited number of files; uploads expire after 72 hours, and libseedance
+ * deletes its own once their task has ended): a page (from 1, 100 files
+ * each) of the list of files, and the quota; *json is the reply, free()
+ * it. Deleting a file frees its slot of the quota.
+ */
+int seedance_files_list(seedance_client *c, int page, char **json);
+int seedance_files_quota(seedance_client *c, char **json);
+int seedance_file_delete(seedance_client *c, const char *file_id);
+
 /* ------------------------------------------------------------------ */
 /* Result stream                                                      */
 

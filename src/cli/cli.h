@@ -34,7 +34,8 @@ enum {
     CLI_CLIENT  = 0x02,    /* the client's settings: cache, timeout, bases, key file */
     CLI_OUTPUT  = 0x04,    /* --json, --progress, -q, -v */
     CLI_FILE    = 0x08,    /* -o FILE */
-    CLI_HELP    = 0x10     /* -h (every command but those taking their arguments raw) */
+    CLI_HELP    = 0x10,    /* -h (every command but those taking their arguments raw) */
+    CLI_FILES   = 0x20     /* --delete ID */
 };
 
 /* What a command takes after its options. */
@@ -86,6 +87,8 @@ struct cli {
     int progress;              /* CLI_PROGRESS_* (AUTO until resolved) */
     int verbose;               /* -v */
     const char *output;        /* -o FILE */
+    const char **deletes;      /* --delete ID, in order */
+    int ndeletes;
     char task_id[128];         /* the task in hand, for the resume hint */
     int printed;               /* a JSON document is already on stdout */
     /* progress.c */

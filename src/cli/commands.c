@@ -141,6 +141,69 @@ static int cmd_credits(cli *st)
     return EXIT_OK;
 }
 
+/* One line per file of a list reply: id, name, size, expiry. */
+static void print_files(cli *st, const char *json)
+{
+    cJSON *o = cJSON_Parse(json), *data = cJSON_GetObjectItemCaseSensitive(o, "data"), *arr;
+    cJSON *f;
+    char line[600];
+
+    arr = cJSON_IsArray(data) ? data : NULL;
+    for (cJSON *it = cJSON_IsObject(data) ? data->child : NULL; it && !arr; it = it->next)
+        if (cJSON_IsArray(it))
+            arr = it;
+    cJSON_ArrayForEach(f, arr) {
+        const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "file_id"));
+        const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "file_name"));
+        const char *exp = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "expires_at"));
+        const cJSON *size = cJSON_GetObjectItemCaseSensitive(f, "file_size");
+
+        snprintf(line, sizeof(line), "%s  %s  %.0f bytes%s%s", id ? id : "?", name ? name : "?",
+                 cJSON_IsNumber(size) ? size->valuedouble : 0, exp ? "  expires " : "",
+                 exp ? exp : "");
+        cli_print(st, line);
+    }
+    cJSON_Delete(o);
+}
+
+/* The Files API: delete the files given, else list them with the quota. */
+static int cmd_files(cli *st)
+{
+    char *list = NULL, *quota = NULL, line[200];
+    cJSON *q, *d;
+
+    for (int i = 0; i < st->ndeletes; i++) {
+        if (seedance_file_delete(st->client, st->deletes[i]))
+            return cli_fail(st, seedance_last_error(st->client));
+        if (!st->json)
+            fprintf(stderr, "seedance: deleted %s\n", st->deletes[i]);
+    }
+    if (st->ndeletes) {
+        cli_event_send(st, cli_event_new(st, "done"));
+        return EXIT_OK;
+    }
+    if (seedance_files_quota(st->client, &quota) || seedance_files_list(st->client, 1, &list)) {
+        free(quota);
+        return cli_fail(st, seedance_last_error(st->client));
+    }
+    if (st->json) {
+        cli_print(st, list);
+    } else {
+        q = cJSON_Parse(quota);
+        d = cJSON_GetObjectItemCaseSensitive(q, "data");
+        snprintf(line, sizeof(line), "quota: %.0f of %.0f files used",
+                 cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(d, "used_files")),
+                 cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(d, "max_files")));
+        cli_print(st, line);
+        cJSON_Delete(q);
+        print_files(st, list);
+    }
+    free(list);
+    free(quota);
+    cli_event_send(st, cli_event_new(st, "done"));
+    return EXIT_OK;
+}
+
 static int cmd_help(cli *st)
 {
     return cli_help(st->argc ? st->argv[0] : NULL);
@@ -196,6 +259,13 @@ const cli_command cli_commands[] = {
     { "credits", "credits [options]",
       "Print the account's credits as JSON. It checks the API key without paying anything.",
       API_OPTIONS, CLI_ARGS_NONE, cmd_credits },
+    { "files", "files [options] [--delete ID]...",
+      "List the files of the account on the Files API (where local references are uploaded) "
+      "and its quota, or delete the files given with --delete, freeing their slots. The "
+      "quota is small: libseedance deletes its own uploads once their task has ended, but a "
+      "program stopped before that leaves them until they expire (72 hours). With --json: "
+      "the Files API's reply.",
+      API_OPTIONS | CLI_FILES, CLI_ARGS_NONE, cmd_files },
     { "run", "run PROGRAM [ARGS...]",
       "Run PROGRAM (ffmpeg, ffprobe, ffplay or any program linked with the shared "
       "libavformat) with seedance: URLs available, without rebuilding it. Options come from "

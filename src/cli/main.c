@@ -88,6 +88,7 @@ static int run_command(const cli_command *c, int argc, char **argv)
     if (rc == CLI_GO_ON)
         rc = (c->options & CLI_CLIENT) ? run_job(&st) : c->handler(&st);
     free(st.settings);
+    free(st.deletes);
     return rc;
 }
 

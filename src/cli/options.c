@@ -15,7 +15,8 @@
 
 #include "cli.h"
 
-enum { KEY_SET, KEY_OUTPUT, KEY_JSON, KEY_PROGRESS, KEY_QUIET, KEY_VERBOSE, KEY_HELP };
+enum { KEY_SET, KEY_OUTPUT, KEY_JSON, KEY_PROGRESS, KEY_QUIET, KEY_VERBOSE, KEY_HELP,
+       KEY_DELETE };
 
 /* The command's own options, and its shorthands for library options. */
 typedef struct own_option {
@@ -45,6 +46,8 @@ static const own_option own[] = {
     { "quiet", 'q', NULL, CLI_OUTPUT, KEY_QUIET, NULL, NULL,
       "no progress (the same as --progress none)" },
     { "verbose", 'v', NULL, CLI_OUTPUT, KEY_VERBOSE, NULL, NULL, "more log lines" },
+    { "delete", 0, "ID", CLI_FILES, KEY_DELETE, NULL, NULL,
+      "delete this file of the Files API, freeing its slot of the quota (repeatable)" },
     { "help", 'h', NULL, CLI_HELP, KEY_HELP, NULL, NULL, "this help" },
 };
 #define NOWN (int)(sizeof(own) / sizeof(own[0]))
@@ -178,6 +181,7 @@ static int take_own(cli *st, const own_option *o, const char *value)
     case KEY_QUIET:    st->progress = CLI_PROGRESS_NONE; break;
     case KEY_VERBOSE:  st->verbose = 1; break;
     case KEY_HELP:     return cli_help(st->cmd->name);
+    case KEY_DELETE:   st->deletes[st->ndeletes++] = value; break;
     }
     return CLI_GO_ON;
 }
@@ -243,7 +247,8 @@ int cli_parse(cli *st, int argc, char **argv)
     int o, rc = CLI_GO_ON;
 
     if (grammar_init(&g, st->cmd->options) < 0 ||
-        !(st->settings = calloc((size_t)argc, sizeof(*st->settings)))) {
+        !(st->settings = calloc((size_t)argc, sizeof(*st->settings))) ||
+        !(st->deletes = calloc((size_t)argc, sizeof(*st->deletes)))) {
         grammar_free(&g);
         fputs("seedance: out of memory\n", stderr);
         return EXIT_FAIL;
@@ -357,6 +362,8 @@ void cli_print_options(unsigned groups)
                     "alike):");
     if (groups & CLI_CLIENT)
         print_group(CLI_CLIENT, "\nClient options:");
+    if (groups & CLI_FILES)
+        print_group(CLI_FILES, "\nFiles options:");
     if (groups & (CLI_OUTPUT | CLI_FILE | CLI_HELP))
         print_group(groups & (CLI_OUTPUT | CLI_FILE | CLI_HELP), "\nOutput options:");
 }
