@@ -48,7 +48,10 @@ static int check_counts(const seedance_request *r, const sd_resolved *m, const i
         return SEEDANCE_OK;
     if (n[SD_MEDIA_AUDIO])
         return sd_error(err, SEEDANCE_E_INVALID, "audio: given without an image or a video: "
-                        "reference-to-video (%s) needs at least one image or video", m->id);
+                        "reference-to-video (%s) needs at least one image or video%s", m->id,
+                        sd_parse_bool(r->value[SEEDANCE_OPTION_AUDIO]) >= 0 ?
+                        " (audio is a reference sound; the clip's own track is generate_audio)"
+                        : "");
     return sd_error(err, SEEDANCE_E_INVALID, "image: none given to the reference-to-video "
                     "model %s: it needs at least one image or video", m->id);
 }
