@@ -197,6 +197,31 @@ static inline void seedance_av_status(SeedanceAVReport *r, const seedance_progre
         SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Task %s: %s, %d%%\n", r->task_id, status, pct);
 }
 
+/* An upload: a line when it starts; on a terminal the percent sent,
+ * redrawn in place; a verbose line when it is done. */
+static inline void seedance_av_upload(SeedanceAVReport *r, const seedance_progress *p)
+{
+    const char *file = p->file ? p->file : "a local file";
+    int n, pct = p->size > 0 ? (int)(p->sent * 100 / p->size) : 0;
+
+    if (p->sent == 0) {
+        seedance_av_report_end(r);
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Uploading %s (%" PRId64 " bytes)\n", file,
+                        p->size);
+        return;
+    }
+    if (r->in_place) {
+        n = snprintf(NULL, 0, "Uploading %s: %3d%%", file, pct);
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Uploading %s: %3d%%%*s\r", file, pct,
+                        r->drawn > n ? r->drawn - n : 0, "");
+        r->drawn = n > r->drawn ? n : r->drawn;
+    }
+    if (p->sent >= p->size) {
+        seedance_av_report_end(r);
+        SEEDANCE_AV_LOG(r->avcl, AV_LOG_VERBOSE, "Uploaded %s\n", file);
+    }
+}
+
 /* The progress callback's work: a line per event, the status as above. */
 static inline void seedance_av_progress(SeedanceAVReport *r, const seedance_progress *p)
 {
@@ -204,6 +229,10 @@ static inline void seedance_av_progress(SeedanceAVReport *r, const seedance_prog
         snprintf(r->task_id, sizeof(r->task_id), "%s", p->task_id);
     if (p->event == SEEDANCE_EV_POLL || p->event == SEEDANCE_EV_TICK) {
         seedance_av_status(r, p);
+        return;
+    }
+    if (p->event == SEEDANCE_EV_UPLOAD) {
+        seedance_av_upload(r, p);
         return;
     }
     if (p->event == SEEDANCE_EV_RETRY) {
@@ -220,9 +249,6 @@ static inline void seedance_av_progress(SeedanceAVReport *r, const seedance_prog
     case SEEDANCE_EV_ATTACHED:
         SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Attached to task %s (no new generation)\n",
                         r->task_id);
-        break;
-    case SEEDANCE_EV_UPLOAD:
-        SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Uploading a local image\n");
         break;
     case SEEDANCE_EV_COMPLETED:
         SEEDANCE_AV_LOG(r->avcl, AV_LOG_INFO, "Task %s completed\n", r->task_id);

@@ -202,12 +202,16 @@ static void json_event(cli *st, const seedance_progress *p)
     case SEEDANCE_EV_COMPLETED:
         cJSON_AddStringToObject(o, "result_url", p->result_url);
         break;
-    case SEEDANCE_EV_DOWNLOAD: case SEEDANCE_EV_CACHED: case SEEDANCE_EV_UPLOAD:
+    case SEEDANCE_EV_UPLOAD:
+        cJSON_AddStringToObject(o, "file", p->file ? p->file : "");
+        add_known(o, "size", (double)p->size);
+        cJSON_AddNumberToObject(o, "sent", (double)p->sent);
+        break;
+    case SEEDANCE_EV_DOWNLOAD: case SEEDANCE_EV_CACHED:
         add_known(o, "size", (double)p->size);
         if (p->event == SEEDANCE_EV_DOWNLOAD)
             cJSON_AddNumberToObject(o, "received", 0);
-        if (p->event != SEEDANCE_EV_UPLOAD)
-            cJSON_AddBoolToObject(o, "cached", p->event == SEEDANCE_EV_CACHED);
+        cJSON_AddBoolToObject(o, "cached", p->event == SEEDANCE_EV_CACHED);
         break;
     default:
         pct = estimate(p, &left);
@@ -273,6 +277,22 @@ static void show_download(cli *st, int64_t received, int64_t size, double rate)
         say(st, "task %s: downloading, %s", st->task_id, tail);
 }
 
+/* An upload: a bar of the bytes sent; as lines, its start and its end. */
+static void show_upload(cli *st, const seedance_progress *p)
+{
+    char sent[32], size[32], tail[96];
+
+    cli_bytes_text(sent, sizeof(sent), (double)p->sent);
+    cli_bytes_text(size, sizeof(size), (double)p->size);
+    snprintf(tail, sizeof(tail), "%s of %s", sent, size);
+    if (st->progress == CLI_PROGRESS_BAR)
+        redraw(st, "uploading", p->size > 0 ? (int)(p->sent * 100 / p->size) : -1, tail);
+    else if (p->sent == 0)
+        say(st, "uploading %s (%s)", p->file ? p->file : "a file", size);
+    else if (p->sent == p->size)
+        say(st, "uploaded %s", p->file ? p->file : "a file");
+}
+
 /* The line of the events that are not a status or a download: the text
  * around the task id. */
 static const char *const *event_text(seedance_event ev)
@@ -297,7 +317,7 @@ static void text_event(cli *st, const seedance_progress *p)
     } else if (p->event == SEEDANCE_EV_RETRY)
         say(st, "temporary failure, retrying in %.1f s", p->next_poll);
     else if (p->event == SEEDANCE_EV_UPLOAD)
-        say(st, "uploading an image (%" PRId64 " bytes)", p->size);
+        show_upload(st, p);
     else if (p->event == SEEDANCE_EV_COMPLETED)
         cli_line_end(st);   /* the status line stays, the download gets its own */
     else if (p->event == SEEDANCE_EV_DOWNLOAD)
