@@ -68,8 +68,8 @@ const seedance_media_rules *sd_media_rules(int kind);
  * out of memory. */
 int sd_media_list_split(const char *text, char ***items);
 void sd_media_list_free(char **items);
-/* list with item added at its end (escaped), allocated; list may be NULL. */
-char *sd_media_list_add(const char *list, const char *item);
+/* The items of the list more added at the end of list (may be NULL), allocated. */
+char *sd_media_list_add(const char *list, const char *more);
 
 /* The usual extension of a MIME type ("mp4"), "bin" when unknown. */
 const char *sd_media_ext(const char *mime);

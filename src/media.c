@@ -96,21 +96,13 @@ int sd_media_list_split(const char *text, char ***out)
     return (int)n;
 }
 
-char *sd_media_list_add(const char *list, const char *item)
+char *sd_media_list_add(const char *list, const char *more)
 {
-    size_t n = (list ? strlen(list) + 1 : 0) + 2 * strlen(item) + 1, k = 0;
+    size_t n = (list ? strlen(list) + 1 : 0) + strlen(more) + 1;
     char *out = malloc(n);
 
-    if (!out)
-        return NULL;
-    if (list)
-        k = (size_t)sprintf(out, "%s|", list);
-    for (const char *p = item; *p; p++) {
-        if (*p == '|')
-            out[k++] = '\\';
-        out[k++] = *p;
-    }
-    out[k] = '\0';
+    if (out)
+        snprintf(out, n, "%s%s%s", list ? list : "", list ? "|" : "", more);
     return out;
 }
 

@@ -182,6 +182,33 @@ static void test_url(void)
     seedance_job_free(j);
 }
 
+/* Media lists: a key given again adds; '|' separates; "\|" is a '|'. */
+static void test_lists(void)
+{
+    seedance_job *j = seedance_job_new();
+    seedance_request *r = seedance_job_request(j);
+    sd_media m[SD_MAX_MEDIA];
+
+    OK(seedance_job_set(j, "video", "opt.mp4", SEEDANCE_FROM_PROGRAM) == 0 &&
+       seedance_job_parse_url(j, "seedance:?video=a.mp4&prompt=x&Video=b%7Cc.mp4&audio=s.wav") == 0 &&
+       !strcmp(V(r, VIDEO), "a.mp4|b|c.mp4") && sd_request_media_count(r, -1) == 4 &&
+       sd_request_media_count(r, SD_MEDIA_VIDEO) == 3,
+       "a URL key replaces the option, then adds; | separates: %s", V(r, VIDEO));
+    OK(sd_request_media(r, m, SD_MAX_MEDIA) == 4 && !strcmp(m[0].value, "a.mp4") &&
+       !strcmp(m[2].value, "c.mp4") && !strcmp(m[3].field, "audio"),
+       "the media in table order, each list in its order");
+    OK(seedance_job_add(j, "video", "x|y.mp4", SEEDANCE_FROM_COMMAND_LINE) == 0 &&
+       sd_request_media_count(r, SD_MEDIA_VIDEO) == 5 && sd_request_media(r, m, SD_MAX_MEDIA) &&
+       !strcmp(m[3].value, "x") && !strcmp(m[4].value, "y.mp4"),
+       "seedance_job_add adds the items of a list");
+    OK(seedance_job_set(j, "video", "p\\|q.mp4||", SEEDANCE_FROM_URL) == 0 &&
+       sd_request_media_count(r, SD_MEDIA_VIDEO) == 1 && sd_request_media(r, m, SD_MAX_MEDIA) &&
+       !strcmp(m[0].value, "p|q.mp4"), "\\| is a '|' in a name; empty items are left out");
+    OK(seedance_job_set(j, "video", "|", SEEDANCE_FROM_URL) == 0 && !V(r, VIDEO),
+       "a list of nothing: no video");
+    seedance_job_free(j);
+}
+
 static void test_image_data(void)
 {
     seedance_request *r = seedance_request_new();
@@ -232,6 +259,7 @@ int main(void)
     test_refusals();
     test_key_file();
     test_url();
+    test_lists();
     test_image_data();
     test_env();
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
