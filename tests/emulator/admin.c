@@ -29,6 +29,8 @@ static void stats(reply *r)
     cJSON_AddNumberToObject(o, "task_queries", E.st.task_queries);
     cJSON_AddNumberToObject(o, "downloads", E.st.downloads);
     cJSON_AddNumberToObject(o, "uploads", E.st.uploads);
+    cJSON_AddNumberToObject(o, "deletes", E.st.deletes);
+    cJSON_AddNumberToObject(o, "files", files_count());
     cJSON_AddNumberToObject(o, "credits", E.st.credits);
     cJSON_AddNumberToObject(o, "callbacks", E.st.callbacks);
     cJSON_AddNumberToObject(o, "tasks", E.st.tasks);
@@ -48,6 +50,28 @@ static void config(const char *body, reply *r)
         reply_error(r, 400, "invalid_request", "invalid_request_error", NULL, "%s", err);
     else
         ok(r);
+}
+
+/* What a reference-to-video task received and how its clip is made. */
+static void add_references(cJSON *o, const task *t)
+{
+    const render_job *j = &t->job;
+    cJSON_AddItemToObject(o, "references", refs_json(t));
+    if (t->ref_failed) cJSON_AddStringToObject(o, "reference_error", t->ref_message);
+    else cJSON_AddNullToObject(o, "reference_error");
+    cJSON_AddNumberToObject(o, "video_seconds", t->video_seconds);
+    cJSON *r = cJSON_AddObjectToObject(o, "render");
+    int n = j->duration * EMU_FPS;
+    int s = j->video[0] && j->source_first ? draw_source_frames(j->video1_seconds, n) : 0;
+    cJSON_AddStringToObject(r, "pictures", j->video[0] ? (j->video[1] ? "video1+video2" : "video1")
+                                         : "images");
+    cJSON_AddStringToObject(r, "output", j->source_first ? "source_first" : "new");
+    cJSON_AddNumberToObject(r, "frames", n);
+    cJSON_AddNumberToObject(r, "source_frames", s);
+    cJSON_AddNumberToObject(r, "new_frames", j->video[0] ? n - s : 0);
+    const emu_ref *a1 = refs_get(t, REF_AUDIO, 0);
+    cJSON_AddStringToObject(r, "sound", !j->audio ? "none" : a1 ? "audio1"
+                                      : j->sound ? "video1" : "tone");
 }
 
 static void task_record(const char *id, int expire, reply *r)
@@ -80,6 +104,8 @@ static void task_record(const char *id, int expire, reply *r)
     cJSON_AddBoolToObject(o, "expired", task_link_expired(t, now));
     cJSON_AddNumberToObject(o, "callback_attempts", t->callback_attempts);
     cJSON_AddNumberToObject(o, "callback_status", t->callback_status);
+    if (t->job.reference)
+        add_references(o, t);
     cJSON_AddItemToObject(o, "task", live);
     emu_unlock();
     reply_json(r, 200, o);

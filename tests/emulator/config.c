@@ -3,7 +3,8 @@
  * The settings: their defaults and the one parser that changes them, used
  * by POST /_emu/config and by every command-line switch that sets one (so
  * each rule is checked in one place). A settings object is applied whole
- * or not at all; an unknown key is refused.
+ * or not at all; an unknown key is refused. files_used acts on the Files
+ * API's files (files.c) and reads back as the earlier files still held.
  */
 #include "emu.h"
 
@@ -15,6 +16,7 @@ enum { K_DOUBLE, K_INT64, K_INT, K_BOOL, K_WORD };
 
 static const char *const estimate_words[] = { "always", "omit", "never", NULL };
 static const char *const progress_words[] = { "linear", "steps", "stuck", NULL };
+static const char *const refout_words[] = { "new", "source_first", NULL };
 
 static const struct key {
     const char *name;
@@ -36,6 +38,11 @@ static const struct key {
     { "price_factor", K_DOUBLE, 0.01, 100, offsetof(emu_config, price_factor), NULL },
     { "estimate", K_WORD, 0, 0, offsetof(emu_config, estimate), estimate_words },
     { "progress", K_WORD, 0, 0, offsetof(emu_config, progress), progress_words },
+    { "file_quota", K_INT, 0, 1e6, offsetof(emu_config, file_quota), NULL },
+    { "files_used", K_INT, -1, 1e6, offsetof(emu_config, files_used), NULL },
+    { "files_images_only", K_BOOL, 0, 0, offsetof(emu_config, files_images_only), NULL },
+    { "reference_video_output", K_WORD, 0, 0, offsetof(emu_config, reference_video_output),
+      refout_words },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -50,6 +57,7 @@ void config_defaults(emu_config *c)
     c->cdn_lag_status = 404;
     c->estimate_factor = 1;
     c->price_factor = 1;
+    c->file_quota = 100;        /* Evolink's own client: the stricter figure */
 }
 
 static const struct key *find_key(const char *name)
@@ -128,6 +136,10 @@ int config_apply(const cJSON *obj, char *err, size_t errlen)
             c.credits = -1;
         shape_merge(&c.shape, &shape);
         E.cfg = c;
+        /* files_used: the account's earlier files, made once the quota
+         * of the same object is known */
+        if (cJSON_GetObjectItemCaseSensitive(obj, "files_used"))
+            files_set_earlier(c.files_used);
     }
     emu_unlock();
     return rc;

@@ -16,12 +16,21 @@
  *               result link, error), per task or for all new tasks
  *   submit.c    POST /v1/videos/generations: validation, task creation
  *   tasks.c     the task store and life cycle, GET /v1/tasks/{id}
- *   image.c     fetching and decoding image_urls, the documented limits
+ *   fetch.c     fetching a URL a request names (own files from disk,
+ *               loopback http(s) with libcurl), bounded, with its SHA-256
+ *   image.c     decoding images, the documented image limits
+ *   refs.c      reference-to-video media: the shape of image_urls,
+ *               video_urls and audio_urls, their fetch when a task starts
+ *               and the documented rules of each medium
+ *   media.c     reading video and audio with libavformat: probe, frames at
+ *               24 fps, samples at 48 kHz
  *   render.c    real MP4 files (H.264 + AAC) with libavcodec/libavformat
- *   draw.c      the pictures: prompt animation and image motion
+ *   draw.c      the pictures: prompt animation, image motion, reference
+ *               footage
  *   download.c  result and uploaded files: GET/HEAD, Range, expiry,
  *               bandwidth, dropped connections
- *   files.c     the Files API upload
+ *   files.c     the Files API: uploads (base64, multipart stream), the
+ *               file quota, list, delete
  *   callback.c  callback_url delivery in a background thread
  *   util.c      buffers, time, ids, small file helpers
  */
@@ -38,6 +47,13 @@
 
 #define EMU_MAX_BODY   (64LL * 1024 * 1024)  /* request body limit */
 #define EMU_MAX_IMAGE  (30LL * 1024 * 1024)  /* one image */
+#define EMU_MAX_VIDEO  (50LL * 1024 * 1024)  /* one reference video */
+#define EMU_MAX_AUDIO  (15LL * 1024 * 1024)  /* one reference audio clip */
+#define EMU_MAX_UPLOAD (100LL * 1024 * 1024) /* one file through the Files API */
+#define EMU_MAX_IMAGES 9                     /* image_urls of reference-to-video */
+#define EMU_MAX_VIDEOS 3
+#define EMU_MAX_AUDIOS 3
+#define EMU_MAX_REFS   (EMU_MAX_IMAGES + EMU_MAX_VIDEOS + EMU_MAX_AUDIOS)
 #define EMU_IMG_MIN    300                   /* px per side */
 #define EMU_IMG_MAX    6000
 #define EMU_FPS        24
@@ -65,6 +81,8 @@ int  mkdir_p(const char *path);
 void remove_tree(const char *path);
 uint64_t hash64(const void *p, size_t n);   /* FNV-1a */
 char *xstrdup(const char *s);
+/* A short, printable rendering of a JSON value for messages. */
+void json_show(const cJSON *v, char *out, size_t n);
 /* Parses json and hands the value to apply (fault_add_json, config_apply);
  * its result, or -1 with a message in err when json does not parse. */
 int  json_apply(const char *json, int (*apply)(const cJSON *, char *, size_t),
@@ -72,6 +90,22 @@ int  json_apply(const char *json, int (*apply)(const cJSON *, char *, size_t),
 /* Only loopback hosts are ever contacted (image fetches, callbacks). */
 int  url_is_local(const char *url);
 void curl_local_only(void *curl_handle);
+/* "2026-08-01T12:00:00+00:00" for a unix time. */
+void iso_time(int64_t t, char *out, size_t n);
+
+/* ---- fetch.c -------------------------------------------------------- */
+
+/* Fetches url (this emulator's own /files/ URL from disk, any other
+ * http(s) URL on a loopback host with libcurl, redirects included) within
+ * timeout seconds, into mem and/or file (either may be NULL); at most max
+ * bytes. Sets *size and, when sha256 is not NULL, its SHA-256 in hex.
+ * 0; -2 when there are more than max bytes; -1 with the reason in err
+ * ("HTTP 404", a transfer error, a host it does not contact). */
+int  fetch_url(const char *url, int64_t max, long timeout, buf *mem, FILE *file,
+               char sha256[65], int64_t *size, char *err, size_t errlen);
+/* The local path behind this emulator's own file URL
+ * (http://127.0.0.1:PORT/files/ID/NAME), or NULL (malloc'd). */
+char *own_file_path(const char *url);
 
 /* ---- reply.c -------------------------------------------------------- */
 
@@ -100,6 +134,9 @@ void reply_status_error(reply *r, int status);
 void reply_cdn_error(reply *r, int status);
 /* The Files API envelope {"success":false,"code":N,"msg":...}. */
 void reply_files_error(reply *r, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same envelope with HTTP 200, as the Files API may answer. */
+void reply_files_refusal(reply *r, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* ---- shape.c -------------------------------------------------------- */
@@ -148,6 +185,8 @@ void shape_to_json(cJSON *o, const task_shape *s);
 enum { ESTIMATE_ALWAYS = 0, ESTIMATE_OMIT, ESTIMATE_NEVER };
 enum { PROGRESS_LINEAR = 0, PROGRESS_STEPS, PROGRESS_STUCK };
 
+enum { REFOUT_NEW = 0, REFOUT_SOURCE_FIRST };
+
 typedef struct emu_config {
     double  gen_time;           /* seconds per task */
     double  link_ttl;           /* seconds a result link lives */
@@ -163,6 +202,10 @@ typedef struct emu_config {
     double  price_factor;       /* credits = the published rates * factor */
     int     estimate;           /* ESTIMATE_*: which reads carry estimated_time */
     int     progress;           /* PROGRESS_*: how progress rises */
+    int     file_quota;         /* files the account may hold */
+    int     files_used;         /* placeholders of earlier uploads still held */
+    int     files_images_only;  /* the Files API refuses video and audio */
+    int     reference_video_output; /* REFOUT_*: what a clip with @video1 holds */
     task_shape shape;           /* the spelling of new tasks */
 } emu_config;
 
@@ -175,12 +218,13 @@ int  config_apply_string(const char *json, char *err, size_t errlen);
 cJSON *config_json(void);
 
 typedef struct emu_stats {
-    long requests, submits, task_queries, downloads, uploads, credits,
+    long requests, submits, task_queries, downloads, uploads, deletes, credits,
          callbacks, tasks;
 } emu_stats;
 
 struct task;
 struct fault;
+struct emu_file;
 
 struct emu {
     pthread_mutex_t lock;       /* guards everything below but `stopping` */
@@ -191,6 +235,7 @@ struct emu {
     int port;
     struct task *tasks;         /* newest first */
     struct fault *faults;       /* in the order they were added */
+    struct emu_file *files;     /* the Files API's files, newest first */
     FILE *log;                  /* request log or NULL */
     atomic_int stopping;
 };
@@ -220,7 +265,7 @@ enum { OUTCOME_OK = 0, OUTCOME_FAIL, OUTCOME_HANG, OUTCOME_CANCEL };
 typedef struct task_effect {
     int outcome;
     char error_code[64];
-    char error_message[512];
+    char error_message[768];
     int queued;
     int expired;
     task_shape shape;           /* the settings' shape, then the faults' */
@@ -251,13 +296,47 @@ typedef struct emu_image {
 } emu_image;
 
 /* Fetches (data:, own /files/ URL, http(s)), checks the documented limits
- * and decodes one image. On error returns -1 with a message in err that
- * names the problem (the caller prefixes the field). */
+ * and decodes one image (image_urls of image-to-video). On error returns
+ * -1 with a message in err that names the problem (the caller prefixes the
+ * field). */
 int  image_load(const char *url, emu_image *img, char *err, size_t errlen);
 /* Decodes bytes already in memory (also checks the limits). */
 int  image_decode(const uint8_t *data, size_t len, emu_image *img, char *err, size_t errlen);
 const char *image_sniff(const uint8_t *data, size_t len);  /* "png"... or NULL */
 void image_free(emu_image *img);
+
+/* ---- media.c -------------------------------------------------------- */
+
+/* What libavformat finds in a media file. */
+typedef struct media_info {
+    char format[64];            /* the demuxer: "mov,mp4,m4a,3gp,3g2,mj2", "wav", "mp3" ... */
+    char brand[8];              /* ISO BMFF major brand ("isom", "qt  "), or "" */
+    double duration;            /* seconds (see media_probe), -1 unknown */
+    int has_video, width, height;
+    double fps;                 /* the video's average frame rate, 0 unknown */
+    int has_audio, sample_rate, channels;
+} media_info;
+
+/* Probes a file. duration: the first video stream's (else the first audio
+ * stream's) duration, else the container's. 0, or -1 with err (not a
+ * media file libavformat can read). */
+int  media_probe(const char *path, media_info *mi, char *err, size_t errlen);
+
+/* The pictures of a video file, in order, cover-scaled to w x h YUV420P
+ * (BT.709, limited range). Forward only. */
+typedef struct media_video media_video;
+media_video *media_video_open(const char *path, int w, int h, char *err, size_t errlen);
+/* The picture shown t seconds after the first frame: the last frame whose
+ * time (from the first frame's) is at most t + 0.5 ms; the last picture
+ * of the stream after its end. t never decreases. Owned by the reader. */
+const struct AVFrame *media_video_at(media_video *v, double t);
+void media_video_close(media_video *v);
+/* The first audio stream of a file (a video's sound, or an audio clip)
+ * decoded to 48 kHz stereo float, at most max samples per channel (mono
+ * goes to both channels unchanged; more channels are downmixed by
+ * libswresample). 0 with *l, *r (malloc'd) and *n, or -1 with err. */
+int  media_audio_read(const char *path, int64_t max, float **l, float **r, int64_t *n,
+                      char *err, size_t errlen);
 
 /* ---- draw.c / render.c ---------------------------------------------- */
 
@@ -265,8 +344,14 @@ typedef struct render_job {
     int width, height, duration, audio;
     int moov_at_end;
     uint64_t seed;              /* hash of the prompt */
-    int nimages;                /* 0 = text-to-video */
-    emu_image *images[2];
+    int reference;              /* reference-to-video (else text or image) */
+    int nimages;                /* text-to-video: 0; image-to-video: first, last */
+    emu_image *images[EMU_MAX_IMAGES];
+    const char *video[2];       /* reference: @video1, @video2 as fetched, or NULL */
+    double video1_seconds;      /* @video1's duration (media_probe) */
+    const char *sound;          /* reference: the file whose sound the clip
+                                 * carries (@audio1, else @video1), or NULL */
+    int source_first;           /* reference: @video1's footage, then the new part */
 } render_job;
 
 /* Writes the MP4 to path (via a temporary file). 0 or -1 with err. */
@@ -281,10 +366,37 @@ void draw_frame(draw_ctx *d, int i, int n, struct AVFrame *out);
 void draw_close(draw_ctx *d);
 /* Scales+crops (cover) an image to a w x h YUV420P frame. */
 struct AVFrame *image_cover_yuv(const emu_image *img, int w, int h);
+/* The same for a run of pictures of one size and format (video frames):
+ * keeps its libswscale context and scratch frame between calls. */
+struct SwsContext;
+typedef struct cover_scaler {
+    struct SwsContext *sws;
+    struct AVFrame *big;
+} cover_scaler;
+struct AVFrame *cover_scale(cover_scaler *cs, const struct AVFrame *src, int w, int h);
+void cover_scaler_free(cover_scaler *cs);
+/* How many of a reference clip's nframes show @video1's own footage when
+ * it comes first (source_first): those whose time is within @video1. */
+int  draw_source_frames(double video1_seconds, int nframes);
 
 /* ---- tasks.c -------------------------------------------------------- */
 
 enum { ST_QUEUED, ST_PENDING, ST_PROCESSING, ST_COMPLETED, ST_FAILED, ST_CANCELLED };
+
+/* One reference of a reference-to-video task, as received and fetched. */
+enum { REF_IMAGE, REF_VIDEO, REF_AUDIO };
+enum { REF_WAITING, REF_FETCHED, REF_FAILED, REF_SKIPPED };
+typedef struct emu_ref {
+    int kind;                   /* REF_* */
+    int index;                  /* in its array (image_urls[index] ...) */
+    char *url;
+    int state;                  /* REF_WAITING ... */
+    char *path;                 /* the bytes fetched, DATA/references/TASK/... */
+    int64_t size;
+    char sha256[65];
+    media_info mi;              /* images: format, width, height only */
+    char error[384];
+} emu_ref;
 
 typedef struct task {
     struct task *next;
@@ -299,6 +411,12 @@ typedef struct task {
     double credits;
     task_effect fx;
     render_job job;             /* images owned until the render ends */
+    /* reference-to-video: what it received and fetched */
+    int nrefs;
+    emu_ref *refs;
+    double video_seconds;       /* the reference videos' total duration */
+    int ref_failed;             /* a reference broke a rule: fails, not billed */
+    char ref_message[640];
     /* render */
     int render_state;           /* 0 waiting, 1 running, 2 done, -1 failed */
     double render_done;         /* monotonic */
@@ -343,7 +461,64 @@ void tasks_free(void);
 
 void handle_submit(const char *body, size_t len, const char *idem_key, reply *r);
 void handle_credits(reply *r);
+
+/* ---- refs.c --------------------------------------------------------- */
+
+/* Checks the shape of image_urls, video_urls and audio_urls of a
+ * reference-to-video request: counts, strings, http(s) URLs, no data:
+ * URIs, at least one image or video. 0, or -1 with the field in param
+ * and the message in msg. */
+int  refs_check(const cJSON *root, const char *model, char *param, size_t plen,
+                char *msg, size_t mlen);
+/* Records the references of a valid request in t (images, videos, audio,
+ * each in its order). 0 or -1 (no memory). */
+int  refs_init(task *t, const cJSON *root);
+/* The task starts: fetches every reference to DATA/references/TASK/,
+ * reads it and checks the documented rules, in order; the first that
+ * fails sets t->ref_failed and t->ref_message and the rest are skipped.
+ * Decoded images go to t->job.images. */
+void refs_fetch(task *t);
+/* The record of the references (GET /_emu/tasks/ID). Caller holds the lock. */
+cJSON *refs_json(const task *t);
+void refs_free(task *t);
+/* The fetched reference (kind, index) or NULL. */
+const emu_ref *refs_get(const task *t, int kind, int index);
+
+/* ---- files.c -------------------------------------------------------- */
+
+/* The files of the account (uploads and files_used placeholders). */
+typedef struct emu_file {
+    struct emu_file *next;      /* newest first */
+    char id[32];
+    char name[256];             /* stored as DATA/files/ID/NAME */
+    char original[256];         /* the name the client gave */
+    char mime[64];
+    char upload_path[256];
+    int64_t size;
+    int64_t uploaded;           /* unix seconds */
+    int earlier;                /* a files_used placeholder: no bytes */
+} emu_file;
+
+struct MHD_Connection;
+typedef struct upload_stream upload_stream;
+/* A multipart stream upload as its body arrives: the part "file" goes to
+ * a file under DATA/files/, never whole into memory. NULL when the body is
+ * not multipart/form-data (the handler says so). */
+upload_stream *upload_stream_begin(struct MHD_Connection *c);
+void upload_stream_feed(upload_stream *u, const char *data, size_t len);
+/* Frees u, removing what it wrote unless the upload was stored. */
+void upload_stream_free(upload_stream *u);
+
 void handle_upload(const char *body, size_t len, reply *r);
+void handle_upload_stream(upload_stream *u, reply *r);
+void handle_file_delete(const char *id, reply *r);
+void handle_file_list(const char *page, const char *page_size, reply *r);
+void handle_file_quota(reply *r);
+/* Replaces the files_used placeholders by n new ones (-1: as many as the
+ * quota leaves free); caller holds the lock. */
+void files_set_earlier(int n);
+long files_count(void);         /* caller holds the lock */
+void files_free(void);
 /* The local path of an uploaded file from its URL path "/files/ID/NAME",
  * or NULL (malloc'd). */
 char *files_local_path(const char *urlpath);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * image_urls: fetched the way the service would (data: URIs, http(s) URLs,
- * and this emulator's own uploaded files), checked against the documented
- * limits (JPEG, PNG or WebP by content; 300..6000 px per side; width/height
- * 0.4..2.5; at most 30 MB) and decoded with libavcodec.
+ * Images: checked against the documented limits (JPEG, PNG or WebP by
+ * content; 300..6000 px per side; width/height 0.4..2.5; at most 30 MB)
+ * and decoded with libavcodec. image_urls of image-to-video are read here
+ * too: data: URIs, and URLs through fetch.c.
  */
 #include "emu.h"
 
@@ -11,7 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
 #include <libavcodec/avcodec.h>
 #include <libavutil/base64.h>
 #include <libavutil/frame.h>
@@ -137,79 +136,6 @@ static int load_data_uri(const char *uri, buf *out, char *err, size_t errlen)
     return 0;
 }
 
-static size_t fetch_write(char *p, size_t sz, size_t n, void *cls)
-{
-    buf *b = cls;
-    if ((long long)(b->len + n * sz) > EMU_MAX_IMAGE)
-        return 0;                                   /* too big: abort */
-    return buf_append(b, p, n * sz) ? 0 : n * sz;
-}
-
-static int fetch_http(const char *url, buf *out, char *err, size_t errlen)
-{
-    CURL *c = curl_easy_init();
-    if (!c) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    char ebuf[CURL_ERROR_SIZE] = "";
-    if (!url_is_local(url)) {
-        curl_easy_cleanup(c);
-        snprintf(err, errlen, "cannot fetch the image: %.200s is not reachable from the "
-                 "emulator (it fetches only from this machine)", url);
-        return -1;
-    }
-    curl_local_only(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "evolink-emu image fetcher");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fetch_write);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
-    CURLcode rc = curl_easy_perform(c);
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(c);
-    if (rc == CURLE_WRITE_ERROR) {
-        snprintf(err, errlen, "image is larger than 30 MB");
-        return -1;
-    }
-    if (rc != CURLE_OK) {
-        snprintf(err, errlen, "cannot fetch the image: %s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
-        return -1;
-    }
-    if (status < 200 || status > 299) {
-        snprintf(err, errlen, "cannot fetch the image: HTTP %ld", status);
-        return -1;
-    }
-    return 0;
-}
-
-/* This emulator's own /files/ URL: read from disk (no HTTP to ourselves). */
-static char *own_file(const char *url)
-{
-    CURLU *u = curl_url();
-    char *host = NULL, *port = NULL, *path = NULL, *local = NULL;
-    if (u && !curl_url_set(u, CURLUPART_URL, url, 0) &&
-        !curl_url_get(u, CURLUPART_HOST, &host, 0) &&
-        !curl_url_get(u, CURLUPART_PORT, &port, 0) &&
-        !curl_url_get(u, CURLUPART_PATH, &path, 0) &&
-        (!strcmp(host, "127.0.0.1") || !strcasecmp(host, "localhost")) &&
-        atoi(port) == E.port && !strncmp(path, "/files/", 7))
-        local = files_local_path(path);
-    curl_free(host);
-    curl_free(port);
-    curl_free(path);
-    curl_url_cleanup(u);
-    return local;
-}
-
 int image_load(const char *url, emu_image *img, char *err, size_t errlen)
 {
     buf data = { 0 };
@@ -219,19 +145,14 @@ int image_load(const char *url, emu_image *img, char *err, size_t errlen)
         if (load_data_uri(url, &data, err, errlen))
             goto out;
     } else if (!strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8)) {
-        char *local = own_file(url);
-        if (local) {
-            int k = read_file(local, (size_t)EMU_MAX_IMAGE, &data);
-            free(local);
-            if (k == -2) {
-                snprintf(err, errlen, "image is larger than 30 MB");
-                goto out;
-            }
-            if (k) {
-                snprintf(err, errlen, "cannot fetch the image: HTTP 404");
-                goto out;
-            }
-        } else if (fetch_http(url, &data, err, errlen)) {
+        char why[384];
+        int k = fetch_url(url, EMU_MAX_IMAGE, 20, &data, NULL, NULL, NULL, why, sizeof why);
+        if (k == -2) {
+            snprintf(err, errlen, "image is larger than 30 MB");
+            goto out;
+        }
+        if (k) {
+            snprintf(err, errlen, "cannot fetch the image: %s", why);
             goto out;
         }
     } else {

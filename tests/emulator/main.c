@@ -68,32 +68,47 @@ static void usage(FILE *out)
 "  --estimate MODE           always (default), omit (only the submit reply\n"
 "                            carries estimated_time), never\n"
 "  --progress MODE           linear (default), steps, stuck (0 until the end)\n"
+"  --file-quota N            files the account may hold (default 100)\n"
+"  --files-used N            the account already holds N files (earlier uploads)\n"
+"  --files-full              it holds as many as the quota (after --file-quota)\n"
+"  --files-images-only       the Files API takes images only (refuses video\n"
+"                            and audio, as its documentation page says)\n"
+"  --reference-video-output MODE\n"
+"                            what a clip made with a reference video holds:\n"
+"                            new (default: only the new footage) or\n"
+"                            source_first (@video1's footage, then the new)\n"
 "  --config JSON             any settings object, as POST /_emu/config\n"
 "Admin API (no auth): GET /_emu/stats, POST /_emu/reset, POST /_emu/faults,\n"
 "GET|POST /_emu/config, GET /_emu/tasks/ID, POST /_emu/tasks/ID/expire.\n", out);
 }
 
 /* A switch that changes one setting, through config_apply. */
-enum { SW_NUMBER, SW_WORD, SW_TRUE, SW_FALSE, SW_JSON };
+enum { SW_NUMBER, SW_WORD, SW_TRUE, SW_FALSE, SW_JSON, SW_CONST };
 static const struct setting_switch {
     const char *name, *key;
     int kind;
+    const char *value;          /* SW_CONST: the JSON value it sets */
 } setting_switches[] = {
-    { "gen-time", "gen_time", SW_NUMBER },
-    { "link-ttl", "link_ttl", SW_NUMBER },
-    { "moov-at-end", "moov_at_end", SW_TRUE },
-    { "bandwidth", "bandwidth", SW_NUMBER },
-    { "credits", "credits", SW_NUMBER },
-    { "allow-private-callbacks", "allow_private_callbacks", SW_TRUE },
-    { "idempotency", "idempotency", SW_TRUE },
-    { "no-idempotency", "idempotency", SW_FALSE },
-    { "cdn-lag", "cdn_lag", SW_NUMBER },
-    { "cdn-lag-status", "cdn_lag_status", SW_NUMBER },
-    { "estimate-factor", "estimate_factor", SW_NUMBER },
-    { "price-factor", "price_factor", SW_NUMBER },
-    { "estimate", "estimate", SW_WORD },
-    { "progress", "progress", SW_WORD },
-    { "config", NULL, SW_JSON },
+    { "gen-time", "gen_time", SW_NUMBER, NULL },
+    { "link-ttl", "link_ttl", SW_NUMBER, NULL },
+    { "moov-at-end", "moov_at_end", SW_TRUE, NULL },
+    { "bandwidth", "bandwidth", SW_NUMBER, NULL },
+    { "credits", "credits", SW_NUMBER, NULL },
+    { "allow-private-callbacks", "allow_private_callbacks", SW_TRUE, NULL },
+    { "idempotency", "idempotency", SW_TRUE, NULL },
+    { "no-idempotency", "idempotency", SW_FALSE, NULL },
+    { "cdn-lag", "cdn_lag", SW_NUMBER, NULL },
+    { "cdn-lag-status", "cdn_lag_status", SW_NUMBER, NULL },
+    { "estimate-factor", "estimate_factor", SW_NUMBER, NULL },
+    { "price-factor", "price_factor", SW_NUMBER, NULL },
+    { "estimate", "estimate", SW_WORD, NULL },
+    { "progress", "progress", SW_WORD, NULL },
+    { "file-quota", "file_quota", SW_NUMBER, NULL },
+    { "files-used", "files_used", SW_NUMBER, NULL },
+    { "files-full", "files_used", SW_CONST, "-1" },
+    { "files-images-only", "files_images_only", SW_TRUE, NULL },
+    { "reference-video-output", "reference_video_output", SW_WORD, NULL },
+    { "config", NULL, SW_JSON, NULL },
 };
 #define NSETTINGS (sizeof setting_switches / sizeof setting_switches[0])
 
@@ -113,6 +128,7 @@ static int apply_setting(const struct setting_switch *sw, const char *arg)
             return -1;
         }
         if (sw->kind == SW_NUMBER) cJSON_AddNumberToObject(o, sw->key, v);
+        else if (sw->kind == SW_CONST) cJSON_AddItemToObject(o, sw->key, cJSON_Parse(sw->value));
         else if (sw->kind == SW_WORD) cJSON_AddStringToObject(o, sw->key, arg);
         else cJSON_AddBoolToObject(o, sw->key, sw->kind == SW_TRUE);
         rc = config_apply(o, err, sizeof err);
@@ -166,8 +182,9 @@ static void build_options(struct option *opts)
     memcpy(opts, fixed, sizeof fixed);
     for (size_t i = 0; i < NSETTINGS; i++) {
         const struct setting_switch *sw = &setting_switches[i];
-        opts[n + i] = (struct option){ sw->name, sw->kind == SW_TRUE || sw->kind == SW_FALSE
-                                       ? no_argument : required_argument, 0, O_SETTING + (int)i };
+        int flag = sw->kind == SW_TRUE || sw->kind == SW_FALSE || sw->kind == SW_CONST;
+        opts[n + i] = (struct option){ sw->name, flag ? no_argument : required_argument, 0,
+                                       O_SETTING + (int)i };
     }
     memset(&opts[n + NSETTINGS], 0, sizeof *opts);
 }
@@ -213,7 +230,7 @@ static int one_switch(int c, struct args *a, int *rc)
 /* 0 to go on; else stop with *rc. */
 static int parse_args(int argc, char **argv, struct args *a, int *rc)
 {
-    struct option opts[32];
+    struct option opts[48];
     int c;
     build_options(opts);
     *rc = 1;
@@ -299,6 +316,7 @@ static void stop_services(void)
     tasks_free();
     emu_lock();
     faults_clear();
+    files_free();
     emu_unlock();
 }
 

@@ -2,9 +2,11 @@
 /*
  * Real MP4 files with libavcodec/libavformat: H.264 (libx264, yuv420p,
  * BT.709 limited range, square pixels, 24 fps, exactly duration * 24
- * frames) and, when asked, AAC stereo 48 kHz with a melody derived from
- * the prompt. faststart by default, or the moov atom at the end. Written
- * to a temporary name and renamed when complete.
+ * frames) and, when asked, AAC stereo 48 kHz, exactly duration * 48000
+ * samples: a melody derived from the prompt, or for reference-to-video the
+ * sound of a reference (render_job.sound) from its first sample, silence
+ * after its end. faststart by default, or the moov atom at the end.
+ * Written to a temporary name and renamed when complete.
  */
 #include "emu.h"
 
@@ -35,6 +37,8 @@ typedef struct render_state {
     int nframes;
     int64_t nsamples;
     uint64_t seed;
+    float *sound[2];        /* a reference's sound, 48 kHz, or NULL */
+    int64_t sound_len;
 } render_state;
 
 static int fail(char *err, size_t errlen, const char *what, int ret)
@@ -179,8 +183,11 @@ static int write_audio_frame(render_state *rs)
         return ret;
     for (int ch = 0; ch < 2; ch++) {
         float *s = (float *)fr->data[ch];
-        for (int i = 0; i < n; i++)
-            s[i] = melody(rs->seed, os->next_pts + i, ch);
+        for (int i = 0; i < n; i++) {
+            int64_t k = os->next_pts + i;
+            s[i] = !rs->sound[0] ? melody(rs->seed, k, ch)
+                 : k < rs->sound_len ? rs->sound[ch][k] : 0.0f;
+        }
     }
     fr->pts = os->next_pts;
     os->next_pts += n;
@@ -253,6 +260,14 @@ int render_mp4(const render_job *job, const char *path, char *err, size_t errlen
     }
     if (!(rs.draw = draw_open(job, err, errlen)))
         goto out;
+    if (job->audio && job->sound) {
+        char why[256];
+        if (media_audio_read(job->sound, rs.nsamples, &rs.sound[0], &rs.sound[1], &rs.sound_len,
+                             why, sizeof why)) {
+            snprintf(err, errlen, "cannot read the reference's sound: %s", why);
+            goto out;
+        }
+    }
     if (open_video(&rs, job, err, errlen) || (job->audio && open_audio(&rs, err, errlen)))
         goto out;
     if ((ret = avio_open(&rs.oc->pb, tmp.data, AVIO_FLAG_WRITE)) < 0) {
@@ -271,6 +286,8 @@ out:
     close_stream(&rs.v);
     close_stream(&rs.a);
     draw_close(rs.draw);
+    free(rs.sound[0]);
+    free(rs.sound[1]);
     av_packet_free(&rs.pkt);
     if (rs.oc) {
         if (rs.oc->pb)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The HTTP side: libmicrohttpd with one thread per connection (so a slow
- * or throttled reply never blocks another), request bodies up to 64 MB,
- * Bearer auth, faults, routing, counters and the request log.
+ * or throttled reply never blocks another), request bodies up to 64 MB
+ * (a Files API stream upload goes to disk instead, files.c), Bearer auth,
+ * faults, routing, counters and the request log.
  */
 #include "emu.h"
 #include "download.h"
@@ -19,6 +20,8 @@
 /* One request in flight. */
 struct conn {
     buf body;
+    int stream_upload;          /* a Files API stream upload: the body goes to up */
+    upload_stream *up;          /* NULL when not authorized (the body is dropped) */
     int too_large;
     int admin;
     char method[16];
@@ -82,6 +85,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!k)
         return;
     log_request(k);
+    upload_stream_free(k->up);
     buf_free(&k->body);
     free(k->path);
     free(k->query);
@@ -125,6 +129,31 @@ static int auth_ok(struct MHD_Connection *c)
 
 static int is_method(const struct conn *k, const char *m) { return !strcmp(k->method, m); }
 
+#define FILES_PREFIX "/api/v1/files/"
+#define STREAM_PATH  FILES_PREFIX "upload/stream"
+
+/* /api/v1/files/{file_id}: the id, or NULL. */
+static const char *file_id_of(const char *p)
+{
+    if (strncmp(p, FILES_PREFIX, strlen(FILES_PREFIX)))
+        return NULL;
+    p += strlen(FILES_PREFIX);
+    return *p && !strchr(p, '/') && strcmp(p, "list") && strcmp(p, "quota") ? p : NULL;
+}
+
+/* The methods a path takes (the Allow header of a 405). */
+static const char *allowed_methods(const char *p)
+{
+    if (!strncmp(p, "/results/", 9) || !strncmp(p, "/files/", 7))
+        return "GET, HEAD";
+    if (!strncmp(p, "/v1/tasks/", 10) || !strcmp(p, "/v1/credits") ||
+        !strcmp(p, FILES_PREFIX "list") || !strcmp(p, FILES_PREFIX "quota"))
+        return "GET";
+    if (file_id_of(p))
+        return "DELETE";
+    return "POST";
+}
+
 static void count(long *counter)
 {
     emu_lock();
@@ -138,8 +167,10 @@ static struct MHD_Response *route(struct MHD_Connection *c, struct conn *k, repl
 {
     const char *p = k->path;
     int get = is_method(k, "GET"), head = is_method(k, "HEAD"), post = is_method(k, "POST");
+    int del = is_method(k, "DELETE");
     int api = !strncmp(p, "/v1/", 4) || !strncmp(p, "/api/v1/", 8);
-    int files_api = !strncmp(p, "/api/v1/files/", 14);
+    int files_api = !strncmp(p, FILES_PREFIX, strlen(FILES_PREFIX));
+    const char *file_id = file_id_of(p);
 
     if (!strcmp(p, "/v1/videos/generations") && post)
         count(&E.st.submits);
@@ -147,8 +178,10 @@ static struct MHD_Response *route(struct MHD_Connection *c, struct conn *k, repl
         count(&E.st.task_queries);
     else if (!strcmp(p, "/v1/credits") && get)
         count(&E.st.credits);
-    else if (!strcmp(p, "/api/v1/files/upload/base64") && post)
+    else if ((!strcmp(p, FILES_PREFIX "upload/base64") || !strcmp(p, STREAM_PATH)) && post)
         count(&E.st.uploads);
+    else if (file_id && del)
+        count(&E.st.deletes);
 
     if (k->too_large) {
         if (files_api)
@@ -183,10 +216,27 @@ static struct MHD_Response *route(struct MHD_Connection *c, struct conn *k, repl
         if (!get)
             goto not_allowed;
         handle_credits(r);
-    } else if (!strcmp(p, "/api/v1/files/upload/base64")) {
+    } else if (!strcmp(p, FILES_PREFIX "upload/base64")) {
         if (!post)
             goto not_allowed;
         handle_upload(k->body.data ? k->body.data : "", k->body.len, r);
+    } else if (!strcmp(p, STREAM_PATH)) {
+        if (!post)
+            goto not_allowed;
+        handle_upload_stream(k->up, r);
+    } else if (!strcmp(p, FILES_PREFIX "quota")) {
+        if (!get)
+            goto not_allowed;
+        handle_file_quota(r);
+    } else if (!strcmp(p, FILES_PREFIX "list")) {
+        if (!get)
+            goto not_allowed;
+        handle_file_list(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page"),
+                         MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "pageSize"), r);
+    } else if (file_id) {
+        if (!del)
+            goto not_allowed;
+        handle_file_delete(file_id, r);
     } else if (!strncmp(p, "/results/", 9) || !strncmp(p, "/files/", 7)) {
         if (!get && !head)
             goto not_allowed;
@@ -205,9 +255,7 @@ static struct MHD_Response *route(struct MHD_Connection *c, struct conn *k, repl
 not_allowed:
     reply_error(r, 405, "method_not_allowed", "invalid_request_error", NULL,
                 "Method %s is not allowed on %s", k->method, p);
-    reply_header(r, "Allow", !strncmp(p, "/results/", 9) || !strncmp(p, "/files/", 7)
-                 ? "GET, HEAD" : (!strncmp(p, "/v1/tasks/", 10) || !strcmp(p, "/v1/credits"))
-                 ? "GET" : "POST");
+    reply_header(r, "Allow", allowed_methods(p));
     return NULL;
 }
 
@@ -309,8 +357,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         k->query = q.data;
         k->range = xstrdup(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE));
         k->auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION) != NULL;
+        /* a stream upload goes to disk as it arrives (only when authorized) */
+        if (k->path && !strcmp(k->path, STREAM_PATH) && is_method(k, "POST")) {
+            k->stream_upload = 1;
+            if (auth_ok(c) && !(k->up = upload_stream_begin(c)))
+                return MHD_NO;
+        }
         *con_cls = k;
         return k->path ? MHD_YES : MHD_NO;
+    }
+    if (*upload_data_size && k->stream_upload) {
+        if (k->up)
+            upload_stream_feed(k->up, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
     }
     if (*upload_data_size) {
         if (!k->too_large) {

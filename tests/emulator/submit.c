@@ -2,8 +2,11 @@
 /*
  * POST /v1/videos/generations: the validation the OpenAPI pages state,
  * Idempotency-Key replays (only when the "idempotency" setting is on: the
- * real service shows no sign of honouring the header), the credit balance,
- * and task creation.
+ * real service shows no sign of honouring the header), the credits a task
+ * reserves (with video input by the video-input rule), the balance, and
+ * task creation. A reference-to-video task starts before the reply: its
+ * references are fetched and checked (refs.c), and one that fails fails
+ * the task, not the submit.
  * GET /v1/credits lives here too (it reads the same balance).
  */
 #include "emu.h"
@@ -70,6 +73,19 @@ static const double rates[3][NQUALITIES] = {
     [TIER_MINI]     = { 2.5575, 2.7, 6.075, 24.3 },
 };
 
+/*
+ * With video input, (max(input video seconds, output seconds) + output
+ * seconds) at the lower "with video" rate: published for Standard and Fast
+ * at 480p and 720p (2026-07); for Mini the ratio Standard shows (0.609 of
+ * its rate without video), for 1080p and 4k 720p scaled by the pixels.
+ * Nothing says whether Mini bills input video: it does here (never kinder).
+ */
+static const double video_rates[3][NQUALITIES] = {
+    [TIER_STANDARD] = { 3.807, 8.222, 18.4995, 73.998 },
+    [TIER_FAST]     = { 3.012, 6.506, 14.6385, 58.554 },
+    [TIER_MINI]     = { 1.558, 1.644, 3.699, 14.796 },
+};
+
 /* What a valid request asks for. */
 typedef struct params {
     const struct model *model;
@@ -81,7 +97,7 @@ typedef struct params {
     int content_filter;
     const char *callback_url;
     int nimages;
-    emu_image *images[9];
+    emu_image *images[2];       /* image-to-video */
 } params;
 
 static int bad(reply *r, const char *param, const char *fmt, ...)
@@ -97,14 +113,6 @@ static int bad(reply *r, const char *param, const char *fmt, ...)
     return -1;
 }
 
-/* A short, printable rendering of a JSON value for messages. */
-static void show(const cJSON *v, char *out, size_t n)
-{
-    char *s = cJSON_PrintUnformatted(v);
-    snprintf(out, n, "%.80s%s", s ? s : "?", s && strlen(s) > 80 ? "..." : "");
-    cJSON_free(s);
-}
-
 static int opt_bool(const cJSON *root, const char *name, int dflt, int *out, reply *r)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
@@ -113,7 +121,7 @@ static int opt_bool(const cJSON *root, const char *name, int dflt, int *out, rep
     if (!v)
         return 0;
     if (!cJSON_IsBool(v)) {
-        show(v, s, sizeof s);
+        json_show(v, s, sizeof s);
         return bad(r, name, "%s must be a boolean (true or false), got %s", name, s);
     }
     *out = cJSON_IsTrue(v);
@@ -185,40 +193,40 @@ static int check_callback(const char *url, reply *r)
     return rc;
 }
 
-/* image_urls: none for text-to-video, 1..2 for image-to-video, 1..9
- * references for reference-to-video. */
+/* image_urls: none for text-to-video, 1..2 for image-to-video; the media
+ * of reference-to-video are refs.c's. */
 static int check_images(const cJSON *root, params *p, reply *r)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "image_urls");
-    int mode = p->model->mode, max = mode == MODE_IMAGE ? 2 : 9;
+    int mode = p->model->mode;
     char s[128];
+    if (mode == MODE_REFERENCE) {
+        char param[32], msg[512];
+        return refs_check(root, p->model->id, param, sizeof param, msg, sizeof msg)
+               ? bad(r, param, "%s", msg) : 0;
+    }
     if (mode == MODE_TEXT) {
         if (v)
             return bad(r, "image_urls", "image_urls is not supported by %s (text-to-video); "
                        "use an image-to-video or reference-to-video model", p->model->id);
         return 0;
     }
-    if (!v) {
-        if (mode == MODE_REFERENCE)
-            return bad(r, "image_urls", "%s needs at least one reference image or video",
-                       p->model->id);
+    if (!v)
         return bad(r, "image_urls", "image_urls is required by %s (an array of 1 to 2 image URLs)",
                    p->model->id);
-    }
     if (!cJSON_IsArray(v)) {
-        show(v, s, sizeof s);
-        return bad(r, "image_urls", "image_urls must be an array of 1 to %d image URLs, got %s",
-                   max, s);
+        json_show(v, s, sizeof s);
+        return bad(r, "image_urls", "image_urls must be an array of 1 to 2 image URLs, got %s", s);
     }
     int n = cJSON_GetArraySize(v);
-    if (n < 1 || n > max)
-        return bad(r, "image_urls", "image_urls has %d items (allowed: 1 to %d)", n, max);
+    if (n < 1 || n > 2)
+        return bad(r, "image_urls", "image_urls has %d items (allowed: 1 to 2)", n);
     for (int i = 0; i < n; i++) {
         const cJSON *it = cJSON_GetArrayItem(v, i);
         char param[32];
         snprintf(param, sizeof param, "image_urls[%d]", i);
         if (!cJSON_IsString(it) || !it->valuestring[0]) {
-            show(it, s, sizeof s);
+            json_show(it, s, sizeof s);
             return bad(r, param, "%s must be a non-empty URL string, got %s", param, s);
         }
     }
@@ -226,10 +234,11 @@ static int check_images(const cJSON *root, params *p, reply *r)
     return 0;
 }
 
+/* The images of image-to-video, fetched at submit. */
 static int load_images(const cJSON *root, params *p, reply *r)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "image_urls");
-    int n = p->model->mode != MODE_TEXT ? cJSON_GetArraySize(v) : 0;
+    int n = p->model->mode == MODE_IMAGE ? cJSON_GetArraySize(v) : 0;
     for (int i = 0; i < n; i++) {
         const char *url = cJSON_GetArrayItem(v, i)->valuestring;
         char param[32], err[512];
@@ -256,7 +265,7 @@ static int check_model(const cJSON *root, params *p, reply *r)
     if (!v)
         return bad(r, "model", "model is required (allowed: " MODEL_LIST ")");
     if (!cJSON_IsString(v)) {
-        show(v, s, sizeof s);
+        json_show(v, s, sizeof s);
         return bad(r, "model", "model must be a string, got %s (allowed: " MODEL_LIST ")", s);
     }
     p->model = NULL;
@@ -275,7 +284,7 @@ static int check_prompt(const cJSON *root, params *p, reply *r)
     if (!v)
         return bad(r, "prompt", "prompt is required (a non-empty string)");
     if (!cJSON_IsString(v)) {
-        show(v, s, sizeof s);
+        json_show(v, s, sizeof s);
         return bad(r, "prompt", "prompt must be a string, got %s", s);
     }
     const char *q = v->valuestring;
@@ -297,7 +306,7 @@ static int check_duration_quality(const cJSON *root, params *p, reply *r)
     char s[128], allowed[64] = "";
     p->duration = 5;
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "duration"))) {
-        show(v, s, sizeof s);
+        json_show(v, s, sizeof s);
         if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
             return bad(r, "duration", "duration must be an integer number of seconds from 4 to 15, got %s", s);
         if (v->valuedouble < 4 || v->valuedouble > 15)
@@ -310,7 +319,7 @@ static int check_duration_quality(const cJSON *root, params *p, reply *r)
                      *allowed ? ", " : "", qualities[i]);
     p->quality = 1;
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "quality"))) {
-        show(v, s, sizeof s);
+        json_show(v, s, sizeof s);
         if (!cJSON_IsString(v))
             return bad(r, "quality", "quality must be a string, got %s (allowed: %s)", s, allowed);
         p->quality = -1;
@@ -333,7 +342,7 @@ static int check_ratio(const cJSON *root, params *p, reply *r)
     p->ratio = -1;              /* omitted: adaptive (the default since 2026-08-02) */
     if (!v)
         return 0;
-    show(v, s, sizeof s);
+    json_show(v, s, sizeof s);
     if (!cJSON_IsString(v))
         return bad(r, "aspect_ratio", "aspect_ratio must be a string, got %s (allowed: " RATIO_LIST ")", s);
     p->ratio = -2;
@@ -347,22 +356,24 @@ static int check_ratio(const cJSON *root, params *p, reply *r)
     return 0;
 }
 
-/* video_urls, audio_urls and model_params.web_search */
+/* video_urls and audio_urls elsewhere than reference-to-video, and
+ * model_params.web_search */
 static int check_extras(const cJSON *root, params *p, reply *r)
 {
     static const char *const unsupported[] = { "video_urls", "audio_urls" };
     const char *WS = "model_params.web_search", *id = p->model->id;
     char s[128];
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2 && p->model->mode != MODE_REFERENCE; i++)
         if (cJSON_GetObjectItemCaseSensitive(root, unsupported[i]))
-            return bad(r, unsupported[i], "%s is not supported by %s", unsupported[i], id);
+            return bad(r, unsupported[i], "%s is not supported by %s (only by the "
+                       "reference-to-video models)", unsupported[i], id);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "model_params");
     if (!v)
         return 0;
     if (p->model->tier == TIER_MINI)
         return bad(r, "model_params", "model_params is not supported by %s", id);
     if (!cJSON_IsObject(v)) {
-        show(v, s, sizeof s);
+        json_show(v, s, sizeof s);
         return bad(r, "model_params", "model_params must be an object, got %s", s);
     }
     const cJSON *ws = cJSON_GetObjectItemCaseSensitive(v, "web_search");
@@ -370,7 +381,7 @@ static int check_extras(const cJSON *root, params *p, reply *r)
         return bad(r, WS, "%s is only supported by seedance-2.0-text-to-video and "
                    "seedance-2.0-fast-text-to-video, not %s", WS, id);
     if (ws && !cJSON_IsBool(ws)) {
-        show(ws, s, sizeof s);
+        json_show(ws, s, sizeof s);
         return bad(r, WS, "%s must be a boolean, got %s", WS, s);
     }
     return 0;
@@ -384,7 +395,7 @@ static int check_callback_field(const cJSON *root, params *p, reply *r)
     if (!v)
         return 0;
     if (!cJSON_IsString(v)) {
-        show(v, s, sizeof s);
+        json_show(v, s, sizeof s);
         return bad(r, "callback_url", "callback_url must be a string (an HTTPS URL), got %s", s);
     }
     if (check_callback(v->valuestring, r))
@@ -394,7 +405,8 @@ static int check_callback_field(const cJSON *root, params *p, reply *r)
 }
 
 /* Every documented rule, in the order the fields are documented; the
- * images are fetched only once the rest is valid. */
+ * images of image-to-video are fetched only once the rest is valid (those
+ * of reference-to-video when its task starts). */
 static int validate(const cJSON *root, params *p, reply *r)
 {
     if (check_model(root, p, r) || check_prompt(root, p, r) ||
@@ -434,19 +446,20 @@ static int mentions(const char *text, const char *word)
 
 /*
  * The size of the output for the requested quality and aspect ratio.
- * adaptive: the ratio nearest the first image; without one, chosen from
- * the prompt: words that ask for a shape, else any ratio (the service's
- * choice is not predictable, and a client must not count on one).
+ * adaptive: the ratio nearest the picture it follows (rw x rh: the first
+ * image; for reference-to-video @video1, else @image1); without one,
+ * chosen from the prompt: words that ask for a shape, else any ratio (the
+ * service's choice is not predictable, and a client must not count on one).
  */
-static void pick_size(const params *p, int *w, int *h)
+static void pick_size(const params *p, int rw, int rh, int *w, int *h)
 {
     static const struct { const char *word; int ratio; } words[] = {
         { "vertical", 4 }, { "portrait", 4 }, { "square", 2 }, { "cinemascope", 5 },
         { "widescreen", 0 },
     };
     int idx = p->ratio;
-    if (idx < 0 && p->nimages) {
-        idx = nearest_ratio(p->images[0]->width, p->images[0]->height);
+    if (idx < 0 && rw > 0 && rh > 0) {
+        idx = nearest_ratio(rw, rh);
     } else if (idx < 0) {
         idx = (int)(hash64(p->prompt, strlen(p->prompt)) % NRATIOS);
         for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
@@ -493,9 +506,38 @@ static int parse_request(const char *body, size_t len, cJSON **root, params *p, 
     return validate(*root, p, r);
 }
 
-/* A new task for a valid request; takes the images it renders from p
- * (the first and the last; the others stay p's). */
-static task *task_new(params *p, const char *body, size_t len)
+/* usage.credits_reserved: the rules above, x1.1 without the content
+ * filter, times price_factor; to the thousandth. */
+static double task_credits(const params *p, int video_input, double video_seconds)
+{
+    double out = p->duration, secs = out, rate = rates[p->model->tier][p->quality];
+    if (video_input) {
+        secs = fmax(video_seconds, out) + out;
+        rate = video_rates[p->model->tier][p->quality];
+    }
+    return round(secs * rate * E.cfg.price_factor * (p->content_filter ? 1.0 : 1.1) * 1000) / 1000;
+}
+
+/* The references of a reference-to-video task, fetched as it starts; the
+ * size of the picture an adaptive ratio follows into rw x rh. 0 or -1. */
+static int start_references(task *t, const cJSON *root, int *rw, int *rh)
+{
+    if (refs_init(t, root))
+        return -1;
+    refs_fetch(t);
+    const emu_ref *v = refs_get(t, REF_VIDEO, 0), *i = refs_get(t, REF_IMAGE, 0);
+    if (v || i) {
+        *rw = (v ? v : i)->mi.width;
+        *rh = (v ? v : i)->mi.height;
+    }
+    t->job.reference = 1;
+    return 0;
+}
+
+/* A new task for a valid request. Image-to-video takes the images it
+ * renders from p (the first and the last; the others stay p's);
+ * reference-to-video starts: its references are fetched and checked. */
+static task *task_new(params *p, const cJSON *root, const char *body, size_t len)
 {
     task *t = calloc(1, sizeof *t);
     if (!t)
@@ -513,19 +555,31 @@ static task *task_new(params *p, const char *body, size_t len)
     t->callback_url = xstrdup(p->callback_url);
     t->duration = p->duration;
     t->audio = p->audio;
-    t->credits = round(p->duration * rates[p->model->tier][p->quality] * E.cfg.price_factor *
-                       (p->content_filter ? 1.0 : 1.1) * 1000) / 1000;
-    pick_size(p, &t->width, &t->height);
+    int rw = 0, rh = 0;
+    if (p->model->mode == MODE_REFERENCE) {
+        if (start_references(t, root, &rw, &rh)) {
+            task_free(t);
+            return NULL;
+        }
+    } else if (p->nimages) {
+        rw = p->images[0]->width;
+        rh = p->images[0]->height;
+    }
+    t->credits = task_credits(p, cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "video_urls")) > 0,
+                              t->video_seconds);
+    pick_size(p, rw, rh, &t->width, &t->height);
     t->job.width = t->width;
     t->job.height = t->height;
     t->job.duration = p->duration;
     t->job.audio = p->audio;
     t->job.seed = hash64(p->prompt, strlen(p->prompt));
-    t->job.nimages = p->nimages < 2 ? p->nimages : 2;
-    for (int i = 0; i < t->job.nimages; i++) {
-        int k = i ? p->nimages - 1 : 0;
-        t->job.images[i] = p->images[k];
-        p->images[k] = NULL;
+    if (p->model->mode == MODE_IMAGE) {
+        t->job.nimages = p->nimages < 2 ? p->nimages : 2;
+        for (int i = 0; i < t->job.nimages; i++) {
+            int k = i ? p->nimages - 1 : 0;
+            t->job.images[i] = p->images[k];
+            p->images[k] = NULL;
+        }
     }
     return t;
 }
@@ -551,6 +605,7 @@ static int admit(task *t, const char *key, reply *r)
     if (E.cfg.credits >= 0)
         E.cfg.credits -= t->credits;
     t->job.moov_at_end = E.cfg.moov_at_end;
+    t->job.source_first = E.cfg.reference_video_output == REFOUT_SOURCE_FIRST;
     t->gen_time = E.cfg.gen_time;
     t->idem_key = xstrdup(key);
     emu_unlock();
@@ -561,7 +616,7 @@ static int admit(task *t, const char *key, reply *r)
 static void start(task *t, reply *r)
 {
     faults_for_task(&t->fx);
-    if (t->fx.outcome != OUTCOME_OK)
+    if (t->fx.outcome != OUTCOME_OK || t->ref_failed)
         task_release_images(t);             /* nothing to render */
     t->t0 = now_mono();
     task_register(t);
@@ -583,7 +638,7 @@ void handle_submit(const char *body, size_t len, const char *idem, reply *r)
     params p;
     task *t = NULL;
     if (!parse_request(body, len, &root, &p, r)) {
-        if (!(t = task_new(&p, body, len)))
+        if (!(t = task_new(&p, root, body, len)))
             reply_status_error(r, 500);
     }
     free_params(&p);

@@ -127,6 +127,14 @@ void task_update(task *t, double now)
 {
     if (t->final_status)
         return;
+    /* a reference that broke a rule: failed once pending is over */
+    double refs_end = t->t0 + (t->fx.queued ? 0.3 : 0.15) * t->gen_time;
+    if (t->ref_failed && t->fx.outcome == OUTCOME_OK && now >= refs_end) {
+        snprintf(t->fx.error_code, sizeof t->fx.error_code, "invalid_parameters");
+        snprintf(t->fx.error_message, sizeof t->fx.error_message, "%s", t->ref_message);
+        finalize(t, ST_FAILED, 0, refs_end);
+        return;
+    }
     double end = t->t0 + t->gen_time;
     if (now < end)
         return;
@@ -239,7 +247,7 @@ void task_register(task *t)
     t->next = E.tasks;
     E.tasks = t;
     E.st.tasks++;
-    if (t->fx.outcome == OUTCOME_OK) {
+    if (t->fx.outcome == OUTCOME_OK && !t->ref_failed) {
         if (qlen == qcap) {
             size_t cap = qcap ? qcap * 2 : 16;
             task **q = realloc(queue, cap * sizeof *q);
@@ -261,7 +269,7 @@ void task_register(task *t)
 
 void task_release_images(task *t)
 {
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < EMU_MAX_IMAGES; i++) {
         if (t->job.images[i]) {
             image_free(t->job.images[i]);
             free(t->job.images[i]);
@@ -363,6 +371,7 @@ void tasks_stop(void)
 void task_free(task *t)
 {
     task_release_images(t);
+    refs_free(t);
     free(t->request);
     free(t->idem_key);
     free(t->callback_url);

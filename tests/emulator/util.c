@@ -228,6 +228,21 @@ char *xstrdup(const char *s)
     return d;
 }
 
+void json_show(const cJSON *v, char *out, size_t n)
+{
+    char *s = cJSON_PrintUnformatted(v);
+    snprintf(out, n, "%.80s%s", s ? s : "?", s && strlen(s) > 80 ? "..." : "");
+    cJSON_free(s);
+}
+
+void iso_time(int64_t t, char *out, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, n, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+}
+
 int json_apply(const char *json, int (*apply)(const cJSON *, char *, size_t),
                char *err, size_t errlen)
 {

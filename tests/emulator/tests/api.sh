@@ -120,7 +120,7 @@ is "$(jq_ .task_info.estimated_time)" 2 "a refused settings object changes nothi
 cfg=$(emu_admin GET /_emu/config)
 is "$(json_get "$cfg" .gen_time)" 2 "GET /_emu/config shows the settings of the moment"
 is "$(printf '%s' "$cfg" | python3 -c 'import json,sys; print(",".join(sorted(json.load(sys.stdin))))')" \
-    allow_private_callbacks,bandwidth,cdn_lag,cdn_lag_status,credits,error_shape,estimate,estimate_factor,final_status,gen_time,id_field,idempotency,link_ttl,moov_at_end,price_factor,progress,result_variant,running_status,success_status \
+    allow_private_callbacks,bandwidth,cdn_lag,cdn_lag_status,credits,error_shape,estimate,estimate_factor,file_quota,files_images_only,files_used,final_status,gen_time,id_field,idempotency,link_ttl,moov_at_end,price_factor,progress,reference_video_output,result_variant,running_status,success_status \
     "GET /_emu/config lists every setting"
 like "$(emu_admin POST /_emu/config "$cfg")" '"ok":true' "what GET /_emu/config shows, POST takes back"
 is "$(emu_admin GET /_emu/config)" "$cfg" "and nothing changes"

@@ -8,6 +8,9 @@
 emu_start --gen-time 30
 ffmpeg -v error -f lavfi -i "testsrc2=s=400x400" -frames:v 1 "$T/img.png"
 IMG="data:image/png;base64,$(b64 "$T/img.png")"
+# reference-to-video takes no data: URI: an uploaded image's URL
+api POST /api/v1/files/upload/base64 "{\"base64_data\":\"$IMG\",\"file_name\":\"img.png\"}"
+RIMG=$(jq_ .data.file_url)
 M_T=seedance-2.0-fast-text-to-video
 M_I=seedance-2.0-fast-image-to-video
 
@@ -58,7 +61,7 @@ accepts "$(printf '{"model":"seedance-2.0-image-to-video","prompt":"p","quality"
 for m in seedance-2.0-mini-text-to-video seedance-2.0-fast-reference-to-video \
          seedance-2.0-mini-image-to-video seedance-2.0-mini-reference-to-video \
          seedance-2.0-reference-to-video; do
-    case $m in *text*) x="" ;; *) x=",\"image_urls\":[\"$IMG\"]" ;; esac
+    case $m in *text*) x="" ;; *image*) x=",\"image_urls\":[\"$IMG\"]" ;; *) x=",\"image_urls\":[\"$RIMG\"]" ;; esac
     accepts "{\"model\":\"$m\",\"prompt\":\"p\",\"quality\":\"480p\",\"duration\":4$x}" "$m"
 done
 
@@ -70,12 +73,12 @@ rejects quality '{"model":"seedance-2.0-fast-text-to-video","prompt":"p","qualit
 accepts '{"model":"seedance-2.0-text-to-video","prompt":"p","quality":"1080p","duration":4}' "1080p on standard"
 accepts '{"model":"seedance-2.0-text-to-video","prompt":"p","quality":"4k","duration":4}' "4k on standard"
 rejects model_params '{"model":"seedance-2.0-mini-text-to-video","prompt":"p","model_params":{"web_search":false}}' "model_params on mini"
-rejects model_params.web_search "$(printf '{"model":"seedance-2.0-reference-to-video","prompt":"p","image_urls":["%s"],"model_params":{"web_search":true}}' "$IMG")" "web search on reference-to-video"
+rejects model_params.web_search "$(printf '{"model":"seedance-2.0-reference-to-video","prompt":"p","image_urls":["%s"],"model_params":{"web_search":true}}' "$RIMG")" "web search on reference-to-video"
 accepts '{"model":"seedance-2.0-text-to-video","prompt":"p","quality":"480p","duration":4,"model_params":{"web_search":true}}' "web search on standard text-to-video"
 rejects image_urls '{"model":"seedance-2.0-fast-reference-to-video","prompt":"p"}' "reference-to-video without a reference"
-ten=$(printf '"%s",' "$IMG" "$IMG" "$IMG" "$IMG" "$IMG" "$IMG" "$IMG" "$IMG" "$IMG" "$IMG")
+ten=$(printf '"%s",' "$RIMG" "$RIMG" "$RIMG" "$RIMG" "$RIMG" "$RIMG" "$RIMG" "$RIMG" "$RIMG" "$RIMG")
 rejects image_urls "{\"model\":\"seedance-2.0-fast-reference-to-video\",\"prompt\":\"p\",\"image_urls\":[${ten%,}]}" "ten reference images"
-accepts "{\"model\":\"seedance-2.0-fast-reference-to-video\",\"prompt\":\"p\",\"quality\":\"480p\",\"duration\":4,\"image_urls\":[$(printf '"%s",' "$IMG" "$IMG" "$IMG" | sed 's/,$//')]}" "three reference images"
+accepts "{\"model\":\"seedance-2.0-fast-reference-to-video\",\"prompt\":\"p\",\"quality\":\"480p\",\"duration\":4,\"image_urls\":[$(printf '"%s",' "$RIMG" "$RIMG" "$RIMG" | sed 's/,$//')]}" "three reference images"
 
 # prompt
 rejects prompt "{\"model\":\"$M_T\"}" "prompt missing"
