@@ -21,16 +21,19 @@
 typedef struct sending {
     seedance_client *c;
     const char *what;       /* "video clip.mp4" */
+    int64_t size;           /* of the file */
 } sending;
 
+/* The bytes of the body sent, told as bytes of the file (the multipart
+ * body wraps it in a few hundred bytes). */
 static void on_sent(void *opaque, int64_t sent, int64_t total)
 {
     sending *s = opaque;
     seedance_progress p = sd_progress_event(SEEDANCE_EV_UPLOAD, NULL);
 
     p.file = s->what;
-    p.size = total;
-    p.sent = sent;
+    p.size = s->size;
+    p.sent = total > 0 && sent >= total ? s->size : sent < s->size ? sent : s->size;
     sd_progress(s->c, &p);
 }
 
@@ -66,7 +69,7 @@ int sd_upload_media(seedance_client *c, const sd_local *l, const char *field,
                     const char *name, char **file_url, char **file_id)
 {
     char what[300];
-    sending s = { c, what };
+    sending s = { c, what, (int64_t)l->size };
     sd_http_file f = { l->path, l->data, l->size, name, l->mime, on_sent, &s };
     sd_http_req req = { .method = "POST", .base = SD_BASE_FILES, .path = UPLOAD_PATH,
                         .timeout = UPLOAD_TIMEOUT, .file = &f };
