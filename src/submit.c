@@ -274,8 +274,13 @@ static int resolve_media(submission *s)
             if (!(x->url = inline_image(c, x)) && c->err.code)
                 return c->err.code;
         } else {
-            snprintf(name, sizeof(name), "%s%d.%s", x->field, i + 1,
-                     sd_media_ext(x->local->mime));
+            /* a file keeps its name; bytes from memory are named after their field */
+            if (x->local->path)
+                snprintf(name, sizeof(name), "%s", strrchr(x->local->path, '/') ?
+                         strrchr(x->local->path, '/') + 1 : x->local->path);
+            else
+                snprintf(name, sizeof(name), "%s%d.%s", x->field, i + 1,
+                         sd_media_ext(x->local->mime));
             if ((rc = sd_upload_media(c, x->local, x->field, name, &x->url, &x->file_id)))
                 return rc;
         }

@@ -39,7 +39,8 @@ invalid "missing image refused" "cannot read '$T/none.png'" "x" --image "$T/none
 invalid "web_search with images refused" "web_search" "x" --image https://example.com/a.png --web-search 1
 invalid "images with a text-to-video model refused" "text-to-video" "x" \
     --model seedance-2.0-fast-text-to-video --image https://example.com/a.png
-invalid "three images refused" "at most two images" "x" --image a --image b --image c
+invalid "three images refused" "image: 3 given to image-to-video: allowed at most 2" "x" \
+    --image https://example.com/a.png --image https://example.com/b.png --image https://example.com/c.png
 invalid "unknown option refused" "unknown option '--colour'" "x" --colour red
 invalid "--api-key on the command line refused" \
     "api_key is not accepted on the command line: .*process list; use SEEDANCE_API_KEY or api_key_file" \
