@@ -48,10 +48,19 @@ typedef struct pl_libav {
 } pl_libav;
 
 /*
- * The program's libav functions, looked up once. NULL when the program has
- * no libavformat at all (then nothing of this library is ever called).
+ * The program's libav functions, for a call made from code address caller
+ * (__builtin_return_address(0) of an entry point): looked up behind this
+ * library, or else among the dependencies of the module that called (a
+ * libavformat loaded with RTLD_LOCAL). NULL while they cannot be found
+ * (said once on stderr).
  */
+const pl_libav *pl_libav_find(const void *caller);
+
+/* The functions once found by pl_libav_find(), else NULL. */
 const pl_libav *pl_libav_get(void);
+
+/* The caller of the entry point this is used in. */
+#define PL_CALLER() __builtin_return_address(0)
 
 /* The AVClass of this library's log contexts: "[seedance @ 0x...]" like the protocol. */
 const AVClass *pl_log_class(void);

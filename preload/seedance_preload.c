@@ -56,7 +56,7 @@ fail:
 PL_EXPORT int avformat_open_input(AVFormatContext **ps, const char *url,
                                   const AVInputFormat *fmt, AVDictionary **options)
 {
-    const pl_libav *av = pl_libav_get();
+    const pl_libav *av = pl_libav_find(PL_CALLER());
 
     if (!av)
         return AVERROR(ENOSYS);
@@ -71,7 +71,7 @@ PL_EXPORT int avformat_open_input(AVFormatContext **ps, const char *url,
 
 PL_EXPORT void avformat_close_input(AVFormatContext **ps)
 {
-    const pl_libav *av = pl_libav_get();
+    const pl_libav *av = pl_libav_find(PL_CALLER());
     struct pl_input *in = NULL;
 
     if (!av)
@@ -85,7 +85,7 @@ PL_EXPORT void avformat_close_input(AVFormatContext **ps)
 PL_EXPORT int avio_open2(AVIOContext **s, const char *url, int flags,
                          const AVIOInterruptCB *int_cb, AVDictionary **options)
 {
-    const pl_libav *av = pl_libav_get();
+    const pl_libav *av = pl_libav_find(PL_CALLER());
     int ret;
 
     if (!av)
@@ -100,7 +100,7 @@ PL_EXPORT int avio_open2(AVIOContext **s, const char *url, int flags,
 
 PL_EXPORT int avio_open(AVIOContext **s, const char *url, int flags)
 {
-    const pl_libav *av = pl_libav_get();
+    const pl_libav *av = pl_libav_find(PL_CALLER());
 
     if (!av)
         return AVERROR(ENOSYS);
@@ -111,7 +111,7 @@ PL_EXPORT int avio_open(AVIOContext **s, const char *url, int flags)
 
 PL_EXPORT int avio_close(AVIOContext *s)
 {
-    const pl_libav *av = pl_libav_get();
+    const pl_libav *av = pl_libav_find(PL_CALLER());
 
     if (!av)
         return AVERROR(ENOSYS);
@@ -122,7 +122,7 @@ PL_EXPORT int avio_close(AVIOContext *s)
 
 PL_EXPORT int avio_closep(AVIOContext **s)
 {
-    const pl_libav *av = pl_libav_get();
+    const pl_libav *av = pl_libav_find(PL_CALLER());
 
     if (!av)
         return AVERROR(ENOSYS);
