@@ -98,6 +98,23 @@ const pl_libav *pl_libav_find(const void *caller)
     return atomic_load_explicit(&found, memory_order_acquire) ? &table : NULL;
 }
 
+__typeof__(av_vlog) *pl_av_vlog(const void *caller)
+{
+    static _Atomic(__typeof__(av_vlog) *) real;
+    __typeof__(av_vlog) *f = atomic_load_explicit(&real, memory_order_acquire);
+    const char *name;
+    void *h;
+
+    if (f)
+        return f;
+    if (!(f = (__typeof__(av_vlog) *)dlsym(RTLD_NEXT, "av_vlog")) &&
+        (h = module_of(caller, &name)))
+        f = (__typeof__(av_vlog) *)dlsym(h, "av_vlog");
+    if (f)
+        atomic_store_explicit(&real, f, memory_order_release);
+    return f;
+}
+
 const pl_libav *pl_libav_get(void)
 {
     return atomic_load_explicit(&found, memory_order_acquire) ? &table : NULL;
