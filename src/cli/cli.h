@@ -96,6 +96,8 @@ struct cli {
 };
 
 extern volatile sig_atomic_t cli_interrupted;
+/* main.c: the first SIGINT sets cli_interrupted, a second one ends the process. */
+void cli_catch_sigint(void);
 
 /* A function's "go on": neither an exit status nor a failure. */
 #define CLI_GO_ON (-1)
@@ -144,5 +146,10 @@ void cli_event_send(cli *st, cJSON *ev);   /* one line on stderr; frees ev */
 
 /* run.c */
 int cli_run(int argc, char **argv);    /* argv[0] is the program */
+
+/* ahead.c: submit the seedance: URLs of the program's arguments before it
+ * starts (all at once), and with wait also wait for their tasks, showing
+ * the progress; EXIT_OK, or the exit status after the message. */
+int cli_run_ahead(int argc, char **argv, int wait);
 
 #endif
