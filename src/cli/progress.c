@@ -288,10 +288,10 @@ static void text_event(cli *st, const seedance_progress *p)
 {
     const char *const *text = event_text(p->event);
 
+    if (p->event == SEEDANCE_EV_RETRY)
+        return;     /* the library's log line says why, on the first retry of a request */
     if (text)
         say(st, "%s%s%s", text[0], p->task_id, text[1]);
-    else if (p->event == SEEDANCE_EV_RETRY)
-        say(st, "temporary failure, retrying in %.1f s", p->next_poll);
     else if (p->event == SEEDANCE_EV_UPLOAD)
         say(st, "uploading an image (%" PRId64 " bytes)", p->size);
     else if (p->event == SEEDANCE_EV_COMPLETED)
