@@ -126,6 +126,7 @@ void cli_help_line(const char *lead, const char *text);  /* one option of the he
 /* output.c */
 int cli_fail(cli *st, const seedance_error *e);  /* reports it; the exit status */
 int cli_save(cli *st, seedance_stream *s);       /* to st->output; closes s */
+int cli_to_stdout(const cli *st);                /* -o -: the video on standard output */
 void cli_print_task(cli *st, const seedance_task *t);
 void cli_print(cli *st, const char *text);       /* one line on stdout */
 
