@@ -20,6 +20,11 @@ PKG_CONFIG ?= pkg-config
 
 -include config.mk
 
+# Where "make install" puts things (a Debian package: LIBDIR=/usr/lib/<triplet>).
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+MANDIR      ?= $(PREFIX)/share/man
+
 BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -g
 ifeq ($(SAN),1)
 OPT_CFLAGS  = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -30,7 +35,8 @@ SAN_LDFLAGS =
 endif
 CFLAGS  ?=
 LDFLAGS ?=
-ALL_CFLAGS  = $(BASE_CFLAGS) $(OPT_CFLAGS) $(CFLAGS)
+CPPFLAGS ?=
+ALL_CFLAGS  = $(BASE_CFLAGS) $(OPT_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
 
 CURL_CFLAGS  := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)

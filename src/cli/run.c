@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "seedance-libdir.h"   /* SEEDANCE_LIBDIR: $(PREFIX)/lib of the build */
+#include "seedance-libdir.h"   /* SEEDANCE_LIBDIR: $(PRELOADDIR) of the build */
 
 #define PRELOAD_NAME "libseedance-preload.so"
 #define EXIT_NOT_FOUND 127
