@@ -24,6 +24,7 @@ PKG_CONFIG ?= pkg-config
 LIBDIR      ?= $(PREFIX)/lib
 INCLUDEDIR  ?= $(PREFIX)/include
 MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -g
 ifeq ($(SAN),1)
@@ -44,7 +45,7 @@ CURL_LIBS    := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 CJSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 CJSON_LIBS   := $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 
-.PHONY: all lib tools doc check check-lib check-ffmpeg check-asan demo bench install install-lib install-ffmpeg install-doc deps clean distclean
+.PHONY: all lib tools doc check check-lib check-ffmpeg check-asan demo bench install install-lib install-ffmpeg install-doc install-completion deps clean distclean
 all: lib tools
 
 include src/build.mk
@@ -65,7 +66,12 @@ demo:
 deps:
 	tools/deps.sh
 
-install: install-lib install-ffmpeg install-doc
+install: install-lib install-ffmpeg install-doc install-completion
+
+# bash completion of the seedance command
+install-completion:
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 tools/seedance.bash $(DESTDIR)$(BASHCOMPDIR)/seedance
 
 # Object files: $(B)/obj/<path>.o from <path>.c, headers tracked with -MMD.
 $(B)/obj/%.o: %.c
