@@ -8,6 +8,7 @@
 #   make bench      benchmarks against the emulator
 #   make install    PREFIX=/usr/local
 #   make deps       install the build dependencies (Debian, as root)
+#   make deb        the Debian package, in $(B)/deb
 #
 # Out-of-tree build directory: B (default build). The FFmpeg part is set up
 # by ./configure, which writes config.mk; without it, defaults are used.
@@ -45,7 +46,7 @@ CURL_LIBS    := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 CJSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 CJSON_LIBS   := $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 
-.PHONY: all lib tools doc check check-lib check-ffmpeg check-asan demo bench install install-lib install-ffmpeg install-doc install-completion deps clean distclean
+.PHONY: all lib tools doc deb check check-lib check-ffmpeg check-asan demo bench install install-lib install-ffmpeg install-doc install-completion deps clean distclean
 all: lib tools
 
 include src/build.mk
@@ -65,6 +66,10 @@ demo:
 
 deps:
 	tools/deps.sh
+
+# The Debian package (no ffmpeg in it): $(B)/deb/seedance_VERSION_ARCH.deb
+deb:
+	tools/deb.sh $(B) "$(TEXI2POD)"
 
 install: install-lib install-ffmpeg install-doc install-completion
 
