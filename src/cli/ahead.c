@@ -10,16 +10,20 @@
  * once only, as everywhere); the program's opens then find the tasks in
  * the journal and attach to them, so the generations run side by side.
  *
- * A URL is left to the program's own open when the request is incomplete
- * or invalid (the program says why, in its own words), when it attaches
- * to a task, has the cache off or asks for a new generation, or when an
- * option of the seedance protocol (-video_duration, -image, ...: the
- * programs built with it take them) could apply to it: one given between
- * the previous URL and it, or after the last URL.
+ * With -i on the command line (ffmpeg), the URLs are the arguments of -i
+ * (not outputs); otherwise every argument that is a seedance: URL. A URL
+ * is left to the program's own open when the request is incomplete or
+ * invalid (the program says why, in its own words), when it attaches to a
+ * task, has the cache off or asks for a new generation, or when an option
+ * that changes how it is opened could apply to it: an option of the
+ * seedance protocol (-video_duration, -image, ...: the programs built with
+ * it take them) or -f (lavfi takes the text for a graph), given between
+ * the previous URL and it, or (the protocol's) after the last URL.
  *
  * Ctrl-C while submitting stops the submits that have not been sent and
  * names every task that was created; the program does not start.
  */
+#include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -52,7 +56,8 @@ static int is_url(const char *arg)
     return !strncmp(arg, "seedance:", 9);
 }
 
-/* An option of the seedance protocol (-NAME or --NAME, NAME its AVOption name)? */
+/* An option of the seedance protocol (-NAME or --NAME, NAME its AVOption
+ * name: the programs built with the protocol take them)? */
 static int is_protocol_option(const char *arg)
 {
     if (arg[0] != '-')
@@ -62,6 +67,13 @@ static int is_protocol_option(const char *arg)
         if (!strcmp(arg, o->ffname))
             return 1;
     return 0;
+}
+
+/* An option before a URL that changes how the program opens it: the
+ * protocol's, or ffmpeg's -f (lavfi, for one, takes the text for a graph). */
+static int is_open_option(const char *arg)
+{
+    return !strcmp(arg, "-f") || is_protocol_option(arg);
 }
 
 static int on_interrupt(void *opaque)
@@ -82,6 +94,19 @@ static void on_log(void *opaque, int level, const char *msg)
     pthread_mutex_unlock(&print_lock);
 }
 
+/* Uploads take a while: they are told (the submits themselves after they end). */
+static void on_progress(void *opaque, const seedance_progress *p)
+{
+    const ahead *x = opaque;
+
+    if (p->event != SEEDANCE_EV_UPLOAD)
+        return;
+    pthread_mutex_lock(&print_lock);
+    fprintf(stderr, "seedance run: uploading a local image (%" PRId64 " bytes) for %s\n",
+            p->size, x->url);
+    pthread_mutex_unlock(&print_lock);
+}
+
 /* One URL: the job from the environment and the URL, as the program's open makes it. */
 static void submit_one(ahead *x)
 {
@@ -95,6 +120,7 @@ static void submit_one(ahead *x)
     c = seedance_job_client(x->job);
     seedance_client_set_interrupt(c, on_interrupt, NULL);
     seedance_client_set_log(c, on_log, NULL);
+    seedance_client_set_progress(c, on_progress, x);
     if ((code = seedance_job_set_env(x->job)) || (code = seedance_job_parse_url(x->job, x->url)))
         x->code = code;
     else
@@ -117,31 +143,40 @@ static void *worker(void *opaque)
     }
 }
 
-/* The URLs of argv to submit ahead, each once, in the order given. */
+/*
+ * The URLs of argv to submit ahead, each once, in the order given. When
+ * the command line has -i (ffmpeg), its inputs are the arguments of -i:
+ * anything else is an output or an option's value. Otherwise (ffprobe,
+ * ffplay, mpv, a script) every argument that is a seedance: URL.
+ */
 static int collect(int argc, char **argv, ahead_list *l)
 {
-    int prev = -1, last = -1;
+    int with_i = 0, prev = -1, last = -1;
 
     if (!(l->a = calloc((size_t)argc, sizeof(*l->a))))
         return -1;
     for (int i = 0; i < argc; i++)
-        if (is_url(argv[i]))
+        with_i |= !strcmp(argv[i], "-i");
+    for (int i = 0; i < argc; i++)
+        if (is_url(argv[i]) && (!with_i || (i > 0 && !strcmp(argv[i - 1], "-i"))))
             last = i;
-    for (int i = 0; i < argc; i++) {
+    for (int i = 0; i <= last; i++) {
         int options = 0, dup = 0;
 
-        if (!is_url(argv[i]))
+        if (!is_url(argv[i]) || (with_i && (i == 0 || strcmp(argv[i - 1], "-i"))))
             continue;
+        /* the options since the previous URL are this one's; the
+         * protocol's after the last URL may be its own too (ffprobe takes
+         * options anywhere; ffmpeg's -f there is the output's) */
         for (int k = prev + 1; k < i; k++)
-            options |= is_protocol_option(argv[k]);
+            options |= is_open_option(argv[k]);
         for (int k = i + 1; i == last && k < argc; k++)
             options |= is_protocol_option(argv[k]);
         prev = i;
         for (int k = 0; k < l->n; k++)
             dup |= !strcmp(l->a[k].url, argv[i]);
-        if (options || dup)
-            continue;
-        l->a[l->n++].url = argv[i];
+        if (!options && !dup)
+            l->a[l->n++].url = argv[i];
     }
     return 0;
 }
