@@ -69,7 +69,7 @@ seconds() {
     while IFS= read -r -d '' a; do args+=("$a"); done < <(inputs "$k" "$run")
     start=$(date +%s.%N)
     "$@" -hide_banner -nostdin -loglevel error "${args[@]}" -filter_complex "$(grid "$k")" \
-        -map "[v]" -f null - >&2 || return 1
+        -map "[v]" -f null - >"$T/run.log" 2>&1 || { tail -n 5 "$T/run.log" >&2; return 1; }
     end=$(date +%s.%N)
     awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }'
 }
