@@ -24,8 +24,9 @@ ffmpeg="ca-certificates curl xz-utils nasm libx264-dev libfreetype-dev libfontco
 # Debian's mpv and PyAV too.
 tests="libmicrohttpd-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev ffmpeg ccache
  python3 fonts-dejavu-core perl bsdutils mpv python3-av"
-# The Debian package ("make deb"): dpkg-buildpackage, debhelper, lintian.
-deb="dpkg-dev debhelper lintian"
+# The Debian package ("make deb"): dpkg-buildpackage, debhelper, lintian;
+# its test in a clean Debian chroot ("make check-deb"): mmdebstrap.
+deb="dpkg-dev debhelper lintian mmdebstrap"
 
 packages="$build $ffmpeg $tests $deb"
 if [ "${1:-}" = "--print" ]; then
