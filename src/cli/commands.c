@@ -147,9 +147,14 @@ const cli_command cli_commands[] = {
       "Print the account's credits as JSON. It checks the API key without paying anything.",
       API_OPTIONS, CLI_ARGS_NONE, cmd_credits },
     { "run", "run PROGRAM [ARGS...]",
-      "Run PROGRAM (ffmpeg, ffprobe, ffplay or any program linked with the shared "
-      "libavformat) with seedance: URLs available, without rebuilding it. Options come from "
-      "the URL and the SEEDANCE_* environment variables.",
+      "Run PROGRAM (ffmpeg, ffprobe, ffplay, mpv, a PyAV script: any program linked with the "
+      "shared libavformat, or the ffmpeg built with the protocol) with seedance: URLs "
+      "available, without rebuilding it. The seedance: URLs of ARGS (with -i on the command "
+      "line, the arguments of -i) are submitted all at once before PROGRAM starts, each paid "
+      "once, so that its inputs are generated side by side; a URL whose request is "
+      "incomplete, that names a task, has cache=0 or new_generation=1, or follows -f or an "
+      "option of the protocol is left to PROGRAM. Ctrl-C while submitting names every task "
+      "created. Options come from the URL and the SEEDANCE_* environment variables.",
       0, CLI_ARGS_RAW, cmd_run },
     { "help", "help [COMMAND]",
       "Print the commands, or the synopsis, description and options of COMMAND (the same "
