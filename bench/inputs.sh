@@ -14,19 +14,24 @@
 # grid, decoded, no output), their ratio, and the tasks paid for the N
 # URLs and for running the same N again. The emulator's generation time
 # (-g, default 6 s; real ones take minutes) should dominate the decoding.
+# How late the poll schedule notices a completion moves a run by seconds
+# either way, so each line is -r rounds (default 3) of one run with one
+# input and one with N, each with a fresh cache: the median of the
+# rounds' times, and the median of their ratios.
 #
-#   bench/inputs.sh [-n N] [-g GEN_SECONDS] [BUILD_DIR]
+#   bench/inputs.sh [-n N] [-g GEN_SECONDS] [-r ROUNDS] [BUILD_DIR]
 #
 # Needs BUILD_DIR/bin/seedance, BUILD_DIR/tests/evolink-emu, and for its
 # lines BUILD_DIR/lib/libseedance-preload.so with /usr/bin/ffmpeg and
 # BUILD_DIR/bin/ffmpeg (a line is skipped, saying why, when one is missing).
 set -u
-n=4 gen=6
-while getopts n:g: o; do
+n=4 gen=6 rounds=3
+while getopts n:g:r: o; do
     case $o in
         n) n=$OPTARG ;;
         g) gen=$OPTARG ;;
-        *) echo "usage: bench/inputs.sh [-n N] [-g GEN_SECONDS] [BUILD_DIR]" >&2; exit 2 ;;
+        r) rounds=$OPTARG ;;
+        *) echo "usage: bench/inputs.sh [-n N] [-g GEN_SECONDS] [-r ROUNDS] [BUILD_DIR]" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
@@ -74,29 +79,39 @@ seconds() {
     awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }'
 }
 
-# line TARGET NAME COMMAND...: one input, N inputs, the N again (each
-# first run with a fresh cache); TARGET 1 when the 1.2x target applies
+# median NUMBERS...
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# line TARGET NAME COMMAND...: the rounds of one input and N inputs, then
+# the last N again (its cache kept); TARGET 1 when the 1.2x target applies
 line() {
-    local target=$1 name=$2 one many t1 t2 again
+    local target=$1 name=$2 r one many t1 t2 again ones=() manys=() ratios=()
     shift 2
-    t1=$(emu_stat tasks)
-    one=$(seconds "$T/cache-1" 1 "$name, one" "$@") || { echo "  $name: failed with one input"; return; }
-    t1=$(emu_stat tasks)
-    many=$(seconds "$T/cache-n" "$n" "$name, many" "$@") || { echo "  $name: failed with $n inputs"; return; }
-    t2=$(emu_stat tasks)
-    seconds "$T/cache-n" "$n" "$name, many" "$@" >/dev/null || { echo "  $name: the rerun failed"; return; }
+    for r in $(seq 1 "$rounds"); do
+        one=$(seconds "$T/cache-1-$r" 1 "$name, round $r, one" "$@") ||
+            { echo "  $name: failed with one input"; return; }
+        t1=$(emu_stat tasks)
+        many=$(seconds "$T/cache-n-$r" "$n" "$name, round $r, many" "$@") ||
+            { echo "  $name: failed with $n inputs"; return; }
+        t2=$(emu_stat tasks)
+        ones+=("$one") manys+=("$many")
+        ratios+=("$(awk -v a="$one" -v b="$many" 'BEGIN { print b / a }')")
+    done
+    seconds "$T/cache-n-$rounds" "$n" "$name, round $rounds, many" "$@" >/dev/null ||
+        { echo "  $name: the rerun failed"; return; }
     again=$(( $(emu_stat tasks) - t2 ))
-    awk -v name="$name" -v n="$n" -v one="$one" -v many="$many" -v paid=$((t2 - t1)) \
-        -v again="$again" -v target="$target" 'BEGIN {
-        r = many / one
+    awk -v name="$name" -v n="$n" -v one="$(median "${ones[@]}")" -v many="$(median "${manys[@]}")" \
+        -v r="$(median "${ratios[@]}")" -v paid=$((t2 - t1)) -v again="$again" -v target="$target" 'BEGIN {
         printf "  %-30s one %5.2f s, %d %5.2f s: %4.2fx %s; %d tasks paid for %d URLs, %d by the rerun\n",
                name, one, n, many, r, target ? (r <= 1.2 ? "ok" : "SLOW") : "(for comparison)",
                paid, n, again
     }'
-    rm -rf "$T/cache-1" "$T/cache-n"
+    rm -rf "$T"/cache-*
 }
 
-echo "inputs: $n -i seedance: inputs against one (generation $gen s; target <= 1.2x with seedance run)"
+echo "inputs: $n -i seedance: inputs against one (generation $gen s, median of $rounds rounds; target <= 1.2x with seedance run)"
 preload=$B/lib/libseedance-preload.so
 if [ -x /usr/bin/ffmpeg ] && [ -f "$preload" ]; then
     line 1 "seedance run /usr/bin/ffmpeg" "$SEEDANCE" run /usr/bin/ffmpeg
