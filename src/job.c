@@ -97,7 +97,7 @@ static int set_task(seedance_job *j, const char *value)
 static int set_other(seedance_job *j, const seedance_option *o, const char *value)
 {
     seedance_client *c = j->client;
-    double seconds;
+    double number;
     int b, rc;
 
     switch (o->id) {
@@ -113,11 +113,17 @@ static int set_other(seedance_job *j, const seedance_option *o, const char *valu
         else
             j->new_generation = b;
         return SEEDANCE_OK;
-    case SEEDANCE_OPTION_TIMEOUT:
-        seconds = 0;
-        if (*value && (rc = sd_option_seconds(o->name, value, &seconds, &c->err)))
+    case SEEDANCE_OPTION_MAX_CREDITS:
+        number = -1;    /* no limit */
+        if (*value && (rc = sd_option_credits(o->name, value, &number, &c->err)))
             return rc;
-        seedance_client_set_timeout(c, seconds);
+        seedance_client_set_max_credits(c, number);
+        return SEEDANCE_OK;
+    case SEEDANCE_OPTION_TIMEOUT:
+        number = 0;     /* the default */
+        if (*value && (rc = sd_option_seconds(o->name, value, &number, &c->err)))
+            return rc;
+        seedance_client_set_timeout(c, number);
         return SEEDANCE_OK;
     case SEEDANCE_OPTION_CACHE_DIR:
         return seedance_client_set_cache_dir(c, value);
@@ -214,7 +220,9 @@ static int parse_query(seedance_job *j, char *query)
         if (!value) {
             percent_decode(p);
             return sd_fail(j->client, SEEDANCE_E_INVALID,
-                           "URL query item '%s' has no value: expected key=value", p);
+                           "URL query item '%s' has no value: expected key=value (a '&' "
+                           "inside a value is written %%26, or give the prompt alone as "
+                           "seedance:PROMPT)", p);
         }
         *value++ = '\0';
         percent_decode(p);

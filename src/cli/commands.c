@@ -55,6 +55,55 @@ static int cmd_submit(cli *st)
     return EXIT_OK;
 }
 
+/* The body as it would be sent, and what it is estimated to cost. */
+static int cmd_cost(cli *st)
+{
+    const seedance_request *r = seedance_job_request(st->job);
+    char *body = seedance_request_to_json(r), line[400];
+    seedance_cost cost;
+    seedance_error err;
+    cJSON *o, *e;
+    char *doc;
+
+    if (seedance_request_cost(r, &cost, &err)) {
+        free(body);
+        return cli_fail(st, &err);
+    }
+    seedance_cost_describe(&cost, line, sizeof(line));
+    if (!st->json) {
+        cli_print(st, body);
+        printf("estimated cost: %s\n", line);
+    } else if ((o = cJSON_CreateObject())) {
+        cJSON_AddItemToObject(o, "request", cJSON_Parse(body));
+        e = cJSON_AddObjectToObject(o, "estimate");
+        cJSON_AddBoolToObject(e, "known", cost.known);
+        cJSON_AddStringToObject(e, "model", cost.model);
+        cJSON_AddStringToObject(e, "rates_date", SEEDANCE_RATES_DATE);
+        if (cost.known) {
+            cJSON_AddNumberToObject(e, "credits", cost.credits);
+            cJSON_AddNumberToObject(e, "usd", cost.usd);
+            cJSON_AddNumberToObject(e, "rate_credits", cost.rate_credits);
+            cJSON_AddNumberToObject(e, "rate_usd", cost.rate_usd);
+            cJSON_AddNumberToObject(e, "output_seconds", cost.output_seconds);
+            cJSON_AddNumberToObject(e, "input_seconds", cost.input_seconds);
+            cJSON_AddNumberToObject(e, "factor", cost.factor);
+        } else {
+            cJSON_AddStringToObject(e, "why", cost.why);
+        }
+        cJSON_AddBoolToObject(e, "web_search", cost.web_search);
+        cJSON_AddStringToObject(e, "text", line);
+        if ((doc = cJSON_PrintUnformatted(o)))
+            cli_print(st, doc);
+        free(doc);
+        cJSON_Delete(o);
+    }
+    free(body);
+    fflush(stdout);
+    /* what the submit would do with the same max_credits */
+    return seedance_cost_allowed(st->client, &cost) ? cli_fail(st, seedance_last_error(st->client))
+                                                   : EXIT_OK;
+}
+
 static int cmd_status(cli *st)
 {
     seedance_task *t;
@@ -131,6 +180,16 @@ const cli_command cli_commands[] = {
       "dashboard (" SEEDANCE_DASHBOARD_URL "). Status reads and downloads (seedance wait, "
       "seedance download) are free and are retried automatically.",
       CLI_REQUEST | API_OPTIONS, CLI_ARGS_PROMPT, cmd_submit },
+    { "cost", "cost [options] [PROMPT...]",
+      "Print the request body exactly as it would be sent (local files appear by name: they "
+      "are uploaded first) and its estimated cost in credits and US dollars, from the "
+      "published rates of " SEEDANCE_RATES_DATE ": per second by tier and quality, 10% more "
+      "without the content filter, web searches billed per search on top. Where no price is "
+      "published (the mini tier, 1080p, 4k) it says so instead of guessing. Prices change: "
+      "what a task costs is its reply's credits_reserved, shown when it is submitted. With "
+      "--max-credits, it fails as the submit would when the estimate is above the limit or "
+      "unknown. It sends nothing and pays nothing.",
+      CLI_REQUEST | CLI_CLIENT | CLI_OUTPUT | CLI_HELP, CLI_ARGS_PROMPT, cmd_cost },
     { "status", "status [options] TASK-ID",
       "Query the task once and print its id, status and progress, and its result URL or its "
       "error when it has ended (with --json: the API's reply).",

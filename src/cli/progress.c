@@ -193,6 +193,8 @@ static void json_event(cli *st, const seedance_progress *p)
     switch (p->event) {
     case SEEDANCE_EV_SUBMITTED: case SEEDANCE_EV_ATTACHED:
         cJSON_AddBoolToObject(o, "attached", p->event == SEEDANCE_EV_ATTACHED);
+        if (p->event == SEEDANCE_EV_SUBMITTED)
+            add_known(o, "credits_reserved", p->credits);
         break;
     case SEEDANCE_EV_RETRY:
         cJSON_AddNumberToObject(o, "delay", p->next_poll);
@@ -290,9 +292,11 @@ static void text_event(cli *st, const seedance_progress *p)
 
     if (p->event == SEEDANCE_EV_RETRY)
         return;     /* the library's log line says why, on the first retry of a request */
-    if (text)
+    if (text) {
         say(st, "%s%s%s", text[0], p->task_id, text[1]);
-    else if (p->event == SEEDANCE_EV_UPLOAD)
+        if (p->event == SEEDANCE_EV_SUBMITTED && p->credits >= 0)
+            say(st, "task %s: %.3f credits reserved", p->task_id, p->credits);
+    } else if (p->event == SEEDANCE_EV_UPLOAD)
         say(st, "uploading an image (%" PRId64 " bytes)", p->size);
     else if (p->event == SEEDANCE_EV_COMPLETED)
         cli_line_end(st);   /* the status line stays, the download gets its own */
