@@ -332,7 +332,8 @@ int cli_run(int argc, char **argv)
                      (rc = check_program(prog, &f, major))))
         return rc;
     mpv = is_mpv(argv[0], prog);
-    if ((rc = cli_run_ahead(argc - 1, argv + 1, mpv)) || (!builtin && (rc = set_preload(lib))))
+    /* nothing is submitted for a program that cannot start */
+    if ((!builtin && (rc = set_preload(lib))) || (rc = cli_run_ahead(argc - 1, argv + 1, mpv)))
         return rc;
     if (mpv && !(args = mpv_args(argc, argv)))
         return EXIT_FAIL;
