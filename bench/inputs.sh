@@ -26,19 +26,8 @@
 # BUILD_DIR/bin/ffmpeg (a line is skipped, saying why, when one is missing).
 set -u
 n=4 gen=6 rounds=3
-while getopts n:g:r: o; do
-    case $o in
-        n) n=$OPTARG ;;
-        g) gen=$OPTARG ;;
-        r) rounds=$OPTARG ;;
-        *) echo "usage: bench/inputs.sh [-n N] [-g GEN_SECONDS] [-r ROUNDS] [BUILD_DIR]" >&2; exit 2 ;;
-    esac
-done
-shift $((OPTIND - 1))
-B=${1:-${B:-build}}
-case $B in /*) ;; *) B=$(pwd)/$B ;; esac
-export B
-. "$(cd "$(dirname "$0")/.." && pwd)/tests/lib.sh" >/dev/null
+. "$(dirname "$0")/bench.bash"
+bench_start n:g:r: "bench/inputs.sh [-n N] [-g GEN_SECONDS] [-r ROUNDS] [BUILD_DIR]" "$@"
 
 SEEDANCE=$BIN/seedance
 [ -x "$SEEDANCE" ] || { echo "bench/inputs.sh: no $SEEDANCE: run make first" >&2; exit 1; }
