@@ -11,10 +11,15 @@
 #include "cli.h"
 #include "seedance_av.h"
 
+void cli_probe(seedance_client *c)
+{
+    seedance_client_set_probe(c, seedance_av_probe, NULL);
+}
+
 void cli_probe_setup(cli *st)
 {
     /* libavformat's own lines about a file it cannot read add nothing to
      * libseedance's message naming the field, the file and the rule */
     av_log_set_level(st->verbose ? AV_LOG_WARNING : AV_LOG_QUIET);
-    seedance_client_set_probe(st->client, seedance_av_probe, NULL);
+    cli_probe(st->client);
 }
