@@ -458,8 +458,9 @@ void handle_upload_stream(upload_stream *u, reply *r)
         reply_files_error(r, 500, "out of memory");
         return;
     }
-    if (u->pp) {
-        MHD_destroy_post_processor(u->pp);      /* the last part is complete */
+    if (u->pp) {                                /* the body has ended: the form must have too */
+        if (MHD_destroy_post_processor(u->pp) != MHD_YES)
+            u->malformed = 1;
         u->pp = NULL;
     }
     if (check_form(u, r) || !(ft = accept_type(u->ctype, r)))

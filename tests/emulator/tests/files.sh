@@ -74,6 +74,20 @@ refusal 400 'One file per request' "two files in one request: refused"
 STATUS=$(curl -sS -o "$T/.api.body" -w '%{http_code}' -H "Authorization: Bearer $EMU_KEY" \
     -H 'Content-Type: application/octet-stream' --data-binary "@$T/a.png" "$EMU_URL/api/v1/files/upload/stream"); BODY=$(cat "$T/.api.body")
 refusal 400 'must be multipart/form-data' "a body that is not multipart: refused"
+# form BODY-FILE   a hand-made multipart body (boundary XYZ)
+form() {
+    STATUS=$(curl -sS -o "$T/.api.body" -w '%{http_code}' -H "Authorization: Bearer $EMU_KEY" \
+        -H 'Content-Type: multipart/form-data; boundary=XYZ' --data-binary "@$1" "$EMU_URL/api/v1/files/upload/stream")
+    BODY=$(cat "$T/.api.body")
+}
+{ printf -- '--XYZ\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'
+  cat "$T/a.png"; printf -- '\r\n--XYZ--\r\n'; } >"$T/notype.form"
+form "$T/notype.form"
+refusal 400 'The part "file" has no Content-Type' "a file part without a Content-Type: refused"
+{ printf -- '--XYZ\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n'
+  cat "$T/a.png"; } >"$T/cut.form"
+form "$T/cut.form"
+refusal 400 'cannot be parsed' "a form cut before its closing boundary: refused"
 STATUS=$(curl -sS -o "$T/.api.body" -w '%{http_code}' -F "file=@$T/a.png;type=image/png" "$EMU_URL/api/v1/files/upload/stream"); BODY=$(cat "$T/.api.body")
 refusal 401 'token' "no key: 401 in the Files API envelope"
 is "$(emu_stat files)" 10 "refused uploads store nothing"

@@ -81,8 +81,10 @@ r2v() {
 balance() { json_get "$(curl -sS -H "Authorization: Bearer $EMU_KEY" "$EMU_URL/v1/credits")" .data.remaining_credits; }
 
 # passes WHAT FIELDS...   every reference fetched and within the rules
+# (the task is not rendered: render_r2v.sh shows what comes of them)
 passes() {
     local what=$1 rec; shift
+    emu_fault '{"type":"task","outcome":"hang"}'
     submit "$(r2v "$@")"
     rec=$(emu_task "$(task_id)")
     if [ "$STATUS" = 200 ] && [ "$(json_get "$rec" .reference_error)" = null ] &&
