@@ -137,10 +137,12 @@ static int take_slot(emu_file *f, reply *r)
 {
     long used = files_count();
     if (used >= E.cfg.file_quota) {
-        reply_files_refusal(r, 403, "File quota exceeded: the account holds %ld of %d files "
-                            "(user group default). Delete files you no longer need "
-                            "(DELETE /api/v1/files/{file_id}; GET /api/v1/files/list shows "
-                            "them) to free slots, then upload again.", used, E.cfg.file_quota);
+        char msg[320];
+        snprintf(msg, sizeof msg, "File quota exceeded: the account holds %ld of %d files "
+                 "(user group default). Delete files you no longer need "
+                 "(DELETE /api/v1/files/{file_id}; GET /api/v1/files/list shows them) to "
+                 "free slots, then upload again.", used, E.cfg.file_quota);
+        reply_files_envelope(r, 200, 403, msg);     /* HTTP 200, success false */
         return -1;
     }
     f->next = E.files;

@@ -19,7 +19,7 @@ make_image "$W/i1.png" 640 640 "testsrc2=s=640x640"
 make_image "$W/i2.png" 640 640 "gradients=s=640x640:seed=3"
 make_image "$W/i3.png" 640 640 "mandelbrot=s=640x640"
 make_image "$W/wide.png" 1280 720 "testsrc2=s=1280x720"
-video "$W/src30.mp4" 5 640x640 30              # 150 frames, a 440 Hz sound
+video "$W/src30.mp4" 5 640x640 30 "" -preset veryfast -bf 3   # 150 frames with B-frames, a 440 Hz sound
 video "$W/b.mp4" 3 640x640 24 "testsrc=s=640x640:r=24,negate" -an
 video "$W/tall.mp4" 2 576x1024 24 "" -an
 video "$W/v12.mp4" 12 640x640 24 "" -an
