@@ -27,6 +27,18 @@ static void av_err(char *err, size_t errlen, const char *what, int ret)
     snprintf(err, errlen, "%s (%s)", what, e);
 }
 
+/* Opens a fetched file for reading. Only the file itself: a playlist or a
+ * reference movie naming other files or URLs is not followed (the
+ * emulator contacts nothing but what fetch.c allows). */
+static int open_input(const char *path, AVFormatContext **fc)
+{
+    AVDictionary *opts = NULL;
+    av_dict_set(&opts, "protocol_whitelist", "file", 0);
+    int ret = avformat_open_input(fc, path, NULL, &opts);
+    av_dict_free(&opts);
+    return ret;
+}
+
 static double stream_seconds(const AVStream *st)
 {
     return st->duration != AV_NOPTS_VALUE && st->duration > 0
@@ -38,7 +50,7 @@ int media_probe(const char *path, media_info *mi, char *err, size_t errlen)
     AVFormatContext *fc = NULL;
     memset(mi, 0, sizeof *mi);
     mi->duration = -1;
-    int ret = avformat_open_input(&fc, path, NULL, NULL);
+    int ret = open_input(path, &fc);
     if (ret < 0) {
         av_err(err, errlen, "not a media file libavformat can read", ret);
         return -1;
@@ -106,7 +118,7 @@ static int open_decoder(AVFormatContext *fc, enum AVMediaType type, AVCodecConte
 
 static int open_file(const char *path, AVFormatContext **fc, char *err, size_t errlen)
 {
-    int ret = avformat_open_input(fc, path, NULL, NULL);
+    int ret = open_input(path, fc);
     if (ret >= 0)
         ret = avformat_find_stream_info(*fc, NULL);
     if (ret < 0) {

@@ -154,6 +154,10 @@ fails "a FLAC clip" "the audio's format is flac \\(allowed: wav, mp3\\)" image_u
 passes "a WAV of exactly 15 MB" image_urls=i.png audio_urls=a15m.wav
 fails "a WAV of 15 MB + 1 byte" 'the audio clip is larger than 15 MB \(at most 15 MB per audio clip\)' image_urls=i.png audio_urls=a15mb.wav
 fails "a video given as audio" "the audio's format is mov,mp4" image_urls=i.png audio_urls=v2.mp4
+printf '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\n%s/seg.ts\n#EXT-X-ENDLIST\n' "$WWW" >"$W/list.m3u8"
+$FF -f lavfi -i testsrc2=s=640x640 -t 2 -c:v libx264 -preset ultrafast -f mpegts "$W/seg.ts"
+fails "a playlist as a video" 'video_urls\[0\] \(@video1, .*(format is hls|not a media file)' video_urls=list.m3u8
+is "$(grep -c 'GET /seg.ts' "$T/www.log")" 0 "what a playlist names is not fetched"
 
 # --- unreachable references -----------------------------------------------------------------------------
 fails "a reference answering 404" "^video_urls\\[0\\] \\(@video1, '$WWW/missing.mp4'\\): cannot be fetched: HTTP 404" video_urls=missing.mp4
