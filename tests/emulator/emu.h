@@ -135,9 +135,8 @@ void reply_cdn_error(reply *r, int status);
 /* The Files API envelope {"success":false,"code":N,"msg":...}. */
 void reply_files_error(reply *r, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* The same envelope with HTTP 200, as the Files API may answer. */
-void reply_files_refusal(reply *r, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* The same envelope with any HTTP status (200: as the Files API may answer). */
+void reply_files_envelope(reply *r, int http_status, int code, const char *msg);
 
 /* ---- shape.c -------------------------------------------------------- */
 

@@ -137,10 +137,12 @@ static int take_slot(emu_file *f, reply *r)
 {
     long used = files_count();
     if (used >= E.cfg.file_quota) {
-        reply_files_refusal(r, 403, "File quota exceeded: the account holds %ld of %d files "
-                            "(user group default). Delete files you no longer need "
-                            "(DELETE /api/v1/files/{file_id}; GET /api/v1/files/list shows "
-                            "them) to free slots, then upload again.", used, E.cfg.file_quota);
+        char msg[320];
+        snprintf(msg, sizeof msg, "File quota exceeded: the account holds %ld of %d files "
+                 "(user group default). Delete files you no longer need "
+                 "(DELETE /api/v1/files/{file_id}; GET /api/v1/files/list shows them) to "
+                 "free slots, then upload again.", used, E.cfg.file_quota);
+        reply_files_envelope(r, 200, 403, msg);     /* HTTP 200, success false */
         return -1;
     }
     f->next = E.files;
@@ -458,8 +460,9 @@ void handle_upload_stream(upload_stream *u, reply *r)
         reply_files_error(r, 500, "out of memory");
         return;
     }
-    if (u->pp) {
-        MHD_destroy_post_processor(u->pp);      /* the last part is complete */
+    if (u->pp) {                                /* the body has ended: the form must have too */
+        if (MHD_destroy_post_processor(u->pp) != MHD_YES)
+            u->malformed = 1;
         u->pp = NULL;
     }
     if (check_form(u, r) || !(ft = accept_type(u->ctype, r)))

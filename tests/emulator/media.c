@@ -27,6 +27,18 @@ static void av_err(char *err, size_t errlen, const char *what, int ret)
     snprintf(err, errlen, "%s (%s)", what, e);
 }
 
+/* Opens a fetched file for reading. Only the file itself: a playlist or a
+ * reference movie naming other files or URLs is not followed (the
+ * emulator contacts nothing but what fetch.c allows). */
+static int open_input(const char *path, AVFormatContext **fc)
+{
+    AVDictionary *opts = NULL;
+    av_dict_set(&opts, "protocol_whitelist", "file", 0);
+    int ret = avformat_open_input(fc, path, NULL, &opts);
+    av_dict_free(&opts);
+    return ret;
+}
+
 static double stream_seconds(const AVStream *st)
 {
     return st->duration != AV_NOPTS_VALUE && st->duration > 0
@@ -38,7 +50,7 @@ int media_probe(const char *path, media_info *mi, char *err, size_t errlen)
     AVFormatContext *fc = NULL;
     memset(mi, 0, sizeof *mi);
     mi->duration = -1;
-    int ret = avformat_open_input(&fc, path, NULL, NULL);
+    int ret = open_input(path, &fc);
     if (ret < 0) {
         av_err(err, errlen, "not a media file libavformat can read", ret);
         return -1;
@@ -106,7 +118,7 @@ static int open_decoder(AVFormatContext *fc, enum AVMediaType type, AVCodecConte
 
 static int open_file(const char *path, AVFormatContext **fc, char *err, size_t errlen)
 {
-    int ret = avformat_open_input(fc, path, NULL, NULL);
+    int ret = open_input(path, fc);
     if (ret >= 0)
         ret = avformat_find_stream_info(*fc, NULL);
     if (ret < 0) {
@@ -146,6 +158,7 @@ struct media_video {
     AVCodecContext *dec;
     AVPacket *pkt;
     AVFrame *next;              /* decoded, not shown yet */
+    AVFrame *raw;               /* shown, as decoded */
     AVFrame *cur;               /* shown: cover-scaled */
     cover_scaler cs;
     int idx, w, h, flushed, have_next;
@@ -171,15 +184,24 @@ static void decode_next(media_video *v)
     v->have_next = 1;
 }
 
-/* Shows the decoded next frame. */
-static int show_next(media_video *v)
+/* Shows the frame last taken (v->raw): scaled once, however many frames
+ * were passed over to reach it. */
+static int show(media_video *v)
 {
-    AVFrame *f = cover_scale(&v->cs, v->next, v->w, v->h);
+    AVFrame *f = cover_scale(&v->cs, v->raw, v->w, v->h);
     if (!f)
         return -1;
     av_frame_free(&v->cur);
     v->cur = f;
     return 0;
+}
+
+/* Takes the decoded next frame as the one to show, and decodes the one after. */
+static void take_next(media_video *v)
+{
+    av_frame_unref(v->raw);
+    av_frame_move_ref(v->raw, v->next);
+    decode_next(v);
 }
 
 media_video *media_video_open(const char *path, int w, int h, char *err, size_t errlen)
@@ -197,7 +219,8 @@ media_video *media_video_open(const char *path, int w, int h, char *err, size_t 
     AVStream *st = v->fc->streams[v->idx];
     AVRational r = st->avg_frame_rate.num ? st->avg_frame_rate : st->r_frame_rate;
     v->fps = r.num && r.den ? av_q2d(r) : 0;
-    if (!(v->pkt = av_packet_alloc()) || !(v->next = av_frame_alloc())) {
+    if (!(v->pkt = av_packet_alloc()) || !(v->next = av_frame_alloc()) ||
+        !(v->raw = av_frame_alloc())) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
@@ -206,11 +229,11 @@ media_video *media_video_open(const char *path, int w, int h, char *err, size_t 
         snprintf(err, errlen, "no picture can be decoded");
         goto fail;
     }
-    if (show_next(v)) {
+    take_next(v);
+    if (show(v)) {
         snprintf(err, errlen, "cannot scale its pictures to %dx%d", w, h);
         goto fail;
     }
-    decode_next(v);
     return v;
 fail:
     media_video_close(v);
@@ -219,11 +242,11 @@ fail:
 
 const AVFrame *media_video_at(media_video *v, double t)
 {
-    while (v->have_next && v->next_t <= t + EPSILON) {
-        if (show_next(v))
-            break;
-        decode_next(v);
-    }
+    int moved = 0;
+    for (; v->have_next && v->next_t <= t + EPSILON; moved = 1)
+        take_next(v);
+    if (moved)
+        show(v);                /* on failure the last picture stays */
     return v->cur;
 }
 
@@ -232,6 +255,7 @@ void media_video_close(media_video *v)
     if (!v)
         return;
     av_frame_free(&v->cur);
+    av_frame_free(&v->raw);
     av_frame_free(&v->next);
     av_packet_free(&v->pkt);
     avcodec_free_context(&v->dec);

@@ -100,7 +100,7 @@ void reply_status_error(reply *r, int status)
     error_obj(r, status, e->code, e->type, NULL, e->msg);
 }
 
-static void files_error_obj(reply *r, int http_status, int code, const char *msg)
+void reply_files_envelope(reply *r, int http_status, int code, const char *msg)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddBoolToObject(root, "success", 0);
@@ -116,17 +116,7 @@ void reply_files_error(reply *r, int status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    files_error_obj(r, status, status, msg);
-}
-
-void reply_files_refusal(reply *r, int code, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    files_error_obj(r, 200, code, msg);
+    reply_files_envelope(r, status, status, msg);
 }
 
 void reply_cdn_error(reply *r, int status)

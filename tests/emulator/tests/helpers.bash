@@ -102,3 +102,114 @@ emu_finish() {
     is "$rc" 0 "the emulator stops cleanly on SIGTERM (exit 0)"
     unlike "$(cat "$T/emu.out")" 'AddressSanitizer|LeakSanitizer|runtime error' "no sanitizer report"
 }
+
+# --- reference media ----------------------------------------------------
+
+FF="/usr/bin/ffmpeg -v error -nostdin -y"
+
+# video OUT SECONDS [WxH] [FPS] [LAVFI-SOURCE] [FFMPEG OUTPUT ARGS...]
+# A test video (H.264, yuv420p) made by Debian's ffmpeg: testsrc2 whose
+# colours turn with time (every frame differs from the next), with a
+# 440 Hz mono sound unless the output args say -an.
+video() {
+    local out=$1 secs=$2 size=${3:-640x640} fps=${4:-24} src=${5:-}
+    shift $(($# < 5 ? $# : 5))
+    [ -n "$src" ] || src="testsrc2=s=$size:r=$fps,hue=H=2*PI*t:s=1.5"
+    $FF -f lavfi -i "$src" -f lavfi -i "sine=f=440:r=48000" -t "$secs" \
+        -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac "$@" "$out"
+}
+
+# audio OUT SECONDS [FREQ] [FFMPEG OUTPUT ARGS...]   a sine (stereo, 48 kHz)
+audio() {
+    local out=$1 secs=$2 f=${3:-660}
+    shift $(($# < 3 ? $# : 3))
+    $FF -f lavfi -i "sine=f=$f:r=48000,volume=0.5" -ac 2 -t "$secs" "$@" "$out"
+}
+
+# pad FILE BYTES   grows an MP4/MOV (a trailing free box) or a WAV (a
+# trailing JUNK chunk, RIFF size updated) to exactly BYTES, still valid
+pad() {
+    python3 - "$1" "$2" <<'PY'
+import struct, sys
+path, want = sys.argv[1], int(sys.argv[2])
+data = open(path, "rb").read()
+n = want - len(data)
+assert n >= 8, "already too big"
+if data[:4] == b"RIFF":
+    data += b"JUNK" + struct.pack("<I", n - 8) + bytes(n - 8)
+    data = data[:4] + struct.pack("<I", len(data) - 8) + data[8:]
+else:
+    data += struct.pack(">I", n) + b"free" + bytes(n - 8)
+open(path, "wb").write(data)
+PY
+}
+
+# upload FILE [MIME] [CURL ARGS...]   a Files API stream upload (multipart,
+# the part "file" with FILE's name and MIME); sets STATUS, BODY, FURL, FID
+upload() {
+    local f=$1 mime=${2:-}
+    shift $(($# < 2 ? $# : 2))
+    HDRS=$T/.api.hdrs
+    STATUS=$(curl -sS --max-time 120 -o "$T/.api.body" -D "$HDRS" -w '%{http_code}' \
+        -H "Authorization: Bearer $EMU_KEY" -F "file=@$f${mime:+;type=$mime}" "$@" \
+        "$EMU_URL/api/v1/files/upload/stream")
+    BODY=$(cat "$T/.api.body")
+    FURL=$(jq_ .data.file_url)
+    FID=$(jq_ .data.file_id)
+}
+
+# www_start DIR   serves DIR over plain HTTP on 127.0.0.1 (python3); sets
+# WWW (its base URL) and WWW_PID
+www_start() {
+    local i port=
+    python3 -m http.server 0 --bind 127.0.0.1 --directory "$1" >"$T/www.log" 2>&1 &
+    WWW_PID=$!
+    for i in $(seq 1 100); do
+        port=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$T/www.log" | head -n 1)
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    [ -n "$port" ] || bail "the test's HTTP server did not start"
+    WWW=http://127.0.0.1:$port
+}
+www_stop() { kill "$WWW_PID" 2>/dev/null; wait "$WWW_PID" 2>/dev/null; }
+
+# frame VIDEO N OUT   decoded frame N (0-based, or "last") of VIDEO as a PNG
+frame() {
+    if [ "$2" = last ]; then
+        $FF -sseof -0.2 -i "$1" -update 1 "$3"
+    else
+        $FF -i "$1" -vf "select=eq(n\\,$2)" -frames:v 1 -fps_mode passthrough "$3"
+    fi
+}
+
+# pcm MEDIA OUT   its first audio stream as raw float samples, 48 kHz stereo
+pcm() { $FF -i "$1" -vn -ac 2 -ar 48000 -f f32le "$2"; }
+
+# corr A B FROM TO   correlation (-1..1) of two raw pcm files over seconds
+# FROM..TO; "silent" when A is silent there
+corr() {
+    python3 - "$@" <<'PY'
+import array, math, sys
+a, b = array.array("f"), array.array("f")
+a.frombytes(open(sys.argv[1], "rb").read())
+b.frombytes(open(sys.argv[2], "rb").read())
+i, j = int(float(sys.argv[3]) * 96000), int(float(sys.argv[4]) * 96000)
+j = min(j, len(a), len(b))
+sab = sum(a[k] * b[k] for k in range(i, j))
+saa = sum(a[k] * a[k] for k in range(i, j))
+sbb = sum(b[k] * b[k] for k in range(i, j))
+print("silent" if saa < 1e-6 else "%.4f" % (sab / math.sqrt(saa * sbb) if sbb else 0))
+PY
+}
+
+# rms RAW FROM TO   root mean square of a raw pcm file over seconds FROM..TO
+rms() {
+    python3 - "$@" <<'PY'
+import array, math, sys
+a = array.array("f")
+a.frombytes(open(sys.argv[1], "rb").read())
+i, j = int(float(sys.argv[2]) * 96000), min(int(float(sys.argv[3]) * 96000), len(a))
+print("%.5f" % math.sqrt(sum(x * x for x in a[i:j]) / max(j - i, 1)))
+PY
+}

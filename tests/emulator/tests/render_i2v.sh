@@ -21,18 +21,10 @@ mk "color=c=red:s=6001x2500,format=rgb24" wide.png
 mk "color=c=red:s=1011x400,format=rgb24" ratio.png
 mk "color=c=red:s=400x400" gif.gif
 
-# upload FILE   Files API upload; sets FURL
-upload() {
+# upload_b64 FILE   Files API base64 upload; sets FURL
+upload_b64() {
     api POST /api/v1/files/upload/base64 "{\"base64_data\":\"data:image/png;base64,$(b64 "$1")\",\"file_name\":\"$(basename "$1")\"}"
     FURL=$(jq_ .data.file_url)
-}
-# frame VIDEO N OUT   decoded frame N (or "last") as PNG
-frame() {
-    if [ "$2" = last ]; then
-        ffmpeg -v error -nostdin -y -sseof -0.2 -i "$1" -update 1 "$3"
-    else
-        ffmpeg -v error -nostdin -y -i "$1" -frames:v 1 "$3"
-    fi
 }
 clip() {
     gen "$1"
@@ -41,7 +33,7 @@ clip() {
 }
 
 # --- Files API --------------------------------------------------------------
-upload "$T/a.png"
+upload_b64 "$T/a.png"
 is "$STATUS" 200 "upload: 200"
 is "$(jq_ .success)" true "upload: success true"
 is "$(jq_ .code)" 200 "upload: code 200"
@@ -62,7 +54,7 @@ api POST /api/v1/files/upload/base64 '{"file_name":"x.png"}'
 is "$STATUS $(jq_ .success)" "400 false" "upload without base64_data: success false"
 STATUS=$(curl -sS -o /dev/null -w '%{http_code}' -X POST --data-binary '{}' "$EMU_URL/api/v1/files/upload/base64")
 is "$STATUS" 401 "upload without a key: 401"
-upload "$T/b.png"; B_URL=$FURL
+upload_b64 "$T/b.png"; B_URL=$FURL
 
 # --- one image: first frame = the image ----------------------------------------
 clip "{\"model\":\"$I2V\",\"prompt\":\"one\",\"duration\":4,\"aspect_ratio\":\"16:9\",\"image_urls\":[\"$A_URL\"]}" one
@@ -93,9 +85,8 @@ p=$(psnr "$T/dl.png" "$T/b480.webp"); cmp_float "$p" '>' 30 "WebP data: URI is t
 
 # --- a plain http URL, cover crop and adaptive ratio --------------------------------------
 mkdir -p "$T/www"; cp "$T/square.png" "$T/www/"
-python3 -m http.server 0 --bind 127.0.0.1 --directory "$T/www" >"$T/www.log" 2>&1 &
-WWW_PID=$!
-for i in $(seq 1 50); do WWW_PORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$T/www.log" | head -n 1); [ -n "$WWW_PORT" ] && break; sleep 0.1; done
+www_start "$T/www"
+WWW_PORT=${WWW##*:}
 clip "{\"model\":\"$I2V\",\"prompt\":\"http\",\"duration\":4,\"quality\":\"480p\",\"aspect_ratio\":\"adaptive\",\"image_urls\":[\"http://127.0.0.1:$WWW_PORT/square.png\"]}" sq
 is "$(probe "$T/sq.mp4" stream=width,height | head -n 2 | paste -sd x)" 640x640 "adaptive with a square image: 1:1 (640x640)"
 frame "$T/sq.mp4" 0 "$T/sq0.png"
@@ -132,7 +123,7 @@ bad_image "http://127.0.0.1:$WWW_PORT/big.png" "an image over 30 MB" '30 MB'
 mk "color=c=red:s=1000x400" ok25.png
 submit "{\"model\":\"$I2V\",\"prompt\":\"ratio 2.5\",\"duration\":4,\"quality\":\"480p\",\"image_urls\":[\"data:image/png;base64,$(b64 "$T/ok25.png")\"]}"
 is "$STATUS" 200 "an image of ratio exactly 2.5 is accepted"
-kill "$WWW_PID" 2>/dev/null; wait "$WWW_PID" 2>/dev/null
+www_stop
 
 # --- body size ------------------------------------------------------------------------------
 python3 -c 'import sys; sys.stdout.write("{\"model\":\"x\",\"prompt\":\"" + "a" * (64 * 1024 * 1024) + "\"}")' >"$T/huge.json"
