@@ -77,19 +77,21 @@ static int check_tags(const char *prompt, const int *n, seedance_error *err)
 }
 
 /* Reference-to-video takes no inline data: every medium at an URL the
- * service can fetch (local files are uploaded). */
+ * service can fetch (local files and the bytes of a base64 data: URI are
+ * uploaded; a data: URI that is not base64 would go as it is). */
 static int check_inline(const seedance_request *r, const sd_resolved *m, const sd_media *media,
-                        int n, seedance_error *err)
+                        const sd_local *l, int n, seedance_error *err)
 {
-    if (m->mode != SD_MODE_REFERENCE)
+    if (!m->model || m->mode != SD_MODE_REFERENCE)
         return SEEDANCE_OK;
     if (sd_request_image_mode(r) == SD_IMAGE_INLINE)
         return sd_error(err, SEEDANCE_E_INVALID, "image_mode: 'inline' with reference-to-video: "
                         "allowed only upload (the service fetches every reference from an URL)");
     for (int i = 0; i < n; i++)
-        if (sd_image_kind(media[i].value) == SD_IMG_DATA)
-            return sd_error(err, SEEDANCE_E_INVALID, "%s: a data: URI with reference-to-video: "
-                            "allowed a local file or an https URL", media[i].field);
+        if (l[i].remote && sd_image_kind(media[i].value) == SD_IMG_DATA)
+            return sd_error(err, SEEDANCE_E_INVALID, "%s: a data: URI that is not base64 with "
+                            "reference-to-video: allowed a local file, base64 data or an https "
+                            "URL", media[i].field);
     return SEEDANCE_OK;
 }
 
@@ -134,13 +136,12 @@ int sd_check_references(const seedance_request *r, seedance_client *c, const sd_
     for (int k = 0; k < SD_MEDIA__COUNT; k++)
         count[k] = sd_request_media_count(r, k);
     if ((m->model && (rc = check_counts(r, m, count, err))) ||
-        (rc = check_tags(r->value[SEEDANCE_OPTION_PROMPT], count, err)) ||
-        (m->model && (rc = check_inline(r, m, media, n, err))))
+        (rc = check_tags(r->value[SEEDANCE_OPTION_PROMPT], count, err)))
         return rc;
     for (int i = 0; i < n && !rc; i++)
         if (!(rc = sd_media_load(c, &media[i], !(flags & SD_CHECK_NO_PROBE), &local[i], err)))
             *body += body_share(r, &media[i], &local[i]);
-    if (!rc)
+    if (!rc && !(rc = check_inline(r, m, media, local, n, err)))
         rc = check_totals(local, media, n, err);
     if (rc)
         for (int i = 0; i < n; i++)

@@ -69,8 +69,8 @@ refused "too many pixels" "video: .*px-big.mp4 is 2560x1440, 3686400 pixels: all
 refused "a side under 300" "video: .*side.mp4 is 250x2000: allowed 300..6000 pixels per side" x --video "$T/side.mp4"
 refused "a ratio of 4" "video: .*ratio.mp4 is 1600x400, a width/height of 4.00: allowed 0.4..2.5" x --video "$T/ratio.mp4"
 refused "inline data in reference mode" "image_mode: 'inline' with reference-to-video" x --video "$T/v5.mp4" --image-mode inline
-refused "a data: URI in reference mode" "image: a data: URI with reference-to-video" x --video "$T/v5.mp4" \
-    --image "data:image/png;base64,$(base64 -w0 "$T/i.png")"
+refused "a data: URI that is not base64 in reference mode" "image: a data: URI that is not base64 with reference-to-video" \
+    x --video "$T/v5.mp4" --image "data:image/png,not-base64"
 refused "a tag naming no input" "prompt: @video2 names video 2, which was not given: 1 video given" "@video1 then @video2" --video "$T/v5.mp4"
 refused "@audio1 without a sound" "prompt: @audio1 names audio 1, which was not given: 0 audio given" "@audio1" --video "$T/v5.mp4"
 refused "a video in image mode" "video: given to the image-to-video model" x --mode image --image "$T/i.png" --video "$T/v5.mp4"

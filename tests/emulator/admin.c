@@ -106,6 +106,8 @@ static void task_record(const char *id, int expire, reply *r)
     cJSON_AddNumberToObject(o, "callback_status", t->callback_status);
     if (t->job.reference)
         add_references(o, t);
+    else if (t->nrefs)      /* image-to-video: the images it received */
+        cJSON_AddItemToObject(o, "references", refs_json(t));
     cJSON_AddItemToObject(o, "task", live);
     emu_unlock();
     reply_json(r, 200, o);

@@ -292,6 +292,8 @@ typedef struct emu_image {
     struct AVFrame *frame;      /* decoded picture, any pixel format */
     int width, height;
     const char *format;         /* "png", "jpeg", "webp" */
+    uint8_t *bytes;             /* as received (image_load), for the task's record */
+    size_t len;
 } emu_image;
 
 /* Fetches (data:, own /files/ URL, http(s)), checks the documented limits
@@ -479,6 +481,10 @@ int  refs_init(task *t, const cJSON *root);
 void refs_fetch(task *t);
 /* The record of the references (GET /_emu/tasks/ID). Caller holds the lock. */
 cJSON *refs_json(const task *t);
+/* Image-to-video: the images received at submit kept in the task's record
+ * (DATA/references/TASK/imageN.EXT, with their SHA-256), as references are:
+ * tests compare what arrived, whatever became of the upload since. */
+int  refs_keep_images(task *t, const cJSON *root, emu_image *const *images, int n);
 void refs_free(task *t);
 /* The fetched reference (kind, index) or NULL. */
 const emu_ref *refs_get(const task *t, int kind, int index);

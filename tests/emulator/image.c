@@ -29,6 +29,8 @@ const char *image_sniff(const uint8_t *d, size_t n)
 void image_free(emu_image *img)
 {
     av_frame_free(&img->frame);
+    free(img->bytes);
+    img->bytes = NULL;
 }
 
 int image_decode(const uint8_t *data, size_t len, emu_image *img, char *err, size_t errlen)
@@ -159,7 +161,11 @@ int image_load(const char *url, emu_image *img, char *err, size_t errlen)
         snprintf(err, errlen, "unsupported URL (allowed: http://, https:// or data:)");
         goto out;
     }
-    rc = image_decode((const uint8_t *)data.data, data.len, img, err, errlen);
+    if (!(rc = image_decode((const uint8_t *)data.data, data.len, img, err, errlen))) {
+        img->bytes = (uint8_t *)data.data;   /* kept for the task's record */
+        img->len = data.len;
+        data.data = NULL;
+    }
 out:
     buf_free(&data);
     return rc;

@@ -23,6 +23,9 @@
  */
 #include "emu.h"
 
+#include <libavutil/mem.h>
+#include <libavutil/sha.h>
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -362,6 +365,66 @@ const emu_ref *refs_get(const task *t, int kind, int index)
             t->refs[i].state == REF_FETCHED)
             return &t->refs[i];
     return NULL;
+}
+
+/* The SHA-256 of bytes in hex. */
+static int sha256_hex(const uint8_t *data, size_t len, char out[65])
+{
+    struct AVSHA *sha = av_sha_alloc();
+    uint8_t digest[32];
+    if (!sha || av_sha_init(sha, 256) < 0) {
+        av_free(sha);
+        return -1;
+    }
+    av_sha_update(sha, data, len);
+    av_sha_final(sha, digest);
+    av_free(sha);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", digest[i]);
+    return 0;
+}
+
+int refs_keep_images(task *t, const cJSON *root, emu_image *const *images, int n)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "image_urls");
+    buf dir = { 0 };
+    int rc = 0;
+    if (!n || t->nrefs)
+        return 0;
+    buf_printf(&dir, "%s/references/%s", E.data_dir, t->id);
+    if (!dir.data || mkdir_p(dir.data) || !(t->refs = calloc((size_t)n, sizeof *t->refs))) {
+        buf_free(&dir);
+        return -1;
+    }
+    for (int i = 0; i < n && !rc; i++) {
+        emu_ref *ref = &t->refs[t->nrefs++];
+        const emu_image *img = images[i];
+        buf path = { 0 };
+        FILE *f;
+        ref->kind = REF_IMAGE;
+        ref->index = i;
+        ref->state = REF_FETCHED;
+        ref->mi.duration = -1;
+        ref->mi.width = img->width;
+        ref->mi.height = img->height;
+        snprintf(ref->mi.format, sizeof ref->mi.format, "%s", img->format ? img->format : "");
+        ref->url = xstrdup(cJSON_GetArrayItem(v, i)->valuestring);
+        buf_printf(&path, "%s/image%d.%s", dir.data, i + 1, img->format ? img->format : "bin");
+        if (!ref->url || !path.data || !img->bytes || !(f = fopen(path.data, "wb"))) {
+            buf_free(&path);
+            rc = -1;
+            break;
+        }
+        if (fwrite(img->bytes, 1, img->len, f) != img->len)
+            rc = -1;
+        if (fclose(f))
+            rc = -1;
+        ref->size = (int64_t)img->len;
+        sha256_hex(img->bytes, img->len, ref->sha256);
+        ref->path = path.data;
+    }
+    buf_free(&dir);
+    return rc;
 }
 
 cJSON *refs_json(const task *t)

@@ -564,6 +564,10 @@ static task *task_new(params *p, const cJSON *root, const char *body, size_t len
     } else if (p->nimages) {
         rw = p->images[0]->width;
         rh = p->images[0]->height;
+        if (refs_keep_images(t, root, p->images, p->nimages)) {
+            task_free(t);
+            return NULL;
+        }
     }
     t->credits = task_credits(p, cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "video_urls")) > 0,
                               t->video_seconds);

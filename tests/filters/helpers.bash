@@ -105,14 +105,12 @@ psnr_check() {
 }
 
 # emu_image TASK INDEX FILE   the image_urls[INDEX] the emulator received for
-# TASK (an uploaded file's URL or a data: URI), saved to FILE
+# TASK, as it kept it (the upload itself is deleted once the task ended),
+# saved to FILE
 emu_image() {
-    local url
-    url=$(json_get "$(emu_task "$1")" ".request.image_urls[$2]") || return 1
-    case $url in
-        data:*) printf '%s' "${url#*,}" | base64 -d >"$3" ;;
-        *) curl -sS --max-time 20 -o "$3" "$url" ;;
-    esac
+    local path
+    path=$(json_get "$(emu_task "$1")" ".references[$2].path") || return 1
+    [ -n "$path" ] && cp "$path" "$3"
 }
 
 # image_size FILE   "WxH" of an image or the first video stream
