@@ -79,9 +79,10 @@ is "$(json_get "$ev" .file)" "video $T/ref.mp4" "upload events name the file"
 is "$(emu_stat deletes)" 1 "and its upload is deleted once the task ended"
 
 # base64 data in reference mode is uploaded, never sent inline
-"$SD" submit -q --quality 480p --duration 4 --mode reference \
-    --image "data:image/png;base64,$(base64 -w0 "$T/ref.png")" "@image1 in the snow" >/dev/null
+id=$("$SD" submit -q --quality 480p --duration 4 --mode reference \
+      --image "data:image/png;base64,$(base64 -w0 "$T/ref.png")" "@image1 in the snow")
 like "$(json_get "$(task)" '.request.image_urls[0]')" "^$EMU_URL/files/" "base64 image data in reference mode: uploaded, its URL sent"
+"$SD" wait -q "$id" >/dev/null
 
 # a seedance submit leaves its uploads to whatever sees the task end
 emu_reset
