@@ -192,7 +192,7 @@ void sd_ring_free(sd_fetch *f);
  * The state of a transfer. Only sd_fetch_set_state() changes it, under the
  * stream's lock, and only along these arrows (anything else is a bug: a
  * debug build aborts on it); the reader logs each change at the debug
- * level (SEEDANCE_LOG_DEBUG, "seedance -vv").
+ * level (SEEDANCE_LOG_DEBUG: "seedance -v", "ffmpeg -v debug").
  *
  *   IDLE             -> CONNECTING, AWAITING_OWNER, COMPLETE, FAILED
  *   CONNECTING       -> RECEIVING, COMPLETE, FAILED
