@@ -55,20 +55,6 @@ static int on_interrupt(void *opaque)
     return in->interrupt.callback && in->interrupt.callback(in->interrupt.opaque);
 }
 
-static void on_log(void *opaque, int level, const char *msg)
-{
-    pl_input *in = opaque;
-
-    seedance_av_log_line(&in->report, level, msg);
-}
-
-static void on_progress(void *opaque, const seedance_progress *p)
-{
-    pl_input *in = opaque;
-
-    seedance_av_progress(&in->report, p);
-}
-
 /* The job from the environment and the URL, then submit or attach, wait, open. */
 static int open_job(pl_input *in, const char *url)
 {
@@ -79,8 +65,7 @@ static int open_job(pl_input *in, const char *url)
         return AVERROR(ENOMEM);
     c = seedance_job_client(in->job);
     seedance_client_set_interrupt(c, on_interrupt, in);
-    seedance_client_set_progress(c, on_progress, in);
-    seedance_client_set_log(c, on_log, in);
+    seedance_av_report_client(&in->report, c);
     if ((code = seedance_job_set_env(in->job)) || (code = seedance_job_parse_url(in->job, url)))
         return fail(in, code);
     if (seedance_job_task(in->job))

@@ -246,6 +246,25 @@ static inline void seedance_av_log_line(SeedanceAVReport *r, int level, const ch
     SEEDANCE_AV_LOG(r->avcl, seedance_av_level(level), "%s\n", msg);
 }
 
+/* The client's log and progress callbacks of a component that needs no
+ * more than the lines above (opaque: its SeedanceAVReport). */
+static inline void seedance_av_on_log(void *report, int level, const char *msg)
+{
+    seedance_av_log_line(report, level, msg);
+}
+
+static inline void seedance_av_on_progress(void *report, const seedance_progress *p)
+{
+    seedance_av_progress(report, p);
+}
+
+/* Report the log and progress of client c through r. */
+static inline void seedance_av_report_client(SeedanceAVReport *r, seedance_client *c)
+{
+    seedance_client_set_progress(c, seedance_av_on_progress, r);
+    seedance_client_set_log(c, seedance_av_on_log, r);
+}
+
 /* Report a failure of client c as one line; returns its AVERROR code. */
 static inline int seedance_av_fail(SeedanceAVReport *r, seedance_client *c, int code)
 {

@@ -100,18 +100,6 @@ static int seedance_interrupt(void *opaque)
     return ff_check_interrupt(&h->interrupt_callback);
 }
 
-static void seedance_on_log(void *opaque, int level, const char *msg)
-{
-    SeedanceContext *s = opaque;
-    seedance_av_log_line(&s->report, level, msg);
-}
-
-static void seedance_on_progress(void *opaque, const seedance_progress *p)
-{
-    SeedanceContext *s = opaque;
-    seedance_av_progress(&s->report, p);
-}
-
 /* Options first, then the URL: a URL key overrides the option of the same meaning. */
 static int configure_job(URLContext *h, SeedanceContext *s, const char *uri)
 {
@@ -120,8 +108,7 @@ static int configure_job(URLContext *h, SeedanceContext *s, const char *uri)
     int code;
 
     seedance_client_set_interrupt(c, seedance_interrupt, h);
-    seedance_client_set_progress(c, seedance_on_progress, s);
-    seedance_client_set_log(c, seedance_on_log, s);
+    seedance_av_report_client(&s->report, c);
     if ((code = seedance_job_set_env(s->job)))
         return seedance_fail(h, s, code);
     for (o = seedance_options(); o->name; o++)
