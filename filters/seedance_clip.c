@@ -202,10 +202,11 @@ static int clip_report(SeedanceClip *c)
 
 #define FILTER_FLAGS (AV_OPT_FLAG_FILTERING_PARAM | AV_OPT_FLAG_VIDEO_PARAM)
 
-/* set by an image-to-video filter: the frames; the audio would be dropped;
- * no web search with images */
+/* set by an image-to-video filter: the frames (and so the mode); the audio
+ * would be dropped; no web search with images */
 #define I2V_HIDDEN (SEEDANCE_OPTION_BIT(IMAGE) | SEEDANCE_OPTION_BIT(LAST_IMAGE) | \
-                    SEEDANCE_OPTION_BIT(GENERATE_AUDIO) | SEEDANCE_OPTION_BIT(WEB_SEARCH))
+                    SEEDANCE_OPTION_BIT(MODE) | SEEDANCE_OPTION_BIT(GENERATE_AUDIO) | \
+                    SEEDANCE_OPTION_BIT(WEB_SEARCH))
 
 static const char *const i2v_defaults[] = {
     "aspect_ratio", "adaptive", "generate_audio", "0", NULL
@@ -216,7 +217,7 @@ static const char *const i2v_defaults[] = {
  * SeedanceOptions.opts, listed when a URL may set it and the filter does
  * not set it itself (HIDDEN), with the help text HELP(id, help).
  */
-#define AVOPTION(id, name, ffname, flags, help)                                             \
+#define AVOPTION(id, name, ffname, flags, help, ...)                                           \
     { name, HELP(SEEDANCE_OPTION_##id, help),                                               \
       offsetof(SeedanceOptions, opts) + SEEDANCE_OPTION_##id * sizeof(char *),              \
       AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0,                                            \

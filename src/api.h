@@ -17,28 +17,107 @@
 
 enum { SD_IMAGE_UPLOAD = 0, SD_IMAGE_INLINE = 1 };
 
+/* Every field as text, by option id, normalised by its kind (booleans
+ * "1"/"0", whole numbers in digits, choices as listed); NULL: not given. */
 struct seedance_request {
-    char *prompt;
-    int duration;          /* seconds (API default 5) */
-    int duration_set;      /* duration given */
-    char *quality;         /* NULL = not set */
-    char *aspect_ratio;
-    int generate_audio;    /* -1 = not set, else 0/1 */
-    int content_filter;
-    int web_search;
-    char *callback_url;
-    char *model;           /* NULL = chosen from the inputs */
-    char *image;           /* first frame: path, URL or data: URI */
-    char *last_image;      /* last frame */
-    int image_mode;        /* SD_IMAGE_UPLOAD or SD_IMAGE_INLINE */
+    char *value[SEEDANCE_OPTION__COUNT];
 };
 
-/* Number of images (0..2). */
+/* A field's value as sent (given, else the default) as a boolean, a whole
+ * number or the index of a choice; -1 when it has none. */
+int sd_request_bool(const seedance_request *r, int id);
+int sd_request_int(const seedance_request *r, int id);
+int sd_request_choice(const seedance_request *r, int id);
+
+/* SD_IMAGE_UPLOAD or SD_IMAGE_INLINE. */
+int sd_request_image_mode(const seedance_request *r);
+
+/* One value of a media field (SEEDANCE_OPT_MEDIA), in table order. */
+typedef struct sd_media {
+    int id;                /* the option */
+    const char *field;     /* its name */
+    const char *value;     /* as given: a path, a URL or a data: URI */
+} sd_media;
+
+/* The media values of r into out (at most max); returns how many r has. */
+int sd_request_media(const seedance_request *r, sd_media *out, int max);
+#define SD_MAX_MEDIA 16
+
+/* Number of images. */
 int sd_request_image_count(const seedance_request *r);
 
-/* Is the model one of the known text-to-video / image-to-video models? */
-int sd_model_is_t2v(const char *model);
-int sd_model_is_i2v(const char *model);
+/* models.c ---------------------------------------------------------- */
+
+/* The tiers and modes, as indexes of the TIER and MODE choices. */
+enum { SD_TIER_STANDARD, SD_TIER_FAST, SD_TIER_MINI };
+enum { SD_MODE_TEXT, SD_MODE_IMAGE, SD_MODE_REFERENCE };
+
+/* One of the nine models and its rules. */
+typedef struct sd_model {
+    const char *id;
+    int tier, mode;
+    unsigned qualities;    /* bit i: the i-th QUALITY choice */
+    unsigned fields;       /* SEEDANCE_OPT_PER_MODEL fields it takes: bit = 1u << option id */
+} sd_model;
+
+/* The model of an id, of a tier and mode; NULL when none. */
+const sd_model *sd_model_find(const char *id);
+const sd_model *sd_model_of(int tier, int mode);
+
+/* What a request asks of the models. */
+typedef struct sd_resolved {
+    const char *id;        /* the model id sent */
+    const sd_model *model; /* its rules, NULL for a model this version does not know */
+    int tier, mode;        /* SD_TIER_*, SD_MODE_* (of the model when known) */
+} sd_resolved;
+
+/*
+ * The model of r: model when given, else that of tier and mode (mode from
+ * the inputs when not given). SEEDANCE_E_INVALID when a given tier or mode
+ * contradicts a known model.
+ */
+int sd_request_resolve(const seedance_request *r, sd_resolved *out, seedance_error *err);
+
+/* Does the model take field id (SEEDANCE_OPT_PER_MODEL)? Unknown models: only when given. */
+int sd_model_takes(const sd_resolved *m, const seedance_request *r, int id);
+
+/* The models that take field id, ", "-separated, into buf. */
+const char *sd_models_taking(int id, char *buf, size_t size);
+
+/* The qualities a model takes, ", "-separated, into buf. */
+const char *sd_model_qualities(const sd_model *m, char *buf, size_t size);
+
+/* cost.c ------------------------------------------------------------ */
+
+/*
+ * The estimate of model m at quality (index of the QUALITY choice) for
+ * seconds of output and input_seconds of video input (0: none), with the
+ * content filter on or off and web search allowed or not.
+ */
+int sd_cost_estimate(const sd_resolved *m, int quality, int seconds, int input_seconds,
+                     int content_filter, int web_search, seedance_cost *cost);
+
+/* seedance_request_cost() of a request already validated. */
+int sd_request_cost(const seedance_request *r, seedance_cost *cost, seedance_error *err);
+
+/* request_key.c ----------------------------------------------------- */
+
+/*
+ * The journal key of a request: *canon (allocated) is its canonical body,
+ * media[] the canonical form of its media values (content hashes of local
+ * files, URLs as given); hash the SHA-256 of canon and the API base.
+ */
+int sd_request_key(seedance_client *c, const seedance_request *r, const char *const *media,
+                   int n_media, char **canon, char hash[65]);
+
+/*
+ * The key version 0.1 gave the same request, whose body held only the
+ * fields given (so that journal entries made then are still found): 1 and
+ * hash set when 0.1 could have made this request, else 0 (or -1 when out
+ * of memory).
+ */
+int sd_request_legacy_key(seedance_client *c, const seedance_request *r,
+                          const char *const *media, int n_media, char hash[65]);
 
 /* Parse a text boolean: 1/0 true/false yes/no on/off, any case. -1 when none. */
 int sd_parse_bool(const char *s);
@@ -47,11 +126,26 @@ int sd_option_bool(const char *name, const char *value, int *out, seedance_error
 
 /* options.c --------------------------------------------------------- */
 
+/* The row of an option id; NULL when out of range. */
+const seedance_option *sd_option(int id);
+
+/* The index of value in o's choices (any case), -1 when it is not one. */
+int sd_choice_index(const seedance_option *o, const char *value);
+/* The index-th choice of o into buf; NULL when there is none. */
+const char *sd_choice_name(const seedance_option *o, int index, char *buf, size_t size);
+/* o's allowed values for a message ("480p, 720p", "4..15") into buf. */
+const char *sd_option_allowed(const seedance_option *o, char *buf, size_t size);
+/* The bounds of an SEEDANCE_OPT_INT option: 0, or -1 when it has none. */
+int sd_option_range(const seedance_option *o, long *lo, long *hi);
+
 /*
  * The names of the options whose flags have every bit of need and none of
  * refuse, ", "-separated, into buf. Returns the length it needs.
  */
 size_t sd_option_names(int need, int refuse, char *buf, size_t size);
+
+/* A number of credits, 0 or more, or SEEDANCE_E_INVALID. */
+int sd_option_credits(const char *name, const char *value, double *out, seedance_error *err);
 
 /* A positive number of seconds (at most 7 days), or SEEDANCE_E_INVALID. */
 int sd_option_seconds(const char *name, const char *value, double *out, seedance_error *err);
@@ -109,13 +203,14 @@ char *sd_data_uri(const sd_image *img);
 /* validate.c -------------------------------------------------------- */
 
 /*
- * seedance_request_validate(), keeping what it loaded: imgs[0] (image) and
- * imgs[1] (last_image) hold the bytes of local images (files and base64
- * data: URIs), zeroed for URLs and for data: URIs that are not base64.
- * imgs may be NULL. On failure nothing is kept. sd_image_clear() both.
+ * seedance_request_validate(), keeping what it loaded: imgs[i] holds the
+ * bytes of the i-th media value (sd_request_media()) when it is local (a
+ * file or a base64 data: URI), zeroed for URLs and for data: URIs that are
+ * not base64. imgs may be NULL. On failure nothing is kept. sd_image_clear()
+ * each.
  */
-int sd_request_check(const seedance_request *r, seedance_client *c, sd_image imgs[2],
-                     seedance_error *err);
+int sd_request_check(const seedance_request *r, seedance_client *c,
+                     sd_image imgs[SD_MAX_MEDIA], seedance_error *err);
 
 /* sha256.c ---------------------------------------------------------- */
 
@@ -148,11 +243,18 @@ void sd_hash_free(sd_hash *h);
 /* json.c ------------------------------------------------------------ */
 
 /*
- * The request body. image_urls overrides the images of r when not NULL
- * (count given by n_urls): uploaded URLs, data: URIs, or content hashes
- * for the canonical form. Unformatted JSON, free() it.
+ * The request body: the model, then every field of the option table that
+ * has a JSON place and a value (given, else the default) and that the
+ * model takes. media[i] (n_media of them) replaces the i-th media value
+ * (sd_request_media()) when media is not NULL: uploaded URLs, data: URIs,
+ * or content hashes for the canonical form. Unformatted JSON, free() it;
+ * NULL when out of memory or when the model cannot be resolved.
  */
-char *sd_request_json(const seedance_request *r, const char *const *image_urls, int n_urls);
+char *sd_request_json(const seedance_request *r, const char *const *media, int n_media);
+
+/* Add one field of opt's kind at opt->json to o ("a.b", "a[]"): 1, or 0 when out of memory. */
+struct cJSON;
+int sd_json_add_field(struct cJSON *o, const seedance_option *opt, const char *value);
 
 /*
  * Parse the reply to a task query. SEEDANCE_E_PROTOCOL when it is not a
@@ -194,6 +296,7 @@ struct seedance_task {
     char *error_code;
     char *error_message;
     char *json;            /* the raw reply */
+    double credits_reserved; /* usage.credits_reserved, -1 absent */
 };
 
 seedance_task *sd_task_new(void);

@@ -148,6 +148,7 @@ seedance_client *seedance_client_new(void)
         return NULL;
     c->cache = 1;
     c->timeout = SD_DEFAULT_TIMEOUT;
+    c->max_credits = -1;
     if ((v = env("SEEDANCE_API_KEY")) || (v = env("EVOLINK_API_KEY")))
         c->api_key = strdup(v);
     c->cache_dir = default_cache_dir();
@@ -283,6 +284,12 @@ void seedance_client_set_timeout(seedance_client *c, double seconds)
                                     : seconds < SD_MAX_TIMEOUT ? seconds : SD_MAX_TIMEOUT;
 }
 
+void seedance_client_set_max_credits(seedance_client *c, double max)
+{
+    if (c)  /* NaN and < 0: no limit */
+        c->max_credits = max >= 0 ? max : -1;
+}
+
 void seedance_client_set_interrupt(seedance_client *c, seedance_interrupt_cb cb, void *opaque)
 {
     if (!c)
@@ -346,6 +353,7 @@ seedance_progress sd_progress_event(seedance_event ev, const char *task_id)
     p.estimated_time = -1;
     p.next_poll = -1;
     p.size = -1;
+    p.credits = -1;
     return p;
 }
 

@@ -22,6 +22,7 @@ struct seedance_client {
     char *cache_dir;
     int cache;            /* journal + clip cache on/off */
     double timeout;       /* overall wait deadline in seconds */
+    double max_credits;   /* refuse submits estimated above this; < 0 no limit */
 
     seedance_interrupt_cb interrupt_cb;
     void *interrupt_opaque;
@@ -37,6 +38,7 @@ struct seedance_client {
     struct {
         char task_id[96];
         int progress, estimated_time;
+        double credits;   /* usage.credits_reserved, -1 absent */
         double at;        /* sd_now() of the reply */
     } submitted;
 };

@@ -113,6 +113,12 @@ static int set_other(seedance_job *j, const seedance_option *o, const char *valu
         else
             j->new_generation = b;
         return SEEDANCE_OK;
+    case SEEDANCE_OPTION_MAX_CREDITS:
+        seconds = -1;
+        if (*value && (rc = sd_option_credits(o->name, value, &seconds, &c->err)))
+            return rc;
+        seedance_client_set_max_credits(c, seconds);
+        return SEEDANCE_OK;
     case SEEDANCE_OPTION_TIMEOUT:
         seconds = 0;
         if (*value && (rc = sd_option_seconds(o->name, value, &seconds, &c->err)))
@@ -214,7 +220,9 @@ static int parse_query(seedance_job *j, char *query)
         if (!value) {
             percent_decode(p);
             return sd_fail(j->client, SEEDANCE_E_INVALID,
-                           "URL query item '%s' has no value: expected key=value", p);
+                           "URL query item '%s' has no value: expected key=value (a '&' "
+                           "inside a value is written %%26, or give the prompt alone as "
+                           "seedance:PROMPT)", p);
         }
         *value++ = '\0';
         percent_decode(p);

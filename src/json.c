@@ -16,45 +16,72 @@
 /* ------------------------------------------------------------------ */
 /* Request body                                                       */
 
-char *sd_request_json(const seedance_request *r, const char *const *image_urls, int n_urls)
+/* The object at path "a.b" (the part before the last dot) inside o, made
+ * when missing; *key is what follows. NULL when out of memory. */
+static cJSON *parent_of(cJSON *o, const char *path, const char **key)
 {
-    cJSON *o = cJSON_CreateObject(), *arr, *mp;
-    char *out = NULL;
-    int ok = o != NULL;
+    const char *dot = strchr(path, '.');
+    char name[64];
+    cJSON *sub;
 
-    if (!ok)
+    *key = path;
+    if (!dot)
+        return o;
+    snprintf(name, sizeof(name), "%.*s", (int)(dot - path), path);
+    if (!(sub = cJSON_GetObjectItemCaseSensitive(o, name)))
+        sub = cJSON_AddObjectToObject(o, name);
+    return sub ? parent_of(sub, dot + 1, key) : NULL;
+}
+
+int sd_json_add_field(cJSON *o, const seedance_option *opt, const char *value)
+{
+    const char *key;
+    cJSON *parent = parent_of(o, opt->json, &key), *item, *arr;
+    size_t n = strlen(key);
+    char name[64];
+
+    if (!parent)
+        return 0;
+    if (opt->flags & SEEDANCE_OPT_BOOL)
+        item = cJSON_CreateBool(sd_parse_bool(value) == 1);
+    else if (opt->flags & SEEDANCE_OPT_INT)
+        item = cJSON_CreateNumber(atoi(value));
+    else
+        item = cJSON_CreateString(value);
+    if (!item)
+        return 0;
+    if (n < 2 || strcmp(key + n - 2, "[]"))
+        return cJSON_AddItemToObject(parent, key, item);
+    snprintf(name, sizeof(name), "%.*s", (int)(n - 2), key);
+    if (!(arr = cJSON_GetObjectItemCaseSensitive(parent, name)) &&
+        !(arr = cJSON_AddArrayToObject(parent, name))) {
+        cJSON_Delete(item);
+        return 0;
+    }
+    return cJSON_AddItemToArray(arr, item);
+}
+
+char *sd_request_json(const seedance_request *r, const char *const *media, int n_media)
+{
+    cJSON *o = cJSON_CreateObject();
+    sd_resolved m;
+    char *out = NULL;
+    int ok = o != NULL, k = 0;
+
+    if (!ok || sd_request_resolve(r, &m, NULL)) {
+        cJSON_Delete(o);
         return NULL;
-    ok &= cJSON_AddStringToObject(o, "model", seedance_request_model(r)) != NULL;
-    ok &= cJSON_AddStringToObject(o, "prompt", r->prompt ? r->prompt : "") != NULL;
-    if (image_urls ? n_urls > 0 : sd_request_image_count(r) > 0) {
-        ok &= (arr = cJSON_AddArrayToObject(o, "image_urls")) != NULL;
-        if (ok && image_urls) {
-            for (int i = 0; i < n_urls; i++)
-                ok &= cJSON_AddItemToArray(arr, cJSON_CreateString(image_urls[i]));
-        } else if (ok) {
-            if (r->image)
-                ok &= cJSON_AddItemToArray(arr, cJSON_CreateString(r->image));
-            if (r->last_image)
-                ok &= cJSON_AddItemToArray(arr, cJSON_CreateString(r->last_image));
-        }
     }
-    if (r->duration_set)
-        ok &= cJSON_AddNumberToObject(o, "duration", r->duration) != NULL;
-    if (r->quality)
-        ok &= cJSON_AddStringToObject(o, "quality", r->quality) != NULL;
-    if (r->aspect_ratio)
-        ok &= cJSON_AddStringToObject(o, "aspect_ratio", r->aspect_ratio) != NULL;
-    if (r->generate_audio >= 0)
-        ok &= cJSON_AddBoolToObject(o, "generate_audio", r->generate_audio) != NULL;
-    if (r->content_filter >= 0)
-        ok &= cJSON_AddBoolToObject(o, "content_filter", r->content_filter) != NULL;
-    if (r->web_search >= 0) {
-        ok &= (mp = cJSON_AddObjectToObject(o, "model_params")) != NULL;
-        if (ok)
-            ok &= cJSON_AddBoolToObject(mp, "web_search", r->web_search) != NULL;
+    ok &= cJSON_AddStringToObject(o, "model", m.id) != NULL;
+    for (const seedance_option *opt = seedance_options(); ok && opt->name; opt++) {
+        const char *v = seedance_request_get(r, opt->id, NULL);
+
+        if (!*opt->json || !v || !sd_model_takes(&m, r, opt->id))
+            continue;
+        if ((opt->flags & SEEDANCE_OPT_MEDIA) && media && k < n_media)
+            v = media[k++];
+        ok &= sd_json_add_field(o, opt, v);
     }
-    if (r->callback_url)
-        ok &= cJSON_AddStringToObject(o, "callback_url", r->callback_url) != NULL;
     if (ok)
         out = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
@@ -190,6 +217,17 @@ static int task_id_of(seedance_task *t, const cJSON *o, const char *known_id,
     return (t->id = strdup(id)) ? SEEDANCE_OK : SEEDANCE_E_NOMEM;
 }
 
+/* usage.credits_reserved: a finite number of at least 0, else -1. */
+static double credits_of(const cJSON *o)
+{
+    const cJSON *u = cJSON_GetObjectItemCaseSensitive(o, "usage");
+    const cJSON *v = cJSON_IsObject(u) ? cJSON_GetObjectItemCaseSensitive(u, "credits_reserved")
+                                       : NULL;
+
+    return cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble >= 0
+               ? v->valuedouble : -1;
+}
+
 /* The error of a failed task: {"code" (string or integer), "message"} or a bare string. */
 static int task_error_of(seedance_task *t, const cJSON *o)
 {
@@ -227,6 +265,7 @@ static int fill_task(seedance_task *t, const cJSON *o, const char *known_id, int
     t->estimated_time = cJSON_IsObject(info) ? get_int(info, "estimated_time", 0, 1 << 30) : -1;
     if (t->estimated_time < 0)
         t->estimated_time = get_int(o, "estimated_time", 0, 1 << 30);
+    t->credits_reserved = credits_of(o);
 
     if (sd_task_state(t) == SD_TASK_SUCCEEDED) {
         if (!(url = result_url(o)) && need_url)

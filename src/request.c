@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The request model: one generation job, set field by field with the API's
- * own field names. Values are parsed here (numbers, booleans, names);
- * ranges and cross-field rules are checked by validate.c.
+ * The request model: one generation job, set field by field by the names
+ * of the option table (SEEDANCE_OPTION_LIST). A request keeps each field
+ * as text, normalised by its kind; nothing else in the library knows a
+ * field by anything but its row. Values are parsed here; ranges, choices
+ * and the rules of the model are checked by validate.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,235 +15,167 @@
 
 #include "api.h"
 
-static const char *const fields[] = {
-    "prompt", "duration", "quality", "aspect_ratio", "generate_audio",
-    "content_filter", "web_search", "callback_url", "model", "image",
-    "last_image", "image_mode", NULL
-};
-
 const char *const *seedance_request_fields(void)
 {
+    static const char *fields[SEEDANCE_OPTION__COUNT + 1];
+
+    if (!fields[0]) {
+        int n = 0;
+        for (const seedance_option *o = seedance_options(); o->name; o++)
+            if (o->flags & SEEDANCE_OPT_REQUEST)
+                fields[n++] = o->name;
+        fields[n] = NULL;
+    }
     return fields;
 }
 
 seedance_request *seedance_request_new(void)
 {
-    seedance_request *r = calloc(1, sizeof(*r));
-
-    if (!r)
-        return NULL;
-    r->generate_audio = -1;
-    r->content_filter = -1;
-    r->web_search = -1;
-    r->image_mode = SD_IMAGE_UPLOAD;
-    return r;
+    return calloc(1, sizeof(seedance_request));
 }
 
 void seedance_request_free(seedance_request *r)
 {
     if (!r)
         return;
-    free(r->prompt);
-    free(r->quality);
-    free(r->aspect_ratio);
-    free(r->callback_url);
-    free(r->model);
-    free(r->image);
-    free(r->last_image);
+    for (int i = 0; i < SEEDANCE_OPTION__COUNT; i++)
+        free(r->value[i]);
     free(r);
+}
+
+const char *seedance_request_get(const seedance_request *r, int id, int *given)
+{
+    const seedance_option *o = sd_option(id);
+
+    if (given)
+        *given = 0;
+    if (!r || !o || !(o->flags & SEEDANCE_OPT_REQUEST))
+        return NULL;
+    if (r->value[id]) {
+        if (given)
+            *given = 1;
+        return r->value[id];
+    }
+    return *o->dflt ? o->dflt : NULL;
+}
+
+int sd_request_bool(const seedance_request *r, int id)
+{
+    const char *v = seedance_request_get(r, id, NULL);
+
+    return v ? sd_parse_bool(v) : -1;
+}
+
+int sd_request_int(const seedance_request *r, int id)
+{
+    const char *v = seedance_request_get(r, id, NULL);
+
+    return v ? atoi(v) : -1;
+}
+
+int sd_request_choice(const seedance_request *r, int id)
+{
+    const char *v = seedance_request_get(r, id, NULL);
+
+    return v ? sd_choice_index(sd_option(id), v) : -1;
 }
 
 int seedance_request_generate_audio(const seedance_request *r)
 {
-    /* not set: the API's default, an audio track */
-    return !r || r->generate_audio != 0;
+    /* not set: the project's default, an audio track */
+    return !r || sd_request_bool(r, SEEDANCE_OPTION_GENERATE_AUDIO) != 0;
+}
+
+int sd_request_image_mode(const seedance_request *r)
+{
+    return sd_request_choice(r, SEEDANCE_OPTION_IMAGE_MODE) == 1 ? SD_IMAGE_INLINE
+                                                                  : SD_IMAGE_UPLOAD;
+}
+
+int sd_request_media(const seedance_request *r, sd_media *out, int max)
+{
+    int n = 0;
+
+    for (const seedance_option *o = seedance_options(); o->name; o++) {
+        if (!(o->flags & SEEDANCE_OPT_MEDIA) || !r->value[o->id])
+            continue;
+        if (n < max)
+            out[n] = (sd_media){ o->id, o->name, r->value[o->id] };
+        n++;
+    }
+    return n;
 }
 
 int sd_request_image_count(const seedance_request *r)
 {
-    return (r->image != NULL) + (r->last_image != NULL);
+    return sd_request_media(r, NULL, 0);
 }
 
-int sd_model_is_t2v(const char *model)
+/* "8" for a whole number, else a message naming the range. */
+static int parse_int(const seedance_option *o, const char *value, char **out,
+                     seedance_error *err)
 {
-    return !strcmp(model, SEEDANCE_MODEL_T2V) || !strcmp(model, SEEDANCE_MODEL_T2V_PRO);
-}
-
-int sd_model_is_i2v(const char *model)
-{
-    return !strcmp(model, SEEDANCE_MODEL_I2V) || !strcmp(model, SEEDANCE_MODEL_I2V_PRO);
-}
-
-const char *seedance_request_model(const seedance_request *r)
-{
-    if (!r)
-        return NULL;
-    if (r->model)
-        return r->model;
-    return sd_request_image_count(r) ? SEEDANCE_MODEL_I2V : SEEDANCE_MODEL_T2V;
-}
-
-int sd_parse_bool(const char *s)
-{
-    static const char *const yes[] = { "1", "true", "yes", "on", NULL };
-    static const char *const no[] = { "0", "false", "no", "off", NULL };
-
-    for (int i = 0; yes[i]; i++)
-        if (!strcasecmp(s, yes[i]))
-            return 1;
-    for (int i = 0; no[i]; i++)
-        if (!strcasecmp(s, no[i]))
-            return 0;
-    return -1;
-}
-
-int sd_option_bool(const char *name, const char *value, int *out, seedance_error *err)
-{
-    int b = sd_parse_bool(value);
-
-    if (b < 0)
-        return sd_error(err, SEEDANCE_E_INVALID, "%s: '%s' is not a boolean: allowed 1/0, "
-                        "true/false, yes/no, on/off", name, value);
-    *out = b;
-    return SEEDANCE_OK;
-}
-
-/* Replace *dst with a copy of value; an empty value clears the field. */
-static int set_str(char **dst, const char *value, seedance_error *err)
-{
-    char *v = NULL;
-
-    if (*value && !(v = strdup(value)))
-        return sd_error(err, SEEDANCE_E_NOMEM, NULL);
-    free(*dst);
-    *dst = v;
-    return SEEDANCE_OK;
-}
-
-static int set_bool(int *dst, const char *field, const char *value, seedance_error *err)
-{
-    if (!*value) {
-        *dst = -1;
-        return SEEDANCE_OK;
-    }
-    return sd_option_bool(field, value, dst, err);
-}
-
-static int set_duration(seedance_request *r, const char *value, seedance_error *err)
-{
-    char *end;
+    char *end, allowed[64];
     long v;
 
-    if (!*value) {
-        r->duration_set = 0;
-        return SEEDANCE_OK;
-    }
     errno = 0;
     v = strtol(value, &end, 10);
     if (!isdigit((unsigned char)value[0]) || *end || errno || v > 1000000)
-        return sd_error(err, SEEDANCE_E_INVALID,
-                        "duration: '%s' is not a whole number of seconds: allowed 4..15",
-                            value);
-    r->duration = (int)v;
-    r->duration_set = 1;
-    return SEEDANCE_OK;
-}
-
-/* "aspect-ratio" -> "aspect_ratio"; "model_params.web_search" -> "web_search". */
-static void normalize_field(const char *in, char *out, size_t size)
-{
-    size_t i;
-
-    if (!strncmp(in, "model_params.", 13) || !strncmp(in, "model-params.", 13))
-        in += 13;
-    for (i = 0; in[i] && i + 1 < size; i++)
-        out[i] = in[i] == '-' ? '_' : (char)tolower((unsigned char)in[i]);
-    out[i] = '\0';
-}
-
-/* The text field named f (normalised), or NULL. */
-static char **string_field(seedance_request *r, const char *f)
-{
-    if (!strcmp(f, "quality") || !strcmp(f, "resolution"))
-        return &r->quality;
-    if (!strcmp(f, "aspect_ratio"))
-        return &r->aspect_ratio;
-    if (!strcmp(f, "callback_url"))
-        return &r->callback_url;
-    if (!strcmp(f, "model"))
-        return &r->model;
-    if (!strcmp(f, "image") || !strcmp(f, "first_image") || !strcmp(f, "first_frame"))
-        return &r->image;
-    if (!strcmp(f, "last_image") || !strcmp(f, "last_frame"))
-        return &r->last_image;
-    return NULL;
-}
-
-/* The boolean field named f (normalised) and its API name, or NULL. */
-static int *bool_field(seedance_request *r, const char *f, const char **name)
-{
-    if (!strcmp(f, "generate_audio") || !strcmp(f, "audio")) {
-        *name = "generate_audio";
-        return &r->generate_audio;
-    }
-    if (!strcmp(f, "content_filter") || !strcmp(f, "web_search")) {
-        *name = f[0] == 'c' ? "content_filter" : "web_search";
-        return f[0] == 'c' ? &r->content_filter : &r->web_search;
-    }
-    return NULL;
-}
-
-/* An empty prompt is kept as given: validation names it. */
-static int set_prompt(seedance_request *r, const char *value, seedance_error *err)
-{
-    char *v = strdup(value);
-
-    if (!v)
+        return sd_error(err, SEEDANCE_E_INVALID, "%s: '%s' is not a whole number: allowed %s",
+                        o->name, value, sd_option_allowed(o, allowed, sizeof(allowed)));
+    if (!(*out = malloc(24)))
         return sd_error(err, SEEDANCE_E_NOMEM, NULL);
-    free(r->prompt);
-    r->prompt = v;
+    snprintf(*out, 24, "%ld", v);
     return SEEDANCE_OK;
 }
 
-static int set_image_mode(seedance_request *r, const char *value, seedance_error *err)
+/* A value of o's kind, normalised, into *out (allocated). */
+static int parse_value(const seedance_option *o, const char *value, char **out,
+                       seedance_error *err)
 {
-    if (!*value || !strcasecmp(value, "upload"))
-        r->image_mode = SD_IMAGE_UPLOAD;
-    else if (!strcasecmp(value, "inline"))
-        r->image_mode = SD_IMAGE_INLINE;
-    else
-        return sd_error(err, SEEDANCE_E_INVALID,
-                        "image_mode: '%s' is not allowed: allowed upload, inline", value);
+    char name[32], allowed[128];
+    int b, i, rc;
+
+    *out = NULL;
+    if (o->flags & SEEDANCE_OPT_BOOL) {
+        if ((rc = sd_option_bool(o->name, value, &b, err)))
+            return rc;
+        value = b ? "1" : "0";
+    } else if (o->flags & SEEDANCE_OPT_INT) {
+        return parse_int(o, value, out, err);
+    } else if (o->flags & SEEDANCE_OPT_CHOICE) {
+        if ((i = sd_choice_index(o, value)) < 0)
+            return sd_error(err, SEEDANCE_E_INVALID, "%s: '%s' is not allowed: allowed %s",
+                            o->name, value, sd_option_allowed(o, allowed, sizeof(allowed)));
+        value = sd_choice_name(o, i, name, sizeof(name));
+    }
+    if (!(*out = strdup(value)))
+        return sd_error(err, SEEDANCE_E_NOMEM, NULL);
     return SEEDANCE_OK;
 }
 
 int seedance_request_set(seedance_request *r, const char *field, const char *value,
                          seedance_error *err)
 {
-    char f[32], allowed[256];
-    const char *name;
-    char **str;
-    int *flag;
+    const seedance_option *o = field ? seedance_option_find(field) : NULL;
+    char allowed[512], *v = NULL;
+    int rc;
 
     if (!r || !field)
         return sd_error(err, SEEDANCE_E_INVALID, "no field given");
+    if (!o || !(o->flags & SEEDANCE_OPT_REQUEST)) {
+        sd_option_names(SEEDANCE_OPT_REQUEST, 0, allowed, sizeof(allowed));
+        return sd_error(err, SEEDANCE_E_INVALID, "unknown field '%s': allowed %s", field,
+                        allowed);
+    }
     if (!value)
         value = "";
-    if (strlen(field) < sizeof(f)) {
-        normalize_field(field, f, sizeof(f));
-        if (!strcmp(f, "prompt"))
-            return set_prompt(r, value, err);
-        if (!strcmp(f, "duration"))
-            return set_duration(r, value, err);
-        if (!strcmp(f, "image_mode"))
-            return set_image_mode(r, value, err);
-        if ((str = string_field(r, f)))
-            return set_str(str, value, err);
-        if ((flag = bool_field(r, f, &name)))
-            return set_bool(flag, name, value, err);
-    }
-    sd_option_names(SEEDANCE_OPT_REQUEST, 0, allowed, sizeof(allowed));
-    return sd_error(err, SEEDANCE_E_INVALID, "unknown field '%s': allowed %s", field, allowed);
+    /* an empty value restores the default; an empty prompt is kept: validation names it */
+    if ((*value || o->id == SEEDANCE_OPTION_PROMPT) && (rc = parse_value(o, value, &v, err)))
+        return rc;
+    free(r->value[o->id]);
+    r->value[o->id] = v;
+    return SEEDANCE_OK;
 }
 
 int seedance_request_set_image_data(seedance_request *r, const char *field,
@@ -250,26 +184,25 @@ int seedance_request_set_image_data(seedance_request *r, const char *field,
 {
     const seedance_image_rules *rules = seedance_image_rules_get();
     const char *const *mimes = rules->mime_types;
-    char **dst = NULL, *b64, *uri;
+    const seedance_option *o = field ? seedance_option_find(field) : NULL;
+    char *b64, *uri;
     size_t len;
     int ok = 0;
 
-    if (r && field)
-        dst = !strcmp(field, "image") ? &r->image : !strcmp(field, "last_image") ? &r->last_image
-                                                                                 : NULL;
-    if (!dst)
+    if (!r || !o || (o->id != SEEDANCE_OPTION_IMAGE && o->id != SEEDANCE_OPTION_LAST_IMAGE))
         return sd_error(err, SEEDANCE_E_INVALID, "image data: field '%s' is not allowed: "
                         "allowed image, last_image", field ? field : "(none)");
     for (int i = 0; mime && mimes[i]; i++)
         ok |= !strcmp(mime, mimes[i]);
     if (!ok)
         return sd_error(err, SEEDANCE_E_INVALID, "%s: image type '%s' is not allowed: allowed "
-                        "image/jpeg, image/png, image/webp", field, mime ? mime : "(none)");
+                        "image/jpeg, image/png, image/webp", o->name, mime ? mime : "(none)");
     if (!data || !size)
-        return sd_error(err, SEEDANCE_E_INVALID, "%s: no image data given", field);
+        return sd_error(err, SEEDANCE_E_INVALID, "%s: no image data given", o->name);
     if (size > rules->max_bytes)
         return sd_error(err, SEEDANCE_E_IMAGE, "%s: image data of %zu bytes (%.1f MB): allowed "
-                        "at most 30 MB per image", field, size, (double)size / (1024.0 * 1024.0));
+                        "at most 30 MB per image", o->name, size,
+                        (double)size / (1024.0 * 1024.0));
     if (!(b64 = sd_base64(data, size)))
         return sd_error(err, SEEDANCE_E_NOMEM, NULL);
     len = strlen(mime) + strlen(b64) + 16;
@@ -278,7 +211,7 @@ int seedance_request_set_image_data(seedance_request *r, const char *field,
     free(b64);
     if (!uri)
         return sd_error(err, SEEDANCE_E_NOMEM, NULL);
-    free(*dst);
-    *dst = uri;
+    free(r->value[o->id]);
+    r->value[o->id] = uri;
     return SEEDANCE_OK;
 }

@@ -130,6 +130,9 @@ typedef struct seedance_progress {
      */
     double estimated;
     double remaining;
+    /* On SEEDANCE_EV_SUBMITTED and _POLL: the reply's usage.credits_reserved,
+     * -1 when it has none. */
+    double credits;
 } seedance_progress;
 
 typedef int  (*seedance_interrupt_cb)(void *opaque);  /* non-zero: stop now */
@@ -170,6 +173,13 @@ void seedance_client_set_cache(seedance_client *c, int enabled);
 /* Overall deadline of a wait (and of one task query's retries) in seconds;
  * <= 0 means the default (3600 s). */
 void seedance_client_set_timeout(seedance_client *c, double seconds);
+/*
+ * Refuse to submit a request whose estimated cost (seedance_request_cost())
+ * is above max credits, or unknown: SEEDANCE_E_INVALID, nothing sent. A
+ * request the journal knows costs nothing and is not refused. < 0 (the
+ * default): no limit.
+ */
+void seedance_client_set_max_credits(seedance_client *c, double max);
 void seedance_client_set_interrupt(seedance_client *c, seedance_interrupt_cb cb, void *opaque);
 void seedance_client_set_progress(seedance_client *c, seedance_progress_cb cb, void *opaque);
 void seedance_client_set_log(seedance_client *c, seedance_log_cb cb, void *opaque);
@@ -187,40 +197,54 @@ seedance_request *seedance_request_new(void);
 void seedance_request_free(seedance_request *r);
 
 /*
- * Set one field by its API name, from text (as it comes from a URL query or
- * a command line). Fields:
- *   prompt, duration (4..15), quality (480p|720p), aspect_ratio
- *   (16:9|9:16|1:1|4:3|3:4|21:9|adaptive), generate_audio, content_filter,
- *   web_search (booleans: 1/0, true/false, yes/no, on/off), callback_url,
- *   model, image (first frame), last_image (last frame),
- *   image_mode (upload|inline: how local images reach the API).
- * "aspect-ratio" style dashes are accepted for underscores.
+ * Set one field by its name, from text (as it comes from a URL query or a
+ * command line): any option of SEEDANCE_OPTION_LIST flagged
+ * SEEDANCE_OPT_REQUEST, by NAME, FFNAME or an alias (see
+ * seedance_option_find()). Booleans take 1/0, true/false, yes/no, on/off;
+ * choices any case; an empty value restores the default.
  * Fails with SEEDANCE_E_INVALID for an unknown field or a value that does
  * not parse; the message (in err if not NULL) names field, value and what
- * is allowed. Range and cross-field rules are checked by
+ * is allowed. Ranges, choices and the rules of the model are checked by
  * seedance_request_validate().
  */
 int seedance_request_set(seedance_request *r, const char *field, const char *value,
                          seedance_error *err);
 
+/*
+ * The value of a field as the request will send it: as set (normalised:
+ * booleans "1"/"0", choices in their listed case), else the project's
+ * default (the DEFAULT column), else NULL. *given (may be NULL) is set to
+ * 1 when the value was set.
+ */
+const char *seedance_request_get(const seedance_request *r, int option_id, int *given);
+
 /* Field names accepted by seedance_request_set(), NULL-terminated. */
 const char *const *seedance_request_fields(void);
 
 /*
- * Check every documented constraint, including local images (readable,
- * JPEG/PNG/WebP by content, 300..6000 px, ratio 0.4..2.5, <= 30 MB, total
- * body <= 64 MB). No network access. Warnings (an unknown model name) go to
- * the client's log callback when c is not NULL.
+ * Check every documented constraint: each field's range or choices, the
+ * rules of the model (its qualities, its fields, its inputs), and local
+ * images (readable, JPEG/PNG/WebP by content, 300..6000 px, ratio
+ * 0.4..2.5, <= 30 MB, total body <= 64 MB). No network access. Warnings
+ * (an unknown model name) go to the client's log callback when c is not
+ * NULL.
  */
 int seedance_request_validate(const seedance_request *r, seedance_client *c,
                               seedance_error *err);
 
-/* The model the request will use: given, or chosen from the inputs. */
+/*
+ * The model the request will use: model when given, else the model of
+ * tier (default fast) and mode (default: image when images are given,
+ * else text). The nine models are seedance-2.0-[fast-|mini-]MODE-to-video
+ * with MODE text, image or reference (no prefix: the standard tier).
+ */
 const char *seedance_request_model(const seedance_request *r);
 
 /*
  * The request body as it would be sent (image paths still local, not yet
- * uploaded), canonical JSON, caller frees with free(). NULL when invalid.
+ * uploaded), canonical JSON: every field the model takes, with the
+ * project's default where none was given. Caller frees with free(). NULL
+ * when invalid.
  */
 char *seedance_request_to_json(const seedance_request *r);
 
@@ -239,13 +263,14 @@ int seedance_request_set_image_data(seedance_request *r, const char *field,
 /* The API's rules, for front ends that prepare input or announce output */
 
 /*
- * The frame size of a clip, from the API's table of sizes: quality "480p"
- * or "720p" (NULL or "": the default, 720p) and aspect_ratio "16:9",
- * "9:16", "1:1", "4:3", "3:4" or "21:9" (NULL or "": the default, 16:9).
- * Returns 1 and sets *width and *height; 0 for "adaptive" (the model
- * chooses: the size is known only once the clip exists); -1 for a quality
- * or an aspect ratio the API does not allow. The pointers are left alone
- * unless 1 is returned.
+ * The frame size of a clip, from the API's table of sizes: quality
+ * "480p", "720p", "1080p" or "4k" (NULL or "": the default, 720p) and
+ * aspect_ratio "16:9", "9:16", "1:1", "4:3", "3:4" or "21:9" (NULL or "":
+ * the default, 16:9). Returns 1 and sets *width and *height; 0 for
+ * "adaptive" (the model chooses: the size is known only once the clip
+ * exists); -1 for a quality or an aspect ratio the API does not allow.
+ * Whether the model takes the quality is seedance_request_validate()'s
+ * business. The pointers are left alone unless 1 is returned.
  */
 int seedance_frame_size(const char *quality, const char *aspect_ratio, int *width, int *height);
 
@@ -274,6 +299,60 @@ typedef struct seedance_image_rules {
 const seedance_image_rules *seedance_image_rules_get(void);
 
 /* ------------------------------------------------------------------ */
+/* Cost                                                               */
+
+/* The date of the published rates seedance_request_cost() uses. */
+#define SEEDANCE_RATES_DATE "2026-07"
+/* What one web search the model makes costs, in credits (on top of the estimate). */
+#define SEEDANCE_WEB_SEARCH_CREDITS 0.04
+
+/*
+ * An estimate of what a request will cost, from the published per-second
+ * rates (SEEDANCE_RATES_DATE) and the billing rules: output seconds times
+ * the rate of the tier and quality; with video input, (max(input video
+ * seconds, output seconds) + output seconds) times the lower "with video"
+ * rate; times 1.1 with content_filter off. Prices change: the task's
+ * usage (seedance_task_credits_reserved()) is what was charged.
+ */
+typedef struct seedance_cost {
+    int known;              /* 1: a published rate covers the request */
+    double credits;         /* the estimate (known only) */
+    double usd;
+    double rate_credits;    /* per billed second (known only) */
+    double rate_usd;
+    int output_seconds;     /* the clip's */
+    int input_seconds;      /* billed seconds of video input (0: none) */
+    double factor;          /* 1.1 with content_filter off, else 1 */
+    int web_search;         /* 1: plus SEEDANCE_WEB_SEARCH_CREDITS per search made */
+    char model[64];         /* the model priced */
+    char why[160];          /* not known: what has no published price */
+} seedance_cost;
+
+/*
+ * Estimate the cost of a valid request (no network access). SEEDANCE_OK
+ * with *cost filled, cost->known 0 when no rate is published for it (the
+ * mini tier, 1080p, 4k, an unknown model: cost->why says which); or the
+ * failure of seedance_request_validate().
+ */
+int seedance_request_cost(const seedance_request *r, seedance_cost *cost, seedance_error *err);
+
+/*
+ * May a request of this cost be submitted under the client's max_credits
+ * (seedance_client_set_max_credits())? SEEDANCE_OK, or SEEDANCE_E_INVALID
+ * with the reason in seedance_last_error(c): the estimate is above the
+ * limit, or unknown while a limit is set. seedance_submit() asks this
+ * before any upload or submit.
+ */
+int seedance_cost_allowed(seedance_client *c, const seedance_cost *cost);
+
+/*
+ * The estimate in one line for people, into buf: "54.675 credits
+ * ($0.8040): 5 s at 10.935 credits/s (MODEL rates of DATE)", or "unknown
+ * (no published price for ...)".
+ */
+void seedance_cost_describe(const seedance_cost *cost, char *buf, size_t size);
+
+/* ------------------------------------------------------------------ */
 /* Tasks                                                              */
 
 typedef struct seedance_task seedance_task;
@@ -295,6 +374,8 @@ const char *seedance_task_result_url(const seedance_task *t); /* NULL unless it 
 const char *seedance_task_error_code(const seedance_task *t);    /* NULL unless failed */
 const char *seedance_task_error_message(const seedance_task *t); /* NULL unless failed */
 const char *seedance_task_json(const seedance_task *t);      /* the raw reply */
+/* usage.credits_reserved of the reply (what the task costs), -1 when absent. */
+double seedance_task_credits_reserved(const seedance_task *t);
 
 /* Flags of seedance_submit() / seedance_open(). */
 #define SEEDANCE_NEW 0x1   /* ignore the journal: pay for a new generation */
@@ -409,67 +490,105 @@ void seedance_stream_close(seedance_stream *s);
 /*
  * Every setting a front end takes by name, request fields and client
  * settings alike: the seedance command's --options, the protocol's URL keys
- * and AVOptions, the filters' options. X(ID, NAME, FFNAME, FLAGS, HELP):
+ * and AVOptions, the filters' options. One row per setting drives parsing,
+ * validation and the request body:
+ * X(ID, NAME, FFNAME, FLAGS, HELP, JSON, ALLOWED, DEFAULT)
  *   NAME    the API field name or the setting's name: URL key, filter
  *           option, command-line --NAME (dashes and underscores alike)
  *   FFNAME  the protocol's AVOption name (prefixed where ffmpeg already has
  *           an option called NAME); also accepted as NAME
- *   FLAGS   SEEDANCE_OPT_*
+ *   FLAGS   SEEDANCE_OPT_*: where it may come from, and its kind
  *   HELP    one line: meaning, allowed values, default
+ *   JSON    where a request field goes in the body ("a.b": b inside the
+ *           object a; "a[]": appended to the array a); "" for none
+ *   ALLOWED "LO..HI" (SEEDANCE_OPT_INT), "A|B|C" (SEEDANCE_OPT_CHOICE), or ""
+ *   DEFAULT the project's value when none is given, as text, or "": a
+ *           request states every field its model takes, defaults included,
+ *           so that the service's own defaults never decide a clip
+ * Front ends that only need the first columns define X(id, name, ffname,
+ * flags, help, ...).
  */
-#define SEEDANCE_OPT_REQUEST 0x01 /* a field of the request */
-#define SEEDANCE_OPT_URL     0x02 /* may come from a URL or a filter graph */
-#define SEEDANCE_OPT_BOOL    0x04 /* boolean: 1/0, true/false, yes/no, on/off */
-#define SEEDANCE_OPT_SECRET  0x08 /* the API key: never from a URL or a command line */
-#define SEEDANCE_OPT_ENV     0x10 /* also read from SEEDANCE_<NAME> by seedance_job_set_env() */
+#define SEEDANCE_OPT_REQUEST   0x001 /* a field of the request */
+#define SEEDANCE_OPT_URL       0x002 /* may come from a URL or a filter graph */
+#define SEEDANCE_OPT_BOOL      0x004 /* boolean: 1/0, true/false, yes/no, on/off */
+#define SEEDANCE_OPT_SECRET    0x008 /* the API key: never from a URL or a command line */
+#define SEEDANCE_OPT_ENV       0x010 /* also read from SEEDANCE_<NAME> by seedance_job_set_env() */
+#define SEEDANCE_OPT_INT       0x020 /* a whole number in ALLOWED */
+#define SEEDANCE_OPT_CHOICE    0x040 /* one of ALLOWED, any case */
+#define SEEDANCE_OPT_MEDIA     0x080 /* a local file, an http(s) URL or a data: URI */
+#define SEEDANCE_OPT_NUMBER    0x100 /* a decimal number */
+#define SEEDANCE_OPT_PER_MODEL 0x200 /* taken only by the models that list it */
+
+/* Request fields that a URL, a filter graph or a command line may set. */
+#define SEEDANCE_OPT_FIELD (SEEDANCE_OPT_REQUEST | SEEDANCE_OPT_URL)
 
 #define SEEDANCE_OPTION_LIST(X) \
-    X(PROMPT,         "prompt",         "prompt",             0x03, \
-      "text prompt (required)") \
-    X(DURATION,       "duration",       "video_duration",     0x03, \
-      "clip length in whole seconds, 4..15 (default 5)") \
-    X(QUALITY,        "quality",        "video_quality",      0x03, \
-      "resolution: 480p or 720p (default 720p)") \
-    X(ASPECT_RATIO,   "aspect_ratio",   "aspect_ratio",       0x03, \
-      "16:9, 9:16, 1:1, 4:3, 3:4, 21:9 or adaptive (default 16:9)") \
-    X(GENERATE_AUDIO, "generate_audio", "generate_audio",     0x07, \
-      "generate an audio track (default 1)") \
-    X(CONTENT_FILTER, "content_filter", "content_filter",     0x07, \
-      "standard content filter; 0 costs 10% more (default 1)") \
-    X(WEB_SEARCH,     "web_search",     "web_search",         0x07, \
-      "let the model search the web, text-to-video only (default 0)") \
-    X(CALLBACK_URL,   "callback_url",   "callback_url",       0x03, \
-      "https URL told when the task ends (public host, at most 2048 characters)") \
-    X(MODEL,          "model",          "model",              0x03, \
-      "model name (default: chosen from the inputs)") \
-    X(IMAGE,          "image",          "image",              0x03, \
-      "first frame: local file, http(s) URL or data: URI") \
-    X(LAST_IMAGE,     "last_image",     "last_image",         0x03, \
-      "last frame (needs image): local file, http(s) URL or data: URI") \
-    X(IMAGE_MODE,     "image_mode",     "image_mode",         0x13, \
-      "how local images reach the API: upload (Files API) or inline (default upload)") \
-    X(TASK,           "task",           "task",               0x02, \
-      "attach to this task id instead of submitting (pays nothing)") \
-    X(NEW_GENERATION, "new_generation", "new_generation",     0x06, \
-      "pay for a new generation even when this request was made before (default 0)") \
-    X(CACHE,          "cache",          "cache",              0x16, \
-      "use the journal and the clip cache (default 1)") \
-    X(TIMEOUT,        "timeout",        "seedance_timeout",   0x12, \
-      "give up waiting for the task after this many seconds (default 3600)") \
-    X(CACHE_DIR,      "cache_dir",      "seedance_cache_dir", 0x02, \
+    X(PROMPT,         "prompt",         "prompt",             SEEDANCE_OPT_FIELD, \
+      "text prompt (required)", "prompt", "", "") \
+    X(TIER,           "tier",           "tier",               SEEDANCE_OPT_FIELD | SEEDANCE_OPT_CHOICE, \
+      "model tier: standard, fast or mini (default fast)", "", "standard|fast|mini", "fast") \
+    X(MODE,           "mode",           "mode",               SEEDANCE_OPT_FIELD | SEEDANCE_OPT_CHOICE, \
+      "text, image or reference(-to-video) (default: image when images are given, else text)", \
+      "", "text|image|reference", "") \
+    X(MODEL,          "model",          "model",              SEEDANCE_OPT_FIELD, \
+      "model id, overriding tier and mode (default: the model of tier and mode)", "", "", "") \
+    X(DURATION,       "duration",       "video_duration",     SEEDANCE_OPT_FIELD | SEEDANCE_OPT_INT, \
+      "clip length in whole seconds, 4..15 (default 5)", "duration", "4..15", "5") \
+    X(QUALITY,        "quality",        "video_quality",      SEEDANCE_OPT_FIELD | SEEDANCE_OPT_CHOICE, \
+      "resolution: 480p or 720p, on the standard tier also 1080p or 4k (default 720p)", \
+      "quality", "480p|720p|1080p|4k", "720p") \
+    X(ASPECT_RATIO,   "aspect_ratio",   "aspect_ratio",       SEEDANCE_OPT_FIELD | SEEDANCE_OPT_CHOICE, \
+      "16:9, 9:16, 1:1, 4:3, 3:4, 21:9 or adaptive: the model chooses from the image or " \
+      "the prompt (default 16:9)", "aspect_ratio", "16:9|9:16|1:1|4:3|3:4|21:9|adaptive", "16:9") \
+    X(GENERATE_AUDIO, "generate_audio", "generate_audio",     SEEDANCE_OPT_FIELD | SEEDANCE_OPT_BOOL, \
+      "generate an audio track (default 1)", "generate_audio", "", "1") \
+    X(CONTENT_FILTER, "content_filter", "content_filter",     SEEDANCE_OPT_FIELD | SEEDANCE_OPT_BOOL, \
+      "standard content filter; 0 costs 10% more (default 1)", "content_filter", "", "1") \
+    X(WEB_SEARCH,     "web_search",     "web_search",         SEEDANCE_OPT_FIELD | SEEDANCE_OPT_BOOL | \
+                                                              SEEDANCE_OPT_PER_MODEL, \
+      "let the model search the web, standard and fast text-to-video only, billed per search " \
+      "(default 0)", "model_params.web_search", "", "0") \
+    X(CALLBACK_URL,   "callback_url",   "callback_url",       SEEDANCE_OPT_FIELD, \
+      "https URL told when the task ends (public host, at most 2048 characters)", \
+      "callback_url", "", "") \
+    X(IMAGE,          "image",          "image",              SEEDANCE_OPT_FIELD | SEEDANCE_OPT_MEDIA, \
+      "first frame: local file, http(s) URL or data: URI", "image_urls[]", "", "") \
+    X(LAST_IMAGE,     "last_image",     "last_image",         SEEDANCE_OPT_FIELD | SEEDANCE_OPT_MEDIA, \
+      "last frame (needs image): local file, http(s) URL or data: URI", "image_urls[]", "", "") \
+    X(IMAGE_MODE,     "image_mode",     "image_mode",         SEEDANCE_OPT_FIELD | SEEDANCE_OPT_CHOICE | \
+                                                              SEEDANCE_OPT_ENV, \
+      "how local images reach the API: upload (Files API) or inline (default upload)", \
+      "", "upload|inline", "upload") \
+    X(TASK,           "task",           "task",               SEEDANCE_OPT_URL, \
+      "attach to this task id instead of submitting (pays nothing)", "", "", "") \
+    X(NEW_GENERATION, "new_generation", "new_generation",     SEEDANCE_OPT_URL | SEEDANCE_OPT_BOOL, \
+      "pay for a new generation even when this request was made before (default 0)", "", "", "0") \
+    X(MAX_CREDITS,    "max_credits",    "max_credits",        SEEDANCE_OPT_URL | SEEDANCE_OPT_NUMBER | \
+                                                              SEEDANCE_OPT_ENV, \
+      "refuse to submit a request whose estimated cost is above this many credits, or unknown " \
+      "(default: no limit)", "", "", "") \
+    X(CACHE,          "cache",          "cache",              SEEDANCE_OPT_URL | SEEDANCE_OPT_BOOL | \
+                                                              SEEDANCE_OPT_ENV, \
+      "use the journal and the clip cache (default 1)", "", "", "1") \
+    X(TIMEOUT,        "timeout",        "seedance_timeout",   SEEDANCE_OPT_URL | SEEDANCE_OPT_NUMBER | \
+                                                              SEEDANCE_OPT_ENV, \
+      "give up waiting for the task after this many seconds (default 3600)", "", "", "3600") \
+    X(CACHE_DIR,      "cache_dir",      "seedance_cache_dir", SEEDANCE_OPT_URL, \
       "journal and clip cache directory (default $SEEDANCE_CACHE_DIR, " \
-      "$XDG_CACHE_HOME/seedance or ~/.cache/seedance)") \
-    X(API_BASE,       "api_base",       "api_base",           0x00, \
-      "API base URL (default $SEEDANCE_API_BASE or " SEEDANCE_DEFAULT_API_BASE ")") \
-    X(FILES_BASE,     "files_base",     "files_base",         0x00, \
-      "Files API base URL (default $SEEDANCE_FILES_BASE or " SEEDANCE_DEFAULT_FILES_BASE ")") \
-    X(API_KEY_FILE,   "api_key_file",   "api_key_file",       0x10, \
-      "read the API key from the first line of this file (default $SEEDANCE_API_KEY)") \
-    X(API_KEY,        "api_key",        "api_key",            0x08, \
-      "API key, for programs (prefer $SEEDANCE_API_KEY or api_key_file)")
+      "$XDG_CACHE_HOME/seedance or ~/.cache/seedance)", "", "", "") \
+    X(API_BASE,       "api_base",       "api_base",           0, \
+      "API base URL (default $SEEDANCE_API_BASE or " SEEDANCE_DEFAULT_API_BASE ")", "", "", "") \
+    X(FILES_BASE,     "files_base",     "files_base",         0, \
+      "Files API base URL (default $SEEDANCE_FILES_BASE or " SEEDANCE_DEFAULT_FILES_BASE ")", \
+      "", "", "") \
+    X(API_KEY_FILE,   "api_key_file",   "api_key_file",       SEEDANCE_OPT_ENV, \
+      "read the API key from the first line of this file (default $SEEDANCE_API_KEY_FILE)", \
+      "", "", "") \
+    X(API_KEY,        "api_key",        "api_key",            SEEDANCE_OPT_SECRET, \
+      "API key, for programs (prefer $SEEDANCE_API_KEY or api_key_file)", "", "", "")
 
 typedef enum seedance_option_id {
-#define SEEDANCE_X_ID(id, name, ffname, flags, help) SEEDANCE_OPTION_##id,
+#define SEEDANCE_X_ID(id, ...) SEEDANCE_OPTION_##id,
     SEEDANCE_OPTION_LIST(SEEDANCE_X_ID)
 #undef SEEDANCE_X_ID
     SEEDANCE_OPTION__COUNT
@@ -481,6 +600,9 @@ typedef struct seedance_option {
     const char *ffname;
     int flags;
     const char *help;
+    const char *json;      /* "" when not in the request body */
+    const char *allowed;   /* "" when any value of its kind */
+    const char *dflt;      /* "" when none */
 } seedance_option;
 
 /* The options in the order of SEEDANCE_OPTION_LIST; the last has name NULL. */

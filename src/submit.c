@@ -26,22 +26,24 @@
 #define SUBMIT_PATH    "/v1/videos/generations"
 #define SUBMIT_TIMEOUT 120L     /* a read timeout is an uncertain outcome: be patient */
 
-typedef struct image_slot {
-    const char *field;      /* "image" or "last_image" */
+typedef struct media_slot {
+    const char *field;      /* "image", "last_image", ... */
     const char *value;      /* as given */
     sd_image img;           /* local bytes (file or base64 data: URI), else zeroed */
     char canon[80];         /* the canonical form: sha256:<hex> of the bytes */
-    char *url;              /* what goes into image_urls */
-} image_slot;
+    char *url;              /* what goes into the body */
+} media_slot;
 
 typedef struct submission {
     seedance_client *c;
     const seedance_request *r;
     int flags;
-    image_slot slot[2];
-    int n;                  /* images used */
+    media_slot slot[SD_MAX_MEDIA];
+    int n;                  /* media values */
+    const char *canon_media[SD_MAX_MEDIA]; /* their canonical forms */
     char *canon;            /* canonical JSON */
     char hash[65];          /* of canon and the API base */
+    char legacy[65];        /* the 0.1 key of a damaged entry found under it */
     int lock;               /* journal lock fd, -1 none */
     int had_entry;          /* the journal knew the request before */
     sd_journal_entry prev;  /* what it knew */
@@ -57,6 +59,17 @@ static void report(seedance_client *c, seedance_event ev, const char *task_id)
 {
     seedance_progress p = sd_progress_event(ev, task_id);
 
+    sd_progress(c, &p);
+}
+
+/* The new task, with what its reply reserved. */
+static void submitted(seedance_client *c, const char *task_id)
+{
+    seedance_progress p = sd_progress_event(SEEDANCE_EV_SUBMITTED, task_id);
+
+    p.credits = c->submitted.credits;
+    if (p.credits >= 0)
+        sd_log(c, SEEDANCE_LOG_INFO, "task %s: %.3f credits reserved", task_id, p.credits);
     sd_progress(c, &p);
 }
 
@@ -103,45 +116,34 @@ static int prepare(submission *s)
 {
     const seedance_request *r = s->r;
     seedance_client *c = s->c;
-    const char *values[2] = { r->image, r->last_image }, *urls[2];
-    sd_image imgs[2];
+    sd_media media[SD_MAX_MEDIA];
+    sd_image imgs[SD_MAX_MEDIA];
     int rc, uploads = 0;
-    char *buf;
-    size_t len;
 
+    s->n = sd_request_media(r, media, SD_MAX_MEDIA);
     if ((rc = sd_request_check(r, c, imgs, &c->err)) || (rc = sd_http_ready(c, SD_BASE_API))) {
-        sd_image_clear(&imgs[0]);
-        sd_image_clear(&imgs[1]);
+        for (int i = 0; i < s->n; i++)
+            sd_image_clear(&imgs[i]);
+        s->n = 0;
         return rc;
     }
-    for (int i = 0; i < 2; i++) {
-        image_slot *x;
+    for (int i = 0; i < s->n; i++) {
+        media_slot *x = &s->slot[i];
         char hex[65];
 
-        if (!values[i])
-            continue;
-        x = &s->slot[s->n++];
-        x->field = i ? "last_image" : "image";
-        x->value = values[i];
+        x->field = media[i].field;
+        x->value = media[i].value;
         x->img = imgs[i];
         if (x->img.data) {
             sd_sha256_hex(x->img.data, x->img.size, hex);
             snprintf(x->canon, sizeof(x->canon), "sha256:%s", hex);
-            uploads += r->image_mode == SD_IMAGE_UPLOAD;
+            uploads += sd_request_image_mode(r) == SD_IMAGE_UPLOAD;
         }
-        urls[s->n - 1] = x->img.data ? x->canon : x->value;
+        s->canon_media[i] = x->img.data ? x->canon : x->value;
     }
     if (uploads && (rc = sd_http_ready(c, SD_BASE_FILES)))
         return rc;
-    if (!(s->canon = sd_request_json(r, urls, s->n)))
-        return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
-    len = strlen(s->canon) + strlen(c->api_base) + 2;
-    if (!(buf = malloc(len)))
-        return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
-    snprintf(buf, len, "%s\n%s", s->canon, c->api_base);
-    sd_sha256_hex(buf, strlen(buf), s->hash);
-    free(buf);
-    return SEEDANCE_OK;
+    return sd_request_key(c, r, s->canon_media, s->n, &s->canon, s->hash);
 }
 
 /* A damaged journal entry may have recorded a paid task: never resubmit silently. */
@@ -160,6 +162,33 @@ static int fail_damaged(seedance_client *c, const char *hash)
 }
 
 /*
+ * The entry of this request: under its key, else under the key version 0.1
+ * gave it (copied under the new key when it names a task). 1 found, 0 not,
+ * -1 damaged (*damaged: the hash of the damaged entry).
+ */
+static int lookup(submission *s, const char **damaged)
+{
+    seedance_client *c = s->c;
+    char legacy[65];
+    int found = sd_journal_load(c, s->hash, &s->prev);
+
+    *damaged = s->hash;
+    if (found || sd_request_legacy_key(c, s->r, s->canon_media, s->n, legacy) != 1)
+        return found;
+    if ((found = sd_journal_load(c, legacy, &s->prev)) < 0) {
+        snprintf(s->legacy, sizeof(s->legacy), "%s", legacy);
+        *damaged = s->legacy;
+    }
+    if (found == 1) {
+        sd_log(c, SEEDANCE_LOG_DEBUG, "journal: this request is entry %s of version 0.1", legacy);
+        snprintf(s->prev.hash, sizeof(s->prev.hash), "%s", s->hash);
+        if (s->prev.state == SD_JOURNAL_SUBMITTED && sd_journal_store(c, &s->prev, s->canon))
+            sd_log(c, SEEDANCE_LOG_WARNING, "%s", c->err.message);
+    }
+    return found;
+}
+
+/*
  * What the journal knows: 1 when it settles the call (a task to reuse, or
  * an uncertain outcome to report: rc then), 0 to go on and submit.
  */
@@ -167,6 +196,7 @@ static int consult_journal(submission *s, char **task_id, int *attached, int *rc
 {
     seedance_client *c = s->c;
     const sd_journal_entry *p = &s->prev;
+    const char *damaged;
     int found;
 
     *rc = SEEDANCE_OK;
@@ -174,10 +204,10 @@ static int consult_journal(submission *s, char **task_id, int *attached, int *rc
         return 0;
     if ((*rc = sd_journal_lock(c, s->hash, &s->lock)))
         return 1;
-    found = sd_journal_load(c, s->hash, &s->prev);
+    found = lookup(s, &damaged);
     s->had_entry = found == 1;
     if (found < 0 && !(s->flags & SEEDANCE_NEW)) {
-        *rc = fail_damaged(c, s->hash);
+        *rc = fail_damaged(c, damaged);
         return 1;
     }
     if (!s->had_entry || (s->flags & SEEDANCE_NEW))
@@ -202,22 +232,22 @@ static int consult_journal(submission *s, char **task_id, int *attached, int *rc
     return 1;
 }
 
-/* Upload or inline local images: the image_urls that are sent. */
-static int resolve_images(submission *s)
+/* Upload or inline local media: the URLs that are sent. */
+static int resolve_media(submission *s)
 {
     seedance_client *c = s->c;
     int rc;
 
     for (int i = 0; i < s->n; i++) {
-        image_slot *x = &s->slot[i];
-        char name[32];
+        media_slot *x = &s->slot[i];
+        char name[40];
 
         if (!x->img.data) {
             x->url = strdup(x->value);
-        } else if (s->r->image_mode == SD_IMAGE_INLINE) {
+        } else if (sd_request_image_mode(s->r) == SD_IMAGE_INLINE) {
             x->url = sd_data_uri(&x->img);
         } else {
-            snprintf(name, sizeof(name), "%s.%s", i ? "last" : "first", ext_of(x->img.mime));
+            snprintf(name, sizeof(name), "%s.%s", x->field, ext_of(x->img.mime));
             if ((rc = sd_upload_image(c, &x->img, name, &x->url)))
                 return rc;
         }
@@ -225,6 +255,24 @@ static int resolve_images(submission *s)
             return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     }
     return SEEDANCE_OK;
+}
+
+/*
+ * The estimate of what the submit costs, logged; above the client's
+ * max_credits, or unknown with a limit set: refused, nothing sent.
+ */
+static int check_budget(submission *s)
+{
+    seedance_client *c = s->c;
+    seedance_cost cost;
+    char line[320];
+    int rc;
+
+    if ((rc = sd_request_cost(s->r, &cost, &c->err)))
+        return rc;
+    seedance_cost_describe(&cost, line, sizeof(line));
+    sd_log(c, SEEDANCE_LOG_INFO, "estimated cost: %s", line);
+    return seedance_cost_allowed(c, &cost);
 }
 
 /* The journal entry written before the POST: a new key, the time. */
@@ -276,6 +324,7 @@ static int take_reply(submission *s, const sd_http_resp *resp, char *why, size_t
     snprintf(c->submitted.task_id, sizeof(c->submitted.task_id), "%s", t->id);
     c->submitted.progress = t->progress;
     c->submitted.estimated_time = t->estimated_time;
+    c->submitted.credits = t->credits_reserved;
     c->submitted.at = sd_now();
     if (resp->replayed)
         sd_log(c, SEEDANCE_LOG_INFO, "the API replayed task %s for this idempotency key", t->id);
@@ -303,15 +352,15 @@ static int post(submission *s, const char *body)
     return rc;
 }
 
-/* Images, journal, POST, journal: the new task id into *task_id. */
+/* Budget, media, journal, POST, journal: the new task id into *task_id. */
 static int send_new(submission *s, char **task_id)
 {
     seedance_client *c = s->c;
-    const char *urls[2];
+    const char *urls[SD_MAX_MEDIA];
     char *body;
     int rc;
 
-    if ((rc = resolve_images(s)) || (rc = begin(s)))
+    if ((rc = check_budget(s)) || (rc = resolve_media(s)) || (rc = begin(s)))
         return rc;
     for (int i = 0; i < s->n; i++)
         urls[i] = s->slot[i].url;
@@ -329,7 +378,7 @@ static int send_new(submission *s, char **task_id)
     if (!(*task_id = strdup(s->e.task_id)))
         return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     sd_error_clear(&c->err);
-    report(c, SEEDANCE_EV_SUBMITTED, s->e.task_id);
+    submitted(c, s->e.task_id);
     return SEEDANCE_OK;
 }
 
@@ -353,7 +402,7 @@ int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
     if (!(rc = prepare(&s)) && !consult_journal(&s, task_id, attached, &rc))
         rc = send_new(&s, task_id);
     sd_journal_unlock(s.lock);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < s.n; i++) {
         sd_image_clear(&s.slot[i].img);
         free(s.slot[i].url);
     }

@@ -19,6 +19,7 @@ seedance_task *sd_task_new(void)
     if (t) {
         t->progress = -1;
         t->estimated_time = -1;
+        t->credits_reserved = -1;
     }
     return t;
 }
@@ -44,6 +45,10 @@ int seedance_task_progress(const seedance_task *t) { return t ? t->progress : -1
 int seedance_task_estimated_time(const seedance_task *t) { return t ? t->estimated_time : -1; }
 const char *seedance_task_json(const seedance_task *t) { return t ? t->json : NULL; }
 const char *seedance_task_error_code(const seedance_task *t) { return t ? t->error_code : NULL; }
+double seedance_task_credits_reserved(const seedance_task *t)
+{
+    return t ? t->credits_reserved : -1;
+}
 const char *seedance_task_error_message(const seedance_task *t)
 {
     return t ? t->error_message : NULL;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Local validation of a request: every constraint documented by the two
- * OpenAPI pages, checked before any request is sent. Each message names the
- * field, the value and what is allowed.
+ * Local validation of a request: every constraint the API documents,
+ * checked before any request is sent: each field's range (its row of the
+ * option table), the rules of its model (models.c), the prompt, the
+ * callback host and local images. Each message names the field, the value
+ * and what is allowed.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -19,74 +21,6 @@
 #define PROMPT_ADVISED_WORDS  1000
 #define CALLBACK_MAX_LEN      2048
 #define MODEL_MAX_LEN         128
-
-/* The qualities, and the frame size of each aspect ratio in each (the size
- * table of both pages); "adaptive" has none: the model chooses. */
-static const char *const qualities[] = { "480p", "720p", NULL };
-#define QUALITY_DEFAULT 1               /* 720p */
-#define RATIO_DEFAULT   "16:9"
-#define RATIO_ADAPTIVE  "adaptive"
-static const struct frame_size {
-    const char *ratio;
-    int width[2], height[2];            /* per quality */
-} frame_sizes[] = {
-    { "16:9", {  864, 1280 }, { 496,  720 } },
-    { "9:16", {  496,  720 }, { 864, 1280 } },
-    { "1:1",  {  640,  960 }, { 640,  960 } },
-    { "4:3",  {  752, 1112 }, { 560,  834 } },
-    { "3:4",  {  560,  834 }, { 752, 1112 } },
-    { "21:9", {  992, 1470 }, { 432,  630 } },
-};
-#define NB_FRAME_SIZES (sizeof(frame_sizes) / sizeof(frame_sizes[0]))
-
-static int in_list(const char *v, const char *const *list)
-{
-    for (int i = 0; list[i]; i++)
-        if (!strcmp(v, list[i]))
-            return 1;
-    return 0;
-}
-
-static const struct frame_size *find_frame_size(const char *ratio)
-{
-    for (size_t i = 0; i < NB_FRAME_SIZES; i++)
-        if (!strcmp(ratio, frame_sizes[i].ratio))
-            return &frame_sizes[i];
-    return NULL;
-}
-
-static int ratio_allowed(const char *ratio)
-{
-    return !strcmp(ratio, RATIO_ADAPTIVE) || find_frame_size(ratio);
-}
-
-int seedance_frame_size(const char *quality, const char *aspect_ratio, int *width, int *height)
-{
-    const struct frame_size *fs;
-    int q = QUALITY_DEFAULT;
-
-    if (quality && *quality)
-        for (q = 0; qualities[q] && strcmp(quality, qualities[q]); q++)
-            ;
-    if (!qualities[q])
-        return -1;
-    if (!aspect_ratio || !*aspect_ratio)
-        aspect_ratio = RATIO_DEFAULT;
-    if (!strcmp(aspect_ratio, RATIO_ADAPTIVE))
-        return 0;
-    if (!(fs = find_frame_size(aspect_ratio)))
-        return -1;
-    *width  = fs->width[q];
-    *height = fs->height[q];
-    return 1;
-}
-
-int seedance_request_frame_size(const seedance_request *r, int *width, int *height)
-{
-    if (!r)
-        return -1;
-    return seedance_frame_size(r->quality, r->aspect_ratio, width, height);
-}
 
 /*
  * Decode UTF-8 and count what bounds the token count from below: CJK
@@ -142,9 +76,11 @@ static int check_prompt(const seedance_request *r, seedance_client *c, seedance_
     long cjk, words;
     int blank;
 
-    if (!r->prompt || !*r->prompt)
+    const char *prompt = r->value[SEEDANCE_OPTION_PROMPT];
+
+    if (!prompt || !*prompt)
         return sd_error(err, SEEDANCE_E_INVALID, "prompt: missing: a text prompt is required");
-    if (prompt_measure(r->prompt, &cjk, &words, &blank) < 0)
+    if (prompt_measure(prompt, &cjk, &words, &blank) < 0)
         return sd_error(err, SEEDANCE_E_INVALID,
                         "prompt: not valid UTF-8 text: the prompt must be UTF-8");
     if (blank)
@@ -179,29 +115,83 @@ static int check_model(const char *m, seedance_error *err)
     return SEEDANCE_OK;
 }
 
-/* A model's rules on its inputs: images for image-to-video only, web search
- * for text-to-video only; an unknown model only gets a warning. */
-static int check_model_inputs(const seedance_request *r, seedance_client *c, const char *model,
-                              int nimg, seedance_error *err)
+/* The images a mode takes. */
+static int check_mode_inputs(const sd_resolved *m, int nimg, seedance_error *err)
 {
-    if (sd_model_is_t2v(model)) {
-        if (nimg)
-            return sd_error(err, SEEDANCE_E_INVALID,
-                            "image: %d image(s) given to the text-to-video model %s: "
-                            "allowed none (use %s for images)", nimg, model,
-                            SEEDANCE_MODEL_I2V);
-    } else if (sd_model_is_i2v(model)) {
-        if (nimg < 1)
-            return sd_error(err, SEEDANCE_E_INVALID,
-                            "image: none given to the image-to-video model %s: "
-                            "allowed 1..2 images", model);
-        if (r->web_search == 1)
-            return sd_error(err, SEEDANCE_E_INVALID,
-                            "web_search: true with the image-to-video model %s: "
-                            "web search is allowed only for text-to-video models", model);
-    } else {
+    if (m->mode == SD_MODE_TEXT && nimg)
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "image: %d image(s) given to the text-to-video model %s: allowed none "
+                        "(mode image or reference takes images)", nimg, m->id);
+    if (m->mode == SD_MODE_IMAGE && nimg < 1)
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "image: none given to the image-to-video model %s: allowed 1..2 images",
+                        m->id);
+    if (m->mode == SD_MODE_REFERENCE && nimg < 1)
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "image: none given to the reference-to-video model %s: it needs at "
+                        "least one reference", m->id);
+    return SEEDANCE_OK;
+}
+
+/* The quality and the per-model fields a known model takes. */
+static int check_model_fields(const seedance_request *r, const sd_resolved *m,
+                              seedance_error *err)
+{
+    int q = sd_request_choice(r, SEEDANCE_OPTION_QUALITY);
+    char allowed[512];
+
+    if (q >= 0 && !((m->model->qualities >> q) & 1))
+        return sd_error(err, SEEDANCE_E_INVALID,
+                        "quality: '%s' is not rendered by %s: allowed %s%s",
+                        seedance_request_get(r, SEEDANCE_OPTION_QUALITY, NULL), m->id,
+                        sd_model_qualities(m->model, allowed, sizeof(allowed)),
+                        m->tier != SD_TIER_STANDARD ? " (1080p and 4k: tier standard)" : "");
+    for (const seedance_option *o = seedance_options(); o->name; o++) {
+        const char *v = r->value[o->id];
+
+        if (!(o->flags & SEEDANCE_OPT_PER_MODEL) || !v || sd_model_takes(m, r, o->id) ||
+            !strcmp(v, o->dflt))
+            continue;
+        return sd_error(err, SEEDANCE_E_INVALID, "%s: '%s' is not taken by %s: allowed only "
+                        "with %s", o->name, v, m->id,
+                        sd_models_taking(o->id, allowed, sizeof(allowed)));
+    }
+    return SEEDANCE_OK;
+}
+
+/* The rules of the model the request names: a model this version does not
+ * know only gets a warning. */
+static int check_model_rules(const seedance_request *r, seedance_client *c, int nimg,
+                             seedance_error *err)
+{
+    sd_resolved m;
+    int rc;
+
+    if ((rc = sd_request_resolve(r, &m, err)))
+        return rc;
+    if (!m.model) {
         sd_log(c, SEEDANCE_LOG_WARNING,
-               "model: '%s' is not a model this version knows; it is sent as given", model);
+               "model: '%s' is not a model this version knows; it is sent as given", m.id);
+        return SEEDANCE_OK;
+    }
+    if ((rc = check_model_fields(r, &m, err)))
+        return rc;
+    return check_mode_inputs(&m, nimg, err);
+}
+
+/* Whole numbers within the bounds of their row. */
+static int check_ranges(const seedance_request *r, seedance_error *err)
+{
+    char allowed[64];
+    long lo, hi, v;
+
+    for (const seedance_option *o = seedance_options(); o->name; o++) {
+        if (!(o->flags & SEEDANCE_OPT_INT) || !r->value[o->id] || sd_option_range(o, &lo, &hi))
+            continue;
+        v = atol(r->value[o->id]);
+        if (v < lo || v > hi)
+            return sd_error(err, SEEDANCE_E_INVALID, "%s: %ld is out of range: allowed %s",
+                            o->name, v, sd_option_allowed(o, allowed, sizeof(allowed)));
     }
     return SEEDANCE_OK;
 }
@@ -377,7 +367,8 @@ static int check_image(const seedance_request *r, const char *field, const char 
     if (!img->data)
         *body += strlen(value);     /* a data: URI that is not base64 goes as given */
     else    /* inline: a data: URI in the body; upload: only the returned URL */
-        *body += r->image_mode == SD_IMAGE_INLINE ? 4 * ((img->size + 2) / 3) + 32 : 256;
+        *body += sd_request_image_mode(r) == SD_IMAGE_INLINE ? 4 * ((img->size + 2) / 3) + 32
+                                                              : 256;
     return SEEDANCE_OK;
 }
 
@@ -385,65 +376,51 @@ static int check_image(const seedance_request *r, const char *field, const char 
 static int check_fields(const seedance_request *r, seedance_client *c, size_t *body,
                         seedance_error *err)
 {
-    const char *model = seedance_request_model(r);
-    int nimg = sd_request_image_count(r), rc;
+    const char *model = r->value[SEEDANCE_OPTION_MODEL];
+    const char *cb = r->value[SEEDANCE_OPTION_CALLBACK_URL];
+    int rc;
 
-    if ((rc = check_prompt(r, c, err)))
+    if ((rc = check_prompt(r, c, err)) || (rc = check_ranges(r, err)))
         return rc;
-    *body += strlen(r->prompt);
-    if (r->duration_set && (r->duration < 4 || r->duration > 15))
-        return sd_error(err, SEEDANCE_E_INVALID,
-                        "duration: %d is out of range: allowed 4..15 (whole seconds)",
-                            r->duration);
-    if (r->quality && !in_list(r->quality, qualities))
-        return sd_error(err, SEEDANCE_E_INVALID,
-                        "quality: '%s' is not allowed: allowed 480p, 720p%s", r->quality,
-                            !strcmp(r->quality, "1080p") ? " (1080p is not open yet)" : "");
-    if (r->aspect_ratio && !ratio_allowed(r->aspect_ratio))
-        return sd_error(err, SEEDANCE_E_INVALID,
-                        "aspect_ratio: '%s' is not allowed: allowed 16:9, 9:16, 1:1, "
-                            "4:3, 3:4, 21:9, adaptive", r->aspect_ratio);
-    if (r->last_image && !r->image)
+    *body += strlen(r->value[SEEDANCE_OPTION_PROMPT]);
+    if (r->value[SEEDANCE_OPTION_LAST_IMAGE] && !r->value[SEEDANCE_OPTION_IMAGE])
         return sd_error(err, SEEDANCE_E_INVALID,
                         "last_image: given without image: a last frame needs a first "
                             "frame (image)");
-    if (r->model && (rc = check_model(r->model, err)))
+    if (model && (rc = check_model(model, err)))
         return rc;
-    if ((rc = check_model_inputs(r, c, model, nimg, err)))
+    if ((rc = check_model_rules(r, c, sd_request_image_count(r), err)))
         return rc;
-    if (r->callback_url && (rc = check_callback(r->callback_url, err)))
+    if (cb && (rc = check_callback(cb, err)))
         return rc;
     return SEEDANCE_OK;
 }
 
-int sd_request_check(const seedance_request *r, seedance_client *c, sd_image imgs[2],
-                     seedance_error *err)
+int sd_request_check(const seedance_request *r, seedance_client *c,
+                     sd_image imgs[SD_MAX_MEDIA], seedance_error *err)
 {
-    const char *values[2], *names[2] = { "image", "last_image" };
-    sd_image local[2];
+    sd_media media[SD_MAX_MEDIA];
+    sd_image local[SD_MAX_MEDIA];
     sd_image *img = imgs ? imgs : local;
     size_t body = 1024;
-    int rc = SEEDANCE_OK;
+    int n, rc = SEEDANCE_OK;
 
-    memset(img, 0, 2 * sizeof(*img));
+    memset(img, 0, SD_MAX_MEDIA * sizeof(*img));
     if (!r)
         return sd_error(err, SEEDANCE_E_INVALID, "no request");
     if ((rc = check_fields(r, c, &body, err)))
         return rc;
-    values[0] = r->image;
-    values[1] = r->last_image;
-    for (int i = 0; i < 2 && !rc; i++)
-        if (values[i])
-            rc = check_image(r, names[i], values[i], &body, &img[i], err);
+    n = sd_request_media(r, media, SD_MAX_MEDIA);
+    for (int i = 0; i < n && !rc; i++)
+        rc = check_image(r, media[i].field, media[i].value, &body, &img[i], err);
     if (!rc && body > (size_t)SD_BODY_MAX_BYTES)
         rc = sd_error(err, SEEDANCE_E_INVALID,
                       "image: the request body would be %.1f MB: allowed at most 64 MB "
                       "(use image_mode=upload or smaller images)",
                       (double)body / (1024.0 * 1024.0));
-    if (rc || !imgs) {
-        sd_image_clear(&img[0]);
-        sd_image_clear(&img[1]);
-    }
+    if (rc || !imgs)
+        for (int i = 0; i < n; i++)
+            sd_image_clear(&img[i]);
     return rc;
 }
 

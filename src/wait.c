@@ -132,6 +132,7 @@ static void report(sd_wait *w, seedance_event event, double now)
         ev.status = t->status;
         ev.progress = t->progress;
         ev.estimated_time = t->estimated_time;
+        ev.credits = t->credits_reserved;
     }
     ev.elapsed = now;
     if (!final)

@@ -73,7 +73,7 @@ typedef struct SeedanceContext {
  * text in libseedance's grammar, so that an option and a URL key of the
  * same meaning accept the same values.
  */
-#define SEEDANCE_AVOPTION(id, name, ffname, flags, help) \
+#define SEEDANCE_AVOPTION(id, name, ffname, flags, help, ...) \
     { ffname, help, offsetof(SeedanceContext, opt[SEEDANCE_OPTION_##id]), \
       AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0, D },
 

@@ -63,6 +63,7 @@ typedef struct cli cli;
 typedef enum cli_command_id {
     CLI_GENERATE,
     CLI_SUBMIT,
+    CLI_COST,
     CLI_STATUS,
     CLI_WAIT,
     CLI_DOWNLOAD,

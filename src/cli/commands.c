@@ -43,6 +43,55 @@ static int cmd_submit(cli *st)
     return EXIT_OK;
 }
 
+/* The body as it would be sent, and what it is estimated to cost. */
+static int cmd_cost(cli *st)
+{
+    const seedance_request *r = seedance_job_request(st->job);
+    char *body = seedance_request_to_json(r), line[400];
+    seedance_cost cost;
+    seedance_error err;
+    cJSON *o, *e;
+    char *doc;
+
+    if (seedance_request_cost(r, &cost, &err)) {
+        free(body);
+        return cli_fail(st, &err);
+    }
+    seedance_cost_describe(&cost, line, sizeof(line));
+    if (!st->json) {
+        cli_print(st, body);
+        printf("estimated cost: %s\n", line);
+    } else if ((o = cJSON_CreateObject())) {
+        cJSON_AddItemToObject(o, "request", cJSON_Parse(body));
+        e = cJSON_AddObjectToObject(o, "estimate");
+        cJSON_AddBoolToObject(e, "known", cost.known);
+        cJSON_AddStringToObject(e, "model", cost.model);
+        cJSON_AddStringToObject(e, "rates_date", SEEDANCE_RATES_DATE);
+        if (cost.known) {
+            cJSON_AddNumberToObject(e, "credits", cost.credits);
+            cJSON_AddNumberToObject(e, "usd", cost.usd);
+            cJSON_AddNumberToObject(e, "rate_credits", cost.rate_credits);
+            cJSON_AddNumberToObject(e, "rate_usd", cost.rate_usd);
+            cJSON_AddNumberToObject(e, "output_seconds", cost.output_seconds);
+            cJSON_AddNumberToObject(e, "input_seconds", cost.input_seconds);
+            cJSON_AddNumberToObject(e, "factor", cost.factor);
+        } else {
+            cJSON_AddStringToObject(e, "why", cost.why);
+        }
+        cJSON_AddBoolToObject(e, "web_search", cost.web_search);
+        cJSON_AddStringToObject(e, "text", line);
+        if ((doc = cJSON_PrintUnformatted(o)))
+            cli_print(st, doc);
+        free(doc);
+        cJSON_Delete(o);
+    }
+    free(body);
+    fflush(stdout);
+    /* what the submit would do with the same max_credits */
+    return seedance_cost_allowed(st->client, &cost) ? cli_fail(st, seedance_last_error(st->client))
+                                                   : EXIT_OK;
+}
+
 static int cmd_status(cli *st)
 {
     seedance_task *t;
@@ -102,6 +151,7 @@ int cli_command_run(cli *st)
 {
     static int (*const handlers[CLI_COMMANDS])(cli *st) = {
         [CLI_GENERATE] = cmd_save,      [CLI_SUBMIT] = cmd_submit,
+        [CLI_COST] = cmd_cost,
         [CLI_STATUS] = cmd_status,      [CLI_WAIT] = cmd_wait,
         [CLI_DOWNLOAD] = cmd_save,      [CLI_CREDITS] = cmd_credits,
         [CLI_RUN] = cmd_run,            [CLI_HELP_COMMAND] = cmd_help,

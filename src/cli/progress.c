@@ -193,6 +193,8 @@ static void json_event(cli *st, const seedance_progress *p)
     switch (p->event) {
     case SEEDANCE_EV_SUBMITTED: case SEEDANCE_EV_ATTACHED:
         cJSON_AddBoolToObject(o, "attached", p->event == SEEDANCE_EV_ATTACHED);
+        if (p->event == SEEDANCE_EV_SUBMITTED)
+            add_known(o, "credits_reserved", p->credits);
         break;
     case SEEDANCE_EV_RETRY:
         cJSON_AddNumberToObject(o, "delay", p->next_poll);
@@ -288,7 +290,9 @@ static void text_event(cli *st, const seedance_progress *p)
 {
     const char *const *text = event_text(p->event);
 
-    if (text)
+    if (text && p->event == SEEDANCE_EV_SUBMITTED && p->credits >= 0)
+        say(st, "%s%s%s, %.3f credits reserved", text[0], p->task_id, text[1], p->credits);
+    else if (text)
         say(st, "%s%s%s", text[0], p->task_id, text[1]);
     else if (p->event == SEEDANCE_EV_RETRY)
         say(st, "temporary failure, retrying in %.1f s", p->next_poll);

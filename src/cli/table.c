@@ -35,6 +35,16 @@ const cli_command cli_commands[] = {
       "dashboard (" SEEDANCE_DASHBOARD_URL "). Status reads and downloads (seedance wait, "
       "seedance download) are free and are retried automatically.",
       CLI_REQUEST | API_OPTIONS, CLI_ARGS_PROMPT, CLI_SUBMIT },
+    { "cost", "cost [options] [PROMPT...]",
+      "Print the request body exactly as it would be sent (local files appear by name: they "
+      "are uploaded first) and its estimated cost in credits and US dollars, from the "
+      "published rates of " SEEDANCE_RATES_DATE ": per second by tier and quality, 10% more "
+      "without the content filter, web searches billed per search on top. Where no price is "
+      "published (the mini tier, 1080p, 4k) it says so instead of guessing. Prices change: "
+      "what a task costs is its reply's credits_reserved, shown when it is submitted. With "
+      "--max-credits, it fails as the submit would when the estimate is above the limit or "
+      "unknown. It sends nothing and pays nothing.",
+      CLI_REQUEST | CLI_CLIENT | CLI_OUTPUT | CLI_HELP, CLI_ARGS_PROMPT, CLI_COST },
     { "status", "status [options] TASK-ID",
       "Query the task once and print its id, status and progress, and its result URL or its "
       "error when it has ended (with --json: the API's reply).",

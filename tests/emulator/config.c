@@ -33,6 +33,7 @@ static const struct key {
     { "cdn_lag", K_DOUBLE, 0, 1e6, offsetof(emu_config, cdn_lag), NULL },
     { "cdn_lag_status", K_INT, 400, 599, offsetof(emu_config, cdn_lag_status), NULL },
     { "estimate_factor", K_DOUBLE, 0.01, 1000, offsetof(emu_config, estimate_factor), NULL },
+    { "price_factor", K_DOUBLE, 0.01, 100, offsetof(emu_config, price_factor), NULL },
     { "estimate", K_WORD, 0, 0, offsetof(emu_config, estimate), estimate_words },
     { "progress", K_WORD, 0, 0, offsetof(emu_config, progress), progress_words },
 };
@@ -48,6 +49,7 @@ void config_defaults(emu_config *c)
     c->cdn_lag = 1;             /* a new link is not on the CDN at once */
     c->cdn_lag_status = 404;
     c->estimate_factor = 1;
+    c->price_factor = 1;
 }
 
 static const struct key *find_key(const char *name)

@@ -160,6 +160,7 @@ typedef struct emu_config {
     double  cdn_lag;            /* seconds a new result link is not served yet */
     int     cdn_lag_status;     /* what it answers meanwhile (404) */
     double  estimate_factor;    /* estimated_time = the truth * factor */
+    double  price_factor;       /* credits = the published rates * factor */
     int     estimate;           /* ESTIMATE_*: which reads carry estimated_time */
     int     progress;           /* PROGRESS_*: how progress rises */
     task_shape shape;           /* the spelling of new tasks */

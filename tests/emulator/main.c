@@ -68,6 +68,8 @@ static void usage(FILE *out)
 "                            after its task completed (default 1)\n"
 "  --cdn-lag-status N        what it answers meanwhile (default 404)\n"
 "  --estimate-factor F       estimated_time = the truth times F (default 1)\n"
+"  --price-factor F          credits reserved = the published rates times F\n"
+"                            (default 1: prices change, usage is the truth)\n"
 "  --estimate MODE           always (default), omit (only the submit reply\n"
 "                            carries estimated_time), never\n"
 "  --progress MODE           linear (default), steps, stuck (0 until the end)\n"
@@ -93,6 +95,7 @@ static const struct setting_switch {
     { "cdn-lag", "cdn_lag", SW_NUMBER },
     { "cdn-lag-status", "cdn_lag_status", SW_NUMBER },
     { "estimate-factor", "estimate_factor", SW_NUMBER },
+    { "price-factor", "price_factor", SW_NUMBER },
     { "estimate", "estimate", SW_WORD },
     { "progress", "progress", SW_WORD },
     { "config", NULL, SW_JSON },

@@ -18,37 +18,70 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 
-static const char *const models[] = {
-    "seedance-2.0-fast-text-to-video", "seedance-2.0-fast-image-to-video",
-    "seedance-2.0-text-to-video", "seedance-2.0-image-to-video",
+/* The nine models: tier, mode, the qualities each renders (bits of
+ * qualities[]) and whether it takes model_params.web_search. */
+enum { TIER_STANDARD, TIER_FAST, TIER_MINI };
+enum { MODE_TEXT, MODE_IMAGE, MODE_REFERENCE };
+static const struct model {
+    const char *id;
+    int tier, mode, qualities, web_search;
+} models[] = {
+    { "seedance-2.0-text-to-video",           TIER_STANDARD, MODE_TEXT,      0xF, 1 },
+    { "seedance-2.0-image-to-video",          TIER_STANDARD, MODE_IMAGE,     0xF, 0 },
+    { "seedance-2.0-reference-to-video",      TIER_STANDARD, MODE_REFERENCE, 0xF, 0 },
+    { "seedance-2.0-fast-text-to-video",      TIER_FAST,     MODE_TEXT,      0x3, 1 },
+    { "seedance-2.0-fast-image-to-video",     TIER_FAST,     MODE_IMAGE,     0x3, 0 },
+    { "seedance-2.0-fast-reference-to-video", TIER_FAST,     MODE_REFERENCE, 0x3, 0 },
+    { "seedance-2.0-mini-text-to-video",      TIER_MINI,     MODE_TEXT,      0x3, 0 },
+    { "seedance-2.0-mini-image-to-video",     TIER_MINI,     MODE_IMAGE,     0x3, 0 },
+    { "seedance-2.0-mini-reference-to-video", TIER_MINI,     MODE_REFERENCE, 0x3, 0 },
 };
-#define MODEL_LIST "seedance-2.0-fast-text-to-video, seedance-2.0-fast-image-to-video, " \
-                   "seedance-2.0-text-to-video, seedance-2.0-image-to-video"
+#define NMODELS (sizeof models / sizeof models[0])
+#define MODEL_LIST "seedance-2.0-text-to-video, seedance-2.0-image-to-video, " \
+    "seedance-2.0-reference-to-video, seedance-2.0-fast-text-to-video, " \
+    "seedance-2.0-fast-image-to-video, seedance-2.0-fast-reference-to-video, " \
+    "seedance-2.0-mini-text-to-video, seedance-2.0-mini-image-to-video, " \
+    "seedance-2.0-mini-reference-to-video"
 
-static const struct { const char *name; int w480, h480, w720, h720; } ratios[] = {
-    { "16:9", 864, 496, 1280, 720 },
-    { "4:3",  752, 560, 1112, 834 },
-    { "1:1",  640, 640, 960, 960 },
-    { "3:4",  560, 752, 834, 1112 },
-    { "9:16", 496, 864, 720, 1280 },
-    { "21:9", 992, 432, 1470, 630 },
+static const char *const qualities[] = { "480p", "720p", "1080p", "4k" };
+#define NQUALITIES 4
+
+/* Frame sizes per ratio and quality (the API's table). */
+static const struct { const char *name; int w[NQUALITIES], h[NQUALITIES]; } ratios[] = {
+    { "16:9", {  864, 1280, 1920, 3840 }, {  496,  720, 1080, 2160 } },
+    { "4:3",  {  752, 1112, 1664, 3326 }, {  560,  834, 1248, 2494 } },
+    { "1:1",  {  640,  960, 1440, 2880 }, {  640,  960, 1440, 2880 } },
+    { "3:4",  {  560,  834, 1248, 2494 }, {  752, 1112, 1664, 3326 } },
+    { "9:16", {  496,  720, 1080, 2160 }, {  864, 1280, 1920, 3840 } },
+    { "21:9", {  992, 1470, 2206, 4398 }, {  432,  630,  946, 1886 } },
 };
 #define NRATIOS (sizeof ratios / sizeof ratios[0])
 #define RATIO_LIST "16:9, 9:16, 1:1, 4:3, 3:4, 21:9, adaptive"
 
+/*
+ * Credits per output second by tier and quality: the published rates of
+ * Standard and Fast (2026-07); for Mini, what its tasks were seen to
+ * charge; for 1080p and 4k, 720p scaled by the pixels (no price is
+ * published). Times the price_factor setting: prices change, usage says.
+ */
+static const double rates[3][NQUALITIES] = {
+    [TIER_STANDARD] = { 6.251, 13.5, 30.375, 121.5 },
+    [TIER_FAST]     = { 5.063, 10.935, 24.604, 98.415 },
+    [TIER_MINI]     = { 2.5575, 2.7, 6.075, 24.3 },
+};
+
 /* What a valid request asks for. */
 typedef struct params {
-    const char *model;
-    int i2v;
+    const struct model *model;
     const char *prompt;
     int duration;
-    int q720;
+    int quality;        /* index in qualities */
     int ratio;          /* index in ratios, -1 = adaptive */
     int audio;
     int content_filter;
     const char *callback_url;
     int nimages;
-    emu_image *images[2];
+    emu_image *images[9];
 } params;
 
 static int bad(reply *r, const char *param, const char *fmt, ...)
@@ -152,25 +185,34 @@ static int check_callback(const char *url, reply *r)
     return rc;
 }
 
+/* image_urls: none for text-to-video, 1..2 for image-to-video, 1..9
+ * references for reference-to-video. */
 static int check_images(const cJSON *root, params *p, reply *r)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "image_urls");
+    int mode = p->model->mode, max = mode == MODE_IMAGE ? 2 : 9;
     char s[128];
-    if (!p->i2v) {
+    if (mode == MODE_TEXT) {
         if (v)
             return bad(r, "image_urls", "image_urls is not supported by %s (text-to-video); "
-                       "use seedance-2.0-fast-image-to-video", p->model);
+                       "use an image-to-video or reference-to-video model", p->model->id);
         return 0;
     }
-    if (!v)
-        return bad(r, "image_urls", "image_urls is required by %s (an array of 1 to 2 image URLs)", p->model);
+    if (!v) {
+        if (mode == MODE_REFERENCE)
+            return bad(r, "image_urls", "%s needs at least one reference image or video",
+                       p->model->id);
+        return bad(r, "image_urls", "image_urls is required by %s (an array of 1 to 2 image URLs)",
+                   p->model->id);
+    }
     if (!cJSON_IsArray(v)) {
         show(v, s, sizeof s);
-        return bad(r, "image_urls", "image_urls must be an array of 1 to 2 image URLs, got %s", s);
+        return bad(r, "image_urls", "image_urls must be an array of 1 to %d image URLs, got %s",
+                   max, s);
     }
     int n = cJSON_GetArraySize(v);
-    if (n < 1 || n > 2)
-        return bad(r, "image_urls", "image_urls has %d items (allowed: 1 to 2)", n);
+    if (n < 1 || n > max)
+        return bad(r, "image_urls", "image_urls has %d items (allowed: 1 to %d)", n, max);
     for (int i = 0; i < n; i++) {
         const cJSON *it = cJSON_GetArrayItem(v, i);
         char param[32];
@@ -187,7 +229,7 @@ static int check_images(const cJSON *root, params *p, reply *r)
 static int load_images(const cJSON *root, params *p, reply *r)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "image_urls");
-    int n = p->i2v ? cJSON_GetArraySize(v) : 0;
+    int n = p->model->mode != MODE_TEXT ? cJSON_GetArraySize(v) : 0;
     for (int i = 0; i < n; i++) {
         const char *url = cJSON_GetArrayItem(v, i)->valuestring;
         char param[32], err[512];
@@ -218,12 +260,11 @@ static int check_model(const cJSON *root, params *p, reply *r)
         return bad(r, "model", "model must be a string, got %s (allowed: " MODEL_LIST ")", s);
     }
     p->model = NULL;
-    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++)
-        if (!strcmp(v->valuestring, models[i]))
-            p->model = models[i];
+    for (size_t i = 0; i < NMODELS; i++)
+        if (!strcmp(v->valuestring, models[i].id))
+            p->model = &models[i];
     if (!p->model)
         return bad(r, "model", "model '%.100s' is not supported (allowed: " MODEL_LIST ")", v->valuestring);
-    p->i2v = strstr(p->model, "image-to-video") != NULL;
     return 0;
 }
 
@@ -253,7 +294,7 @@ static int check_prompt(const cJSON *root, params *p, reply *r)
 static int check_duration_quality(const cJSON *root, params *p, reply *r)
 {
     const cJSON *v;
-    char s[128];
+    char s[128], allowed[64] = "";
     p->duration = 5;
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "duration"))) {
         show(v, s, sizeof s);
@@ -263,16 +304,24 @@ static int check_duration_quality(const cJSON *root, params *p, reply *r)
             return bad(r, "duration", "duration %s is out of range (allowed: integers 4 to 15)", s);
         p->duration = (int)v->valuedouble;
     }
-    p->q720 = 1;
+    for (int i = 0; i < NQUALITIES; i++)
+        if (p->model->qualities >> i & 1)
+            snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s",
+                     *allowed ? ", " : "", qualities[i]);
+    p->quality = 1;
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "quality"))) {
         show(v, s, sizeof s);
         if (!cJSON_IsString(v))
-            return bad(r, "quality", "quality must be a string, got %s (allowed: 480p, 720p)", s);
-        if (!strcmp(v->valuestring, "1080p"))
-            return bad(r, "quality", "quality '1080p' is not available yet (allowed: 480p, 720p)");
-        if (strcmp(v->valuestring, "480p") && strcmp(v->valuestring, "720p"))
-            return bad(r, "quality", "quality %s is not supported (allowed: 480p, 720p)", s);
-        p->q720 = !strcmp(v->valuestring, "720p");
+            return bad(r, "quality", "quality must be a string, got %s (allowed: %s)", s, allowed);
+        p->quality = -1;
+        for (int i = 0; i < NQUALITIES; i++)
+            if (!strcmp(v->valuestring, qualities[i]))
+                p->quality = i;
+        if (p->quality < 0)
+            return bad(r, "quality", "quality %s is not supported (allowed: %s)", s, allowed);
+        if (!(p->model->qualities >> p->quality & 1))
+            return bad(r, "quality", "quality '%s' is not available yet for %s (allowed: %s)",
+                       v->valuestring, p->model->id, allowed);
     }
     return 0;
 }
@@ -281,7 +330,7 @@ static int check_ratio(const cJSON *root, params *p, reply *r)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "aspect_ratio");
     char s[128];
-    p->ratio = 0;
+    p->ratio = -1;              /* omitted: adaptive (the default since 2026-08-02) */
     if (!v)
         return 0;
     show(v, s, sizeof s);
@@ -302,21 +351,24 @@ static int check_ratio(const cJSON *root, params *p, reply *r)
 static int check_extras(const cJSON *root, params *p, reply *r)
 {
     static const char *const unsupported[] = { "video_urls", "audio_urls" };
-    const char *WS = "model_params.web_search";
+    const char *WS = "model_params.web_search", *id = p->model->id;
     char s[128];
     for (int i = 0; i < 2; i++)
         if (cJSON_GetObjectItemCaseSensitive(root, unsupported[i]))
-            return bad(r, unsupported[i], "%s is not supported by %s", unsupported[i], p->model);
+            return bad(r, unsupported[i], "%s is not supported by %s", unsupported[i], id);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "model_params");
     if (!v)
         return 0;
+    if (p->model->tier == TIER_MINI)
+        return bad(r, "model_params", "model_params is not supported by %s", id);
     if (!cJSON_IsObject(v)) {
         show(v, s, sizeof s);
         return bad(r, "model_params", "model_params must be an object, got %s", s);
     }
     const cJSON *ws = cJSON_GetObjectItemCaseSensitive(v, "web_search");
-    if (ws && p->i2v)
-        return bad(r, WS, "%s is only supported by text-to-video models, not %s", WS, p->model);
+    if (ws && !p->model->web_search)
+        return bad(r, WS, "%s is only supported by seedance-2.0-text-to-video and "
+                   "seedance-2.0-fast-text-to-video, not %s", WS, id);
     if (ws && !cJSON_IsBool(ws)) {
         show(ws, s, sizeof s);
         return bad(r, WS, "%s must be a boolean, got %s", WS, s);
@@ -355,26 +407,54 @@ static int validate(const cJSON *root, params *p, reply *r)
     return load_images(root, p, r);
 }
 
-/* The size of the output for the requested quality and aspect ratio;
- * adaptive = the ratio nearest the first image (16:9 without images). */
-static void pick_size(const params *p, int *w, int *h)
+/* The ratio nearest the shape w x h. */
+static int nearest_ratio(int w, int h)
 {
-    int idx = p->ratio;
-    if (idx < 0) {
-        idx = 0;
-        if (p->nimages) {
-            double want = log((double)p->images[0]->width / p->images[0]->height), best = 1e9;
-            for (size_t i = 0; i < NRATIOS; i++) {
-                double d = fabs(log((double)ratios[i].w720 / ratios[i].h720) - want);
-                if (d < best) {
-                    best = d;
-                    idx = (int)i;
-                }
-            }
+    double want = log((double)w / h), best = 1e9;
+    int idx = 0;
+    for (size_t i = 0; i < NRATIOS; i++) {
+        double d = fabs(log((double)ratios[i].w[1] / ratios[i].h[1]) - want);
+        if (d < best) {
+            best = d;
+            idx = (int)i;
         }
     }
-    *w = p->q720 ? ratios[idx].w720 : ratios[idx].w480;
-    *h = p->q720 ? ratios[idx].h720 : ratios[idx].h480;
+    return idx;
+}
+
+/* Does text hold word, in any case? */
+static int mentions(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (; *text; text++)
+        if (!strncasecmp(text, word, n))
+            return 1;
+    return 0;
+}
+
+/*
+ * The size of the output for the requested quality and aspect ratio.
+ * adaptive: the ratio nearest the first image; without one, chosen from
+ * the prompt: words that ask for a shape, else any ratio (the service's
+ * choice is not predictable, and a client must not count on one).
+ */
+static void pick_size(const params *p, int *w, int *h)
+{
+    static const struct { const char *word; int ratio; } words[] = {
+        { "vertical", 4 }, { "portrait", 4 }, { "square", 2 }, { "cinemascope", 5 },
+        { "widescreen", 0 },
+    };
+    int idx = p->ratio;
+    if (idx < 0 && p->nimages) {
+        idx = nearest_ratio(p->images[0]->width, p->images[0]->height);
+    } else if (idx < 0) {
+        idx = (int)(hash64(p->prompt, strlen(p->prompt)) % NRATIOS);
+        for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+            if (mentions(p->prompt, words[i].word))
+                idx = words[i].ratio;
+    }
+    *w = ratios[idx].w[p->quality];
+    *h = ratios[idx].h[p->quality];
 }
 
 static void free_params(params *p)
@@ -413,8 +493,9 @@ static int parse_request(const char *body, size_t len, cJSON **root, params *p, 
     return validate(*root, p, r);
 }
 
-/* A new task for a valid request; takes the images from p. */
-static task *task_new(const params *p, const char *body, size_t len)
+/* A new task for a valid request; takes the images it renders from p
+ * (the first and the last; the others stay p's). */
+static task *task_new(params *p, const char *body, size_t len)
 {
     task *t = calloc(1, sizeof *t);
     if (!t)
@@ -423,7 +504,7 @@ static task *task_new(const params *p, const char *body, size_t len)
     random_chars(rnd, sizeof rnd);
     t->created = (int64_t)time(NULL);
     snprintf(t->id, sizeof t->id, "task-unified-%lld-%.8s", (long long)t->created, rnd);
-    snprintf(t->model, sizeof t->model, "%s", p->model);
+    snprintf(t->model, sizeof t->model, "%s", p->model->id);
     t->request = malloc(len + 1);
     if (t->request) {
         memcpy(t->request, body, len);
@@ -432,17 +513,20 @@ static task *task_new(const params *p, const char *body, size_t len)
     t->callback_url = xstrdup(p->callback_url);
     t->duration = p->duration;
     t->audio = p->audio;
-    t->credits = round(p->duration * (p->q720 ? 10.0 : 5.0) *
-                       (p->content_filter ? 1.0 : 1.1) * 100) / 100;
+    t->credits = round(p->duration * rates[p->model->tier][p->quality] * E.cfg.price_factor *
+                       (p->content_filter ? 1.0 : 1.1) * 1000) / 1000;
     pick_size(p, &t->width, &t->height);
     t->job.width = t->width;
     t->job.height = t->height;
     t->job.duration = p->duration;
     t->job.audio = p->audio;
     t->job.seed = hash64(p->prompt, strlen(p->prompt));
-    t->job.nimages = p->nimages;
-    for (int i = 0; i < p->nimages; i++)
-        t->job.images[i] = p->images[i];
+    t->job.nimages = p->nimages < 2 ? p->nimages : 2;
+    for (int i = 0; i < t->job.nimages; i++) {
+        int k = i ? p->nimages - 1 : 0;
+        t->job.images[i] = p->images[k];
+        p->images[k] = NULL;
+    }
     return t;
 }
 
@@ -499,9 +583,7 @@ void handle_submit(const char *body, size_t len, const char *idem, reply *r)
     params p;
     task *t = NULL;
     if (!parse_request(body, len, &root, &p, r)) {
-        if ((t = task_new(&p, body, len)))
-            p.nimages = 0;                  /* the task owns the images now */
-        else
+        if (!(t = task_new(&p, body, len)))
             reply_status_error(r, 500);
     }
     free_params(&p);

@@ -15,6 +15,9 @@
 
 static char tmpdir[256];
 
+/* A field of a request as it will be sent. */
+#define V(r, id) seedance_request_get(r, SEEDANCE_OPTION_##id, NULL)
+
 static const char *msg(seedance_job *j)
 {
     return seedance_last_error(seedance_job_client(j))->message;
@@ -158,7 +161,8 @@ static void test_url(void)
     seedance_request *r = seedance_job_request(j);
 
     OK(seedance_job_parse_url(j, "seedance:?prompt=a%26b+c&duration=6&Aspect-Ratio=1:1") == 0 &&
-       !strcmp(r->prompt, "a&b+c") && r->duration == 6 && !strcmp(r->aspect_ratio, "1:1"),
+       !strcmp(V(r, PROMPT), "a&b+c") && !strcmp(V(r, DURATION), "6") &&
+       !strcmp(V(r, ASPECT_RATIO), "1:1"),
        "query keys, percent-decoding, '+' kept");
     OK(seedance_job_parse_url(j, "seedance:task-unified-123-abc") == 0 &&
        seedance_job_task(j) && !strcmp(seedance_job_task(j), "task-unified-123-abc"),
@@ -168,7 +172,7 @@ static void test_url(void)
     j = seedance_job_new();
     r = seedance_job_request(j);
     OK(seedance_job_parse_url(j, "seedance://a%20calm sea") == 0 && !seedance_job_task(j) &&
-       !strcmp(r->prompt, "a calm sea"), "a bare prompt after //");
+       !strcmp(V(r, PROMPT), "a calm sea"), "a bare prompt after //");
     OK(seedance_job_parse_url(j, "seedance:?prompt") == SEEDANCE_E_INVALID &&
        strstr(msg(j), "no value"), "an item without '=': %s", msg(j));
     OK(seedance_job_parse_url(j, "seedance:?cache=YES&timeout=0.5") == 0,
@@ -185,7 +189,7 @@ static void test_image_data(void)
     static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
     OK(seedance_request_set_image_data(r, "image", png, sizeof(png), "image/png", &err) == 0 &&
-       r->image && !strncmp(r->image, "data:image/png;base64,", 22),
+       V(r, IMAGE) && !strncmp(V(r, IMAGE), "data:image/png;base64,", 22),
        "image bytes become the image");
     OK(seedance_request_set_image_data(r, "video", png, sizeof(png), "image/png", &err) ==
        SEEDANCE_E_INVALID && strstr(err.message, "video"), "an unknown field: %s",

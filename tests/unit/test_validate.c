@@ -117,13 +117,13 @@ static void test_set(void)
     OK(seedance_request_set(r, "image_mode", "ftp", &e) == SEEDANCE_E_INVALID &&
        strstr(e.message, "upload, inline"), "image_mode ftp: %s", e.message);
     for (int i = 0; i < 4; i++) {
-        good &= seedance_request_set(r, "content-filter", yes[i], NULL) == 0 && r->content_filter == 1;
-        good &= seedance_request_set(r, "content_filter", no[i], NULL) == 0 && r->content_filter == 0;
+        good &= seedance_request_set(r, "content-filter", yes[i], NULL) == 0 && sd_request_bool(r, SEEDANCE_OPTION_CONTENT_FILTER) == 1;
+        good &= seedance_request_set(r, "content_filter", no[i], NULL) == 0 && sd_request_bool(r, SEEDANCE_OPTION_CONTENT_FILTER) == 0;
     }
     OK(good, "booleans: 1/0 true/false yes/no on/off, any case");
-    OK(seedance_request_set(r, "aspect-ratio", "9:16", NULL) == 0 && !strcmp(r->aspect_ratio, "9:16"),
+    OK(seedance_request_set(r, "aspect-ratio", "9:16", NULL) == 0 && !strcmp(r->value[SEEDANCE_OPTION_ASPECT_RATIO], "9:16"),
        "aspect-ratio with a dash is aspect_ratio");
-    OK(seedance_request_set(r, "model_params.web_search", "1", NULL) == 0 && r->web_search == 1,
+    OK(seedance_request_set(r, "model_params.web_search", "1", NULL) == 0 && sd_request_bool(r, SEEDANCE_OPTION_WEB_SEARCH) == 1,
        "model_params.web_search accepted");
     seedance_request_free(r);
 }
@@ -178,8 +178,11 @@ static void test_ranges(void)
     OK(invalid("duration", "16", "duration: 16 is out of range: allowed 4..15"), "duration 16 refused");
     OK(invalid("duration", "0", "duration: 0"), "duration 0 refused");
     OK(valid("quality", "480p") && valid("quality", "720p"), "quality 480p and 720p allowed");
-    OK(invalid("quality", "1080p", "not open yet"), "quality 1080p refused as not open yet");
-    OK(invalid("quality", "720", "quality: '720' is not allowed: allowed 480p, 720p"), "quality 720 refused");
+    OK(invalid("quality", "1080p", "quality: '1080p' is not rendered by "
+               "seedance-2.0-fast-text-to-video: allowed 480p, 720p (1080p and 4k: tier standard)"),
+       "quality 1080p refused on the fast tier, naming the tier that renders it");
+    OK(invalid("quality", "720", "quality: '720' is not allowed: allowed 480p, 720p, 1080p, 4k"),
+       "quality 720 refused");
     for (int i = 0; i < 7; i++)
         good &= valid("aspect_ratio", ok_r[i]);
     OK(good, "all seven aspect ratios allowed");
@@ -314,7 +317,7 @@ static void test_images_kept(void)
 {
     seedance_request *r = seedance_request_new();
     seedance_error e;
-    sd_image imgs[2];
+    sd_image imgs[SD_MAX_MEDIA];
     unsigned char png[64];
     size_t n = fake_png(png, 640, 480);
 
@@ -368,7 +371,11 @@ static void test_to_json(void)
     seedance_request_set(r, "last_image", "https://example.com/l.png", NULL);
     json = seedance_request_to_json(r);
     OK(json && strstr(json, "\"image_urls\":[\"") && strstr(json, "first.png\",\"https://example.com/l.png\"]") &&
-       !strstr(json, "duration"), "to_json: image_urls in order, unset fields left out: %s", json);
+       strstr(json, "\"duration\":5,\"quality\":\"720p\",\"aspect_ratio\":\"16:9\","
+                    "\"generate_audio\":true,\"content_filter\":true,") &&
+       !strstr(json, "web_search"),
+       "to_json: image_urls in order, unset fields stated with their defaults, no web search "
+       "for image-to-video: %s", json);
     free(json);
     seedance_request_free(r);
 }
@@ -384,7 +391,7 @@ static void test_frame_size(void)
         { "9:16", 496, 864, 720, 1280 }, { "21:9", 992, 432, 1470, 630 },
     };
     static const char *const refused[][2] = {
-        { "1080p", "16:9" }, { "720", NULL }, { "480p", "2:1" }, { NULL, "16:10" }, { "720p", "Adaptive" },
+        { "2160p", "16:9" }, { "720", NULL }, { "480p", "2:1" }, { NULL, "16:10" }, { "720p", "auto" },
     };
     seedance_request *r = seedance_request_new();
     int w, h, good = 1;
@@ -519,7 +526,7 @@ static void test_total(void)
        seedance_request_set(r, NULL, "x", &e) == SEEDANCE_E_INVALID &&
        seedance_request_set(r, "", "x", &e) == SEEDANCE_E_INVALID &&
        seedance_request_set(r, "prompt", NULL, NULL) == 0 &&
-       seedance_request_set(r, "duration", NULL, NULL) == 0 && !r->duration_set,
+       seedance_request_set(r, "duration", NULL, NULL) == 0 && !r->value[SEEDANCE_OPTION_DURATION],
        "set: NULL request or field refused, a NULL value is empty");
     snprintf(num, sizeof(num), "%d", INT_MIN);
     OK(seedance_request_set(r, "duration", num, &e) == SEEDANCE_E_INVALID, "duration INT_MIN refused");

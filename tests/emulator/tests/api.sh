@@ -48,7 +48,7 @@ is "$(jq_ .task_info.can_cancel)" true "task_info.can_cancel is true while runni
 is "$(jq_ .task_info.video_duration)" 4 "task_info.video_duration is the requested duration"
 is "$(jq_ .task_info.estimated_time)" 2 "estimated_time tells the generation time (2 s)"
 is "$(jq_ .usage.billing_rule)" per_second "usage.billing_rule per_second"
-is "$(jq_ .usage.credits_reserved)" 20 "usage.credits_reserved (4 s at 480p)"
+is "$(jq_ .usage.credits_reserved)" 20.252 "usage.credits_reserved (4 s at 480p, fast: 5.063 a second)"
 is "$(jq_ .usage.user_group)" default "usage.user_group"
 unlike "$BODY" '"results"|"error"' "no results and no error before the end"
 is "$(header Content-Type)" application/json "replies are application/json"
@@ -80,7 +80,7 @@ cmp_num "$(jq_ .progress)" -ge 1 "processing progress is above 0"
 api GET "/v1/tasks/$ID"
 is "$(jq_ .progress)" 100 "completed progress is 100"
 is "$(jq_ .task_info.can_cancel)" false "can_cancel is false once completed"
-is "$(jq_ .usage.credits_used)" 20 "usage.credits_used once completed"
+is "$(jq_ .usage.credits_used)" 20.252 "usage.credits_used once completed"
 like "$(jq_ '.results[0]')" "^http://127\\.0\\.0\\.1:$EMU_PORT/results/$ID\\.mp4\$" "results[0] is a URL served by the emulator"
 unlike "$BODY" '"error"' "no error object on a completed task"
 STATUS=$(curl -sS -o "$T/clip.mp4" -w '%{http_code}' "$(jq_ '.results[0]')")
@@ -120,7 +120,7 @@ is "$(jq_ .task_info.estimated_time)" 2 "a refused settings object changes nothi
 cfg=$(emu_admin GET /_emu/config)
 is "$(json_get "$cfg" .gen_time)" 2 "GET /_emu/config shows the settings of the moment"
 is "$(printf '%s' "$cfg" | python3 -c 'import json,sys; print(",".join(sorted(json.load(sys.stdin))))')" \
-    allow_private_callbacks,bandwidth,cdn_lag,cdn_lag_status,credits,error_shape,estimate,estimate_factor,final_status,gen_time,id_field,idempotency,link_ttl,moov_at_end,progress,result_variant,running_status,success_status \
+    allow_private_callbacks,bandwidth,cdn_lag,cdn_lag_status,credits,error_shape,estimate,estimate_factor,final_status,gen_time,id_field,idempotency,link_ttl,moov_at_end,price_factor,progress,result_variant,running_status,success_status \
     "GET /_emu/config lists every setting"
 like "$(emu_admin POST /_emu/config "$cfg")" '"ok":true' "what GET /_emu/config shows, POST takes back"
 is "$(emu_admin GET /_emu/config)" "$cfg" "and nothing changes"
@@ -133,7 +133,7 @@ is "$(jq_ .error.code)" insufficient_quota "402 code insufficient_quota"
 submit "$T2V"
 is "$STATUS" 200 "a task within the balance: 200"
 api GET /v1/credits
-is "$(jq_ .data.remaining_credits)" 10 "the balance went down by the reserved credits"
+is "$(jq_ .data.remaining_credits)" 9.748 "the balance went down by the reserved credits (30 - 20.252)"
 emu_admin POST /_emu/config '{"credits":-1}' >/dev/null
 
 # --- counters and reset ---------------------------------------------------------------

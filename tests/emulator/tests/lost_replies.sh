@@ -28,7 +28,7 @@ like "$LOST" '^task-unified-' "lost_reply: last_task_id names the task nobody wa
 is "$(json_get "$(emu_task "$LOST")" .request.prompt)" lost "the record keeps the lost submit's request"
 is "$(logged 1 path=/v1/videos/generations status=0)" 1 "the request log shows the submit with status 0 (no reply)"
 api GET /v1/credits
-is "$(jq_ .data.remaining_credits)" 980 "lost_reply: the task's credits were reserved (billed)"
+is "$(jq_ .data.remaining_credits)" 979.748 "lost_reply: the task's credits were reserved (billed)"
 wait_final "$LOST" 60
 is "$(jq_ .status)" completed "the lost task runs to completion and can be read by its id"
 submit "$T2V"
@@ -48,7 +48,7 @@ is "$(jq_ .error.code)" bad_gateway "502 carries the error envelope"
 unlike "$BODY" 'task-unified-' "the 502 reply names no task"
 is "$(emu_stat tasks)" $((before + 1)) "status after_create: the task was created"
 GW=$(emu_last_task)
-is "$(json_get "$(emu_task "$GW")" .task.usage.credits_reserved)" 20 "the hidden task reserved its credits"
+is "$(json_get "$(emu_task "$GW")" .task.usage.credits_reserved)" 20.252 "the hidden task reserved its credits"
 is "$(logged 1 path=/v1/videos/generations status=502)" 1 "the log shows the 502"
 
 emu_fault '{"type":"status","status":500,"count":2}'

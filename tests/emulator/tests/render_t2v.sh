@@ -17,10 +17,12 @@ clip() {
     curl -sS -o "$T/$2.mp4" "$(jq_ '.results[0]')"
 }
 req() { printf '{"model":"seedance-2.0-fast-text-to-video","prompt":"%s","duration":%s,"quality":"%s","aspect_ratio":"%s","generate_audio":%s}' "$@"; }
+# "vertical": adaptive, with a prompt that asks for a vertical frame
 
 # sizes from the table of the OpenAPI pages
 while read -r q r w h; do
-    clip "$(req "size $q $r" 4 "$q" "$r" false)" "s-$q-${r/:/x}" || continue
+    case $r in vertical) clip "$(req "a vertical frame, $q" 4 "$q" adaptive false)" "s-$q-$r" || continue ;;
+               *) clip "$(req "size $q $r" 4 "$q" "$r" false)" "s-$q-${r/:/x}" || continue ;; esac
     is "$(probe "$T/s-$q-${r/:/x}.mp4" stream=width,height | paste -sd x)" "${w}x$h" "$q $r is ${w}x$h"
 done <<'EOF'
 480p 16:9 864 496
@@ -29,21 +31,38 @@ done <<'EOF'
 480p 3:4 560 752
 480p 9:16 496 864
 480p 21:9 992 432
-480p adaptive 864 496
+480p vertical 496 864
 720p 16:9 1280 720
 720p 4:3 1112 834
 720p 1:1 960 960
 720p 3:4 834 1112
 720p 9:16 720 1280
 720p 21:9 1470 630
-720p adaptive 1280 720
+720p vertical 720 1280
 EOF
 
-# defaults: 720p 16:9, 5 s, audio on
+# the standard models' 1080p and 4k
+for s in "1080p 16:9 1920 1080" "1080p 21:9 2206 946" "4k 16:9 3840 2160"; do
+    set -- $s
+    gen "{\"model\":\"seedance-2.0-text-to-video\",\"prompt\":\"big\",\"duration\":4,\"quality\":\"$1\",\"aspect_ratio\":\"$2\",\"generate_audio\":false}"
+    if [ "$(jq_ .status)" = completed ] && curl -sS -o "$T/big.mp4" "$(jq_ '.results[0]')"; then
+        is "$(probe "$T/big.mp4" stream=width,height | paste -sd x)" "${3}x$4" "standard $1 $2 is ${3}x$4"
+    else
+        not_ok "standard $1 $2: task completed" "$BODY"
+    fi
+done
+
+# defaults: 720p, adaptive (the service's default since 2026-08-02), 5 s, audio on
 clip '{"model":"seedance-2.0-fast-text-to-video","prompt":"defaults"}' def
 f=$T/def.mp4
 is "$(probe "$f" stream=codec_name | paste -sd ,)" "h264,aac" "default: H.264 video and AAC audio"
-is "$(probe "$f" stream=width,height | head -n 2 | paste -sd x)" 1280x720 "default: 720p 16:9"
+like "$(probe "$f" stream=width,height | head -n 2 | paste -sd x)" '^(1280x720|1112x834|960x960|834x1112|720x1280|1470x630)$' "default: 720p, a ratio the model chose"
+seen=""
+for p in sea lake hill road moon pier; do
+    clip "{\"model\":\"seedance-2.0-fast-text-to-video\",\"prompt\":\"a $p\",\"duration\":4,\"quality\":\"480p\",\"generate_audio\":false}" "ad-$p"
+    seen="$seen $(probe "$T/ad-$p.mp4" stream=width,height | paste -sd x)"
+done
+cmp_num "$(printf '%s\n' $seen | sort -u | wc -l)" -gt 1 "an omitted aspect_ratio is not always 16:9: the model chooses ($seen)"
 is "$(probe "$f" stream=nb_frames | head -n 1)" 120 "default: 5 s = 120 frames"
 is "$(ffprobe -v error -select_streams v -show_entries stream=pix_fmt,r_frame_rate,profile -of default=nw=1:nk=1 "$f" | paste -sd ' ')" \
     "Constrained Baseline yuv420p 24/1" "video: H.264 yuv420p at 24 fps"

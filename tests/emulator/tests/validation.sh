@@ -55,6 +55,27 @@ submit '{"model":"seedance-9","prompt":"p"}'
 like "$(jq_ .error.message)" "seedance-9.*seedance-2.0-fast-text-to-video" "the message names the value and the allowed models"
 accepts "$(printf '{"model":"seedance-2.0-text-to-video","prompt":"p","quality":"480p","duration":4}')" "seedance-2.0-text-to-video"
 accepts "$(printf '{"model":"seedance-2.0-image-to-video","prompt":"p","quality":"480p","duration":4,"image_urls":["%s"]}' "$IMG")" "seedance-2.0-image-to-video"
+for m in seedance-2.0-mini-text-to-video seedance-2.0-fast-reference-to-video \
+         seedance-2.0-mini-image-to-video seedance-2.0-mini-reference-to-video \
+         seedance-2.0-reference-to-video; do
+    case $m in *text*) x="" ;; *) x=",\"image_urls\":[\"$IMG\"]" ;; esac
+    accepts "{\"model\":\"$m\",\"prompt\":\"p\",\"quality\":\"480p\",\"duration\":4$x}" "$m"
+done
+
+# the rules of each model
+rejects quality '{"model":"seedance-2.0-fast-text-to-video","prompt":"p","quality":"1080p"}' "1080p on fast"
+like "$(jq_ .error.message)" "1080p.*not available yet.*allowed: 480p, 720p" "the message says 1080p is not open on fast"
+rejects quality '{"model":"seedance-2.0-mini-image-to-video","prompt":"p","quality":"1080p"}' "1080p on mini"
+rejects quality '{"model":"seedance-2.0-fast-text-to-video","prompt":"p","quality":"4k"}' "4k on fast"
+accepts '{"model":"seedance-2.0-text-to-video","prompt":"p","quality":"1080p","duration":4}' "1080p on standard"
+accepts '{"model":"seedance-2.0-text-to-video","prompt":"p","quality":"4k","duration":4}' "4k on standard"
+rejects model_params '{"model":"seedance-2.0-mini-text-to-video","prompt":"p","model_params":{"web_search":false}}' "model_params on mini"
+rejects model_params.web_search "$(printf '{"model":"seedance-2.0-reference-to-video","prompt":"p","image_urls":["%s"],"model_params":{"web_search":true}}' "$IMG")" "web search on reference-to-video"
+accepts '{"model":"seedance-2.0-text-to-video","prompt":"p","quality":"480p","duration":4,"model_params":{"web_search":true}}' "web search on standard text-to-video"
+rejects image_urls '{"model":"seedance-2.0-fast-reference-to-video","prompt":"p"}' "reference-to-video without a reference"
+ten=$(printf '"%s",' "$IMG" "$IMG" "$IMG" "$IMG" "$IMG" "$IMG" "$IMG" "$IMG" "$IMG" "$IMG")
+rejects image_urls "{\"model\":\"seedance-2.0-fast-reference-to-video\",\"prompt\":\"p\",\"image_urls\":[${ten%,}]}" "ten reference images"
+accepts "{\"model\":\"seedance-2.0-fast-reference-to-video\",\"prompt\":\"p\",\"quality\":\"480p\",\"duration\":4,\"image_urls\":[$(printf '"%s",' "$IMG" "$IMG" "$IMG" | sed 's/,$//')]}" "three reference images"
 
 # prompt
 rejects prompt "{\"model\":\"$M_T\"}" "prompt missing"
@@ -94,7 +115,7 @@ rejects aspect_ratio "$(t2v ',"aspect_ratio":1.77')" "aspect_ratio as a number"
 rejects generate_audio "$(t2v ',"generate_audio":"yes"')" "generate_audio not a boolean"
 rejects content_filter "$(t2v ',"content_filter":1')" "content_filter not a boolean"
 accepts "$(t2v ',"generate_audio":false,"content_filter":false')" "generate_audio and content_filter false"
-is "$(jq_ .usage.credits_reserved)" 22 "content_filter false costs 1.1x"
+is "$(jq_ .usage.credits_reserved)" 22.277 "content_filter false costs 1.1x (4 s at 5.063, x1.1)"
 
 # image_urls
 rejects image_urls "$(t2v ",\"image_urls\":[\"$IMG\"]")" "image_urls with text-to-video"
