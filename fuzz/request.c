@@ -9,9 +9,11 @@
  * "!image=BYTES" sets image data directly (seedance_request_set_image_data).
  * Checks, for a request the library accepts: the prompt is valid UTF-8 and
  * not blank; duration 4..15; quality and aspect_ratio from their lists;
- * the images fit the model; the callback URL is https, at most 2048
+ * the images, qualities and web search fit the model (its rules read off
+ * its name); the callback URL is https, at most 2048
  * characters and its host (as libcurl parses it) public in every spelling
- * (see oracle.c); the JSON body parses and carries the prompt and model.
+ * (see oracle.c); the JSON body parses and carries the prompt, the model
+ * and every field common to the models, stated.
  * A refused request has a message naming a field.
  */
 #include <string.h>
@@ -126,30 +128,65 @@ static void check_callback(const char *url)
     curl_url_cleanup(u);
 }
 
+/* A field as the request sends it (given, else the default). */
+#define V(id) seedance_request_get(r, SEEDANCE_OPTION_##id, NULL)
+
+/* The rules of the model, from its name alone. */
+static void check_model_rules(const seedance_request *r, const char *model, int n,
+                              const cJSON *o)
+{
+    static const char *const low[] = { "480p", "720p", NULL };
+    int text = strstr(model, "-text-to-video") != NULL;
+    int tiered = strstr(model, "-fast-") || strstr(model, "-mini-");
+    int web = V(WEB_SEARCH) && !strcmp(V(WEB_SEARCH), "1");
+
+    static const char *const nine[] = {
+        "seedance-2.0-text-to-video", "seedance-2.0-image-to-video",
+        "seedance-2.0-reference-to-video", "seedance-2.0-fast-text-to-video",
+        "seedance-2.0-fast-image-to-video", "seedance-2.0-fast-reference-to-video",
+        "seedance-2.0-mini-text-to-video", "seedance-2.0-mini-image-to-video",
+        "seedance-2.0-mini-reference-to-video", NULL
+    };
+
+    if (!one_of(model, nine))
+        return;     /* a model this version does not know: sent as given */
+    if (tiered)
+        FZ_CHECK("tier-quality", one_of(V(QUALITY), low), "quality '%s' with %s", V(QUALITY), model);
+    if (text)
+        FZ_CHECK("t2v-images", n == 0, "%d images with %s", n, model);
+    else
+        FZ_CHECK("images", n >= 1 && (strstr(model, "-reference-") || n <= 2),
+                 "%d images with %s", n, model);
+    FZ_CHECK("web-search", !web || (text && !strstr(model, "-mini-")),
+             "web search with %s", model);
+    FZ_CHECK("json-model-params",
+             !!cJSON_GetObjectItemCaseSensitive(o, "model_params") == (text && !strstr(model, "-mini-")),
+             "model_params %s for %s", cJSON_GetObjectItemCaseSensitive(o, "model_params") ?
+             "sent" : "missing", model);
+}
+
 static void check_accepted(const seedance_request *r)
 {
-    static const char *const qualities[] = { "480p", "720p", NULL };
+    static const char *const qualities[] = { "480p", "720p", "1080p", "4k", NULL };
     static const char *const ratios[] = { "16:9", "9:16", "1:1", "4:3", "3:4", "21:9",
                                           "adaptive", NULL };
-    const char *model = seedance_request_model(r);
+    static const char *const stated[] = { "duration", "quality", "aspect_ratio",
+                                          "generate_audio", "content_filter", NULL };
+    const char *model = seedance_request_model(r), *prompt = V(PROMPT);
     int n = sd_request_image_count(r);
     char *json;
     cJSON *o;
 
-    FZ_CHECK("prompt", r->prompt && *r->prompt && utf8_ok(r->prompt) && !blank(r->prompt),
+    FZ_CHECK("prompt", prompt && *prompt && utf8_ok(prompt) && !blank(prompt),
              "accepted prompt is missing, blank or not UTF-8");
-    FZ_CHECK("duration", !r->duration_set || (r->duration >= 4 && r->duration <= 15),
-             "accepted duration %d", r->duration);
-    FZ_CHECK("quality", !r->quality || one_of(r->quality, qualities), "quality '%s'", r->quality);
-    FZ_CHECK("aspect-ratio", !r->aspect_ratio || one_of(r->aspect_ratio, ratios),
-             "aspect_ratio '%s'", r->aspect_ratio);
-    FZ_CHECK("last-image", !r->last_image || r->image, "last_image without image");
-    if (sd_model_is_t2v(model))
-        FZ_CHECK("t2v-images", n == 0, "%d images with %s", n, model);
-    if (sd_model_is_i2v(model))
-        FZ_CHECK("i2v-images", n >= 1 && r->web_search != 1, "%d images with %s", n, model);
-    if (r->callback_url)
-        check_callback(r->callback_url);
+    FZ_CHECK("duration", atoi(V(DURATION)) >= 4 && atoi(V(DURATION)) <= 15,
+             "accepted duration %s", V(DURATION));
+    FZ_CHECK("quality", one_of(V(QUALITY), qualities), "quality '%s'", V(QUALITY));
+    FZ_CHECK("aspect-ratio", one_of(V(ASPECT_RATIO), ratios), "aspect_ratio '%s'",
+             V(ASPECT_RATIO));
+    FZ_CHECK("last-image", !V(LAST_IMAGE) || V(IMAGE), "last_image without image");
+    if (V(CALLBACK_URL))
+        check_callback(V(CALLBACK_URL));
 
     json = seedance_request_to_json(r);
     FZ_CHECK("json", json != NULL, "no JSON for an accepted request");
@@ -158,11 +195,15 @@ static void check_accepted(const seedance_request *r)
     {
         const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "prompt");
         const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "model");
-        FZ_CHECK("json-prompt", cJSON_IsString(p) && !strcmp(p->valuestring, r->prompt),
+        FZ_CHECK("json-prompt", cJSON_IsString(p) && !strcmp(p->valuestring, prompt),
                  "the prompt does not survive JSON");
         FZ_CHECK("json-model", cJSON_IsString(m) && !strcmp(m->valuestring, model),
                  "the model does not survive JSON");
+        for (int i = 0; stated[i]; i++)
+            FZ_CHECK("json-stated", cJSON_GetObjectItemCaseSensitive(o, stated[i]) != NULL,
+                     "%s is not stated in the body", stated[i]);
     }
+    check_model_rules(r, model, n, o);
     cJSON_Delete(o);
     free(json);
 }

@@ -97,7 +97,7 @@ static int set_task(seedance_job *j, const char *value)
 static int set_other(seedance_job *j, const seedance_option *o, const char *value)
 {
     seedance_client *c = j->client;
-    double seconds;
+    double number;
     int b, rc;
 
     switch (o->id) {
@@ -114,16 +114,16 @@ static int set_other(seedance_job *j, const seedance_option *o, const char *valu
             j->new_generation = b;
         return SEEDANCE_OK;
     case SEEDANCE_OPTION_MAX_CREDITS:
-        seconds = -1;
-        if (*value && (rc = sd_option_credits(o->name, value, &seconds, &c->err)))
+        number = -1;    /* no limit */
+        if (*value && (rc = sd_option_credits(o->name, value, &number, &c->err)))
             return rc;
-        seedance_client_set_max_credits(c, seconds);
+        seedance_client_set_max_credits(c, number);
         return SEEDANCE_OK;
     case SEEDANCE_OPTION_TIMEOUT:
-        seconds = 0;
-        if (*value && (rc = sd_option_seconds(o->name, value, &seconds, &c->err)))
+        number = 0;     /* the default */
+        if (*value && (rc = sd_option_seconds(o->name, value, &number, &c->err)))
             return rc;
-        seedance_client_set_timeout(c, seconds);
+        seedance_client_set_timeout(c, number);
         return SEEDANCE_OK;
     case SEEDANCE_OPTION_CACHE_DIR:
         return seedance_client_set_cache_dir(c, value);

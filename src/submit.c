@@ -120,8 +120,10 @@ static int prepare(submission *s)
     sd_image imgs[SD_MAX_MEDIA];
     int rc, uploads = 0;
 
+    if ((rc = sd_request_check(r, c, imgs, &c->err)))
+        return rc;      /* nothing kept */
     s->n = sd_request_media(r, media, SD_MAX_MEDIA);
-    if ((rc = sd_request_check(r, c, imgs, &c->err)) || (rc = sd_http_ready(c, SD_BASE_API))) {
+    if ((rc = sd_http_ready(c, SD_BASE_API))) {
         for (int i = 0; i < s->n; i++)
             sd_image_clear(&imgs[i]);
         s->n = 0;

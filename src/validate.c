@@ -410,7 +410,9 @@ int sd_request_check(const seedance_request *r, seedance_client *c,
         return sd_error(err, SEEDANCE_E_INVALID, "no request");
     if ((rc = check_fields(r, c, &body, err)))
         return rc;
-    n = sd_request_media(r, media, SD_MAX_MEDIA);
+    if ((n = sd_request_media(r, media, SD_MAX_MEDIA)) > SD_MAX_MEDIA)
+        return sd_error(err, SEEDANCE_E_INVALID, "%d media files: allowed at most %d", n,
+                        SD_MAX_MEDIA);
     for (int i = 0; i < n && !rc; i++)
         rc = check_image(r, media[i].field, media[i].value, &body, &img[i], err);
     if (!rc && body > (size_t)SD_BODY_MAX_BYTES)

@@ -290,11 +290,11 @@ static void text_event(cli *st, const seedance_progress *p)
 {
     const char *const *text = event_text(p->event);
 
-    if (text && p->event == SEEDANCE_EV_SUBMITTED && p->credits >= 0)
-        say(st, "%s%s%s, %.3f credits reserved", text[0], p->task_id, text[1], p->credits);
-    else if (text)
+    if (text) {
         say(st, "%s%s%s", text[0], p->task_id, text[1]);
-    else if (p->event == SEEDANCE_EV_RETRY)
+        if (p->event == SEEDANCE_EV_SUBMITTED && p->credits >= 0)
+            say(st, "task %s: %.3f credits reserved", p->task_id, p->credits);
+    } else if (p->event == SEEDANCE_EV_RETRY)
         say(st, "temporary failure, retrying in %.1f s", p->next_poll);
     else if (p->event == SEEDANCE_EV_UPLOAD)
         say(st, "uploading an image (%" PRId64 " bytes)", p->size);

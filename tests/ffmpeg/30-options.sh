@@ -32,18 +32,21 @@ is "$(probe "$T/opts.mp4" stream=width v:0)x$(probe "$T/opts.mp4" stream=height 
 
 # ffmpeg -h protocol=seedance lists the options; none collides with ffmpeg's own.
 help=$("$FFMPEG" -hide_banner -h protocol=seedance 2>&1)
-for o in prompt video_duration video_quality aspect_ratio generate_audio content_filter web_search \
-         callback_url model image last_image image_mode task api_base files_base api_key api_key_file \
-         cache seedance_cache_dir new_generation seedance_timeout; do
+for o in prompt tier mode video_duration video_quality aspect_ratio generate_audio content_filter \
+         web_search callback_url model image last_image image_mode task api_base files_base api_key \
+         api_key_file cache seedance_cache_dir new_generation max_credits seedance_timeout; do
     like "$help" "^ *-$o " "-h protocol=seedance lists -$o"
 done
 full=$("$FFMPEG" -hide_banner -h full 2>&1)
-for o in prompt video_duration video_quality aspect_ratio generate_audio content_filter web_search \
-         callback_url model image last_image image_mode task api_base files_base api_key api_key_file \
-         cache seedance_cache_dir new_generation seedance_timeout; do
+for o in prompt tier video_duration video_quality aspect_ratio generate_audio content_filter \
+         web_search callback_url model image last_image image_mode task api_base files_base api_key \
+         api_key_file cache seedance_cache_dir new_generation max_credits seedance_timeout; do
     n=$(printf '%s\n' "$full" | grep -cE "^ *-$o ")
     is "$n" 1 "-$o names only the seedance option in ffmpeg -h full"
 done
+# -mode is also an option of the codec2 demuxer and of a bitstream filter,
+# neither of which a seedance: input uses (15-models.sh gives -mode before -i)
+like "$(printf '%s\n' "$full" | grep -E "^ *-mode ")" "text, image or reference" "-mode is the seedance option too"
 
 # Invalid jobs: a clear error, a non-zero exit, and not a single request.
 emu_reset

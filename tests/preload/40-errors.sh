@@ -17,7 +17,7 @@ bad_url() {
     unlike "$log" "Protocol not found" "$1: not ffmpeg's 'Protocol not found'"
 }
 bad_url "duration out of range" "seedance:?prompt=x&duration=99" "duration: 99 is out of range: allowed 4\.\.15"
-bad_url "unknown key" "seedance:?prompt=x&colour=red" "unknown option 'colour': allowed prompt, duration"
+bad_url "unknown key" "seedance:?prompt=x&colour=red" "unknown option 'colour': allowed prompt, tier, mode, model, duration"
 bad_url "key without value" "seedance:?prompt" "URL query item 'prompt' has no value"
 bad_url "no prompt" "seedance:" "prompt: missing"
 bad_url "the API key in the URL" "seedance:?prompt=x&api_key=sk-in-the-url" "api_key is not accepted in a URL"
