@@ -26,7 +26,7 @@ $(EMU_BIN): $(EMU_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(EMU_LIBS)
 
-$(B)/obj/tests/unit/%.o: OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS)
+$(B)/obj/tests/unit/%.o: OBJ_CFLAGS = -Isrc -Iinclude $(CURL_CFLAGS) $(CJSON_CFLAGS)
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
