@@ -616,7 +616,8 @@ int seedance_stream_seekable(seedance_stream *s)
      * at once when received, with Range when the server honours it, or by
      * waiting for the download. Only a failed download cannot get further. */
     sd_lock(s);
-    ok = s->dest == SD_DEST_CLIP || s->main.state != SD_FAILED || s->ranges;
+    ok = s->dest == SD_DEST_CLIP || !sd_fetch_done(&s->main) ||
+         s->main.state == SD_COMPLETE || s->ranges;
     sd_unlock(s);
     return ok;
 }

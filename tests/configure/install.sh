@@ -13,7 +13,7 @@
 
 src=$T/src
 mkdir -p "$src/tests" "$src/build/bin"
-for f in Makefile configure ffmpeg.mk src preload doc ffmpeg filters bench fuzz tools; do
+for f in Makefile configure ffmpeg.mk include src preload doc ffmpeg filters bench fuzz tools; do
     cp -a "$TOP/$f" "$src/" || bail "cannot copy $TOP/$f"
 done
 cp -a "$TOP/tests/build.mk" "$src/tests/"
