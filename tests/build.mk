@@ -10,6 +10,8 @@
 #   tests/preload/*.sh       Debian's ffmpeg through "seedance run" (no FFmpeg build)
 #   tests/faults/*.sh        faults of the machine: full disk, unwritable or damaged cache, races
 #   tests/load/*.sh          many concurrent runs against one emulator
+#   tests/package/*.sh       the Debian package installed here and in a clean
+#                            chroot (root; "make check-deb", not in "make check")
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -38,6 +40,7 @@ TESTS_LOAD   = $(sort $(wildcard tests/load/*.sh))
 TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh)) $(sort $(wildcard tests/filters/*.sh))
 TESTS_BUILD  = $(sort $(wildcard tests/configure/*.sh))
 TESTS_PRELOAD = $(sort $(wildcard tests/preload/*.sh))
+TESTS_PACKAGE = $(sort $(wildcard tests/package/*.sh))
 
 test-progs: $(UNIT_BINS) $(EMU_BIN)
 
@@ -57,6 +60,12 @@ check: all test-progs
 # Only the tests that drive the built ffmpeg/ffprobe.
 check-ffmpeg: all test-progs
 	$(TEST_RUN) $(TESTS_FFMPEG)
+
+# The Debian package: built, installed on this machine and in a clean
+# chroot, serving Debian's ffmpeg (as root; it installs and removes it).
+.PHONY: check-deb
+check-deb: deb test-progs
+	$(TEST_RUN) $(TESTS_PACKAGE)
 
 check-asan:
 	$(MAKE) B=$(B)/asan SAN=1 check-lib

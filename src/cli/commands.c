@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -16,6 +17,13 @@ static int cmd_save(cli *st)
 {
     seedance_stream *s;
 
+    /* before anything is paid for: stdout must be able to take the clip */
+    if (cli_to_stdout(st) && st->json)
+        return cli_usage_error(st, "-o - writes the video on standard output, where --json "
+                               "writes its document: give -o FILE with --json");
+    if (cli_to_stdout(st) && isatty(STDOUT_FILENO))
+        return cli_usage_error(st, "-o - would write the video to a terminal: redirect "
+                               "standard output (-o - | ... or -o - >FILE) or give -o FILE");
     if (seedance_job_open(st->job, &s))
         return cli_fail(st, seedance_last_error(st->client));
     return cli_save(st, s);

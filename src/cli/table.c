@@ -17,7 +17,8 @@
 
 const cli_command cli_commands[] = {
     { "generate", "generate [options] [PROMPT...] -o FILE",
-      "Submit the request, wait for its task and save the video to FILE. The request is "
+      "Submit the request, wait for its task and save the video to FILE (-o - writes it to "
+      "standard output as it downloads). The request is "
       "submitted once: the same request again reuses its task and its cached clip and pays "
       "nothing, unless --new is given. A submit is retried only when it provably created "
       "nothing (no connection, or 429); any other failure after sending says the request may "
@@ -54,16 +55,21 @@ const cli_command cli_commands[] = {
       "reply). When --timeout passes first the task goes on on the server: wait again.",
       API_OPTIONS, CLI_ARGS_TASK, CLI_WAIT },
     { "download", "download [options] TASK-ID -o FILE",
-      "Wait for the task if it has not ended and save its video to FILE, from the local "
-      "cache when the clip is there. It pays nothing.",
+      "Wait for the task if it has not ended and save its video to FILE (-o -: standard "
+      "output), from the local cache when the clip is there. It pays nothing.",
       API_OPTIONS | CLI_FILE, CLI_ARGS_TASK, CLI_DOWNLOAD },
     { "credits", "credits [options]",
       "Print the account's credits as JSON. It checks the API key without paying anything.",
       API_OPTIONS, CLI_ARGS_NONE, CLI_CREDITS },
     { "run", "run PROGRAM [ARGS...]",
-      "Run PROGRAM (ffmpeg, ffprobe, ffplay or any program linked with the shared "
-      "libavformat) with seedance: URLs available, without rebuilding it. Options come from "
-      "the URL and the SEEDANCE_* environment variables.",
+      "Run PROGRAM (ffmpeg, ffprobe, ffplay, mpv, a PyAV script: any program linked with the "
+      "shared libavformat, or the ffmpeg built with the protocol) with seedance: URLs "
+      "available, without rebuilding it. The seedance: URLs of ARGS (with -i on the command "
+      "line, the arguments of -i) are submitted all at once before PROGRAM starts, each paid "
+      "once, so that its inputs are generated side by side; a URL whose request is "
+      "incomplete, that names a task, has cache=0 or new_generation=1, or follows -f or an "
+      "option of the protocol is left to PROGRAM. Ctrl-C while submitting names every task "
+      "created. Options come from the URL and the SEEDANCE_* environment variables.",
       0, CLI_ARGS_RAW, CLI_RUN },
     { "help", "help [COMMAND]",
       "Print the commands, or the synopsis, description and options of COMMAND (the same "
