@@ -34,6 +34,10 @@
  * of generated frames to the format of a link, the timing of generated
  * frames in an output, and an input passed through before them.
  *
+ * seedance_generated.c is a generated part of an output: a clip from the
+ * frames around it, decoded and retimed into the output. It uses both
+ * files above; seedance_clip.c uses seedance_frame.c; nothing calls back.
+ *
  * Waiting: a generation takes minutes. The worker waits; the filter thread
  * only looks at it (ff_seedance_clip_ready()), for at most a tenth of a
  * second per activation, and schedules itself again. The filter thread
@@ -179,6 +183,7 @@ typedef struct SeedanceClip {
 
     /* the clip */
     seedance_stream *stream;
+    SeedanceAVIO io;            ///< the AVIO adapter of stream
     AVIOContext *pb;
     AVFormatContext *fmt;
     AVCodecContext *dec[2];     ///< video, audio decoder (NULL when unused)
@@ -329,7 +334,8 @@ int64_t ff_seedance_retime_end(const SeedanceRetime *r);
 
 void ff_seedance_retime_uninit(SeedanceRetime *r);
 
-/* ---- a generated part of an output (seedance_extend, seedance_bridge) -- */
+/* ---- a generated part of an output (seedance_extend, seedance_bridge), --
+ * seedance_generated.c */
 
 typedef struct SeedanceGenerated {
     SeedanceClip clip;

@@ -49,33 +49,62 @@ static const char *const state_names[] = {
     [SD_JOURNAL_UNCERTAIN] = "uncertain",
 };
 
-static void copy_str(char *dst, size_t size, const cJSON *o, const char *name)
+/*
+ * Copy the string field name of o to dst (size bytes), "" when absent. A
+ * value that does not fit is a damaged entry, never a shorter one (a task
+ * id cut short would attach to another task): -1 with the reason in why.
+ */
+static int copy_str(char *dst, size_t size, const cJSON *o, const char *name,
+                    char *why, size_t why_size)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    const char *str = cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
+    size_t len = strlen(str);
 
-    snprintf(dst, size, "%s", cJSON_IsString(v) && v->valuestring ? v->valuestring : "");
+    if (len >= size) {
+        snprintf(why, why_size, "its %s is %zu characters long, at most %zu fit", name, len,
+                 size - 1);
+        *dst = '\0';
+        return -1;
+    }
+    memcpy(dst, str, len + 1);
+    return 0;
 }
 
-/* An entry's fields from its JSON; 0 when it is usable for hash. */
-static int entry_parse(const cJSON *o, const char *hash, sd_journal_entry *e)
+/* An entry's fields from its JSON; 0 when it is usable for hash, else -1
+ * with the reason in why. */
+static int entry_parse(const cJSON *o, const char *hash, sd_journal_entry *e, char *why,
+                       size_t n)
 {
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "attempted");
     char state[16];
 
-    copy_str(e->hash, sizeof(e->hash), o, "hash");
-    copy_str(e->idempotency_key, sizeof(e->idempotency_key), o, "idempotency_key");
-    copy_str(e->task_id, sizeof(e->task_id), o, "task_id");
-    copy_str(e->failure, sizeof(e->failure), o, "failure");
-    copy_str(state, sizeof(state), o, "state");
+    snprintf(why, n, "it is not the entry of this request");
+    if (!cJSON_IsObject(o)) {
+        snprintf(why, n, "it is not a JSON object");
+        return -1;
+    }
+    if (copy_str(e->hash, sizeof(e->hash), o, "hash", why, n) ||
+        copy_str(e->idempotency_key, sizeof(e->idempotency_key), o, "idempotency_key", why, n) ||
+        copy_str(e->task_id, sizeof(e->task_id), o, "task_id", why, n) ||
+        copy_str(e->failure, sizeof(e->failure), o, "failure", why, n) ||
+        copy_str(state, sizeof(state), o, "state", why, n))
+        return -1;
     if (cJSON_IsNumber(t) && t->valuedouble > 0 && t->valuedouble < 1e15)
         e->attempted = (int64_t)t->valuedouble;
     /* an entry without its task id is never taken for a finished submit */
     e->state = *e->task_id ? SD_JOURNAL_SUBMITTED : SD_JOURNAL_SUBMITTING;
     if (!strcmp(state, state_names[SD_JOURNAL_UNCERTAIN]) && !*e->task_id)
         e->state = SD_JOURNAL_UNCERTAIN;
-    if (*e->task_id && !seedance_task_id_valid(e->task_id))
+    if (*e->task_id && !seedance_task_id_valid(e->task_id)) {
+        snprintf(why, n, "its task_id is not a task id");
         return -1;
-    return cJSON_IsObject(o) && !strcmp(e->hash, hash) && *e->idempotency_key ? 0 : -1;
+    }
+    if (!*e->idempotency_key) {
+        snprintf(why, n, "it has no idempotency_key");
+        return -1;
+    }
+    return strcmp(e->hash, hash) ? -1 : 0;
 }
 
 int sd_journal_load(seedance_client *c, const char *hash, sd_journal_entry *e)
@@ -84,6 +113,7 @@ int sd_journal_load(seedance_client *c, const char *hash, sd_journal_entry *e)
     unsigned char *buf = NULL;
     size_t n;
     cJSON *o = NULL;
+    char why[128];
     int found = 0;
 
     memset(e, 0, sizeof(*e));
@@ -98,8 +128,8 @@ int sd_journal_load(seedance_client *c, const char *hash, sd_journal_entry *e)
         goto done;
     }
     o = cJSON_ParseWithLength((const char *)buf, n);
-    if (entry_parse(o, hash, e) < 0) {
-        sd_log(c, SEEDANCE_LOG_WARNING, "journal entry %s is damaged", path);
+    if (entry_parse(o, hash, e, why, sizeof(why)) < 0) {
+        sd_log(c, SEEDANCE_LOG_WARNING, "journal entry %s is damaged: %s", path, why);
         memset(e, 0, sizeof(*e));
         found = -1;
         goto done;

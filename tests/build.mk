@@ -28,7 +28,7 @@ $(EMU_BIN): $(EMU_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(EMU_LIBS)
 
-$(B)/obj/tests/unit/%.o: OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS)
+$(B)/obj/tests/unit/%.o: OBJ_CFLAGS = -Isrc -Iinclude $(CURL_CFLAGS) $(CJSON_CFLAGS)
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
@@ -69,3 +69,21 @@ check-deb: deb test-progs
 
 check-asan:
 	$(MAKE) B=$(B)/asan SAN=1 check-lib
+
+# ThreadSanitizer (SAN=thread, in $(B)/tsan) over the tests that drive the
+# threads of an open clip: the stream (download, ring writer, side
+# download, follow and takeover, refresh, resume), the cache, two
+# processes on one download, a result that changes size, and the load
+# tests. Every report goes to a file of its test's own and fails it
+# (tests/run, SEEDANCE_TSAN_LOGS): zero reports or the run fails.
+TESTS_TSAN = $(B)/tests/test_stream $(B)/tests/test_stream_ring $(B)/tests/test_cache \
+             $(B)/tests/test_clip_cache tests/faults/concurrent-download.sh \
+             tests/cli/result-size.sh $(TESTS_LOAD)
+check-tsan:
+	$(MAKE) B=$(B)/tsan SAN=thread check-tsan-here
+
+.PHONY: check-tsan-here
+check-tsan-here: tools test-progs
+	rm -rf $(B)/tsan-reports
+	SEEDANCE_TSAN_LOGS=$(abspath $(B))/tsan-reports TSAN_OPTIONS=second_deadlock_stack=1 \
+	    $(TEST_RUN) $(TESTS_TSAN)

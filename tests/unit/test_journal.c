@@ -166,6 +166,48 @@ static void test_damaged_and_lock(void)
     seedance_client_free(c);
 }
 
+/* Write an entry of request whose field name holds a value of len characters. */
+static void write_long_field(seedance_client *c, const sd_journal_entry *e, const char *name,
+                             size_t len)
+{
+    char *path = sd_journal_path(c, e->hash), *value = malloc(len + 1);
+    FILE *f = fopen(path, "w");
+
+    memcpy(value, "task-unified-", 13);
+    memset(value + 13, '7', len - 13);
+    value[len] = '\0';
+    fprintf(f, "{\"version\":1,\"hash\":\"%s\",\"state\":\"submitted\","
+            "\"idempotency_key\":\"%s\",\"task_id\":\"%s\"}\n", e->hash,
+            !strcmp(name, "idempotency_key") ? value : e->idempotency_key,
+            !strcmp(name, "task_id") ? value : e->task_id);
+    fclose(f);
+    free(value);
+    free(path);
+}
+
+/* A value that does not fit is a damaged entry, never a shorter one. */
+static void test_over_long(void)
+{
+    seedance_client *c = client();
+    sd_journal_entry e = entry("long request", SD_JOURNAL_SUBMITTED, "task-unified-1-x"), got;
+    size_t max_id = sizeof(got.task_id) - 1;
+
+    write_long_field(c, &e, "task_id", max_id);
+    OK(sd_journal_load(c, e.hash, &got) == 1 && strlen(got.task_id) == max_id,
+       "a task id of %zu characters is taken whole", max_id);
+    write_long_field(c, &e, "task_id", max_id + 1);
+    OK(sd_journal_load(c, e.hash, &got) == -1 && !*got.task_id,
+       "a task id of %zu characters is a damaged entry, not cut to %zu", max_id + 1, max_id);
+    write_long_field(c, &e, "task_id", 300);
+    OK(sd_journal_load(c, e.hash, &got) == -1, "so is one of 300");
+    write_long_field(c, &e, "idempotency_key", sizeof(got.idempotency_key));
+    OK(sd_journal_load(c, e.hash, &got) == -1 && !*got.idempotency_key,
+       "an idempotency key of %zu characters is a damaged entry",
+       sizeof(got.idempotency_key));
+    sd_journal_remove(c, e.hash);
+    seedance_client_free(c);
+}
+
 /* a failed task is forgotten, other entries stay */
 static void test_forget(void)
 {
@@ -196,6 +238,7 @@ int main(void)
     test_store_load();
     test_uncertain();
     test_damaged_and_lock();
+    test_over_long();
     test_forget();
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     if (system(cmd) != 0)
