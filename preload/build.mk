@@ -31,7 +31,7 @@ $(B)/obj/pic/%.o: %.c
 	$(CC) $(PRELOAD_CFLAGS) $(OBJ_CFLAGS) -MMD -MP -c $< -o $@
 
 $(PRELOAD_LIB_OBJS): OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS) \
-                              $(XXHASH_CFLAGS)
+                              $(XXHASH_CFLAGS) $(PQ_CFLAGS)
 $(PRELOAD_OBJS): OBJ_CFLAGS = -Isrc $(PRELOAD_AV_CFLAGS)
 
 $(PRELOAD_SO): $(PRELOAD_OBJS) $(PRELOAD_LIB_OBJS)

@@ -10,7 +10,7 @@
 set -eu
 
 # Build: compiler, make, pkg-config, the library's dependencies.
-build="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev libxxhash-dev"
+build="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev libxxhash-dev libpq-dev"
 # FFmpeg from source: fetching and unpacking, the assembler, the external
 # libraries the build always enables (x264, drawtext's freetype, fontconfig
 # and harfbuzz), and common ones it enables when present (fribidi for
@@ -20,9 +20,10 @@ ffmpeg="ca-certificates curl xz-utils nasm libx264-dev libfreetype-dev libfontco
 # Tests: the emulator (libmicrohttpd, Debian's libav* to write real MP4
 # files), Debian's ffmpeg/ffprobe to inspect them, ccache for rebuilds.
 # The shell tests use python3 (JSON), curl, and a font for drawtext; the
-# manual is built with perl's pod2man.
+# manual is built with perl's pod2man; the shared journal's tests start a
+# PostgreSQL server of their own.
 tests="libmicrohttpd-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev ffmpeg ccache
- python3 fonts-dejavu-core perl bsdutils"
+ python3 fonts-dejavu-core perl bsdutils postgresql"
 
 packages="$build $ffmpeg $tests"
 if [ "${1:-}" = "--print" ]; then
