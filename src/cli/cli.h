@@ -145,4 +145,7 @@ void cli_event_send(cli *st, cJSON *ev);   /* one line on stderr; frees ev */
 /* run.c */
 int cli_run(int argc, char **argv);    /* argv[0] is the program */
 
+/* ledger.c: the ledger command's handler */
+int cli_ledger(cli *st);
+
 #endif
