@@ -56,12 +56,15 @@ void sd_journal_record_request(const seedance_request *r, sd_journal_record *rec
 /* ------------------------------------------------------------------ */
 /* In a local entry                                                    */
 
-/* o's member name replaced by item (NULL: removed). 0, or -1 out of memory. */
+/* o's member name replaced by item when want, else removed (item freed).
+ * 0, or -1 out of memory. */
 static int put(cJSON *o, const char *name, cJSON *item, int want)
 {
     cJSON_DeleteItemFromObjectCaseSensitive(o, name);
-    if (!want)
+    if (!want) {
+        cJSON_Delete(item);
         return 0;
+    }
     if (!item || !cJSON_AddItemToObject(o, name, item)) {
         cJSON_Delete(item);
         return -1;
@@ -245,7 +248,8 @@ int seedance_ledger_read(seedance_client *c, int64_t from, int64_t to, seedance_
         if (j == l->count)
             l->count++;
     }
-    qsort(l->entries, l->count, sizeof(*l->entries), by_time);
+    if (l->count)
+        qsort(l->entries, l->count, sizeof(*l->entries), by_time);
     for (size_t i = 0; i < l->count; i++)
         add_totals(l, &l->entries[i]);
     free(keys);

@@ -73,3 +73,8 @@ check-ffmpeg: all test-progs
 
 check-asan:
 	$(MAKE) B=$(B)/asan SAN=1 check-lib
+
+# Only the journal on PostgreSQL.
+.PHONY: check-journal
+check-journal: lib tools test-progs
+	$(TEST_RUN) $(TESTS_JOURNAL)
