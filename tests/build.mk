@@ -76,5 +76,5 @@ check-asan:
 
 # Only the journal on PostgreSQL.
 .PHONY: check-journal
-check-journal: lib tools test-progs
+check-journal: lib tools preload test-progs
 	$(TEST_RUN) $(TESTS_JOURNAL)
