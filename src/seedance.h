@@ -422,6 +422,12 @@ double seedance_task_credits_reserved(const seedance_task *t);
  * receiving the task id leaves the same state. Without the cache
  * (seedance_client_set_cache(c, 0)) nothing is recorded.
  *
+ * With a shared journal (seedance_client_set_journal()) all of this holds
+ * across machines: a client on another machine submitting the same request
+ * waits for this one's task id and attaches to it. A database that cannot
+ * be reached before the submit fails it with SEEDANCE_E_JOURNAL, nothing
+ * sent; one lost after the submit was recorded does not fail it.
+ *
  * Status reads, uploads and result downloads are free: they are retried.
  */
 int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
