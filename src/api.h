@@ -498,8 +498,9 @@ void sd_journal_close(seedance_client *c);
 /* Which journal, for people: "local journal DIR", "journal database DESC". */
 void sd_journal_name(seedance_client *c, char *buf, size_t size);
 
-/* journal_pg.c: the same, in the database of c->journal ---------------- */
+/* journal_pg.c ------------------------------------------------------ */
 
+/* The operations above, in the database of c->journal (a shared journal). */
 int sd_journal_pg_load(seedance_client *c, const char *hash, sd_journal_entry *e);
 int sd_journal_pg_store(seedance_client *c, const sd_journal_entry *e, const char *request_json);
 int sd_journal_pg_remove(seedance_client *c, const char *hash);
@@ -511,6 +512,9 @@ void sd_journal_pg_flush(seedance_client *c);
 int sd_journal_pg_list(seedance_client *c, int64_t from, int64_t to, sd_journal_entry **out,
                        size_t *n);
 void sd_journal_pg_close(seedance_client *c);
+
+/* journal_db.c ------------------------------------------------------ */
+
 /* Is conninfo a connection string libpq takes? SEEDANCE_OK or
  * SEEDANCE_E_CONFIG; the message never holds the string. */
 int sd_journal_pg_check(const char *conninfo, seedance_error *err);

@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The journal in a PostgreSQL database that every machine of a team
- * shares (libpq), so that a request is paid once across machines as it is
- * within one.
+ * shares, so that a request is paid once across machines as it is within
+ * one (the connection and the schema: journal_db.c).
  *
- * The schema "seedance" is created and versioned by the library itself
- * (seedance.meta holds its version; a newer one than this library knows is
- * refused, an older one migrated, under a transaction-scoped advisory
- * lock). seedance.submits holds one row per submit attempt; the row the
- * request finds ("is_current") is unique per request hash.
+ * seedance.submits holds one row per submit attempt; the row the request
+ * finds ("is_current") is unique per request hash.
  *
  * Exactly once: a submit holds a session-level advisory lock on its
  * request hash from the lookup to the recorded reply. Other clients, on
@@ -16,87 +13,27 @@
  * id and attach, or find the row still "submitting": its submitter died
  * between sending and the reply (its session ended, and the lock with it),
  * which is the uncertain outcome. Every write is committed before the
- * next step (synchronous_commit on).
+ * next step (synchronous_commit on). Which row is current changes only
+ * under the lock.
  *
  * The database unreachable before a submit fails it: nothing is sent. Lost
  * after the submit was recorded, what is learnt later (the task id, how
  * the task ended) is kept in memory and written once the database is back
- * (sd_journal_pg_flush(), at the end of the wait, at the latest when the
- * client is freed); such late writes never change which row is current.
- *
- * The connection string may hold a password: it never appears in a
- * message; libpq's messages are scrubbed of it too.
+ * (sd_journal_pg_flush() during the wait, at its end, at the latest when
+ * the client is freed); such late writes never change which row is
+ * current.
  */
 #include <errno.h>
-#include <sys/poll.h>   /* src/poll.h is the poll schedule */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/poll.h>   /* src/poll.h is the poll schedule */
 
-#include <libpq-fe.h>
+#include "journal_db.h"
 
-#include "api.h"
-
-#define SCHEMA_VERSION 1
 #define LOCK_CLASS 1399153508       /* "Seed": the first key of a request's advisory lock */
-#define SCHEMA_LOCK "5567382719716474"  /* the advisory lock of schema changes */
 #define RETRY_EVERY 5.0             /* seconds between two attempts to reach a lost database */
 #define STORE_PARAMS 19
-
-/* What could not be written while the database was out of reach. */
-typedef struct sd_pending {
-    int end;                    /* 0: an entry (e, request); 1: how task_id ended */
-    sd_journal_entry e;
-    char *request;
-    char final_state[16];
-    double credits;
-} sd_pending;
-
-struct sd_journal_db {
-    PGconn *conn;
-    char desc[512];             /* the database, for messages: never a password */
-    char *secret[2];            /* password, sslpassword: scrubbed from libpq's messages */
-    unsigned generation;        /* connections made so far */
-    int held;                   /* a request's advisory lock is held ... */
-    unsigned held_generation;   /* ... on this connection */
-    int held_key;
-    sd_pending *pending;
-    size_t npending;
-    double next_try;            /* sd_now() before which a lost database is not tried again */
-};
-
-/* The schema, from each version to the next. */
-static const char *const migrations[SCHEMA_VERSION] = {
-    /* 0 -> 1 */
-    "CREATE TABLE seedance.submits ("
-    "  id bigserial PRIMARY KEY,"
-    "  hash text NOT NULL CHECK (hash ~ '^[0-9a-f]{64}$'),"
-    "  idempotency_key text NOT NULL,"
-    "  is_current boolean NOT NULL,"
-    "  state text NOT NULL CHECK (state IN ('submitting', 'submitted', 'uncertain')),"
-    "  task_id text,"
-    "  attempted timestamptz NOT NULL,"
-    "  failure text NOT NULL DEFAULT '',"
-    "  api_base text NOT NULL,"
-    "  request jsonb,"
-    "  host text NOT NULL,"
-    "  os_user text NOT NULL,"
-    "  db_role text NOT NULL DEFAULT current_user,"
-    "  model text NOT NULL,"
-    "  duration integer,"
-    "  quality text,"
-    "  estimate double precision,"
-    "  credits double precision,"
-    "  final_state text CHECK (final_state IN ('completed', 'failed', 'cancelled', 'expired')),"
-    "  ended timestamptz,"
-    "  updated timestamptz NOT NULL DEFAULT now(),"
-    "  UNIQUE (hash, idempotency_key));"
-    "CREATE UNIQUE INDEX submits_current ON seedance.submits (hash) WHERE is_current;"
-    "CREATE INDEX submits_task ON seedance.submits (task_id);"
-    "CREATE INDEX submits_attempted ON seedance.submits (attempted);"
-    "COMMENT ON TABLE seedance.submits IS 'libseedance: one row per paid submit attempt';",
-};
 
 /* The columns an entry is read from, in the order of take_row(). */
 #define COLUMNS \
@@ -105,297 +42,6 @@ static const char *const migrations[SCHEMA_VERSION] = {
     "model, coalesce(duration, -1), coalesce(quality, ''), coalesce(estimate, -1), " \
     "coalesce(credits, -1), coalesce(final_state, ''), " \
     "coalesce(extract(epoch FROM ended)::bigint, 0)"
-
-/* ------------------------------------------------------------------ */
-/* Connection strings                                                  */
-
-static int secret_keyword(const char *k)
-{
-    return !strcmp(k, "password") || !strcmp(k, "sslpassword");
-}
-
-int sd_journal_pg_check(const char *conninfo, seedance_error *err)
-{
-    PQconninfoOption *o = PQconninfoParse(conninfo, NULL);
-
-    if (!o)     /* libpq's reason would quote the string, password included */
-        return sd_error(err, SEEDANCE_E_CONFIG, "journal: not a connection string libpq "
-                        "takes: expected postgresql://[USER@]HOST[:PORT]/DBNAME, or "
-                        "KEY=VALUE pairs such as service=NAME or host=HOST dbname=NAME");
-    PQconninfoFree(o);
-    return SEEDANCE_OK;
-}
-
-int sd_journal_pg_has_password(const char *conninfo)
-{
-    PQconninfoOption *o = PQconninfoParse(conninfo, NULL);
-    int has = 0;
-
-    for (PQconninfoOption *p = o; p && p->keyword; p++)
-        has |= secret_keyword(p->keyword) && p->val && *p->val;
-    PQconninfoFree(o);
-    return has;
-}
-
-/* "service=farm", "host=db port=5432 dbname=seedance user=alice": no password. */
-static void describe(struct sd_journal_db *db, const char *conninfo)
-{
-    static const char *const shown[] = { "service", "host", "hostaddr", "port", "dbname",
-                                         "user" };
-    PQconninfoOption *o = PQconninfoParse(conninfo, NULL);
-    size_t n = 0;
-
-    db->desc[0] = '\0';
-    for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
-        for (PQconninfoOption *p = o; p && p->keyword; p++)
-            if (!strcmp(p->keyword, shown[i]) && p->val && *p->val && n < sizeof(db->desc))
-                n += (size_t)snprintf(db->desc + n, sizeof(db->desc) - n, "%s%s=%s",
-                                      n ? " " : "", p->keyword, p->val);
-    for (PQconninfoOption *p = o; p && p->keyword; p++)
-        if (secret_keyword(p->keyword) && p->val && *p->val)
-            db->secret[!strcmp(p->keyword, "sslpassword")] = strdup(p->val);
-    if (!db->desc[0])
-        snprintf(db->desc, sizeof(db->desc), "libpq's default database");
-    PQconninfoFree(o);
-}
-
-const char *sd_journal_pg_name(seedance_client *c)
-{
-    static const char unknown[] = "(a connection string libpq does not take)";
-
-    if (!c->jdb && !sd_journal_pg_check(c->journal, NULL)) {
-        if (!(c->jdb = calloc(1, sizeof(*c->jdb))))
-            return unknown;
-        describe(c->jdb, c->journal);
-    }
-    return c->jdb ? c->jdb->desc : unknown;
-}
-
-/* A message of libpq on one line (size >= 4), the secrets of the connection
- * string replaced by "***". */
-static void scrub(const struct sd_journal_db *db, const char *msg, char *out, size_t size)
-{
-    size_t n = 0;
-
-    while (*msg && n + 4 < size) {
-        char ch = *msg;
-        size_t skip = 0;
-
-        for (int i = 0; i < 2; i++)
-            if (db->secret[i] && !strncmp(msg, db->secret[i], strlen(db->secret[i])))
-                skip = strlen(db->secret[i]);
-        if (skip) {
-            memcpy(out + n, "***", 3);
-            n += 3;
-            msg += skip;
-            continue;
-        }
-        msg++;
-        if (ch == '\n' || ch == '\r' || ch == '\t')
-            ch = ' ';
-        if (ch != ' ' || (n > 0 && out[n - 1] != ' '))
-            out[n++] = ch;
-    }
-    while (n > 0 && out[n - 1] == ' ')
-        n--;
-    out[n] = '\0';
-}
-
-/* "journal database (DESC): WHAT: LIBPQ'S REASON" into c->err; code. */
-static int fail_db(seedance_client *c, int code, const char *what, const char *why)
-{
-    char clean[600];
-
-    scrub(c->jdb, why ? why : "", clean, sizeof(clean));
-    return sd_fail(c, code, "journal database (%s): %s%s%s", c->jdb->desc, what,
-                   *clean ? ": " : "", clean);
-}
-
-/* ------------------------------------------------------------------ */
-/* Statements                                                          */
-
-/* Run sql with n text parameters (NULL: SQL NULL): its result, or NULL
- * with the failure in c->err. */
-static PGresult *run(seedance_client *c, const char *what, const char *sql, int n,
-                     const char *const *v)
-{
-    PGresult *res = PQexecParams(c->jdb->conn, sql, n, NULL, v, NULL, NULL, 0);
-    ExecStatusType st = PQresultStatus(res);
-
-    if (res && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK))
-        return res;
-    fail_db(c, SEEDANCE_E_JOURNAL, what,
-            res ? PQresultErrorMessage(res) : PQerrorMessage(c->jdb->conn));
-    PQclear(res);
-    return NULL;
-}
-
-/* A statement whose result is not needed: 0 or -1 (c->err). */
-static int exec0(seedance_client *c, const char *what, const char *sql, int n,
-                 const char *const *v)
-{
-    PGresult *res = run(c, what, sql, n, v);
-
-    PQclear(res);
-    return res ? 0 : -1;
-}
-
-static void rollback(seedance_client *c)
-{
-    if (PQtransactionStatus(c->jdb->conn) != PQTRANS_IDLE)
-        PQclear(PQexec(c->jdb->conn, "ROLLBACK"));
-}
-
-/* Create or bring up to date the schema, under its advisory lock. */
-static int migrate(seedance_client *c)
-{
-    const char *what = "cannot create or update the schema seedance (a role that may create "
-                       "it in this database must run any seedance command once; see "
-                       "seedance-journal(1))";
-    PGresult *res;
-    int version = 0, rc = -1;
-
-    if (exec0(c, what, "BEGIN", 0, NULL) ||
-        exec0(c, what, "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ")", 0, NULL) ||
-        exec0(c, what, "CREATE SCHEMA IF NOT EXISTS seedance", 0, NULL) ||
-        exec0(c, what, "CREATE TABLE IF NOT EXISTS seedance.meta "
-              "(name text PRIMARY KEY, value text NOT NULL)", 0, NULL) ||
-        !(res = run(c, what, "SELECT value::int FROM seedance.meta "
-                    "WHERE name = 'schema_version'", 0, NULL)))
-        goto done;
-    if (PQntuples(res) == 1)
-        version = atoi(PQgetvalue(res, 0, 0));
-    PQclear(res);
-    for (; version < SCHEMA_VERSION; version++) {
-        PGresult *r = PQexec(c->jdb->conn, migrations[version]);
-
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            fail_db(c, SEEDANCE_E_JOURNAL, what, PQresultErrorMessage(r));
-            PQclear(r);
-            goto done;
-        }
-        PQclear(r);
-        sd_log(c, SEEDANCE_LOG_INFO, "journal database (%s): schema seedance at version %d",
-               c->jdb->desc, version + 1);
-    }
-    {
-        char v[16];
-        const char *p[] = { v };
-
-        snprintf(v, sizeof(v), "%d", SCHEMA_VERSION);
-        if (exec0(c, what, "INSERT INTO seedance.meta VALUES ('schema_version', $1) "
-                  "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value", 1, p) ||
-            exec0(c, what, "COMMIT", 0, NULL))
-            goto done;
-    }
-    rc = 0;
-done:
-    rollback(c);
-    return rc;
-}
-
-/* The schema is the one this library knows: 0, or -1 (c->err). */
-static int check_schema(seedance_client *c)
-{
-    PGresult *res = PQexec(c->jdb->conn, "SELECT value FROM seedance.meta "
-                                         "WHERE name = 'schema_version'");
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    int version = -1;
-
-    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-        version = atoi(PQgetvalue(res, 0, 0));
-    else if (PQresultStatus(res) != PGRES_TUPLES_OK && state &&
-             strcmp(state, "42P01") && strcmp(state, "3F000")) {  /* not "no such table" */
-        fail_db(c, SEEDANCE_E_JOURNAL, "cannot read the journal's schema version",
-                PQresultErrorMessage(res));
-        PQclear(res);
-        return -1;
-    }
-    PQclear(res);
-    if (version == SCHEMA_VERSION)
-        return 0;
-    if (version > SCHEMA_VERSION) {
-        sd_fail(c, SEEDANCE_E_JOURNAL, "journal database (%s): the schema seedance is at "
-                "version %d, newer than this libseedance knows (%d): update libseedance on "
-                "this machine", c->jdb->desc, version, SCHEMA_VERSION);
-        return -1;
-    }
-    return migrate(c);
-}
-
-static void on_notice(void *opaque, const char *msg)
-{
-    seedance_client *c = opaque;
-    char clean[600];
-
-    scrub(c->jdb, msg, clean, sizeof(clean));
-    sd_log(c, SEEDANCE_LOG_DEBUG, "journal database: %s", clean);
-}
-
-/* A working connection: kept, or made anew. 0, or -1 (c->err). */
-static int db_open(seedance_client *c)
-{
-    /* defaults first: the connection string overrides them */
-    static const char *const keys[] = { "application_name", "connect_timeout",
-                                        "keepalives_idle", "keepalives_interval",
-                                        "keepalives_count", "dbname", NULL };
-    const char *vals[] = { "libseedance", "10", "30", "10", "3", c->journal, NULL };
-    struct sd_journal_db *db = c->jdb;
-
-    if (!db) {
-        if (sd_journal_pg_check(c->journal, &c->err))
-            return -1;      /* $SEEDANCE_JOURNAL, not checked when read */
-        if (!(db = c->jdb = calloc(1, sizeof(*db)))) {
-            sd_fail(c, SEEDANCE_E_NOMEM, NULL);
-            return -1;
-        }
-        describe(db, c->journal);
-    }
-    if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
-        return 0;
-    if (db->conn) {
-        if (db->held)
-            sd_log(c, SEEDANCE_LOG_WARNING, "journal database (%s): the connection was lost "
-                   "while a submit held its lock", db->desc);
-        PQfinish(db->conn);
-        db->held = 0;
-    }
-    db->conn = PQconnectdbParams(keys, vals, 1);
-    db->generation++;
-    if (!db->conn) {
-        sd_fail(c, SEEDANCE_E_NOMEM, NULL);
-        return -1;
-    }
-    if (PQstatus(db->conn) != CONNECTION_OK) {
-        fail_db(c, SEEDANCE_E_JOURNAL, "cannot be reached", PQerrorMessage(db->conn));
-        PQfinish(db->conn);
-        db->conn = NULL;
-        return -1;
-    }
-    PQsetNoticeProcessor(db->conn, on_notice, c);
-    /* a recorded submit survives a crash of the server; a machine that
-     * vanishes is noticed by the server within about a minute */
-    if (exec0(c, "cannot set up the session", "SET synchronous_commit TO on", 0, NULL) ||
-        exec0(c, "cannot set up the session", "SET tcp_keepalives_idle TO 30", 0, NULL) ||
-        exec0(c, "cannot set up the session", "SET tcp_keepalives_interval TO 10", 0, NULL) ||
-        exec0(c, "cannot set up the session", "SET tcp_keepalives_count TO 3", 0, NULL) ||
-        check_schema(c)) {
-        PQfinish(db->conn);
-        db->conn = NULL;
-        return -1;
-    }
-    sd_log(c, SEEDANCE_LOG_DEBUG, "journal database (%s): connected", db->desc);
-    return 0;
-}
-
-/* Is the request's lock held on the connection of now? */
-static int locked(const seedance_client *c)
-{
-    const struct sd_journal_db *db = c->jdb;
-
-    return db && db->held && db->held_generation == db->generation && db->conn &&
-           PQstatus(db->conn) == CONNECTION_OK;
-}
 
 /* ------------------------------------------------------------------ */
 /* Rows and entries                                                    */
@@ -452,8 +98,8 @@ int sd_journal_pg_load(seedance_client *c, const char *hash, sd_journal_entry *e
     int found;
 
     memset(e, 0, sizeof(*e));
-    if (db_open(c) ||
-        !(res = run(c, "cannot read the journal",
+    if (sd_db_open(c) ||
+        !(res = sd_db_run(c, "cannot read the journal",
                     "SELECT " COLUMNS " FROM seedance.submits WHERE hash = $1 AND is_current",
                     1, p)))
         return -1;
@@ -538,16 +184,16 @@ static int store_locked(seedance_client *c, const sd_journal_entry *e, const cha
     row_params p;
 
     params_of(c, e, request, 1, &p);
-    if (exec0(c, what, "BEGIN", 0, NULL) ||
-        exec0(c, what, "DELETE FROM seedance.submits WHERE hash = $1 AND is_current AND "
+    if (sd_db_exec(c, what, "BEGIN", 0, NULL) ||
+        sd_db_exec(c, what, "DELETE FROM seedance.submits WHERE hash = $1 AND is_current AND "
               "idempotency_key <> $2 AND state = 'submitting' AND task_id IS NULL AND "
               "EXISTS (SELECT 1 FROM seedance.submits WHERE hash = $1 AND "
               "idempotency_key = $2)", 2, k) ||
-        exec0(c, what, "UPDATE seedance.submits SET is_current = false, updated = now() "
+        sd_db_exec(c, what, "UPDATE seedance.submits SET is_current = false, updated = now() "
               "WHERE hash = $1 AND is_current AND idempotency_key <> $2", 2, k) ||
-        exec0(c, what, store_sql, STORE_PARAMS, p.v) ||
-        exec0(c, what, "COMMIT", 0, NULL)) {
-        rollback(c);
+        sd_db_exec(c, what, store_sql, STORE_PARAMS, p.v) ||
+        sd_db_exec(c, what, "COMMIT", 0, NULL)) {
+        sd_db_rollback(c);
         return -1;
     }
     return 0;
@@ -560,7 +206,7 @@ static int store_late(seedance_client *c, const sd_journal_entry *e, const char 
     row_params p;
 
     params_of(c, e, request, 0, &p);
-    return exec0(c, "cannot record the submit", store_sql, STORE_PARAMS, p.v);
+    return sd_db_exec(c, "cannot record the submit", store_sql, STORE_PARAMS, p.v);
 }
 
 static int end_task(seedance_client *c, const char *task_id, const char *final_state,
@@ -572,7 +218,7 @@ static int end_task(seedance_client *c, const char *task_id, const char *final_s
     int forgotten;
 
     snprintf(cr, sizeof(cr), "%.17g", credits);
-    if (!(res = run(c, "cannot record how the task ended",
+    if (!(res = sd_db_run(c, "cannot record how the task ended",
                     "UPDATE seedance.submits SET final_state = $2, ended = now(), "
                     "credits = coalesce(credits, $3::double precision), "
                     "is_current = is_current AND $2 = 'completed', updated = now() "
@@ -615,7 +261,7 @@ static int write_pending(seedance_client *c)
 
     if (!db || !db->npending)
         return 0;
-    if (db_open(c) == 0)
+    if (sd_db_open(c) == 0)
         for (; done < db->npending; done++) {
             sd_pending *x = &db->pending[done];
 
@@ -654,16 +300,17 @@ int sd_journal_pg_store(seedance_client *c, const sd_journal_entry *e, const cha
         return sd_fail(c, SEEDANCE_E_INVALID, "journal: an entry without a state");
     if (e->state == SD_JOURNAL_SUBMITTING) {
         /* before the submit: recorded now, under the lock, or nothing is sent */
-        if (db_open(c))
+        if (sd_db_open(c))
             return c->err.code;
-        if (!locked(c))
+        if (!sd_db_locked(c))
             return sd_fail(c, SEEDANCE_E_JOURNAL, "journal database (%s): the request's lock "
                            "was lost with the connection; nothing was submitted", c->jdb->desc);
         return store_locked(c, e, request_json) ? c->err.code : SEEDANCE_OK;
     }
-    write_pending(c);   /* what waits goes first */
-    if (locked(c) ? store_locked(c, e, request_json) == 0
-                  : db_open(c) == 0 && !c->jdb->npending && store_late(c, e, request_json) == 0)
+    /* what waits goes first */
+    if (write_pending(c) == 0 &&
+        (sd_db_locked(c) ? store_locked(c, e, request_json) == 0
+                         : sd_db_open(c) == 0 && store_late(c, e, request_json) == 0))
         return SEEDANCE_OK;
     if (!c->jdb)
         return c->err.code;
@@ -683,10 +330,10 @@ int sd_journal_pg_remove(seedance_client *c, const char *hash)
 {
     const char *p[] = { hash };
 
-    if (!locked(c))
+    if (!sd_db_locked(c))
         return sd_fail(c, SEEDANCE_E_JOURNAL, "journal database: the connection was lost: "
                        "the refused submit of request %s stays recorded as uncertain", hash);
-    return exec0(c, "cannot undo the refused submit",
+    return sd_db_exec(c, "cannot undo the refused submit",
                  "DELETE FROM seedance.submits WHERE hash = $1 AND is_current AND "
                  "state = 'submitting' AND task_id IS NULL", 1, p) ? c->err.code : SEEDANCE_OK;
 }
@@ -718,12 +365,12 @@ static int lock_wait(seedance_client *c)
         if (PQresultStatus(res) == PGRES_TUPLES_OK)
             granted = 1;
         else if (!cancelled && !failed++)
-            fail_db(c, SEEDANCE_E_JOURNAL, "cannot take the request's lock",
+            sd_db_fail(c, SEEDANCE_E_JOURNAL, "cannot take the request's lock",
                     PQresultErrorMessage(res));
         PQclear(res);
     }
     if (!granted && !cancelled && !failed)
-        fail_db(c, SEEDANCE_E_JOURNAL, "cannot take the request's lock", PQerrorMessage(conn));
+        sd_db_fail(c, SEEDANCE_E_JOURNAL, "cannot take the request's lock", PQerrorMessage(conn));
     return granted ? 1 : cancelled ? 0 : -1;
 }
 
@@ -744,7 +391,7 @@ int sd_journal_pg_lock(seedance_client *c, const char *hash)
     PGresult *res;
     int got;
 
-    if (db_open(c)) {
+    if (sd_db_open(c)) {
         char msg[sizeof(c->err.message)];
 
         snprintf(msg, sizeof(msg), "%s", c->err.message);
@@ -755,7 +402,7 @@ int sd_journal_pg_lock(seedance_client *c, const char *hash)
     db->held_key = lock_key(hash);
     snprintf(cls, sizeof(cls), "%d", LOCK_CLASS);
     snprintf(key, sizeof(key), "%d", db->held_key);
-    if (!(res = run(c, "cannot take the request's lock",
+    if (!(res = sd_db_run(c, "cannot take the request's lock",
                     "SELECT pg_try_advisory_lock($1::int, $2::int)", 2, p)))
         return c->err.code;
     got = !strcmp(PQgetvalue(res, 0, 0), "t");
@@ -765,7 +412,7 @@ int sd_journal_pg_lock(seedance_client *c, const char *hash)
                "or machine; waiting for it");
         if (!PQsendQueryParams(db->conn, "SELECT pg_advisory_lock($1::int, $2::int)", 2, NULL,
                                p, NULL, NULL, 0))
-            return fail_db(c, SEEDANCE_E_JOURNAL, "cannot take the request's lock",
+            return sd_db_fail(c, SEEDANCE_E_JOURNAL, "cannot take the request's lock",
                            PQerrorMessage(db->conn));
         if ((got = lock_wait(c)) < 0)
             return c->err.code;
@@ -784,14 +431,14 @@ void sd_journal_pg_unlock(seedance_client *c)
     const char *p[] = { cls, key };
     seedance_error keep = c->err;
 
-    if (!locked(c)) {
+    if (!sd_db_locked(c)) {
         if (c->jdb)
             c->jdb->held = 0;
         return;
     }
     snprintf(cls, sizeof(cls), "%d", LOCK_CLASS);
     snprintf(key, sizeof(key), "%d", c->jdb->held_key);
-    exec0(c, "cannot release the request's lock",
+    sd_db_exec(c, "cannot release the request's lock",
           "SELECT pg_advisory_unlock($1::int, $2::int)", 2, p);
     c->jdb->held = 0;
     c->err = keep;
@@ -806,7 +453,7 @@ void sd_journal_pg_task_ended(seedance_client *c, const char *task_id, const cha
     /* the end of a wait is worth a try even right after a failed one */
     if (c->jdb)
         c->jdb->next_try = 0;
-    if (write_pending(c) == 0 && db_open(c) == 0 &&
+    if (write_pending(c) == 0 && sd_db_open(c) == 0 &&
         end_task(c, task_id, final_state, credits) == 0) {
         c->err = keep;
         return;
@@ -829,8 +476,8 @@ int sd_journal_pg_list(seedance_client *c, int64_t from, int64_t to, sd_journal_
 
     snprintf(f, sizeof(f), "%lld", (long long)from);
     snprintf(t, sizeof(t), "%lld", (long long)to);
-    if (db_open(c) ||
-        !(res = run(c, "cannot read the journal",
+    if (sd_db_open(c) ||
+        !(res = sd_db_run(c, "cannot read the journal",
                     "SELECT " COLUMNS " FROM seedance.submits "
                     "WHERE attempted >= to_timestamp($1::double precision) AND "
                     "attempted < to_timestamp($2::double precision) ORDER BY attempted, id",
@@ -874,12 +521,7 @@ void sd_journal_pg_close(seedance_client *c)
     for (size_t i = 0; i < db->npending; i++)
         pending_clear(&db->pending[i]);
     free(db->pending);
-    PQfinish(db->conn);
-    for (int i = 0; i < 2; i++)
-        if (db->secret[i]) {
-            memset(db->secret[i], 0, strlen(db->secret[i]));
-            free(db->secret[i]);
-        }
-    free(db);
-    c->jdb = NULL;
+    db->pending = NULL;
+    db->npending = 0;
+    sd_db_free(c);
 }
