@@ -438,6 +438,12 @@ typedef struct sd_journal_record {
     int64_t ended;             /* unix time the end was recorded, 0 none */
 } sd_journal_record;
 
+/* A state's name ("submitting", ...), NULL for none; the state of an entry
+ * of that name and task id: a task id makes it SUBMITTED, else UNCERTAIN
+ * by its name, else SUBMITTING (never taken for a finished submit). */
+const char *sd_journal_state_name(int state);
+int sd_journal_state_of(const char *name, const char *task_id);
+
 typedef struct sd_journal_entry {
     char hash[65];
     char idempotency_key[65];

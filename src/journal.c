@@ -69,6 +69,21 @@ static const char *const state_names[] = {
     [SD_JOURNAL_UNCERTAIN] = "uncertain",
 };
 
+const char *sd_journal_state_name(int state)
+{
+    return state >= SD_JOURNAL_SUBMITTING && state <= SD_JOURNAL_UNCERTAIN ? state_names[state]
+                                                                           : NULL;
+}
+
+int sd_journal_state_of(const char *name, const char *task_id)
+{
+    /* an entry without its task id is never taken for a finished submit */
+    if (*task_id)
+        return SD_JOURNAL_SUBMITTED;
+    return !strcmp(name, state_names[SD_JOURNAL_UNCERTAIN]) ? SD_JOURNAL_UNCERTAIN
+                                                            : SD_JOURNAL_SUBMITTING;
+}
+
 static void copy_str(char *dst, size_t size, const cJSON *o, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
@@ -89,10 +104,7 @@ static int entry_parse(const cJSON *o, const char *hash, sd_journal_entry *e)
     copy_str(state, sizeof(state), o, "state");
     if (cJSON_IsNumber(t) && t->valuedouble > 0 && t->valuedouble < 1e15)
         e->attempted = (int64_t)t->valuedouble;
-    /* an entry without its task id is never taken for a finished submit */
-    e->state = *e->task_id ? SD_JOURNAL_SUBMITTED : SD_JOURNAL_SUBMITTING;
-    if (!strcmp(state, state_names[SD_JOURNAL_UNCERTAIN]) && !*e->task_id)
-        e->state = SD_JOURNAL_UNCERTAIN;
+    e->state = sd_journal_state_of(state, e->task_id);
     if (*e->task_id && !seedance_task_id_valid(e->task_id))
         return -1;
     return cJSON_IsObject(o) && !strcmp(e->hash, hash) && *e->idempotency_key ? 0 : -1;
@@ -130,6 +142,14 @@ done:
     return found;
 }
 
+/* The entry of hash names task_id: its end is recorded there without a
+ * search of the journal. */
+static void note_task(seedance_client *c, const char *hash, const char *task_id)
+{
+    snprintf(c->journaled.task_id, sizeof(c->journaled.task_id), "%s", task_id);
+    snprintf(c->journaled.hash, sizeof(c->journaled.hash), "%s", hash);
+}
+
 static int file_load(seedance_client *c, const char *hash, sd_journal_entry *e)
 {
     char *path = file_path(c, hash);
@@ -139,7 +159,8 @@ static int file_load(seedance_client *c, const char *hash, sd_journal_entry *e)
         memset(e, 0, sizeof(*e));
         return 0;
     }
-    found = load_path(c, path, hash, e);
+    if ((found = load_path(c, path, hash, e)) == 1 && *e->task_id)
+        note_task(c, hash, e->task_id);
     free(path);
     return found;
 }
@@ -153,8 +174,8 @@ static char *entry_json(const sd_journal_entry *e, const char *request_json, con
     ok = ok && cJSON_AddNumberToObject(o, "version", 1);
     ok = ok && cJSON_AddStringToObject(o, "hash", e->hash);
     ok = ok && cJSON_AddStringToObject(o, "api_base", base);
-    ok = ok && e->state >= SD_JOURNAL_SUBMITTING && e->state <= SD_JOURNAL_UNCERTAIN &&
-         cJSON_AddStringToObject(o, "state", state_names[e->state]);
+    ok = ok && sd_journal_state_name(e->state) &&
+         cJSON_AddStringToObject(o, "state", sd_journal_state_name(e->state));
     ok = ok && cJSON_AddStringToObject(o, "idempotency_key", e->idempotency_key);
     ok = ok && (*e->task_id ? cJSON_AddStringToObject(o, "task_id", e->task_id)
                             : cJSON_AddNullToObject(o, "task_id")) != NULL;
@@ -256,6 +277,8 @@ static int file_store(seedance_client *c, const sd_journal_entry *e, const char 
                      strerror(errno));
     else if (restored)
         unlink(restored);
+    if (!rc && *e->task_id)
+        note_task(c, e->hash, e->task_id);
 done:
     free(restored);
     free(text);
@@ -407,6 +430,7 @@ static int mark_ended(const char *path, const char *final_state, double credits)
 typedef struct ending {
     const char *task_id, *final_state;
     double credits;
+    int seen;       /* entries of the task found */
 } ending;
 
 /* An entry of the task that ended: its end recorded; without a clip, a
@@ -414,11 +438,14 @@ typedef struct ending {
 static int end_one(seedance_client *c, const char *path, const sd_journal_entry *e,
                    void *opaque)
 {
-    const ending *x = opaque;
+    ending *x = opaque;
     int completed = !strcmp(x->final_state, "completed"), current = !strstr(path, "/past/");
     char *to;
 
-    if (strcmp(e->task_id, x->task_id) || (*e->rec.final_state && (completed || !current)))
+    if (strcmp(e->task_id, x->task_id))
+        return 0;
+    x->seen++;
+    if (*e->rec.final_state && (completed || !current))
         return 0;
     if (!*e->rec.final_state && mark_ended(path, x->final_state, x->credits) < 0)
         sd_log(c, SEEDANCE_LOG_WARNING, "cannot record in %s how task %s ended: %s", path,
@@ -441,9 +468,19 @@ static int end_one(seedance_client *c, const char *path, const sd_journal_entry 
 static void file_task_ended(seedance_client *c, const char *task_id, const char *final_state,
                             double credits)
 {
-    ending x = { task_id, final_state, credits };
+    ending x = { task_id, final_state, credits, 0 };
+    sd_journal_entry e;
+    char *path;
 
-    for_each_entry(c, end_one, &x);
+    /* the entry this client submitted or attached with, else a search */
+    if (!strcmp(c->journaled.task_id, task_id) &&
+        (path = file_path(c, c->journaled.hash))) {
+        if (load_path(c, path, c->journaled.hash, &e) == 1)
+            end_one(c, path, &e, &x);
+        free(path);
+    }
+    if (!x.seen)
+        for_each_entry(c, end_one, &x);
 }
 
 typedef struct listing {

@@ -83,9 +83,7 @@ static int take_row(const PGresult *res, int row, sd_journal_entry *e)
     r->estimate = strtod(PQgetvalue(res, row, 12), NULL);
     r->credits = strtod(PQgetvalue(res, row, 13), NULL);
     r->ended = strtoll(PQgetvalue(res, row, 15), NULL, 10);
-    /* as in the local journal: a task id makes it submitted, nothing else does */
-    e->state = *e->task_id ? SD_JOURNAL_SUBMITTED
-             : !strcmp(state, "uncertain") ? SD_JOURNAL_UNCERTAIN : SD_JOURNAL_SUBMITTING;
+    e->state = sd_journal_state_of(state, e->task_id);
     if ((*e->task_id && !seedance_task_id_valid(e->task_id)) || !*e->idempotency_key)
         return -1;
     return 0;
@@ -99,9 +97,8 @@ int sd_journal_pg_load(seedance_client *c, const char *hash, sd_journal_entry *e
 
     memset(e, 0, sizeof(*e));
     if (sd_db_open(c) ||
-        !(res = sd_db_run(c, "cannot read the journal",
-                    "SELECT " COLUMNS " FROM seedance.submits WHERE hash = $1 AND is_current",
-                    1, p)))
+        !(res = sd_db_run(c, "cannot read the journal", "SELECT " COLUMNS
+                          " FROM seedance.submits WHERE hash = $1 AND is_current", 1, p)))
         return -1;
     found = PQntuples(res) > 0;
     if (found && take_row(res, 0, e) < 0) {
@@ -123,9 +120,6 @@ typedef struct row_params {
 static void params_of(seedance_client *c, const sd_journal_entry *e, const char *request,
                       int current, row_params *p)
 {
-    static const char *const states[] = { [SD_JOURNAL_SUBMITTING] = "submitting",
-                                          [SD_JOURNAL_SUBMITTED] = "submitted",
-                                          [SD_JOURNAL_UNCERTAIN] = "uncertain" };
     const sd_journal_record *r = &e->rec;
 
     snprintf(p->attempted, sizeof(p->attempted), "%lld", (long long)e->attempted);
@@ -136,7 +130,7 @@ static void params_of(seedance_client *c, const sd_journal_entry *e, const char 
     p->v[0] = e->hash;
     p->v[1] = e->idempotency_key;
     p->v[2] = current ? "t" : "f";
-    p->v[3] = states[e->state];
+    p->v[3] = sd_journal_state_name(e->state);
     p->v[4] = *e->task_id ? e->task_id : NULL;
     p->v[5] = e->attempted > 0 ? p->attempted : NULL;
     p->v[6] = e->failure;
@@ -186,11 +180,11 @@ static int store_locked(seedance_client *c, const sd_journal_entry *e, const cha
     params_of(c, e, request, 1, &p);
     if (sd_db_exec(c, what, "BEGIN", 0, NULL) ||
         sd_db_exec(c, what, "DELETE FROM seedance.submits WHERE hash = $1 AND is_current AND "
-              "idempotency_key <> $2 AND state = 'submitting' AND task_id IS NULL AND "
-              "EXISTS (SELECT 1 FROM seedance.submits WHERE hash = $1 AND "
-              "idempotency_key = $2)", 2, k) ||
+                   "idempotency_key <> $2 AND state = 'submitting' AND task_id IS NULL AND "
+                   "EXISTS (SELECT 1 FROM seedance.submits WHERE hash = $1 AND "
+                   "idempotency_key = $2)", 2, k) ||
         sd_db_exec(c, what, "UPDATE seedance.submits SET is_current = false, updated = now() "
-              "WHERE hash = $1 AND is_current AND idempotency_key <> $2", 2, k) ||
+                   "WHERE hash = $1 AND is_current AND idempotency_key <> $2", 2, k) ||
         sd_db_exec(c, what, store_sql, STORE_PARAMS, p.v) ||
         sd_db_exec(c, what, "COMMIT", 0, NULL)) {
         sd_db_rollback(c);
@@ -219,10 +213,10 @@ static int end_task(seedance_client *c, const char *task_id, const char *final_s
 
     snprintf(cr, sizeof(cr), "%.17g", credits);
     if (!(res = sd_db_run(c, "cannot record how the task ended",
-                    "UPDATE seedance.submits SET final_state = $2, ended = now(), "
-                    "credits = coalesce(credits, $3::double precision), "
-                    "is_current = is_current AND $2 = 'completed', updated = now() "
-                    "WHERE task_id = $1 AND final_state IS NULL", 3, p)))
+                          "UPDATE seedance.submits SET final_state = $2, ended = now(), "
+                          "credits = coalesce(credits, $3::double precision), "
+                          "is_current = is_current AND $2 = 'completed', updated = now() "
+                          "WHERE task_id = $1 AND final_state IS NULL", 3, p)))
         return -1;
     forgotten = strcmp(final_state, "completed") && atoi(PQcmdTuples(res)) > 0;
     PQclear(res);
@@ -296,7 +290,7 @@ int sd_journal_pg_store(seedance_client *c, const sd_journal_entry *e, const cha
     sd_pending x = { .e = *e };
     char task[128];
 
-    if (e->state < SD_JOURNAL_SUBMITTING || e->state > SD_JOURNAL_UNCERTAIN)
+    if (!sd_journal_state_name(e->state))
         return sd_fail(c, SEEDANCE_E_INVALID, "journal: an entry without a state");
     if (e->state == SD_JOURNAL_SUBMITTING) {
         /* before the submit: recorded now, under the lock, or nothing is sent */
@@ -333,9 +327,11 @@ int sd_journal_pg_remove(seedance_client *c, const char *hash)
     if (!sd_db_locked(c))
         return sd_fail(c, SEEDANCE_E_JOURNAL, "journal database: the connection was lost: "
                        "the refused submit of request %s stays recorded as uncertain", hash);
-    return sd_db_exec(c, "cannot undo the refused submit",
-                 "DELETE FROM seedance.submits WHERE hash = $1 AND is_current AND "
-                 "state = 'submitting' AND task_id IS NULL", 1, p) ? c->err.code : SEEDANCE_OK;
+    if (sd_db_exec(c, "cannot undo the refused submit",
+                   "DELETE FROM seedance.submits WHERE hash = $1 AND is_current AND "
+                   "state = 'submitting' AND task_id IS NULL", 1, p))
+        return c->err.code;
+    return SEEDANCE_OK;
 }
 
 /* Wait for the blocking lock statement sent, honouring the interrupt
@@ -366,7 +362,7 @@ static int lock_wait(seedance_client *c)
             granted = 1;
         else if (!cancelled && !failed++)
             sd_db_fail(c, SEEDANCE_E_JOURNAL, "cannot take the request's lock",
-                    PQresultErrorMessage(res));
+                       PQresultErrorMessage(res));
         PQclear(res);
     }
     if (!granted && !cancelled && !failed)
@@ -403,7 +399,7 @@ int sd_journal_pg_lock(seedance_client *c, const char *hash)
     snprintf(cls, sizeof(cls), "%d", LOCK_CLASS);
     snprintf(key, sizeof(key), "%d", db->held_key);
     if (!(res = sd_db_run(c, "cannot take the request's lock",
-                    "SELECT pg_try_advisory_lock($1::int, $2::int)", 2, p)))
+                          "SELECT pg_try_advisory_lock($1::int, $2::int)", 2, p)))
         return c->err.code;
     got = !strcmp(PQgetvalue(res, 0, 0), "t");
     PQclear(res);
@@ -413,7 +409,7 @@ int sd_journal_pg_lock(seedance_client *c, const char *hash)
         if (!PQsendQueryParams(db->conn, "SELECT pg_advisory_lock($1::int, $2::int)", 2, NULL,
                                p, NULL, NULL, 0))
             return sd_db_fail(c, SEEDANCE_E_JOURNAL, "cannot take the request's lock",
-                           PQerrorMessage(db->conn));
+                              PQerrorMessage(db->conn));
         if ((got = lock_wait(c)) < 0)
             return c->err.code;
         if (!got)
@@ -439,7 +435,7 @@ void sd_journal_pg_unlock(seedance_client *c)
     snprintf(cls, sizeof(cls), "%d", LOCK_CLASS);
     snprintf(key, sizeof(key), "%d", c->jdb->held_key);
     sd_db_exec(c, "cannot release the request's lock",
-          "SELECT pg_advisory_unlock($1::int, $2::int)", 2, p);
+               "SELECT pg_advisory_unlock($1::int, $2::int)", 2, p);
     c->jdb->held = 0;
     c->err = keep;
 }
@@ -478,10 +474,10 @@ int sd_journal_pg_list(seedance_client *c, int64_t from, int64_t to, sd_journal_
     snprintf(t, sizeof(t), "%lld", (long long)to);
     if (sd_db_open(c) ||
         !(res = sd_db_run(c, "cannot read the journal",
-                    "SELECT " COLUMNS " FROM seedance.submits "
-                    "WHERE attempted >= to_timestamp($1::double precision) AND "
-                    "attempted < to_timestamp($2::double precision) ORDER BY attempted, id",
-                    2, p)))
+                          "SELECT " COLUMNS " FROM seedance.submits "
+                          "WHERE attempted >= to_timestamp($1::double precision) AND "
+                          "attempted < to_timestamp($2::double precision) ORDER BY attempted, id",
+                          2, p)))
         return c->err.code;
     rows = PQntuples(res);
     if (rows && !(*out = calloc((size_t)rows, sizeof(**out)))) {

@@ -212,7 +212,8 @@ static void test_ended_and_damaged(void)
     sd_journal_unlock(c, lock);
     sd_task_parse(body, strlen(body), &t, &err);
     sd_journal_task_ended(c, "task-unified-3-e", t);
-    OK(sd_journal_load(c, e.hash, &got) == 0, "a failed task is forgotten: the request submits anew");
+    OK(sd_journal_load(c, e.hash, &got) == 0,
+       "a failed task is forgotten: the request submits anew");
     snprintf(q, sizeof(q), "SELECT final_state || ' ' || (ended IS NOT NULL) FROM "
              "seedance.submits WHERE hash = '%s'", e.hash);
     OK(!strcmp(sql1(q), "failed true"), "its row says how it ended, for the ledger");
