@@ -170,6 +170,11 @@ static void add_time(cJSON *o, const char *name, int64_t t)
 
 static cJSON *ledger_json(const seedance_ledger *l, int64_t from, int64_t to)
 {
+    const struct { const char *name; double value; } totals[] = {
+        { "paid", l->paid }, { "credits", l->credits }, { "unpriced", l->unpriced },
+        { "estimate", l->estimate }, { "refunded", l->refunded },
+        { "uncertain", l->uncertain }, { "uncertain_estimate", l->uncertain_estimate },
+    };
     cJSON *o = cJSON_CreateObject(), *v, *t;
 
     cJSON_AddStringToObject(o, "journal", l->journal);
@@ -199,13 +204,8 @@ static cJSON *ledger_json(const seedance_ledger *l, int64_t from, int64_t to)
         cJSON_AddItemToArray(v, e);
     }
     t = cJSON_AddObjectToObject(o, "totals");
-    cJSON_AddNumberToObject(t, "paid", l->paid);
-    cJSON_AddNumberToObject(t, "credits", l->credits);
-    cJSON_AddNumberToObject(t, "unpriced", l->unpriced);
-    cJSON_AddNumberToObject(t, "estimate", l->estimate);
-    cJSON_AddNumberToObject(t, "refunded", l->refunded);
-    cJSON_AddNumberToObject(t, "uncertain", l->uncertain);
-    cJSON_AddNumberToObject(t, "uncertain_estimate", l->uncertain_estimate);
+    for (size_t i = 0; i < sizeof(totals) / sizeof(totals[0]); i++)
+        cJSON_AddNumberToObject(t, totals[i].name, totals[i].value);
     return o;
 }
 

@@ -24,11 +24,7 @@ for m in 1 2 3 4; do
         done
     done
 done
-failed=0
-for job in $(jobs -p); do
-    [ "$job" = "$EMU_PID" ] && continue
-    wait "$job" || failed=$((failed + 1))
-done
+wait_jobs
 is "$failed" 0 "40 processes on 4 machines, 5 requests: every one succeeds"
 [ "$failed" -eq 0 ] || head -n 5 "$T"/out/*.err | head -n 40 | sed 's/^/#   /'
 is "$(emu_stat submits)" 5 "exactly five submits reached the service"

@@ -22,6 +22,14 @@ start_gen() { # start_gen MACHINE NAME PROMPT   seedance generate in the backgro
 state_is() { [ "$(pg_sql "SELECT state || '/' || coalesce(final_state, '-') FROM seedance.submits
                           WHERE task_id = '$1' OR ('$1' = '' AND task_id IS NULL)")" = "$2" ]; }
 server_file() { json_get "$(emu_task "$1")" .file; }
+# running MACHINE NAME PROMPT N   start_gen, then wait until the emulator has
+# made its task, the Nth, and the database holds its id: sets id
+running() {
+    start_gen "$1" "$2" "$3"
+    wait_for "$2: the submit reached the service" tasks_are "$4"
+    id=$(emu_last_task)
+    wait_for "$2: the task id is recorded" state_is "$id" "submitted/-"
+}
 replies_sent() { [ "$(log_count path=/v1/videos/generations method=POST status=200)" -ge "$1" ]; }
 # schema and role first, as a team does once
 run_ok "$T/ledger0.log" "the schema is created (seedance ledger)" "$SD" ledger
@@ -41,10 +49,7 @@ pg_up || bail "the server did not start again"
 
 # --- stopped and restarted during the wait
 emu_admin POST /_emu/config '{"gen_time": 8}' >/dev/null
-start_gen 1 restart "a storm at sea"
-wait_for "the submit is recorded" tasks_are 1
-id=$(emu_last_task)
-wait_for "the task id is recorded" state_is "$id" "submitted/-"
+running 1 restart "a storm at sea" 1
 pg_down
 sleep 1
 pg_up || bail "the server did not start again"
@@ -82,10 +87,8 @@ is "$(pg_sql "SELECT final_state FROM seedance.submits WHERE task_id = '$id2'")"
 
 # --- still stopped when the clip arrives
 emu_admin POST /_emu/config '{"gen_time": 4}' >/dev/null
-start_gen 3 late "a storm in the desert"
-wait_for "the third submit reached the service" tasks_are 3
-id3=$(emu_last_task)
-wait_for "its task id is recorded" state_is "$id3" "submitted/-"
+running 3 late "a storm in the desert" 3
+id3=$id
 pg_down
 wait "$pid"
 is "$?" 0 "database down until the end: the clip is still delivered"

@@ -50,7 +50,8 @@ pg_down() {
 pg_start() {
     [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] ||
         bail "no PostgreSQL server programs (Debian package postgresql)"
-    PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/seedance-pg.XXXXXX")
+    # in /tmp: a Unix socket path is short, and the user postgres can reach it
+    PG_DIR=$(mktemp -d /tmp/seedance-pg.XXXXXX)
     if [ "$(id -u)" -eq 0 ]; then
         chown postgres: "$PG_DIR" || bail "cannot give $PG_DIR to the user postgres"
         PG_AS=(runuser -u postgres --)
