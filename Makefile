@@ -8,6 +8,7 @@
 #   make bench      benchmarks against the emulator
 #   make install    PREFIX=/usr/local
 #   make deps       install the build dependencies (Debian, as root)
+#   make deb        the Debian package, in $(B)/deb
 #
 # Out-of-tree build directory: B (default build). The FFmpeg part is set up
 # by ./configure, which writes config.mk; without it, defaults are used.
@@ -20,6 +21,12 @@ PKG_CONFIG ?= pkg-config
 
 -include config.mk
 
+# Where "make install" puts things (a Debian package: LIBDIR=/usr/lib/<triplet>).
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
 BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -g
 ifeq ($(SAN),1)
 OPT_CFLAGS  = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -30,7 +37,8 @@ SAN_LDFLAGS =
 endif
 CFLAGS  ?=
 LDFLAGS ?=
-ALL_CFLAGS  = $(BASE_CFLAGS) $(OPT_CFLAGS) $(CFLAGS)
+CPPFLAGS ?=
+ALL_CFLAGS  = $(BASE_CFLAGS) $(OPT_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
 
 CURL_CFLAGS  := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
@@ -38,7 +46,7 @@ CURL_LIBS    := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 CJSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 CJSON_LIBS   := $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 
-.PHONY: all lib tools doc check check-lib check-ffmpeg check-asan demo bench install install-lib install-ffmpeg install-doc deps clean distclean
+.PHONY: all lib tools doc deb check check-lib check-ffmpeg check-asan demo bench install install-lib install-ffmpeg install-doc install-completion deps clean distclean
 all: lib tools
 
 include src/build.mk
@@ -59,7 +67,16 @@ demo:
 deps:
 	tools/deps.sh
 
-install: install-lib install-ffmpeg install-doc
+# The Debian package (no ffmpeg in it): $(B)/deb/seedance_VERSION_ARCH.deb
+deb:
+	tools/deb.sh $(B) "$(TEXI2POD)"
+
+install: install-lib install-ffmpeg install-doc install-completion
+
+# bash completion of the seedance command
+install-completion:
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 tools/seedance.bash $(DESTDIR)$(BASHCOMPDIR)/seedance
 
 # Object files: $(B)/obj/<path>.o from <path>.c, headers tracked with -MMD.
 $(B)/obj/%.o: %.c

@@ -15,18 +15,8 @@
 # source is generated.
 set -u
 n=4 gen=6
-while getopts n:g: o; do
-    case $o in
-        n) n=$OPTARG ;;
-        g) gen=$OPTARG ;;
-        *) echo "usage: bench/filters.sh [-n N] [-g GEN_SECONDS] [BUILD_DIR]" >&2; exit 2 ;;
-    esac
-done
-shift $((OPTIND - 1))
-B=${1:-${B:-build}}
-case $B in /*) ;; *) B=$(pwd)/$B ;; esac
-export B
-. "$(cd "$(dirname "$0")/.." && pwd)/tests/lib.sh" >/dev/null
+. "$(dirname "$0")/bench.bash"
+bench_start n:g: "bench/filters.sh [-n N] [-g GEN_SECONDS] [BUILD_DIR]" "$@"
 
 [ -x "$FFMPEG" ] || { echo "bench/filters.sh: no $FFMPEG: run make first" >&2; exit 1; }
 "$FFMPEG" -hide_banner -filters 2>/dev/null | grep -qE '^ [A-Z.]+ +seedance ' ||

@@ -27,8 +27,8 @@ ifneq ($(strip $(TEXI2POD)),)
 doc: $(DOC_MAN)
 
 install-doc: doc
-	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 644 $(DOC_MAN) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(DOC_MAN) $(DESTDIR)$(MANDIR)/man1/
 else
 doc:
 	@echo "doc: $(DOC_NONE)" >&2; exit 1

@@ -44,7 +44,7 @@ layout() { # layout FILE WHAT
 }
 
 [ -d "$src" ] || die "FFmpeg source directory '$src' does not exist"
-for f in configure libavformat/Makefile libavformat/protocols.c \
+for f in configure libavformat/Makefile libavformat/protocols.c libavformat/img2dec.c \
          libavfilter/Makefile libavfilter/allfilters.c; do
     [ -f "$src/$f" ] || layout "$f" "file missing (is '$src' an FFmpeg source tree?)"
 done
@@ -124,6 +124,14 @@ add_line libavformat/protocols.c '^extern const URLProtocol ff_file_protocol;$' 
 add_line libavformat/Makefile '^OBJS-\$\(CONFIG_FILE_PROTOCOL\) +\+= file\.o$' \
     'OBJS-$(CONFIG_SEEDANCE_PROTOCOL)         += seedance.o'
 add_line configure '^libsrt_protocol_select="network"$' 'seedance_protocol_deps="libseedance"'
+
+# The image2 demuxer claims, by its name alone, a URL that contains '?'
+# and ends in an image extension, before any protocol is opened: it would
+# read "seedance:?prompt=...&image=first.png" as a PNG (after generating
+# it) or, when the image is bad, bury the protocol's error under "Could
+# find no file or sequence with path ...". A seedance: URL is a video.
+add_line libavformat/img2dec.c '^    if \(p->filename && ff_guess_image2_codec\(p->filename\)\) \{$' \
+    '    if (p->filename && !strncmp(p->filename, "seedance:", 9)) return 0; // a generated video, whatever its name ends with' before
 
 # --- filters (libavfilter) ----------------------------------------------
 # Each filters/<kind>_<name>.c (kind: vsrc, asrc, avsrc, vf, af, ... as

@@ -18,8 +18,10 @@ PRELOAD_OBJS     := $(patsubst %.c,$(B)/obj/pic/%.o,$(PRELOAD_SRCS))
 PRELOAD_LIB_OBJS := $(patsubst %.c,$(B)/obj/pic/%.o,$(LIB_SRCS))
 PRELOAD_AV_CFLAGS := $(shell $(PKG_CONFIG) --cflags libavformat libavutil 2>/dev/null)
 PRELOAD_HAVE_AV  := $(shell $(PKG_CONFIG) --exists libavformat libavutil 2>/dev/null && echo 1)
-PRELOAD_CFLAGS    = $(BASE_CFLAGS) -O2 $(CFLAGS) -fPIC -fvisibility=hidden
-# where "seedance run" looks for the library after ../lib next to itself
+PRELOAD_CFLAGS    = $(BASE_CFLAGS) -O2 $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden
+# where "make install" puts the library, and where "seedance run" looks for
+# it after ../lib next to itself
+PRELOADDIR       ?= $(LIBDIR)
 PRELOAD_LIBDIR_H := $(B)/include/seedance-libdir.h
 
 .PHONY: preload install-preload FORCE
@@ -46,15 +48,15 @@ preload:
 	@echo "libseedance-preload: skipped, no libavformat headers (Debian package libavformat-dev)"
 endif
 
-# Rewritten only when PREFIX changes, so that "make install PREFIX=..."
+# Rewritten only when PRELOADDIR changes, so that "make install PREFIX=..."
 # rebuilds the launcher with the right fallback directory.
 $(PRELOAD_LIBDIR_H): FORCE
 	@mkdir -p $(@D)
-	@echo '#define SEEDANCE_LIBDIR "$(PREFIX)/lib"' >$@.tmp
+	@echo '#define SEEDANCE_LIBDIR "$(PRELOADDIR)"' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 $(B)/obj/src/cli/run.o: $(PRELOAD_LIBDIR_H)
 $(B)/obj/src/cli/run.o: OBJ_CFLAGS += -I$(B)/include
 
 install-preload: preload
-	if [ -f $(PRELOAD_SO) ]; then install -d $(DESTDIR)$(PREFIX)/lib && \
-	    install -m 755 $(PRELOAD_SO) $(DESTDIR)$(PREFIX)/lib/; fi
+	if [ -f $(PRELOAD_SO) ]; then install -d $(DESTDIR)$(PRELOADDIR) && \
+	    install -m 755 $(PRELOAD_SO) $(DESTDIR)$(PRELOADDIR)/; fi

@@ -177,6 +177,19 @@ int pl_input_open(const pl_libav *av, const char *url, int flags,
     return 0;
 }
 
+int pl_input_is(const AVIOContext *pb)
+{
+    int found = 0;
+
+    if (!pb)
+        return 0;
+    pthread_mutex_lock(&inputs_lock);
+    for (const pl_input *in = inputs; in && !found; in = in->next)
+        found = in->pb == pb;
+    pthread_mutex_unlock(&inputs_lock);
+    return found;
+}
+
 pl_input *pl_input_take(AVIOContext *pb)
 {
     pl_input *in = NULL;

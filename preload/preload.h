@@ -4,7 +4,7 @@
  *
  * Loaded with LD_PRELOAD (see "seedance run"), the library defines
  * avformat_open_input(), avformat_close_input(), avio_open(), avio_open2(),
- * avio_close() and avio_closep(). The dynamic linker binds the program's
+ * avio_close(), avio_closep() and av_log(). The dynamic linker binds the program's
  * calls (and libavfilter's, libavdevice's) to these definitions first. A
  * URL starting with "seedance:" is opened with libseedance and handed to
  * the real function as a custom, seekable AVIOContext; any other URL goes
@@ -48,10 +48,26 @@ typedef struct pl_libav {
 } pl_libav;
 
 /*
- * The program's libav functions, looked up once. NULL when the program has
- * no libavformat at all (then nothing of this library is ever called).
+ * The program's libav functions, for a call made from code address caller
+ * (__builtin_return_address(0) of an entry point): looked up behind this
+ * library, or else among the dependencies of the module that called (a
+ * libavformat loaded with RTLD_LOCAL). NULL while they cannot be found
+ * (said once on stderr).
  */
+const pl_libav *pl_libav_find(const void *caller);
+
+/* The functions once found by pl_libav_find(), else NULL. */
 const pl_libav *pl_libav_get(void);
+
+/* The caller of the entry point this is used in. */
+#define PL_CALLER() __builtin_return_address(0)
+
+/*
+ * The real av_vlog() for a call of av_log() from caller, found like the
+ * table of pl_libav_find() but needing only libavutil (a program may log
+ * without libavformat). NULL when it cannot be found.
+ */
+__typeof__(av_vlog) *pl_av_vlog(const void *caller);
 
 /* The AVClass of this library's log contexts: "[seedance @ 0x...]" like the protocol. */
 const AVClass *pl_log_class(void);
@@ -80,6 +96,9 @@ int pl_input_open(const pl_libav *av, const char *url, int flags,
  * one (now freed), 0 when it is not (then nothing happened).
  */
 int pl_input_close(AVIOContext *pb);
+
+/* Is pb an AVIOContext made by pl_input_open() and not closed yet? */
+int pl_input_is(const AVIOContext *pb);
 
 /*
  * Unregister the AVIOContext pb and return the handle to free it with

@@ -5,7 +5,9 @@
  * real function as it came.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "preload.h"
 
@@ -56,7 +58,7 @@ fail:
 PL_EXPORT int avformat_open_input(AVFormatContext **ps, const char *url,
                                   const AVInputFormat *fmt, AVDictionary **options)
 {
-    const pl_libav *av = pl_libav_get();
+    const pl_libav *av = pl_libav_find(PL_CALLER());
 
     if (!av)
         return AVERROR(ENOSYS);
@@ -71,7 +73,7 @@ PL_EXPORT int avformat_open_input(AVFormatContext **ps, const char *url,
 
 PL_EXPORT void avformat_close_input(AVFormatContext **ps)
 {
-    const pl_libav *av = pl_libav_get();
+    const pl_libav *av = pl_libav_find(PL_CALLER());
     struct pl_input *in = NULL;
 
     if (!av)
@@ -85,7 +87,7 @@ PL_EXPORT void avformat_close_input(AVFormatContext **ps)
 PL_EXPORT int avio_open2(AVIOContext **s, const char *url, int flags,
                          const AVIOInterruptCB *int_cb, AVDictionary **options)
 {
-    const pl_libav *av = pl_libav_get();
+    const pl_libav *av = pl_libav_find(PL_CALLER());
     int ret;
 
     if (!av)
@@ -100,7 +102,7 @@ PL_EXPORT int avio_open2(AVIOContext **s, const char *url, int flags,
 
 PL_EXPORT int avio_open(AVIOContext **s, const char *url, int flags)
 {
-    const pl_libav *av = pl_libav_get();
+    const pl_libav *av = pl_libav_find(PL_CALLER());
 
     if (!av)
         return AVERROR(ENOSYS);
@@ -111,7 +113,7 @@ PL_EXPORT int avio_open(AVIOContext **s, const char *url, int flags)
 
 PL_EXPORT int avio_close(AVIOContext *s)
 {
-    const pl_libav *av = pl_libav_get();
+    const pl_libav *av = pl_libav_find(PL_CALLER());
 
     if (!av)
         return AVERROR(ENOSYS);
@@ -122,7 +124,7 @@ PL_EXPORT int avio_close(AVIOContext *s)
 
 PL_EXPORT int avio_closep(AVIOContext **s)
 {
-    const pl_libav *av = pl_libav_get();
+    const pl_libav *av = pl_libav_find(PL_CALLER());
 
     if (!av)
         return AVERROR(ENOSYS);
@@ -131,6 +133,40 @@ PL_EXPORT int avio_closep(AVIOContext **s)
         return 0;
     }
     return av->avio_closep(s);
+}
+
+/*
+ * libavformat says at info level, of every input whose URL names no
+ * protocol it knows, that it cannot tell a local input from a network one
+ * (ff_configure_buffers_for_index(), called by the MP4 demuxer): about an
+ * input of this library that is noise, not the user's problem. Every other
+ * message goes to the real av_vlog() as it came.
+ */
+static int is_noise(void *avcl, const char *fmt)
+{
+    static const char noise[] = "Protocol name not provided";
+    const pl_libav *av;
+    const AVClass *cls;
+
+    if (!fmt || fmt[0] != 'P' || strncmp(fmt, noise, sizeof(noise) - 1) || !avcl)
+        return 0;
+    av = pl_libav_get();
+    cls = *(const AVClass **)avcl;
+    return av && av->usable && cls && cls->class_name &&
+           !strcmp(cls->class_name, "AVFormatContext") &&
+           pl_input_is(((AVFormatContext *)avcl)->pb);
+}
+
+PL_EXPORT void av_log(void *avcl, int level, const char *fmt, ...)
+{
+    __typeof__(av_vlog) *real = pl_av_vlog(PL_CALLER());
+    va_list ap;
+
+    if (!real || is_noise(avcl, fmt))
+        return;
+    va_start(ap, fmt);
+    real(avcl, level, fmt, ap);
+    va_end(ap);
 }
 
 /*

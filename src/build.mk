@@ -47,10 +47,10 @@ $(CLI_BIN): $(CLI_OBJS) $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 install-lib: lib tools
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
-	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 src/seedance.h src/seedance_av.h $(DESTDIR)$(PREFIX)/include/
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 644 src/seedance.h src/seedance_av.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 755 $(CLI_BIN) $(DESTDIR)$(PREFIX)/bin/
-	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$${prefix}/lib|' \
-	    -e 's|@includedir@|$${prefix}/include|' -e 's|@version@|$(shell sed -n 's/^#define SEEDANCE_VERSION "\(.*\)"/\1/p' src/seedance.h)|' \
-	    src/seedance.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/seedance.pc
+	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@libdir@|$(LIBDIR)|' \
+	    -e 's|@includedir@|$(INCLUDEDIR)|' -e 's|@version@|$(shell sed -n 's/^#define SEEDANCE_VERSION "\(.*\)"/\1/p' src/seedance.h)|' \
+	    src/seedance.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/seedance.pc

@@ -476,7 +476,9 @@ int sd_http_call(seedance_client *c, const sd_http_req *req, sd_http_resp *resp)
         if ((rc = call_attempt(&k, attempt, &retry)) == SEEDANCE_OK || !retry ||
             attempt >= max || (delay = retry_delay(&k, attempt)) < 0)
             break;
-        sd_log(c, SEEDANCE_LOG_INFO, "%s; retrying in %.1f s", c->err.message, delay);
+        /* the cause is said when the trouble starts; the retries that follow, verbosely */
+        sd_log(c, attempt == 1 ? SEEDANCE_LOG_WARNING : SEEDANCE_LOG_INFO,
+               "%s; retrying in %.1f s", c->err.message, delay);
         p = sd_progress_event(SEEDANCE_EV_RETRY, req->task_id);
         p.next_poll = delay;
         sd_progress(c, &p);

@@ -747,6 +747,22 @@ int seedance_job_flags(const seedance_job *j);
 /* seedance_open_task() of the task, else seedance_open() of the request. */
 int seedance_job_open(seedance_job *j, seedance_stream **out);
 
+/*
+ * Submit the job's request now, ahead of its open, so that a later
+ * seedance_job_open() of a job with the same settings (in this process or
+ * another, through the journal) attaches to the task instead of paying
+ * again: seedance_submit() with the job's client and request, the same
+ * once-only rules, *task_id allocated (free() it), *attached (may be NULL)
+ * set when the journal already knew the request.
+ *
+ * A job the later open would not find this way is not submitted:
+ * SEEDANCE_E_INVALID, nothing sent, when it attaches to a task, has the
+ * cache off (no journal) or asks for a new generation. An incomplete or
+ * invalid request fails validation the same way (SEEDANCE_E_INVALID or
+ * SEEDANCE_E_IMAGE, nothing sent). Either way the job is left to its open.
+ */
+int seedance_job_submit_ahead(seedance_job *j, char **task_id, int *attached);
+
 /* Is id usable as a task id (safe in a URL path and a file name)? 1 or 0. */
 int seedance_task_id_valid(const char *id);
 

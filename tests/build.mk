@@ -12,6 +12,8 @@
 #   tests/load/*.sh          many concurrent runs against one emulator
 #   tests/journal/*.sh       the journal in a PostgreSQL server each test starts, machines
 #                            played by cache directories
+#   tests/package/*.sh       the Debian package installed here and in a clean
+#                            chroot (root; "make check-deb", not in "make check")
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -41,6 +43,7 @@ TESTS_JOURNAL = $(sort $(wildcard tests/journal/*.sh))
 TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh)) $(sort $(wildcard tests/filters/*.sh))
 TESTS_BUILD  = $(sort $(wildcard tests/configure/*.sh))
 TESTS_PRELOAD = $(sort $(wildcard tests/preload/*.sh))
+TESTS_PACKAGE = $(sort $(wildcard tests/package/*.sh))
 
 # The journal in PostgreSQL, in C: run by tests/journal/50-library.sh
 # against the server it starts.
@@ -70,6 +73,12 @@ check: all test-progs
 # Only the tests that drive the built ffmpeg/ffprobe.
 check-ffmpeg: all test-progs
 	$(TEST_RUN) $(TESTS_FFMPEG)
+
+# The Debian package: built, installed on this machine and in a clean
+# chroot, serving Debian's ffmpeg (as root; it installs and removes it).
+.PHONY: check-deb
+check-deb: deb test-progs
+	$(TEST_RUN) $(TESTS_PACKAGE)
 
 check-asan:
 	$(MAKE) B=$(B)/asan SAN=1 check-lib

@@ -20,12 +20,16 @@ ffmpeg="ca-certificates curl xz-utils nasm libx264-dev libfreetype-dev libfontco
 # Tests: the emulator (libmicrohttpd, Debian's libav* to write real MP4
 # files), Debian's ffmpeg/ffprobe to inspect them, ccache for rebuilds.
 # The shell tests use python3 (JSON), curl, and a font for drawtext; the
-# manual is built with perl's pod2man; the shared journal's tests start a
-# PostgreSQL server of their own.
+# manual is built with perl's pod2man. "seedance run" is tested with
+# Debian's mpv and PyAV too; the shared journal's tests start a PostgreSQL
+# server of their own.
 tests="libmicrohttpd-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev ffmpeg ccache
- python3 fonts-dejavu-core perl bsdutils postgresql"
+ python3 fonts-dejavu-core perl bsdutils mpv python3-av postgresql"
+# The Debian package ("make deb"): dpkg-buildpackage, debhelper, lintian;
+# its test in a clean Debian chroot ("make check-deb"): mmdebstrap.
+deb="dpkg-dev debhelper lintian mmdebstrap"
 
-packages="$build $ffmpeg $tests"
+packages="$build $ffmpeg $tests $deb"
 if [ "${1:-}" = "--print" ]; then
     echo "$packages"
     exit 0

@@ -96,6 +96,8 @@ struct cli {
 };
 
 extern volatile sig_atomic_t cli_interrupted;
+/* main.c: the first SIGINT sets cli_interrupted, a second one ends the process. */
+void cli_catch_sigint(void);
 
 /* A function's "go on": neither an exit status nor a failure. */
 #define CLI_GO_ON (-1)
@@ -124,6 +126,7 @@ void cli_help_line(const char *lead, const char *text);  /* one option of the he
 /* output.c */
 int cli_fail(cli *st, const seedance_error *e);  /* reports it; the exit status */
 int cli_save(cli *st, seedance_stream *s);       /* to st->output; closes s */
+int cli_to_stdout(const cli *st);                /* -o -: the video on standard output */
 void cli_print_task(cli *st, const seedance_task *t);
 void cli_print(cli *st, const char *text);       /* one line on stdout */
 
@@ -144,6 +147,11 @@ void cli_event_send(cli *st, cJSON *ev);   /* one line on stderr; frees ev */
 
 /* run.c */
 int cli_run(int argc, char **argv);    /* argv[0] is the program */
+
+/* ahead.c: submit the seedance: URLs of the program's arguments before it
+ * starts (all at once), and with wait also wait for their tasks, showing
+ * the progress; EXIT_OK, or the exit status after the message. */
+int cli_run_ahead(int argc, char **argv, int wait);
 
 /* ledger.c: the ledger command's handler */
 int cli_ledger(cli *st);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -20,6 +21,13 @@ static int cmd_save(cli *st)
 {
     seedance_stream *s;
 
+    /* before anything is paid for: stdout must be able to take the clip */
+    if (cli_to_stdout(st) && st->json)
+        return cli_usage_error(st, "-o - writes the video on standard output, where --json "
+                               "writes its document: give -o FILE with --json");
+    if (cli_to_stdout(st) && isatty(STDOUT_FILENO))
+        return cli_usage_error(st, "-o - would write the video to a terminal: redirect "
+                               "standard output (-o - | ... or -o - >FILE) or give -o FILE");
     if (seedance_job_open(st->job, &s))
         return cli_fail(st, seedance_last_error(st->client));
     return cli_save(st, s);
@@ -153,7 +161,8 @@ static int cmd_run(cli *st)
 
 const cli_command cli_commands[] = {
     { "generate", "generate [options] [PROMPT...] -o FILE",
-      "Submit the request, wait for its task and save the video to FILE. The request is "
+      "Submit the request, wait for its task and save the video to FILE (-o - writes it to "
+      "standard output as it downloads). The request is "
       "submitted once: the same request again reuses its task and its cached clip and pays "
       "nothing, unless --new is given. A submit is retried only when it provably created "
       "nothing (no connection, or 429); any other failure after sending says the request may "
@@ -190,8 +199,8 @@ const cli_command cli_commands[] = {
       "reply). When --timeout passes first the task goes on on the server: wait again.",
       API_OPTIONS, CLI_ARGS_TASK, cmd_wait },
     { "download", "download [options] TASK-ID -o FILE",
-      "Wait for the task if it has not ended and save its video to FILE, from the local "
-      "cache when the clip is there. It pays nothing.",
+      "Wait for the task if it has not ended and save its video to FILE (-o -: standard "
+      "output), from the local cache when the clip is there. It pays nothing.",
       API_OPTIONS | CLI_FILE, CLI_ARGS_TASK, cmd_save },
     { "credits", "credits [options]",
       "Print the account's credits as JSON. It checks the API key without paying anything.",
@@ -208,9 +217,14 @@ const cli_command cli_commands[] = {
       "the entries and the totals. It sends nothing to the API.",
       CLI_CLIENT | CLI_OUTPUT | CLI_HELP, CLI_ARGS_OPTIONAL, cli_ledger },
     { "run", "run PROGRAM [ARGS...]",
-      "Run PROGRAM (ffmpeg, ffprobe, ffplay or any program linked with the shared "
-      "libavformat) with seedance: URLs available, without rebuilding it. Options come from "
-      "the URL and the SEEDANCE_* environment variables.",
+      "Run PROGRAM (ffmpeg, ffprobe, ffplay, mpv, a PyAV script: any program linked with the "
+      "shared libavformat, or the ffmpeg built with the protocol) with seedance: URLs "
+      "available, without rebuilding it. The seedance: URLs of ARGS (with -i on the command "
+      "line, the arguments of -i) are submitted all at once before PROGRAM starts, each paid "
+      "once, so that its inputs are generated side by side; a URL whose request is "
+      "incomplete, that names a task, has cache=0 or new_generation=1, or follows -f or an "
+      "option of the protocol is left to PROGRAM. Ctrl-C while submitting names every task "
+      "created. Options come from the URL and the SEEDANCE_* environment variables.",
       0, CLI_ARGS_RAW, cmd_run },
     { "help", "help [COMMAND]",
       "Print the commands, or the synopsis, description and options of COMMAND (the same "

@@ -24,6 +24,16 @@ static void on_sigint(int sig)
     signal(SIGINT, SIG_DFL);   /* a second Ctrl-C ends the process at once */
 }
 
+void cli_catch_sigint(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+}
+
 static int interrupt_cb(void *opaque)
 {
     (void)opaque;
@@ -38,7 +48,6 @@ static int is_help(const char *arg)
 /* A command that talks to the API: a job with the options applied. */
 static int run_job(cli *st)
 {
-    struct sigaction sa;
     int rc;
 
     if (!(st->job = seedance_job_new())) {
@@ -49,10 +58,7 @@ static int run_job(cli *st)
     cli_progress_start(st);
     seedance_client_set_interrupt(st->client, interrupt_cb, NULL);
     if ((rc = cli_apply(st)) == EXIT_OK) {
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = on_sigint;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, NULL);
+        cli_catch_sigint();
         /* A file size limit (ulimit -f) fails the write that reaches it
          * with EFBIG, reported like a full disk, instead of ending the
          * process: the kept part of a download stays resumable. */

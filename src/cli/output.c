@@ -4,9 +4,12 @@
  * with --json), failures as one clear line on stderr (or a JSON "error"
  * event), with the commands that resume an interrupted task.
  */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -118,6 +121,11 @@ void cli_print_task(cli *st, const seedance_task *t)
     putchar('\n');
 }
 
+int cli_to_stdout(const cli *st)
+{
+    return st->output && !strcmp(st->output, "-");
+}
+
 /* The saved file: a JSON document with --json, an event or a line. */
 static void report_saved(cli *st, const char *id, int64_t size)
 {
@@ -142,19 +150,68 @@ static void report_saved(cli *st, const char *id, int64_t size)
     } else if (st->progress != CLI_PROGRESS_NONE) {
         cli_bytes_text(text, sizeof(text), (double)size);
         cli_line_end(st);
-        fprintf(stderr, "seedance: saved %s (%s) from task %s\n", st->output, text, id);
+        if (cli_to_stdout(st))
+            fprintf(stderr, "seedance: wrote the clip of task %s to standard output (%s)\n", id,
+                    text);
+        else
+            fprintf(stderr, "seedance: saved %s (%s) from task %s\n", st->output, text, id);
     }
+}
+
+/* The stream on standard output ("-o -") as it comes; 0 or a seedance_code. */
+static int write_stdout(cli *st, seedance_stream *s, int64_t *total)
+{
+    static char buf[256 * 1024];
+    int64_t n, size;
+
+    *total = 0;
+    while ((n = seedance_stream_read(s, buf, sizeof(buf))) > 0) {
+        for (int64_t done = 0; done < n;) {
+            ssize_t w = write(STDOUT_FILENO, buf + done, (size_t)(n - done));
+
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                cli_line_end(st);
+                fprintf(stderr, "seedance: cannot write to standard output: %s\n",
+                        strerror(w < 0 ? errno : EIO));
+                return SEEDANCE_E_IO;
+            }
+            done += w;
+        }
+        *total += n;
+    }
+    if (n < 0)
+        return (int)-n;
+    size = seedance_stream_size(s);
+    if (size >= 0 && *total != size) {
+        cli_line_end(st);
+        fprintf(stderr, "seedance: task %s: got %" PRId64 " bytes of a %" PRId64 "-byte clip\n",
+                seedance_stream_task_id(s), *total, size);
+        return SEEDANCE_E_PROTOCOL;
+    }
+    return SEEDANCE_OK;
 }
 
 int cli_save(cli *st, seedance_stream *s)
 {
     double start = cli_now();
-    int rc = seedance_stream_save(s, st->output);
-    int64_t size = seedance_stream_size(s);
+    int64_t size = 0;
+    int rc;
 
+    if (cli_to_stdout(st)) {
+        if ((rc = write_stdout(st, s, &size)) && rc != SEEDANCE_E_IO && rc != SEEDANCE_E_PROTOCOL)
+            rc = cli_fail(st, seedance_last_error(st->client));
+        else if (rc)
+            rc = EXIT_FAIL;
+    } else if ((rc = seedance_stream_save(s, st->output))) {
+        rc = cli_fail(st, seedance_last_error(st->client));
+    } else {
+        size = seedance_stream_size(s);
+    }
     if (rc) {
         seedance_stream_close(s);
-        return cli_fail(st, seedance_last_error(st->client));
+        return rc;
     }
     if (st->download_start > 0)
         cli_downloaded(st, size, cli_now() - (st->download_start < start ?

@@ -290,13 +290,13 @@ static void text_event(cli *st, const seedance_progress *p)
 {
     const char *const *text = event_text(p->event);
 
+    if (p->event == SEEDANCE_EV_RETRY)
+        return;     /* the library's log line says why, on the first retry of a request */
     if (text) {
         say(st, "%s%s%s", text[0], p->task_id, text[1]);
         if (p->event == SEEDANCE_EV_SUBMITTED && p->credits >= 0)
             say(st, "task %s: %.3f credits reserved", p->task_id, p->credits);
-    } else if (p->event == SEEDANCE_EV_RETRY)
-        say(st, "temporary failure, retrying in %.1f s", p->next_poll);
-    else if (p->event == SEEDANCE_EV_UPLOAD)
+    } else if (p->event == SEEDANCE_EV_UPLOAD)
         say(st, "uploading an image (%" PRId64 " bytes)", p->size);
     else if (p->event == SEEDANCE_EV_COMPLETED)
         cli_line_end(st);   /* the status line stays, the download gets its own */

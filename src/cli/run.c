@@ -1,16 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * seedance run PROGRAM [ARGS...]: run a program (ffmpeg, ffprobe, ffplay,
- * anything linked against the shared libavformat) with
+ * mpv, a script, anything linked against the shared libavformat) with
  * libseedance-preload.so in LD_PRELOAD, so that it opens seedance: URLs.
  *
  * Before it replaces itself with the program, it checks what can be
  * checked: that the library loads, and that the program's executable is
  * not statically linked, has no libavformat of its own inside, and does
- * not need a libavformat of another major version than the library's.
+ * not need a libavformat of another major version than the library's. A
+ * program with the seedance protocol built in (this project's ffmpeg)
+ * needs no library. Then it submits the seedance: URLs of ARGS, all at
+ * once (ahead.c), so that the program's opens attach to running tasks.
+ * mpv gets "lavf://" before each URL (the only way it hands a name to
+ * libavformat), and the tasks are waited for with their progress first,
+ * since mpv shows libavformat's info lines only with -v.
+ *
  * Exit statuses when the program does not run: 127 not found, 126 found
- * but it cannot be run or cannot use the library, 1 no usable library,
- * 2 no program given.
+ * but it cannot be run or cannot use the library, 1 no usable library or a
+ * submit that failed, 2 no program given, 130 interrupted.
  */
 #define _GNU_SOURCE    /* memmem() */
 #include <dlfcn.h>
@@ -27,7 +34,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "seedance-libdir.h"   /* SEEDANCE_LIBDIR: $(PREFIX)/lib of the build */
+#include "seedance-libdir.h"   /* SEEDANCE_LIBDIR: $(PRELOADDIR) of the build */
 
 #define PRELOAD_NAME "libseedance-preload.so"
 #define EXIT_NOT_FOUND 127
@@ -225,25 +232,28 @@ static int inspect(const char *path, elf_facts *f)
     return 0;
 }
 
-/* Can the library reach the program's libavformat? 0, or an exit status after a message. */
-static int check_program(const char *path, int major)
+/* Does the program have the seedance protocol built in (this project's ffmpeg)? */
+static int has_protocol(const elf_facts *f)
 {
-    elf_facts f;
-    int rc;
+    return f->elf && f->interp && f->lavf_inside && f->protocol;
+}
 
-    if ((rc = inspect(path, &f)) || !f.elf)
-        return rc;    /* a script: the programs it starts inherit LD_PRELOAD */
-    if (!f.interp)
+/* Can the library reach the program's libavformat? 0, or an exit status after a message. */
+static int check_program(const char *path, const elf_facts *f, int major)
+{
+    if (!f->elf)
+        return 0;    /* a script: the programs it starts inherit LD_PRELOAD */
+    if (!f->interp)
         return run_error(EXIT_CANNOT_RUN, "%s is statically linked: no library can be "
                          "preloaded into it, so it cannot open seedance: URLs. Use a "
                          "shared-linked build (your distribution's ffmpeg) or the ffmpeg "
                          "built with the seedance protocol", path);
-    if (f.lavf_major && f.lavf_major != major)
+    if (f->lavf_major && f->lavf_major != major)
         return run_error(EXIT_CANNOT_RUN, "%s uses libavformat.so.%d, but " PRELOAD_NAME
                          " was built for libavformat.so.%d: build a copy against that "
                          "FFmpeg's headers and name it with SEEDANCE_PRELOAD (see "
-                         "seedance-preload(1))", path, f.lavf_major, major);
-    if (f.lavf_inside && !f.protocol)
+                         "seedance-preload(1))", path, f->lavf_major, major);
+    if (f->lavf_inside && !f->protocol)
         return run_error(EXIT_CANNOT_RUN, "%s has libavformat linked into it (not the shared "
                          "libavformat.so): its calls cannot be redirected, so it cannot open "
                          "seedance: URLs. Use a shared-linked build (your distribution's "
@@ -273,10 +283,40 @@ static int set_preload(const char *lib)
     return rc ? run_error(EXIT_FAIL, "%s", strerror(errno)) : 0;
 }
 
+/*
+ * mpv hands a name to libavformat only with a "lavf://" prefix (anything
+ * else without "://" is a file to it): the program is mpv (by name) when
+ * its seedance: URLs need one.
+ */
+static int is_mpv(const char *name, const char *path)
+{
+    const char *base = strrchr(name, '/'), *real = strrchr(path, '/');
+
+    return !strcmp(base ? base + 1 : name, "mpv") || !strcmp(real ? real + 1 : path, "mpv");
+}
+
+/* argv with "lavf://" before every seedance: URL; NULL when out of memory. */
+static char **mpv_args(int argc, char **argv)
+{
+    char **v = calloc((size_t)argc + 1, sizeof(*v));
+
+    for (int i = 0; v && i < argc; i++) {
+        v[i] = argv[i];
+        if (i && !strncmp(argv[i], "seedance:", 9) && (v[i] = malloc(strlen(argv[i]) + 8)))
+            sprintf(v[i], "lavf://%s", argv[i]);
+        if (!v[i]) {
+            run_error(EXIT_FAIL, "%s", strerror(ENOMEM));
+            return NULL;    /* the process ends: nothing to free */
+        }
+    }
+    return v;
+}
+
 int cli_run(int argc, char **argv)
 {
-    char lib[PATH_MAX], prog[PATH_MAX];
-    int major, rc;
+    char lib[PATH_MAX], prog[PATH_MAX], **args = argv;
+    int major, rc, builtin, mpv;
+    elf_facts f;
 
     if (argc > 0 && !strcmp(argv[0], "--")) {
         argc--;
@@ -284,11 +324,20 @@ int cli_run(int argc, char **argv)
     }
     if (argc < 1)
         return run_error(EXIT_USAGE, "no PROGRAM given (seedance run PROGRAM [ARGS...])");
-    if ((rc = find_library(lib, sizeof(lib))) || (rc = library_major(lib, &major)) ||
-        (rc = find_program(argv[0], prog, sizeof(prog))) || (rc = check_program(prog, major)) ||
-        (rc = set_preload(lib)))
+    if ((rc = find_program(argv[0], prog, sizeof(prog))) || (rc = inspect(prog, &f)))
         return rc;
-    execv(prog, argv);
+    /* a program with the protocol needs no library, only the submits ahead */
+    builtin = has_protocol(&f);
+    if (!builtin && ((rc = find_library(lib, sizeof(lib))) || (rc = library_major(lib, &major)) ||
+                     (rc = check_program(prog, &f, major))))
+        return rc;
+    mpv = is_mpv(argv[0], prog);
+    /* nothing is submitted for a program that cannot start */
+    if ((!builtin && (rc = set_preload(lib))) || (rc = cli_run_ahead(argc - 1, argv + 1, mpv)))
+        return rc;
+    if (mpv && !(args = mpv_args(argc, argv)))
+        return EXIT_FAIL;
+    execv(prog, args);
     return run_error(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN, "%s: %s", prog,
                      strerror(errno));
 }

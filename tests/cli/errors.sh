@@ -95,6 +95,17 @@ emu_fault '{"type":"status","status":429,"retry_after":"1","count":6,"path":"/v1
 is "$?" 0 "wait: six 429 replies in a row, then the task"
 like "$(cat "$T/out")" "^http://127.0.0.1:$EMU_PORT/" "wait after six 429 replies: the result URL"
 
+# --- an API base nothing listens on: the first retry names the cause, as a
+# warning; the retries after it are said only with -v
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+SEEDANCE_API_BASE=http://127.0.0.1:$port "$SD" submit "nobody home" >"$T/out" 2>"$T/err"
+is "$?" 1 "unreachable API base: exit status 1"
+like "$(head -n 1 "$T/err")" "^seedance: warning: POST http://127\.0\.0\.1:$port/v1/videos/generations failed: .*; retrying in 1\.0 s$" \
+    "unreachable API base: the first line is the first retry, with its cause"
+is "$(grep -c 'retrying in' "$T/err")" 1 "unreachable API base: later retries are not repeated"
+like "$(tail -n 1 "$T/err")" "failed: .*\(retries exhausted\)$" "unreachable API base: then the failure"
+unlike "$(cat "$T/err")" "temporary failure" "unreachable API base: no line without its cause"
+
 # --- 5xx on a poll, then success (a 5xx on the submit is an uncertain
 # outcome, never retried: tests/cli/submit-policy.sh)
 emu_fault '{"type":"status","status":503,"count":1,"path":"/v1/tasks/"}'

@@ -76,6 +76,24 @@ is "$(emu_stat uploads)" $((up0 + 3)) "i2v, inline: no upload"
 like "$(json_get "$req" .request.image_urls[0])" '^data:image/png;base64,' "i2v, inline: a PNG data: URI"
 like "$(json_get "$req" .request.image_urls[1])" '^data:image/jpeg;base64,' "i2v, inline: a JPEG data: URI"
 
+# --- -o -: the video on standard output, as it downloads
+"$SD" generate "to a pipe" --duration 4 -o - 2>"$T/err" >"$T/piped.mp4"
+is "$?" 0 "-o -: exit status 0"
+is "$(probe "$T/piped.mp4" format=duration | cut -c1-3)" "4.0" "-o -: standard output holds the 4 s clip"
+is "$(cmp "$T/piped.mp4" "$(json_get "$(emu_task "$(emu_last_task)")" .file)" && echo same)" same \
+    "-o -: the server's file, byte for byte"
+check "-o -: no file named -" test ! -e ./-
+like "$(cat "$T/err")" "wrote the clip of task .* to standard output" "-o -: stderr says where it went"
+"$SD" download "$(emu_last_task)" -o - 2>/dev/null | cmp -s - "$T/piped.mp4"
+is "$?" 0 "download -o -: the same bytes from the cache"
+s0=$(emu_stat submits)
+script -qec "'$SD' generate 'to a terminal' -o -" /dev/null >"$T/tty.out" 2>&1
+like "$(cat "$T/tty.out")" "-o - would write the video to a terminal" "-o - on a terminal: refused"
+"$SD" generate "with json" --json -o - >"$T/json.out" 2>"$T/err"
+is "$?" 2 "-o - with --json: usage error"
+like "$(cat "$T/err")" "where --json writes its document" "-o - with --json: said why"
+is "$(emu_stat submits)" "$s0" "-o - refused: nothing submitted"
+
 # --- the key never appears
 unlike "$(cat "$T/err" "$T"/cache/journal/*.json 2>/dev/null)" "$EMU_KEY" "the key is in no output or journal"
 done_testing

@@ -37,6 +37,7 @@ check "lib/libseedance.a is installed" test -f "$root/lib/libseedance.a"
 check "include/seedance.h is installed" test -f "$root/include/seedance.h"
 check "lib/pkgconfig/seedance.pc is installed" test -f "$root/lib/pkgconfig/seedance.pc"
 check "no ffmpeg is installed" test ! -e "$root/bin/ffmpeg"
+check "the bash completion is installed" test -f "$root/share/bash-completion/completions/seedance"
 like "$(cat "$T/install.log")" "man pages not installed: .*texi2pod\.pl" \
     "it says the man pages are skipped and why"
 check "no man page is installed" test ! -e "$root/share/man/man1"

@@ -24,7 +24,7 @@ reg=$proj/ffmpeg/register.sh
 # Checksums and time stamps of every file registration may touch.
 state() {
     (cd "$1" && for f in configure libavformat/protocols.c libavformat/Makefile \
-            libavformat/seedance.c libavfilter/allfilters.c libavfilter/Makefile \
+            libavformat/seedance.c libavformat/img2dec.c libavfilter/allfilters.c libavfilter/Makefile \
             libavfilter/vsrc_fake.c; do
         [ -f "$f" ] && echo "$(md5sum <"$f" | cut -d' ' -f1) $(stat -c %Y "$f") $(stat -c %a "$f") $f"
     done)
@@ -49,6 +49,8 @@ for tb in $tarballs; do
     is "$(count "$src/configure" 'enabled libseedance       && require_pkg_config libseedance seedance seedance.h seedance_client_new')" 1 \
         "$v: configure: libseedance found with pkg-config"
     check "$v: seedance.c copied" cmp "$proj/ffmpeg/libavformat/seedance.c" "$src/libavformat/seedance.c"
+    is "$(grep -c '"seedance:", 9)) return 0;' "$src/libavformat/img2dec.c")" 1 \
+        "$v: img2dec.c: the image2 demuxer does not take a seedance: URL for an image name"
     check "$v: FFmpeg's configure stays executable" test -x "$src/configure"
 
     # FFmpeg's configure itself sees the new switch and protocol.
@@ -149,6 +151,7 @@ done
 # Versions older than 5.1 are refused.
 mkdir -p "$T/old/libavformat" "$T/old/libavfilter"
 touch "$T/old/configure" "$T/old/libavformat/Makefile" "$T/old/libavformat/protocols.c" \
+      "$T/old/libavformat/img2dec.c" \
       "$T/old/libavfilter/Makefile" "$T/old/libavfilter/allfilters.c"
 echo '#define LIBAVFORMAT_VERSION_MAJOR  58' >"$T/old/libavformat/version.h"
 echo '#define LIBAVFILTER_VERSION_MAJOR   7' >"$T/old/libavfilter/version.h"

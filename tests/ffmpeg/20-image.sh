@@ -37,4 +37,20 @@ is "$(emu_stat uploads)" 0 "inline mode uploads nothing"
 like "$(json_get "$(emu_task "$(emu_last_task)")" .request.image_urls[0])" "^data:image/png;base64," "the image travels as a data: URI"
 is "$(stream_types "$T/inline.mp4")" video "generate_audio=0 gives no audio stream"
 
+# A URL that ends with the image's name is a video all the same (FFmpeg's
+# image2 demuxer would claim it by its name), and a bad image there is one
+# error naming it, not a missing image sequence.
+emu_reset
+"$FFMPEG" -hide_banner -nostdin -y -i "seedance:?prompt=named last&duration=4&quality=480p&image=$T/first.png" \
+    -c copy "$T/last-key.mp4" >"$T/ff4.log" 2>&1
+is "$?" 0 "a URL ending in .png opens as the generated video"
+is "$(stream_types "$T/last-key.mp4")" "video audio" "it has the clip's video and audio"
+is "$(emu_stat tasks)" 1 "one task for it"
+"$FFMPEG" -hide_banner -nostdin -y -i "seedance:?prompt=bad image&duration=4&image=$T/nosuch.png" \
+    -f null - >"$T/ff5.log" 2>&1
+isnt "$?" 0 "a missing image at the end of the URL fails"
+is "$(grep -c "image: cannot read '$T/nosuch.png'" "$T/ff5.log")" 1 "the error names the image, once"
+unlike "$(cat "$T/ff5.log")" "Could find no file|sequence" "no word of an image sequence"
+is "$(emu_stat tasks)" 1 "nothing was submitted for it"
+
 done_testing

@@ -27,6 +27,8 @@ for _ in $(seq 1 600); do          # at most 60 s for the first refusal
     sleep 0.1
 done
 like "$(cat "$T/refused.log")" "Retrying a request" "connection refused first: ffmpeg retries the submit"
+like "$(cat "$T/refused.log")" "\[seedance @ 0x[0-9a-f]+\] POST http://127\.0\.0\.1:$port/v1/videos/generations failed: .*; retrying in 1\.0 s" \
+    "connection refused first: the first retry names its cause"
 emu_start --port "$port" --no-idempotency
 wait "$pid"
 is "$?" 0 "connection refused first: ffmpeg succeeds once the server is up"

@@ -37,9 +37,11 @@ check_run_tasks() {
         "$2 different task(s) named"
 }
 
-# check_credits_used CREDITS WHAT   one check: the account has used CREDITS
+# check_credits_used TASKS WHAT   one check: the account has used the credits
+# of TASKS tasks of 4 s at 480p on the fast tier (5.063 credits a second)
 check_credits_used() {
     local credits
     credits=$(curl -sS -H "Authorization: Bearer $EMU_KEY" "$EMU_URL/v1/credits")
-    is "$(json_get "$credits" .data.used_credits)" "$1" "$2"
+    is "$(awk -v u="$(json_get "$credits" .data.used_credits)" 'BEGIN { printf "%.3f", u }')" \
+       "$(awk -v n="$1" 'BEGIN { printf "%.3f", n * 4 * 5.063 }')" "$2"
 }

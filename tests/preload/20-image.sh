@@ -16,7 +16,7 @@ srun ffmpeg -hide_banner -nostdin -y \
 rc=$?
 is "$rc" 0 "image-to-video with a local image"
 [ "$rc" -eq 0 ] || show_log "$T/ff.log"
-like "$(cat "$T/ff.log")" "\[seedance @ 0x[0-9a-f]+\] Uploading a local image" "the upload is announced"
+like "$(cat "$T/ff.log")" "^seedance run: uploading a local image \([0-9]+ bytes\) for seedance:" "the upload is announced"
 task=$(emu_last_task)
 is "$(json_get "$(emu_task "$task")" .request.model)" seedance-2.0-fast-image-to-video "the image-to-video model is chosen"
 like "$(json_get "$(emu_task "$task")" .request.image_urls[0])" "^http://127.0.0.1:$EMU_PORT/" "the local image was uploaded and its URL sent"

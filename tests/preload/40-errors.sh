@@ -37,7 +37,7 @@ task=$(emu_last_task)
 like "$log" "\[seedance @ 0x[0-9a-f]+\] .*content_policy_violation" "stderr carries the API's error code"
 like "$log" "\[seedance @ 0x[0-9a-f]+\] .*$task" "stderr carries the task id"
 like "$log" "safety filters" "stderr carries the API's message"
-like "$log" "Task $task submitted" "the submit was announced first"
+like "$log" "seedance run: task $task submitted" "the submit was announced first"
 
 # Failed tasks are not billed: the same URL again is a new task, not the failure.
 srun ffmpeg -hide_banner -nostdin -y -i "seedance:?prompt=forbidden&duration=4&quality=480p" -c copy "$T/retry.mp4" >"$T/retry.log" 2>&1

@@ -39,7 +39,7 @@ like "$log" "binding file [^ ]*libavfilter\.so[.0-9]* \[0\] to [^ ]*libseedance-
 needed=$(readelf -d "$PRELOAD_SO" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
 unlike "$needed" "libav" "the library links no libav* (it uses the program's: $needed)"
 exported=$(nm -D --defined-only "$PRELOAD_SO" | awk '$2 == "T" { print $3 }' | sort | tr '\n' ' ')
-is "$exported" "avformat_close_input avformat_open_input avio_close avio_closep avio_open avio_open2 seedance_preload_libavformat_major " \
+is "$exported" "av_log avformat_close_input avformat_open_input avio_close avio_closep avio_open avio_open2 seedance_preload_libavformat_major " \
     "the library exports the interposed functions and its version query, nothing of libseedance"
 
 # --- the launcher ----------------------------------------------------------
@@ -90,12 +90,19 @@ cat >"$T/builtin.c" <<'C'
 #include <stdio.h>
 const char ident[] = "Lavf61.7.100";
 const char option[] = "seedance_cache_dir";   /* the protocol's AVOption name */
-int main(void) { printf("%s %s\n", ident, option); return 0; }
+#include <stdlib.h>
+int main(void)
+{
+    const char *p = getenv("LD_PRELOAD");
+    printf("%s %s preload=%s\n", ident, option, p ? p : "none");
+    return 0;
+}
 C
 cc -o "$T/builtin" "$T/builtin.c"
 log=$(srun "$T/builtin" 2>&1)
 is "$?" 0 "a program with libavformat and the seedance protocol inside runs"
 like "$log" "^Lavf61" "and is not refused"
+like "$log" "preload=none$" "without the library preloaded: it has the protocol"
 major=$(pkg-config --modversion libavformat | cut -d. -f1)
 other=$((major + 2))
 printf 'int avformat_version(void) { return %d << 16; }\n' "$other" >"$T/lavf.c"
