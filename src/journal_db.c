@@ -115,8 +115,8 @@ const char *sd_journal_pg_name(seedance_client *c)
     return c->jdb ? c->jdb->desc : unknown;
 }
 
-/* A message of libpq on one line (size >= 4), the secrets of the connection
- * string replaced by "***". */
+/* A message of libpq on one line (size >= 4): its lines joined by "; ",
+ * blanks collapsed, the secrets of the connection string replaced by "***". */
 static void scrub(const struct sd_journal_db *db, const char *msg, char *out, size_t size)
 {
     size_t n = 0;
@@ -135,6 +135,12 @@ static void scrub(const struct sd_journal_db *db, const char *msg, char *out, si
             continue;
         }
         msg++;
+        if (ch == '\n' && *msg) {     /* a line ends, another follows */
+            while (n > 0 && out[n - 1] == ' ')
+                n--;
+            if (n > 0 && !strchr(";:.", out[n - 1]))
+                out[n++] = ';';
+        }
         if (ch == '\n' || ch == '\r' || ch == '\t')
             ch = ' ';
         if (ch != ' ' || (n > 0 && out[n - 1] != ' '))
