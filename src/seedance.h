@@ -152,6 +152,7 @@ typedef struct seedance_client seedance_client;
  *          SEEDANCE_FILES_BASE (default SEEDANCE_DEFAULT_FILES_BASE)
  *   cache: SEEDANCE_CACHE_DIR, else $XDG_CACHE_HOME/seedance,
  *          else $HOME/.cache/seedance
+ *   journal: SEEDANCE_JOURNAL (see seedance_client_set_journal())
  * Returns NULL only when out of memory.
  */
 seedance_client *seedance_client_new(void);
