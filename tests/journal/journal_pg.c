@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 
 #include "api.h"
+#include "journal_entry.h"
 #include "tap.h"
 
 static const char *conninfo;
@@ -43,17 +44,12 @@ static seedance_client *client(void)
     return c;
 }
 
+/* An entry sent at a fixed time by alice on render-07. */
 static sd_journal_entry entry(const char *request, const char *key, int state,
                               const char *task_id)
 {
-    sd_journal_entry e;
+    sd_journal_entry e = journal_entry(request, key, state, task_id);
 
-    memset(&e, 0, sizeof(e));
-    sd_journal_record_init(&e.rec);
-    sd_sha256_hex(request, strlen(request), e.hash);
-    snprintf(e.idempotency_key, sizeof(e.idempotency_key), "%s", key);
-    snprintf(e.task_id, sizeof(e.task_id), "%s", task_id ? task_id : "");
-    e.state = state;
     e.attempted = 1790000000;
     snprintf(e.rec.host, sizeof(e.rec.host), "render-07");
     snprintf(e.rec.user, sizeof(e.rec.user), "alice");

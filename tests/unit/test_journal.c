@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "journal_entry.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/seedance-unit-XXXXXX", cache[256];
@@ -32,15 +33,7 @@ static seedance_client *client(void)
 
 static sd_journal_entry entry(const char *request, int state, const char *task_id)
 {
-    sd_journal_entry e;
-
-    memset(&e, 0, sizeof(e));
-    sd_journal_record_init(&e.rec);
-    sd_sha256_hex(request, strlen(request), e.hash);
-    snprintf(e.idempotency_key, sizeof(e.idempotency_key), "%s", key1);
-    snprintf(e.task_id, sizeof(e.task_id), "%s", task_id ? task_id : "");
-    e.state = state;
-    return e;
+    return journal_entry(request, key1, state, task_id);
 }
 
 static size_t slurp(const char *path, char *buf, size_t size)
