@@ -578,6 +578,7 @@ void sd_journal_unlock(seedance_client *c, int lock)
 
 void sd_journal_task_ended(seedance_client *c, const char *task_id, const seedance_task *t)
 {
+    seedance_error keep = c->err;   /* the outcome of the wait */
     const char *final_state;
 
     if (!c->cache)
@@ -592,6 +593,7 @@ void sd_journal_task_ended(seedance_client *c, const char *task_id, const seedan
         sd_journal_pg_task_ended(c, task_id, final_state, seedance_task_credits_reserved(t));
     else
         file_task_ended(c, task_id, final_state, seedance_task_credits_reserved(t));
+    c->err = keep;
 }
 
 void sd_journal_flush(seedance_client *c)
