@@ -197,18 +197,18 @@ static char *entry_json(const sd_journal_entry *e, const char *request_json, con
 /* Create journal/ (and journal/past/ when past): 0, or the failure in c->err. */
 static int make_dirs(seedance_client *c, int past)
 {
-    char *dir = journal_dir(c), *sub = NULL;
+    char *dir = journal_dir(c), *path = dir ? malloc(strlen(dir) + 8) : NULL;
     int rc = SEEDANCE_OK;
 
-    if (!dir || (past && !(sub = malloc(strlen(dir) + 8))))
+    if (!path) {
         rc = sd_fail(c, SEEDANCE_E_NOMEM, NULL);
-    else if (sub && (sprintf(sub, "%s/past", dir), sd_mkdirs(sub) < 0))
-        rc = sd_fail(c, SEEDANCE_E_IO, "cannot create the journal directory %s: %s", sub,
-                     strerror(errno));
-    else if (!sub && sd_mkdirs(dir) < 0)
-        rc = sd_fail(c, SEEDANCE_E_IO, "cannot create the journal directory %s: %s", dir,
-                     strerror(errno));
-    free(sub);
+    } else {
+        sprintf(path, "%s%s", dir, past ? "/past" : "");
+        if (sd_mkdirs(path) < 0)
+            rc = sd_fail(c, SEEDANCE_E_IO, "cannot create the journal directory %s: %s", path,
+                         strerror(errno));
+    }
+    free(path);
     free(dir);
     return rc;
 }
