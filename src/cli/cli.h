@@ -68,6 +68,7 @@ typedef enum cli_command_id {
     CLI_WAIT,
     CLI_DOWNLOAD,
     CLI_CREDITS,
+    CLI_LEDGER,
     CLI_RUN,
     CLI_HELP_COMMAND,
     CLI_COMMANDS
@@ -172,5 +173,8 @@ int cli_run(int argc, char **argv);    /* argv[0] is the program */
  * starts (all at once), and with wait also wait for their tasks, showing
  * the progress; EXIT_OK, or the exit status after the message. */
 int cli_run_ahead(int argc, char **argv, int wait);
+
+/* ledger.c: the ledger command's handler */
+int cli_ledger(cli *st);
 
 #endif
