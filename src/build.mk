@@ -14,7 +14,10 @@ CRYPTO_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcrypto 2>/dev/null)
 CRYPTO_LIBS   := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
 # libxxhash is used header-only (src/hash.c): its flags, nothing to link
 XXHASH_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxxhash 2>/dev/null)
-LIB_LIBS := $(CURL_LIBS) $(CJSON_LIBS) $(CRYPTO_LIBS) -lpthread -lm
+# libpq: the journal in a shared PostgreSQL database (src/journal_pg.c)
+PQ_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
+PQ_LIBS   := $(shell $(PKG_CONFIG) --libs libpq 2>/dev/null || echo -lpq)
+LIB_LIBS := $(CURL_LIBS) $(CJSON_LIBS) $(CRYPTO_LIBS) $(PQ_LIBS) -lpthread -lm
 # the seedance command reads local reference clips with the system's libavformat
 AVF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libavformat libavutil 2>/dev/null)
 AVF_LIBS   := $(shell $(PKG_CONFIG) --libs libavformat libavutil 2>/dev/null || echo -lavformat -lavutil)
@@ -26,7 +29,7 @@ lib: $(LIB_A) $(LIB_PC)
 tools: $(CLI_BIN)
 
 $(LIB_OBJS): OBJ_CFLAGS = -Isrc -Iinclude $(CURL_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS) \
-                          $(XXHASH_CFLAGS)
+                          $(XXHASH_CFLAGS) $(PQ_CFLAGS)
 $(CLI_OBJS): OBJ_CFLAGS = -Iinclude $(CJSON_CFLAGS) $(AVF_CFLAGS)
 
 $(LIB_A): $(LIB_OBJS)

@@ -338,6 +338,7 @@ static int begin(submission *s)
     snprintf(e->hash, sizeof(e->hash), "%s", s->hash);
     e->state = SD_JOURNAL_SUBMITTING;
     e->attempted = (int64_t)time(NULL);
+    sd_journal_record_request(s->r, &e->rec);
     return c->cache ? sd_journal_store(c, e, s->canon) : SEEDANCE_OK;
 }
 
@@ -433,6 +434,7 @@ static int send_new(submission *s, char **task_id)
     }
     settle_uploads(s, s->e.task_id);
     s->e.state = SD_JOURNAL_SUBMITTED;
+    s->e.rec.credits = c->submitted.credits;
     if (c->cache && sd_journal_store(c, &s->e, s->canon))
         sd_log(c, SEEDANCE_LOG_WARNING, "task %s: %s", s->e.task_id, c->err.message);
     if (!(*task_id = strdup(s->e.task_id)))
@@ -461,7 +463,7 @@ int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
         return sd_fail(c, SEEDANCE_E_INVALID, "seedance_submit: no request");
     if (!(rc = prepare(&s)) && !consult_journal(&s, task_id, attached, &rc))
         rc = send_new(&s, task_id);
-    sd_journal_unlock(s.lock);
+    sd_journal_unlock(c, s.lock);
     for (int i = 0; i < s.n; i++) {
         sd_local_clear(&s.local[i]);
         free(s.slot[i].url);

@@ -70,6 +70,7 @@ typedef enum cli_command_id {
     CLI_DOWNLOAD,
     CLI_CREDITS,
     CLI_FILES_COMMAND,
+    CLI_LEDGER,
     CLI_RUN,
     CLI_HELP_COMMAND,
     CLI_COMMANDS
@@ -181,5 +182,8 @@ void cli_probe_setup(cli *st);
  * starts (all at once), and with wait also wait for their tasks, showing
  * the progress; EXIT_OK, or the exit status after the message. */
 int cli_run_ahead(int argc, char **argv, int wait);
+
+/* ledger.c: the ledger command's handler */
+int cli_ledger(cli *st);
 
 #endif

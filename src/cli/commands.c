@@ -226,6 +226,7 @@ int cli_command_run(cli *st)
         [CLI_STATUS] = cmd_status,      [CLI_WAIT] = cmd_wait,
         [CLI_DOWNLOAD] = cmd_save,      [CLI_CREDITS] = cmd_credits,
         [CLI_FILES_COMMAND] = cmd_files,
+        [CLI_LEDGER] = cli_ledger,
         [CLI_RUN] = cmd_run,            [CLI_HELP_COMMAND] = cmd_help,
     };
 

@@ -68,6 +68,17 @@ const cli_command cli_commands[] = {
       "program stopped before that leaves them until they expire (72 hours). With --json: "
       "the Files API's reply.",
       API_OPTIONS | CLI_FILES, CLI_ARGS_NONE, CLI_FILES_COMMAND },
+    { "ledger", "ledger [options] [PERIOD]",
+      "Print the submits the journal recorded in PERIOD (local time): when, who (user and "
+      "machine), the model, duration and quality, the estimate and the credits the reply "
+      "reserved, how the task ended and its id; then the totals: what was paid (completed "
+      "and running tasks), refunded (failed, cancelled, expired) and uncertain (a submit "
+      "whose reply never came: look for it at " SEEDANCE_DASHBOARD_URL "). The journal is "
+      "the local one of --cache-dir, or the database every machine shares (--journal, "
+      "$SEEDANCE_JOURNAL). PERIOD: today (default), yesterday, week (the last 7 days), month, "
+      "all, YYYY-MM-DD, YYYY-MM, or FIRST..LAST of those. With --json: one document with "
+      "the entries and the totals. It sends nothing to the API.",
+      CLI_CLIENT | CLI_OUTPUT | CLI_HELP, CLI_ARGS_OPTIONAL, CLI_LEDGER },
     { "run", "run PROGRAM [ARGS...]",
       "Run PROGRAM (ffmpeg, ffprobe, ffplay, mpv, a PyAV script: any program linked with the "
       "shared libavformat, or the ffmpeg built with the protocol) with seedance: URLs "
