@@ -636,8 +636,10 @@ const char *sd_journal_pg_name(seedance_client *c);
 /* ledger.c ---------------------------------------------------------- */
 
 /* The record of a submit of r about to be sent: host, user, model, duration,
- * quality, estimate; nothing known yet of its reply or its end. */
-void sd_journal_record_request(const seedance_request *r, sd_journal_record *rec);
+ * quality, the estimate cost (when known); nothing known yet of its reply
+ * or its end. */
+void sd_journal_record_request(const seedance_request *r, const seedance_cost *cost,
+                               sd_journal_record *rec);
 /* The record as members of a local entry's JSON object o, and back (missing
  * members: unknown). 0, or -1 when out of memory / a member is damaged. */
 int sd_journal_record_to_json(const sd_journal_record *rec, struct cJSON *o);

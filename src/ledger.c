@@ -35,11 +35,10 @@ static void user_name(char *buf, size_t size)
         snprintf(buf, size, "%lu", (unsigned long)geteuid());
 }
 
-void sd_journal_record_request(const seedance_request *r, sd_journal_record *rec)
+void sd_journal_record_request(const seedance_request *r, const seedance_cost *cost,
+                               sd_journal_record *rec)
 {
     const char *quality = seedance_request_get(r, SEEDANCE_OPTION_QUALITY, NULL);
-    seedance_cost cost;
-    seedance_error err;
 
     sd_journal_record_init(rec);
     if (gethostname(rec->host, sizeof(rec->host)) < 0)
@@ -49,8 +48,8 @@ void sd_journal_record_request(const seedance_request *r, sd_journal_record *rec
     snprintf(rec->model, sizeof(rec->model), "%s", seedance_request_model(r));
     rec->duration = sd_request_int(r, SEEDANCE_OPTION_DURATION);
     snprintf(rec->quality, sizeof(rec->quality), "%s", quality ? quality : "");
-    if (sd_request_cost(r, &cost, &err) == SEEDANCE_OK && cost.known)
-        rec->estimate = cost.credits;
+    if (cost && cost->known)
+        rec->estimate = cost->credits;
 }
 
 /* ------------------------------------------------------------------ */
