@@ -267,11 +267,13 @@ static void test_record_and_history(void)
     seedance_request *r = seedance_request_new();
     sd_journal_entry a = entry("request of a record", SD_JOURNAL_SUBMITTED, "task-unified-7-a");
     sd_journal_entry b, got;
+    seedance_cost cost;
 
     seedance_request_set(r, "prompt", "a glass frog", NULL);
     seedance_request_set(r, "duration", "4", NULL);
     seedance_request_set(r, "quality", "480p", NULL);
-    sd_journal_record_request(r, &a.rec);
+    seedance_request_cost(r, NULL, &cost, NULL);
+    sd_journal_record_request(r, &cost, &a.rec);
     OK(*a.rec.host && *a.rec.user && !strcmp(a.rec.model, SEEDANCE_MODEL_T2V) &&
        a.rec.duration == 4 && !strcmp(a.rec.quality, "480p") && a.rec.estimate > 20.25 &&
        a.rec.estimate < 20.26 && a.rec.credits == -1 && !*a.rec.final_state,
