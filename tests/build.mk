@@ -48,7 +48,7 @@ TESTS_PACKAGE = $(sort $(wildcard tests/package/*.sh))
 # The journal in PostgreSQL, in C: run by tests/journal/50-library.sh
 # against the server it starts.
 JOURNAL_PG_TEST := $(B)/tests/journal-pg
-$(B)/obj/tests/journal/%.o: OBJ_CFLAGS = -Isrc -Itests/unit $(CURL_CFLAGS) $(CJSON_CFLAGS) \
+$(B)/obj/tests/journal/%.o: OBJ_CFLAGS = -Isrc -Iinclude -Itests/unit $(CURL_CFLAGS) $(CJSON_CFLAGS) \
                                         $(PQ_CFLAGS)
 $(JOURNAL_PG_TEST): $(B)/obj/tests/journal/journal_pg.o $(LIB_A)
 	@mkdir -p $(@D)
