@@ -46,9 +46,11 @@ for k in 0:ref.mp4 1:ref.wav 2:ref.png; do
     like "$got" "$(sha256sum "$T/$f" | cut -d' ' -f1)" "the emulator received exactly the bytes of $f"
 done
 like "$(cat "$T/ff.log")" "Uploading video $T/ref.mp4 \([0-9]+ bytes\)" "ffmpeg tells the upload"
-# the new footage goes on from the last frame of @video1 (cover: 640x640 -> 864x496)
+# the new footage goes on from the last frame of @video1 (cover: 640x640 ->
+# 864x496), compared in RGB: each frame through its own colour matrix (the
+# clip's BT.709, the reference's untagged one), on 5.1 as on 9.0
 last=$("$FFMPEG" -hide_banner -nostdin -i "$T/out.mp4" -i "$T/ref.mp4" -filter_complex \
-    "[0:v]trim=end_frame=1,setpts=PTS-STARTPTS,format=yuv420p[a];[1:v]reverse,trim=end_frame=1,scale=864:864,crop=864:496,setpts=PTS-STARTPTS,format=yuv420p[b];[a][b]psnr" \
+    "[0:v]trim=end_frame=1,setpts=PTS-STARTPTS,format=rgb24[a];[1:v]reverse,trim=end_frame=1,scale=864:864,crop=864:496,setpts=PTS-STARTPTS,format=rgb24[b];[a][b]psnr" \
     -f null - 2>&1 | sed -n 's/.*PSNR.* average:\([0-9.inf]*\).*/\1/p' | tail -n 1)
 cmp_float "${last:-0}" ">" 30 "the clip starts from the last frame of @video1 (PSNR $last dB)"
 sdr=$("$FFMPEG" -hide_banner -nostdin -i "$T/out.mp4" -i "$T/ref.wav" -filter_complex \
