@@ -23,9 +23,6 @@ static int check_counts(const seedance_request *r, const sd_resolved *m, const i
                                               "reference-to-video" };
     const char *name = mode_names[m->mode];
 
-    if (r->value[SEEDANCE_OPTION_LAST_IMAGE] && !r->value[SEEDANCE_OPTION_IMAGE])
-        return sd_error(err, SEEDANCE_E_INVALID, "last_image: given without image: a last "
-                        "frame needs a first frame (image)");
     for (int k = 0; k < SD_MEDIA__COUNT; k++) {
         const seedance_media_rules *ru = sd_media_rules(k);
         int max = k == SD_MEDIA_IMAGE && m->mode == SD_MODE_IMAGE ? 2 : ru->max_count;
@@ -135,6 +132,10 @@ int sd_check_references(const seedance_request *r, seedance_client *c, const sd_
                         SD_MAX_MEDIA);
     for (int k = 0; k < SD_MEDIA__COUNT; k++)
         count[k] = sd_request_media_count(r, k);
+    /* Of every model, a name this version does not know included. */
+    if (r->value[SEEDANCE_OPTION_LAST_IMAGE] && !r->value[SEEDANCE_OPTION_IMAGE])
+        return sd_error(err, SEEDANCE_E_INVALID, "last_image: given without image: a last "
+                        "frame needs a first frame (image)");
     if ((m->model && (rc = check_counts(r, m, count, err))) ||
         (rc = check_tags(r->value[SEEDANCE_OPTION_PROMPT], count, err)))
         return rc;

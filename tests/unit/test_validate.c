@@ -282,6 +282,11 @@ static void test_models_and_images(void)
     last_warning[0] = '\0';
     OK(seedance_request_validate(r, c, &e) == 0 && strstr(last_warning, "seedance-3.0-future"),
        "unknown model passes with a warning: %s", last_warning);
+    seedance_request_set(r, "last_image", img2, NULL);
+    OK(seedance_request_validate(r, c, &e) == SEEDANCE_E_INVALID &&
+       strstr(e.message, "last_image: given without image"),
+       "unknown model: last_image without image still refused: %s", e.message);
+    seedance_request_set(r, "last_image", "", NULL);
     run_steps(r, urls, sizeof(urls) / sizeof(urls[0]));
     seedance_request_free(r);
     seedance_client_free(c);
