@@ -318,6 +318,7 @@ int ff_seedance_generated_start(SeedanceGenerated *g, AVFilterContext *ctx, cons
         ((ret = ff_seedance_clip_set_frame(&g->clip, "image", first)) < 0 ||
          (last && (ret = ff_seedance_clip_set_frame(&g->clip, "last_image", last)) < 0)))
         return ret;
+    ff_seedance_log_cost(&g->clip);
     if ((ret = ff_seedance_clip_start(&g->clip, 1, 0)) < 0)
         return ret;
     ff_seedance_retime_init(&g->retime, ctx->outputs[0]->time_base, rate, start);
@@ -351,7 +352,11 @@ int ff_seedance_generated_step(SeedanceGenerated *g, AVFilterContext *ctx, const
     }
     if (ret < 0)
         return ret;
-    n = ret == SEEDANCE_VIDEO ? ff_seedance_retime_push(r, outlink, &g->sws, g->frame, like) : 0;
+    /* a frame that replays the footage sent is cut */
+    n = ret != SEEDANCE_VIDEO ? 0 :
+        g->seam ? ff_seedance_seam_keep(g->seam, ctx, g->frame, r->in_tb) : 1;
+    if (n > 0)
+        n = ff_seedance_retime_push(r, outlink, &g->sws, g->frame, like);
     av_frame_unref(g->frame);
     if (n < 0)
         return n;
@@ -415,7 +420,16 @@ int ff_seedance_query_video(AVFilterContext *ctx)
             (ret = ff_add_format(&formats, f)) < 0)
             return ret;
     }
-    return ff_set_common_formats(ctx, formats);
+    /* one list: the output's format is the input's */
+    for (unsigned i = 0; i < ctx->nb_inputs; i++)
+        if (ctx->inputs[i]->type == AVMEDIA_TYPE_VIDEO &&
+            (ret = ff_formats_ref(formats, &ctx->inputs[i]->outcfg.formats)) < 0)
+            return ret;
+    for (unsigned i = 0; i < ctx->nb_outputs; i++)
+        if (ctx->outputs[i]->type == AVMEDIA_TYPE_VIDEO &&
+            (ret = ff_formats_ref(formats, &ctx->outputs[i]->incfg.formats)) < 0)
+            return ret;
+    return 0;
 }
 
 int64_t ff_seedance_frame_end(const AVFrame *f, AVRational tb, AVRational rate)
