@@ -251,7 +251,7 @@ const AVOption ff_seedance_options[] = {
 #define OFFSET(id) ((id) == SEEDANCE_OPTION_MODE ? REF_OFFSET(mode) : OPTS_OFFSET(id))
 const AVOption ff_seedance_i2v_options[] = {
     SEEDANCE_OPTION_LIST(AVOPTION)
-    { "context", "mode video: seconds of footage sent from each input, 2..15 (default 5)",
+    { "context", "mode video: seconds of footage sent from each input, 2..15",
       REF_OFFSET(context), AV_OPT_TYPE_DURATION, { .i64 = 5000000 }, 2000000, 15000000,
       FILTER_FLAGS },
     { NULL }
@@ -273,7 +273,7 @@ const AVOption ff_seedance_edit_options[] = {
       REF_OFFSET(audio_in), AV_OPT_TYPE_BOOL, { .i64 = 0 }, 0, 1,
       FILTER_FLAGS | AV_OPT_FLAG_AUDIO_PARAM },
     { "keep_audio", "output the audio input's sound rather than a generated one "
-      "(default: 1 with audio_in)", REF_OFFSET(keep_audio), AV_OPT_TYPE_BOOL, { .i64 = -1 },
+      "(auto: with audio_in)", REF_OFFSET(keep_audio), AV_OPT_TYPE_BOOL, { .i64 = -1 },
       -1, 1, FILTER_FLAGS | AV_OPT_FLAG_AUDIO_PARAM },
     { NULL }
 };

@@ -461,6 +461,7 @@ typedef struct SeedanceSeam {
     AVRational rate;            ///< their frame rate
     uint8_t *cur;               ///< the clip's frame looked at, cw x ch
     int cw, ch;
+    AVFrame *rgb;               ///< a frame on its way to grey
     struct SwsContext *sws;
     int state;
     int64_t first;              ///< pts of the clip's first frame

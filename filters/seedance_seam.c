@@ -47,7 +47,7 @@
 
 #include "seedance_filter.h"
 
-#define THUMB_W     160     /* frames are kept this wide, grey */
+#define THUMB_W     128     /* frames are kept this wide, grey */
 #define GRID_W      40      /* and compared on a grid this wide */
 /* the mean absolute difference (of 255) two grids of one picture stay
  * under after encoding and scaling; another picture is well above it */
@@ -70,18 +70,33 @@ int ff_seedance_seam_init(SeedanceSeam *s, int nb, int w, int h, AVRational rate
     return 0;
 }
 
-/* f as a grey picture of w x h. */
-static int thumbnail(struct SwsContext **sws, const AVFrame *f, uint8_t *dst, int w, int h)
+/* f as a grey picture of w x h: through RGB, each frame read with its own
+ * colour matrix (the service may encode the replay with another one). */
+static int thumbnail(SeedanceSeam *s, const AVFrame *f, uint8_t *dst, int w, int h)
 {
-    uint8_t *data[4] = { dst };
-    int linesize[4] = { w };
+    AVFrame *rgb = s->rgb;
+    int ret;
 
-    *sws = sws_getCachedContext(*sws, f->width, f->height, f->format, w, h, AV_PIX_FMT_GRAY8,
-                                SWS_AREA, NULL, NULL, NULL);
-    if (!*sws)
-        return AVERROR(EINVAL);
-    return FFMIN(sws_scale(*sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height,
-                           data, linesize), 0);
+    if (!rgb || rgb->width != w || rgb->height != h) {
+        av_frame_free(&s->rgb);
+        if (!(rgb = s->rgb = av_frame_alloc()))
+            return AVERROR(ENOMEM);
+        rgb->width  = w;
+        rgb->height = h;
+        rgb->format = AV_PIX_FMT_RGB24;
+        rgb->color_range = AVCOL_RANGE_JPEG;
+        if ((ret = av_frame_get_buffer(rgb, 0)) < 0)
+            return ret;
+    }
+    if ((ret = ff_seedance_convert(NULL, &s->sws, rgb, f)) < 0)
+        return ret;
+    for (int y = 0; y < h; y++) {
+        const uint8_t *p = rgb->data[0] + y * rgb->linesize[0];
+
+        for (int x = 0; x < w; x++, p += 3)
+            dst[y * w + x] = (77 * p[0] + 150 * p[1] + 29 * p[2] + 128) >> 8;
+    }
+    return 0;
 }
 
 int ff_seedance_seam_add(SeedanceSeam *s, int k, const AVFrame *frame)
@@ -94,7 +109,7 @@ int ff_seedance_seam_add(SeedanceSeam *s, int k, const AVFrame *frame)
         memcpy(s->thumbs + k * size, s->thumbs + (k - 1) * size, size);
         return 0;
     }
-    return thumbnail(&s->sws, frame, s->thumbs + k * size, s->tw, s->th);
+    return thumbnail(s, frame, s->thumbs + k * size, s->tw, s->th);
 }
 
 /* The mean of the pixels of p (w x h) in the box at x, y of bw x bh. */
@@ -168,7 +183,7 @@ int ff_seedance_seam_keep(SeedanceSeam *s, void *log, const AVFrame *frame, AVRa
         if (!(s->cur = av_malloc((size_t)s->cw * s->ch)))
             return AVERROR(ENOMEM);
     }
-    if ((ret = thumbnail(&s->sws, frame, s->cur, s->cw, s->ch)) < 0)
+    if ((ret = thumbnail(s, frame, s->cur, s->cw, s->ch)) < 0)
         return ret;
     k = FFMIN(s->nb - 1, (int)floor((t + TIME_SLACK) * av_q2d(s->rate)));
     d = difference(s, k);
@@ -195,6 +210,7 @@ void ff_seedance_seam_uninit(SeedanceSeam *s)
 {
     av_freep(&s->thumbs);
     av_freep(&s->cur);
+    av_frame_free(&s->rgb);
     sws_freeContext(s->sws);
     s->sws = NULL;
     s->nb = 0;

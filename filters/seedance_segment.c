@@ -178,8 +178,12 @@ int ff_seedance_check_segment_length(void *log, const SeedanceSegment *s)
         seedance_media_rules_get(s->type == AVMEDIA_TYPE_AUDIO ? "audio" : "video");
 
     /* a frame of slack: the frame that ends the segment may pass its end */
-    if (ff_seedance_segment_seconds(s) > ru->max_duration + 0.1)
-        return check_duration(log, s->what, ru->field, ff_seedance_segment_seconds(s));
+    if (ff_seedance_segment_seconds(s) > ru->max_duration + 0.1) {
+        av_log(log, AV_LOG_ERROR, "%s lasts more than %g s: a reference %s must last %g..%g s; "
+               "nothing was sent\n", s->what, ru->max_duration, ru->field, ru->min_duration,
+               ru->max_duration);
+        return AVERROR(EINVAL);
+    }
     return 0;
 }
 
@@ -233,10 +237,10 @@ static int writer_open(Writer *w, void *log, const char *path, const char *forma
     if (!(w->enc = avcodec_alloc_context3(codec)) || !(w->st = avformat_new_stream(w->fmt, NULL)) ||
         !(w->pkt = av_packet_alloc()))
         return AVERROR(ENOMEM);
+    /* no global header: libx264 would log its version at info level; the
+     * muxer takes the parameter sets from the first packet */
     w->enc->flags |= AV_CODEC_FLAG_BITEXACT;
     w->enc->thread_count = 1;
-    if (w->fmt->oformat->flags & AVFMT_GLOBALHEADER)
-        w->enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     return 0;
 }
 
@@ -326,13 +330,17 @@ static int plan_video(void *log, const SeedanceSegment *s, double seconds, int f
     p->from = from_end ? s->end - av_rescale_q(p->nb, av_inv_q(p->rate), s->tb) : s->start;
 
     scaled = sent_size(ru, f->width, f->height, f->sample_aspect_ratio, &p->w, &p->h);
-    if (scaled || av_cmp_q(p->rate, src))
-        av_log(log, av_cmp_q(p->rate, src) || abs(p->w - f->width) > 1 ||
-               abs(p->h - f->height) > 1 ? AV_LOG_INFO : AV_LOG_VERBOSE,
-               "%s (%dx%d, %.3f fps) is sent as %dx%d at %.3f fps: a reference video has "
-               "%ld..%ld pixels (width x height), even sides here, and %g..%g fps\n",
-               s->what, f->width, f->height, fps, p->w, p->h, av_q2d(p->rate),
-               ru->min_pixels, ru->max_pixels, ru->min_fps, ru->max_fps);
+    if (scaled)
+        av_log(log, abs(p->w - f->width) > 1 || abs(p->h - f->height) > 1 ? AV_LOG_INFO
+                                                                          : AV_LOG_VERBOSE,
+               "%s is sent scaled from %dx%d (%ld pixels) to %dx%d (%ld pixels, square, "
+               "even sides): a reference video has %ld to %ld pixels (width x height)\n",
+               s->what, f->width, f->height, (long)f->width * f->height, p->w, p->h,
+               (long)p->w * p->h, ru->min_pixels, ru->max_pixels);
+    if (av_cmp_q(p->rate, src))
+        av_log(log, AV_LOG_INFO, "%s is sent at %.5g fps, converted from %.5g fps: a reference "
+               "video runs at %g to %g fps\n", s->what, av_q2d(p->rate), fps, ru->min_fps,
+               ru->max_fps);
     return 0;
 }
 

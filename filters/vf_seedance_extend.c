@@ -140,12 +140,16 @@ static int pass(AVFilterContext *ctx)
     int64_t pts;
     int ret, status;
 
-    AVFrame *last = s->last;
+    AVFrame *got = NULL;
 
     FF_FILTER_FORWARD_STATUS_BACK(outlink, inlink);
-    ret = ff_seedance_pass_input(inlink, outlink, &s->last, &s->end, &status, &pts);
-    if (s->video && s->last != last && (ret = ff_seedance_segment_add(&s->tail, s->last)) < 0)
-        return ret;
+    ret = ff_seedance_pass_input(inlink, outlink, &got, &s->end, &status, &pts);
+    if (got) {                          /* a frame passed: the last one so far */
+        av_frame_free(&s->last);
+        s->last = got;
+        if (s->video && (ret = ff_seedance_segment_add(&s->tail, got)) < 0)
+            return ret;
+    }
     if (ret != 1)
         return ret;
     return status == AVERROR_EOF ? start(ctx) : finish(ctx, status, pts);
