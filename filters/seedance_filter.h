@@ -21,7 +21,8 @@
 
 /**
  * @file
- * What the seedance, seedance_extend and seedance_bridge filters share.
+ * What the seedance, seedance_extend, seedance_bridge and seedance_edit
+ * filters share.
  *
  * SeedanceClip (seedance_clip.c) is one generation: its options, set
  * through libseedance's option layer; its task, submitted once (the
