@@ -297,6 +297,14 @@ void ff_seedance_clip_uninit(SeedanceClip *c);
 int ff_seedance_check_frame(void *log, const char *what, int w, int h, AVRational sar);
 
 /**
+ * Check that frames of w x h (sample aspect ratio sar) show a width/height
+ * of min..max; else log an error naming what, and what is sent (as: "an
+ * image's").
+ */
+int ff_seedance_check_ratio(void *log, const char *what, int w, int h, AVRational sar,
+                            double min, double max, const char *as);
+
+/**
  * Encode a frame as PNG, losslessly, at a size within the API's image
  * rules (square pixels, 300..6000 px per side). *data is av_malloc()ed.
  */
@@ -385,15 +393,22 @@ int ff_seedance_generated_step(SeedanceGenerated *g, AVFilterContext *ctx, const
 
 void ff_seedance_generated_uninit(SeedanceGenerated *g);
 
+struct SeedanceSegment;
+
 /**
  * One activation of passing inlink through to outlink (the same time
- * base), keeping a reference to the last frame in *last and where it ends
- * in *end. 0 when a frame was sent on or requested, FFERROR_NOT_READY
- * when there is nothing to do, an AVERROR; 1 at the end of inlink: its
- * *status and *pts (*end moved to an end of stream that comes later).
+ * base), keeping a reference to the last frame in *last (and to each frame
+ * in held when not NULL) and where it ends in *end. 0 when a frame was
+ * sent on or requested, FFERROR_NOT_READY when there is nothing to do, an
+ * AVERROR; 1 at the end of inlink: its *status and *pts (*end moved to an
+ * end of stream that comes later).
  */
 int ff_seedance_pass_input(AVFilterLink *inlink, AVFilterLink *outlink, AVFrame **last,
-                           int64_t *end, int *status, int64_t *pts);
+                           struct SeedanceSegment *held, int64_t *end, int *status,
+                           int64_t *pts);
+
+/** An output of inlink's size, sample aspect ratio, time base and frame rate. */
+int ff_seedance_config_as_input(AVFilterLink *outlink, AVFilterLink *inlink);
 
 /** Every pixel format libswscale reads and writes, one list on every video link of ctx. */
 int ff_seedance_query_video(AVFilterContext *ctx);

@@ -148,15 +148,9 @@ static double display_width(int w, AVRational sar)
 int ff_seedance_check_footage(void *log, const char *what, int w, int h, AVRational sar)
 {
     const seedance_media_rules *ru = seedance_media_rules_get("video");
-    double ratio = h > 0 ? display_width(w, sar) / h : 0;
 
-    if (w <= 0 || h <= 0 || ratio < ru->min_ratio || ratio > ru->max_ratio) {
-        av_log(log, AV_LOG_ERROR, "%s: frames of %dx%d (width/height %.3f) cannot be sent as a "
-               "reference video: its width/height must be %g..%g; crop or pad them first\n",
-               what, w, h, ratio, ru->min_ratio, ru->max_ratio);
-        return AVERROR(EINVAL);
-    }
-    return 0;
+    return ff_seedance_check_ratio(log, what, w, h, sar, ru->min_ratio, ru->max_ratio,
+                                   "a reference video's");
 }
 
 /* A duration against the rules of a field ("video", "audio"). */

@@ -177,18 +177,11 @@ static int follow_with_to(AVFilterContext *ctx, int64_t at)
 static int pass_from(AVFilterContext *ctx)
 {
     SeedanceBridgeContext *s = ctx->priv;
-    AVFrame *got = NULL;
     int64_t pts;
     int ret, status;
 
-    ret = ff_seedance_pass_input(ctx->inputs[0], ctx->outputs[0], &got, &s->end, &status, &pts);
-    if (got) {                          /* a frame passed: the last one so far */
-        av_frame_free(&s->last_from);
-        s->last_from = got;
-        if (s->video && (ret = ff_seedance_segment_add(&s->tail, got)) < 0)
-            return ret;
-    }
-    if (ret != 1)
+    if ((ret = ff_seedance_pass_input(ctx->inputs[0], ctx->outputs[0], &s->last_from,
+                                      s->video ? &s->tail : NULL, &s->end, &status, &pts)) != 1)
         return ret;
     if (status != AVERROR_EOF)
         return finish(ctx, status, pts, 0);

@@ -87,14 +87,7 @@ static int config_audio_in(AVFilterLink *inlink)
 
 static int config_video_out(AVFilterLink *outlink)
 {
-    AVFilterLink *inlink = outlink->src->inputs[SEEDANCE_VIDEO];
-
-    outlink->w = inlink->w;
-    outlink->h = inlink->h;
-    outlink->sample_aspect_ratio = inlink->sample_aspect_ratio;
-    outlink->time_base = inlink->time_base;
-    SEEDANCE_FRAME_RATE(outlink) = SEEDANCE_FRAME_RATE(inlink);
-    return 0;
+    return ff_seedance_config_as_input(outlink, outlink->src->inputs[SEEDANCE_VIDEO]);
 }
 
 static int config_audio_out(AVFilterLink *outlink)

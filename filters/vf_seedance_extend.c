@@ -84,14 +84,7 @@ static int config_input(AVFilterLink *inlink)
 
 static int config_output(AVFilterLink *outlink)
 {
-    AVFilterLink *inlink = outlink->src->inputs[0];
-
-    outlink->w = inlink->w;
-    outlink->h = inlink->h;
-    outlink->sample_aspect_ratio = inlink->sample_aspect_ratio;
-    outlink->time_base = inlink->time_base;
-    SEEDANCE_FRAME_RATE(outlink) = SEEDANCE_FRAME_RATE(inlink);
-    return 0;
+    return ff_seedance_config_as_input(outlink, outlink->src->inputs[0]);
 }
 
 /* The output ends at pts with status. */
@@ -140,17 +133,9 @@ static int pass(AVFilterContext *ctx)
     int64_t pts;
     int ret, status;
 
-    AVFrame *got = NULL;
-
     FF_FILTER_FORWARD_STATUS_BACK(outlink, inlink);
-    ret = ff_seedance_pass_input(inlink, outlink, &got, &s->end, &status, &pts);
-    if (got) {                          /* a frame passed: the last one so far */
-        av_frame_free(&s->last);
-        s->last = got;
-        if (s->video && (ret = ff_seedance_segment_add(&s->tail, got)) < 0)
-            return ret;
-    }
-    if (ret != 1)
+    if ((ret = ff_seedance_pass_input(inlink, outlink, &s->last, s->video ? &s->tail : NULL,
+                                      &s->end, &status, &pts)) != 1)
         return ret;
     return status == AVERROR_EOF ? start(ctx) : finish(ctx, status, pts);
 }
