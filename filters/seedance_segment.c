@@ -442,7 +442,9 @@ int ff_seedance_resample(void *log, SwrContext **swr, AVFrame **frame, const AVF
     if (!*swr) {
         if (!in)
             return 0;
-        if ((ret = swr_alloc_set_opts2(swr, layout, fmt, rate, &in->ch_layout, in->format,
+        /* (FFmpeg 5.1 declares the layouts without const) */
+        if ((ret = swr_alloc_set_opts2(swr, (AVChannelLayout *)layout, fmt, rate,
+                                       (AVChannelLayout *)&in->ch_layout, in->format,
                                        in->sample_rate, 0, log)) < 0 ||
             (ret = swr_init(*swr)) < 0)
             return ret;

@@ -98,10 +98,11 @@ psnr_ok() {
     awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 > b) }'
 }
 
-# psnr_check A N B M MIN WHAT   one check: frame N of A is frame M of B (psnr_frames above MIN dB)
+# psnr_check A N B M MIN WHAT [FORMAT]   one check: frame N of A is frame M of B
+# (psnr_frames above MIN dB, compared as FORMAT)
 psnr_check() {
     local p
-    p=$(psnr_frames "$1" "$2" "$3" "$4")
+    p=$(psnr_frames "$1" "$2" "$3" "$4" "${7:-}")
     if psnr_ok "$p" "$5"; then ok "$6 (PSNR $p dB)"; else not_ok "$6 (PSNR $p dB)"; fi
 }
 
