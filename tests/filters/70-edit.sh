@@ -4,8 +4,9 @@
 # the pixel minimum, said at info level), its sound as @audio1 with
 # audio_in=1; the clip replaces the segment with the input's size and
 # timestamps; one upload, one paid task, the cost logged first, a rerun
-# that sends nothing; 15 fps converted; a segment too short or too long,
-# and a request above max_credits, send nothing.
+# that sends nothing; 15 fps converted; a reference image; a failed task
+# named; a segment too short or too long, and a request above max_credits,
+# send nothing.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_filters
@@ -123,6 +124,21 @@ cmp_float "$((w * h))" ">=" 409600 "and at least 409,600 pixels (${w}x$h)"
 is "$(json_get "$rec" .request.duration)" 4 "duration: 3 s rounded up into 4..15"
 is "$(image_size "$T/small.nut")" 320x240 "the output keeps the input's size"
 is "$(frame_count "$T/small.nut")" 45 "and the segment's 3 s at 15 fps"
+
+# A reference image besides the footage, as @image1; a task that fails is named.
+make_image "$T/hat.png" 400 400 "testsrc=size=400x400"
+emu_fault '{"type":"task","outcome":"fail","error_code":"content_policy_violation","error_message":"Your request was blocked"}'
+out=$("$FFMPEG" -hide_banner -nostdin -y -i "$T/clip.mp4" -filter_complex \
+      "[0:v]trim=0:4,setpts=PTS-STARTPTS,seedance_edit=prompt=the hat of @image1 on @video1:image=$T/hat.png:quality=480p[v]" \
+      -map "[v]" -f null - 2>&1)
+failed_run $? "$out" "an edit whose task fails"
+task=$(emu_last_task)
+rec=$(emu_task "$task")
+is "$(json_get "$rec" .references[0].tag) $(json_get "$rec" .references[1].tag)" "@image1 @video1" \
+    "the image went as @image1, the footage as @video1"
+is "$(json_get "$rec" .references[0].sha256)" "$(sha256sum "$T/hat.png" | cut -d' ' -f1)" "the image's bytes"
+like "$out" "$task.*content_policy_violation.*Your request was blocked|content_policy_violation.*$task" \
+    "the failure names the task and the service's error"
 
 # Too short, too long: nothing sent, the rule named.
 before=$(wc -l <"$EMU_LOG")
