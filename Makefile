@@ -4,6 +4,7 @@
 #   make            libseedance, the seedance tool, the emulator, ffmpeg/ffprobe
 #   make check      the whole test suite (prints "N passed, N failed")
 #   make check-asan the library, tool and emulator tests under ASan/UBSan
+#   make check-tsan the tests of the stream's threads under ThreadSanitizer
 #   make demo       install dependencies, build, generate a clip against the emulator
 #   make bench      benchmarks against the emulator
 #   make install    PREFIX=/usr/local
@@ -31,6 +32,9 @@ BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra
 ifeq ($(SAN),1)
 OPT_CFLAGS  = -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 SAN_LDFLAGS = -fsanitize=address,undefined
+else ifeq ($(SAN),thread)
+OPT_CFLAGS  = -O1 -fno-omit-frame-pointer -fsanitize=thread
+SAN_LDFLAGS = -fsanitize=thread
 else
 OPT_CFLAGS  = -O2
 SAN_LDFLAGS =
@@ -46,7 +50,7 @@ CURL_LIBS    := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 CJSON_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcjson 2>/dev/null)
 CJSON_LIBS   := $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null || echo -lcjson)
 
-.PHONY: all lib tools doc deb check check-lib check-ffmpeg check-asan demo bench install install-lib install-ffmpeg install-doc install-completion deps clean distclean
+.PHONY: all lib tools doc deb check check-lib check-ffmpeg check-asan check-tsan demo bench install install-lib install-ffmpeg install-doc install-completion deps clean distclean
 all: lib tools
 
 include src/build.mk
@@ -86,7 +90,7 @@ $(B)/obj/%.o: %.c
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 clean:
-	rm -rf $(B)/obj $(B)/lib $(B)/bin/seedance $(B)/tests $(B)/asan
+	rm -rf $(B)/obj $(B)/lib $(B)/bin/seedance $(B)/tests $(B)/asan $(B)/tsan
 
 distclean:
 	rm -rf $(B) config.mk

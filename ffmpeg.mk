@@ -29,7 +29,7 @@ all: ffmpeg
 
 # seedance.pc points FFmpeg at $(B)/include; keep its copy of the public
 # header current (FFmpeg's dependency tracking then rebuilds seedance.o).
-$(B)/include/seedance.h $(B)/include/seedance_av.h: $(B)/include/%: src/%
+$(B)/include/seedance.h $(B)/include/seedance_av.h: $(B)/include/%: include/%
 	@mkdir -p $(@D)
 	cp $< $@
 

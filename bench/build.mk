@@ -14,7 +14,7 @@ BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(BENCH_SRCS))
 BENCH_BIN  := $(B)/bench/seedance-bench
 
-$(BENCH_OBJS): OBJ_CFLAGS = -Isrc -Itests/unit $(CURL_CFLAGS) $(CJSON_CFLAGS)
+$(BENCH_OBJS): OBJ_CFLAGS = -Iinclude -Itests/unit $(CURL_CFLAGS) $(CJSON_CFLAGS)
 $(BENCH_BIN): $(BENCH_OBJS) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)

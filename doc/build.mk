@@ -7,13 +7,14 @@
 #                          and seedance_bridge filters
 #   seedance-preload.texi  seedance-preload(1), libseedance-preload.so and
 #                          "seedance run"
+# doc/design.texi is the developers' guide to the code: no man page.
 #
 # texi2pod.pl is the one of the FFmpeg tree ./configure prepared, else
 # TEXI2POD=FILE given to make, else a texi2pod.pl on PATH. A build without
 # any (./configure --disable-ffmpeg) has no man pages: "make install"
 # installs everything else and says so, "make doc" fails saying so.
 
-DOC_TEXI  := $(wildcard doc/*.texi)
+DOC_TEXI  := $(filter-out doc/design.texi,$(wildcard doc/*.texi))
 DOC_MAN   := $(patsubst doc/%.texi,$(B)/doc/%.1,$(DOC_TEXI))
 ifeq ($(origin TEXI2POD),undefined)
 TEXI2POD  := $(firstword $(wildcard $(FFMPEG_SRC)/doc/texi2pod.pl) \

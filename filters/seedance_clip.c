@@ -528,36 +528,6 @@ int ff_seedance_clip_wait(SeedanceClip *c)
 
 /* ---- the clip: libavformat over the library's stream ---------------- */
 
-static int stream_error(SeedanceClip *c, int code)
-{
-    if (code == SEEDANCE_E_INTERRUPTED)
-        return AVERROR_EXIT;            /* reported with the task id */
-    return clip_error(c, code);
-}
-
-static int clip_read_packet(void *opaque, uint8_t *buf, int size)
-{
-    SeedanceClip *c = opaque;
-    int64_t n = seedance_stream_read(c->stream, buf, size);
-
-    if (n == 0)
-        return AVERROR_EOF;
-    return n < 0 ? stream_error(c, (int)-n) : (int)n;
-}
-
-static int64_t clip_seek(void *opaque, int64_t offset, int whence)
-{
-    SeedanceClip *c = opaque;
-    int64_t ret;
-
-    if (whence == AVSEEK_SIZE) {
-        ret = seedance_stream_size(c->stream);
-        return ret < 0 ? AVERROR(ENOSYS) : ret;
-    }
-    ret = seedance_stream_seek(c->stream, offset, whence & ~AVSEEK_FORCE);
-    return ret < 0 ? stream_error(c, (int)-ret) : ret;
-}
-
 static int open_decoder(SeedanceClip *c, int type)
 {
     enum AVMediaType media = type == SEEDANCE_VIDEO ? AVMEDIA_TYPE_VIDEO : AVMEDIA_TYPE_AUDIO;
@@ -591,8 +561,10 @@ static int clip_open(SeedanceClip *c)
     uint8_t *buf = av_malloc(IO_BUFFER_SIZE);
     int ret;
 
-    if (!buf || !(c->pb = avio_alloc_context(buf, IO_BUFFER_SIZE, 0, c, clip_read_packet,
-                                             NULL, clip_seek))) {
+    /* an interruption is reported with the task's id (clip_report) */
+    c->io = (SeedanceAVIO){ c->stream, client_of(c), &c->report, 1 };
+    if (!buf || !(c->pb = avio_alloc_context(buf, IO_BUFFER_SIZE, 0, &c->io, seedance_avio_read,
+                                             NULL, seedance_avio_seek))) {
         av_free(buf);
         return AVERROR(ENOMEM);
     }

@@ -35,6 +35,16 @@
  * of generated frames to the format of a link, the timing of generated
  * frames in an output, and an input passed through before them.
  *
+ * seedance_generated.c is a generated part of an output: a clip from the
+ * frames around it, decoded and retimed into the output. It uses both
+ * files above; seedance_clip.c uses seedance_frame.c; nothing calls back.
+ *
+ * Reference-to-video (seedance_edit, mode=video of the two others) sends
+ * footage: seedance_segment.c holds it and writes it as references,
+ * seedance_seam.c finds where a clip replays it, seedance_reference.c makes
+ * a generated part from it. They use the files above, which call them only
+ * where a generated part is cut at its seam and its cost logged.
+ *
  * Waiting: a generation takes minutes. The worker waits; the filter thread
  * only looks at it (ff_seedance_clip_ready()), for at most a tenth of a
  * second per activation, and schedules itself again. The filter thread
@@ -200,6 +210,7 @@ typedef struct SeedanceClip {
 
     /* the clip */
     seedance_stream *stream;
+    SeedanceAVIO io;            ///< the AVIO adapter of stream
     AVIOContext *pb;
     AVFormatContext *fmt;
     AVCodecContext *dec[2];     ///< video, audio decoder (NULL when unused)
@@ -358,7 +369,8 @@ int64_t ff_seedance_retime_end(const SeedanceRetime *r);
 
 void ff_seedance_retime_uninit(SeedanceRetime *r);
 
-/* ---- a generated part of an output (seedance_extend, seedance_bridge) -- */
+/* ---- a generated part of an output (seedance_extend, seedance_bridge), --
+ * seedance_generated.c */
 
 typedef struct SeedanceGenerated {
     SeedanceClip clip;
@@ -393,19 +405,15 @@ int ff_seedance_generated_step(SeedanceGenerated *g, AVFilterContext *ctx, const
 
 void ff_seedance_generated_uninit(SeedanceGenerated *g);
 
-struct SeedanceSegment;
-
 /**
  * One activation of passing inlink through to outlink (the same time
- * base), keeping a reference to the last frame in *last (and to each frame
- * in held when not NULL) and where it ends in *end. 0 when a frame was
- * sent on or requested, FFERROR_NOT_READY when there is nothing to do, an
- * AVERROR; 1 at the end of inlink: its *status and *pts (*end moved to an
- * end of stream that comes later).
+ * base), keeping a reference to the last frame in *last and where it ends
+ * in *end. 0 when a frame was sent on or requested, FFERROR_NOT_READY
+ * when there is nothing to do, an AVERROR; 1 at the end of inlink: its
+ * *status and *pts (*end moved to an end of stream that comes later).
  */
 int ff_seedance_pass_input(AVFilterLink *inlink, AVFilterLink *outlink, AVFrame **last,
-                           struct SeedanceSegment *held, int64_t *end, int *status,
-                           int64_t *pts);
+                           int64_t *end, int *status, int64_t *pts);
 
 /** An output of inlink's size, sample aspect ratio, time base and frame rate. */
 int ff_seedance_config_as_input(AVFilterLink *outlink, AVFilterLink *inlink);
@@ -447,6 +455,13 @@ void ff_seedance_segment_init(SeedanceSegment *s, AVFilterLink *inlink, int64_t 
 
 /** Hold a new reference to frame (a frame without pts follows the one before). */
 int ff_seedance_segment_add(SeedanceSegment *s, const AVFrame *frame);
+
+/**
+ * ff_seedance_pass_input(), each frame passed also held in held when it is
+ * not NULL.
+ */
+int ff_seedance_pass_held(AVFilterLink *inlink, AVFilterLink *outlink, AVFrame **last,
+                          SeedanceSegment *held, int64_t *end, int *status, int64_t *pts);
 
 /** The first frame held, taken out of the segment (NULL when empty). */
 AVFrame *ff_seedance_segment_shift(SeedanceSegment *s);

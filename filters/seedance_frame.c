@@ -305,84 +305,6 @@ void ff_seedance_retime_uninit(SeedanceRetime *r)
     av_frame_free(&r->held);
 }
 
-/* ---- a generated part of an output -------------------------------- */
-
-int ff_seedance_generated_init(SeedanceGenerated *g, AVFilterContext *ctx, char *const *opts,
-                               int nb_frames)
-{
-    int ret = ff_seedance_clip_init_i2v(&g->clip, ctx, opts, nb_frames);
-
-    if (ret < 0)
-        return ret;
-    return (g->frame = av_frame_alloc()) ? 0 : AVERROR(ENOMEM);
-}
-
-int ff_seedance_generated_start(SeedanceGenerated *g, AVFilterContext *ctx, const AVFrame *first,
-                                const AVFrame *last, AVRational rate, int64_t start)
-{
-    int ret;
-
-    if (!seedance_job_task(g->clip.job) &&
-        ((ret = ff_seedance_clip_set_frame(&g->clip, "image", first)) < 0 ||
-         (last && (ret = ff_seedance_clip_set_frame(&g->clip, "last_image", last)) < 0)))
-        return ret;
-    ff_seedance_log_cost(&g->clip);
-    if ((ret = ff_seedance_clip_start(&g->clip, 1, 0)) < 0)
-        return ret;
-    ff_seedance_retime_init(&g->retime, ctx->outputs[0]->time_base, rate, start);
-    ff_filter_set_ready(ctx, 100);
-    return 0;
-}
-
-int ff_seedance_generated_step(SeedanceGenerated *g, AVFilterContext *ctx, const AVFrame *like,
-                               int *done)
-{
-    AVFilterLink *outlink = ctx->outputs[0];
-    SeedanceRetime *r = &g->retime;
-    int ret, n;
-
-    if (ff_outlink_get_status(outlink))
-        return 0;                       /* nobody reads it any more */
-    if (!ff_outlink_frame_wanted(outlink))
-        return FFERROR_NOT_READY;
-    if ((ret = ff_seedance_clip_activate_wait(ctx, &g->clip)) != 1)
-        return ret;
-    if (r->first == AV_NOPTS_VALUE)
-        r->in_tb = ff_seedance_clip_stream(&g->clip, SEEDANCE_VIDEO)->time_base;
-
-    ret = ff_seedance_clip_read(&g->clip, g->frame);
-    if (ret == AVERROR_EOF) {
-        if ((n = ff_seedance_retime_push(r, outlink, &g->sws, NULL, like)) < 0)
-            return n;
-        *done = 1;
-        ff_filter_set_ready(ctx, 100);
-        return 0;
-    }
-    if (ret < 0)
-        return ret;
-    /* a frame that replays the footage sent is cut */
-    n = ret != SEEDANCE_VIDEO ? 0 :
-        g->seam ? ff_seedance_seam_keep(g->seam, ctx, g->frame, r->in_tb) : 1;
-    if (n > 0)
-        n = ff_seedance_retime_push(r, outlink, &g->sws, g->frame, like);
-    av_frame_unref(g->frame);
-    if (n < 0)
-        return n;
-    /* a frame that only replaced the held one: decode on */
-    if (!n || ff_outlink_frame_wanted(outlink))
-        ff_filter_set_ready(ctx, 100);
-    return 0;
-}
-
-void ff_seedance_generated_uninit(SeedanceGenerated *g)
-{
-    ff_seedance_clip_uninit(&g->clip);
-    ff_seedance_retime_uninit(&g->retime);
-    av_frame_free(&g->frame);
-    sws_freeContext(g->sws);
-    g->sws = NULL;
-}
-
 /* ---- an input passed through -------------------------------------- */
 
 int ff_seedance_config_as_input(AVFilterLink *outlink, AVFilterLink *inlink)
@@ -396,7 +318,7 @@ int ff_seedance_config_as_input(AVFilterLink *outlink, AVFilterLink *inlink)
 }
 
 int ff_seedance_pass_input(AVFilterLink *inlink, AVFilterLink *outlink, AVFrame **last,
-                           struct SeedanceSegment *held, int64_t *end, int *status, int64_t *pts)
+                           int64_t *end, int *status, int64_t *pts)
 {
     AVFrame *frame;
     int ret;
@@ -405,10 +327,9 @@ int ff_seedance_pass_input(AVFilterLink *inlink, AVFilterLink *outlink, AVFrame 
         return ret;
     if (ret) {
         av_frame_free(last);
-        if (!(*last = av_frame_clone(frame)) ||
-            (held && (ret = ff_seedance_segment_add(held, frame)) < 0)) {
+        if (!(*last = av_frame_clone(frame))) {
             av_frame_free(&frame);
-            return *last ? ret : AVERROR(ENOMEM);
+            return AVERROR(ENOMEM);
         }
         if (frame->pts != AV_NOPTS_VALUE)
             *end = ff_seedance_frame_end(frame, inlink->time_base, SEEDANCE_FRAME_RATE(inlink));

@@ -111,6 +111,21 @@ int ff_seedance_segment_add(SeedanceSegment *s, const AVFrame *frame)
     return 0;
 }
 
+int ff_seedance_pass_held(AVFilterLink *inlink, AVFilterLink *outlink, AVFrame **last,
+                          SeedanceSegment *held, int64_t *end, int *status, int64_t *pts)
+{
+    AVFrame *got = NULL;
+    int ret = ff_seedance_pass_input(inlink, outlink, &got, end, status, pts), err;
+
+    if (got) {                          /* a frame passed: the last one so far */
+        av_frame_free(last);
+        *last = got;
+        if (held && (err = ff_seedance_segment_add(held, got)) < 0)
+            return err;
+    }
+    return ret;
+}
+
 AVFrame *ff_seedance_segment_shift(SeedanceSegment *s)
 {
     AVFrame *f;

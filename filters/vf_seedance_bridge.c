@@ -180,8 +180,8 @@ static int pass_from(AVFilterContext *ctx)
     int64_t pts;
     int ret, status;
 
-    if ((ret = ff_seedance_pass_input(ctx->inputs[0], ctx->outputs[0], &s->last_from,
-                                      s->video ? &s->tail : NULL, &s->end, &status, &pts)) != 1)
+    if ((ret = ff_seedance_pass_held(ctx->inputs[0], ctx->outputs[0], &s->last_from,
+                                     s->video ? &s->tail : NULL, &s->end, &status, &pts)) != 1)
         return ret;
     if (status != AVERROR_EOF)
         return finish(ctx, status, pts, 0);

@@ -134,8 +134,8 @@ static int pass(AVFilterContext *ctx)
     int ret, status;
 
     FF_FILTER_FORWARD_STATUS_BACK(outlink, inlink);
-    if ((ret = ff_seedance_pass_input(inlink, outlink, &s->last, s->video ? &s->tail : NULL,
-                                      &s->end, &status, &pts)) != 1)
+    if ((ret = ff_seedance_pass_held(inlink, outlink, &s->last, s->video ? &s->tail : NULL,
+                                     &s->end, &status, &pts)) != 1)
         return ret;
     return status == AVERROR_EOF ? start(ctx) : finish(ctx, status, pts);
 }

@@ -26,7 +26,8 @@ FUZZ_CFLAGS  := $(BASE_CFLAGS) -O1 -fno-omit-frame-pointer $(FUZZ_SAN)
 FUZZ_SEAMS   := -Dclock_gettime=fz_clock_gettime -Dnanosleep=fz_nanosleep \
                 -Dpthread_cond_timedwait=fz_cond_timedwait
 FUZZ_WRAP    := $(foreach f,init setopt perform getinfo reset cleanup,-Wl,--wrap=curl_easy_$(f))
-FUZZ_INC     := -Isrc -Ifuzz $(CURL_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS) $(XXHASH_CFLAGS)
+FUZZ_INC     := -Isrc -Iinclude -Ifuzz $(CURL_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS) \
+                $(XXHASH_CFLAGS) $(PQ_CFLAGS)
 FUZZ_LIB     := $(patsubst src/%.c,$(FUZZ_OUT)/obj/src/%.o,$(LIB_SRCS))
 FUZZ_HOBJS   := $(patsubst %,$(FUZZ_OUT)/obj/fuzz/%.o,$(FUZZ_HELPERS))
 FUZZ_BINS    := $(patsubst %,$(FUZZ_OUT)/%,$(FUZZ_ALL))

@@ -275,10 +275,12 @@ static void put_garbage(const char *path, int64_t len);
 static ino_t put_committed(int64_t size, int64_t len, int garbage)
 {
     struct stat st;
+    sd_commit v;
     int fd;
 
     put_file(part_path, size);
-    if ((fd = open(part_path, O_RDWR)) < 0 || sd_cache_commit(fd, part_path, clip_path, size, NULL))
+    if ((fd = open(part_path, O_RDWR)) < 0 ||
+        sd_cache_commit(fd, part_path, clip_path, size, NULL, &v) || v != SD_COMMITTED)
         abort();
     close(fd);
     if (len != size)
@@ -423,7 +425,7 @@ static void prepare_cache(run *r, uint8_t len)
 /* Read and save an open stream; a damaged cached clip is never served. */
 static int use_stream(run *r, seedance_stream *s)
 {
-    int served = r->cached_ok || !s->cached || s->url, rc = SEEDANCE_OK;
+    int served = r->cached_ok || s->dest != SD_DEST_CLIP || s->url, rc = SEEDANCE_OK;
     int64_t len;
 
     FZ_CHECK(r->garbage ? "cached-clip-garbage" : "cached-clip-unchecked", served,

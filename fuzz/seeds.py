@@ -205,6 +205,11 @@ def main():
     put("journal", "other-hash", entry % ("f" * 64, "submitted", '"%s"' % EMU_ID))
     put("journal", "bad-task-id", entry % (h, "submitted", '"../../etc/passwd"'))
     put("journal", "garbage", b"\x00\xffPK\x03\x04 not json")
+    # what an entry records for the ledger (host, user, ..., how the task ended)
+    record = (',\n\t"host":\t"render-07",\n\t"user":\t"alice",\n\t"model":\t"seedance-2.0-fast-text-to-video",'
+              '\n\t"duration":\t4,\n\t"quality":\t"480p",\n\t"estimate":\t20.252,\n\t"credits_reserved":\t20.252,'
+              '\n\t"final_state":\t"completed",\n\t"ended":\t1795308590\n}')
+    put("journal", "record", (entry % (h, "submitted", '"%s"' % EMU_ID))[:-2] + record)
 
     for k, b in {"png": png(640, 480), "jpeg": jpeg(1280, 720), "webp-vp8": webp_vp8(800, 600),
                  "webp-vp8l": webp_vp8l(720, 1280), "webp-vp8x": webp_vp8x(1000, 1000),

@@ -32,9 +32,9 @@ $(B)/obj/pic/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(PRELOAD_CFLAGS) $(OBJ_CFLAGS) -MMD -MP -c $< -o $@
 
-$(PRELOAD_LIB_OBJS): OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS) \
-                              $(XXHASH_CFLAGS)
-$(PRELOAD_OBJS): OBJ_CFLAGS = -Isrc $(PRELOAD_AV_CFLAGS)
+$(PRELOAD_LIB_OBJS): OBJ_CFLAGS = -Isrc -Iinclude $(CURL_CFLAGS) $(CJSON_CFLAGS) $(CRYPTO_CFLAGS) \
+                              $(XXHASH_CFLAGS) $(PQ_CFLAGS)
+$(PRELOAD_OBJS): OBJ_CFLAGS = -Iinclude $(PRELOAD_AV_CFLAGS)
 
 $(PRELOAD_SO): $(PRELOAD_OBJS) $(PRELOAD_LIB_OBJS)
 	@mkdir -p $(@D)

@@ -35,6 +35,7 @@ typedef struct pl_input {
     seedance_stream *stream;
     AVIOContext *pb;
     SeedanceAVReport report;   /* progress and error lines */
+    SeedanceAVIO io;           /* reads and seeks of the stream */
     struct pl_input *next;
 } pl_input;
 
@@ -58,45 +59,6 @@ static int on_interrupt(void *opaque)
     return in->interrupt.callback && in->interrupt.callback(in->interrupt.opaque);
 }
 
-static void on_log(void *opaque, int level, const char *msg)
-{
-    pl_input *in = opaque;
-
-    seedance_av_log_line(&in->report, level, msg);
-}
-
-static void on_progress(void *opaque, const seedance_progress *p)
-{
-    pl_input *in = opaque;
-
-    seedance_av_progress(&in->report, p);
-}
-
-static int io_read(void *opaque, uint8_t *buf, int size)
-{
-    pl_input *in = opaque;
-    int64_t n = seedance_stream_read(in->stream, buf, (size_t)size);
-
-    if (n == 0)
-        return AVERROR_EOF;
-    if (n < 0)
-        return fail(in, (int)-n);
-    return (int)n;
-}
-
-static int64_t io_seek(void *opaque, int64_t pos, int whence)
-{
-    pl_input *in = opaque;
-    int64_t ret;
-
-    if (whence & AVSEEK_SIZE) {
-        ret = seedance_stream_size(in->stream);
-        return ret < 0 ? AVERROR(ENOSYS) : ret;
-    }
-    ret = seedance_stream_seek(in->stream, pos, whence & ~AVSEEK_FORCE);
-    return ret < 0 ? fail(in, (int)-ret) : ret;
-}
-
 /* The job from the environment and the URL, then submit or attach, wait, open. */
 static int open_job(pl_input *in, const char *url)
 {
@@ -107,9 +69,8 @@ static int open_job(pl_input *in, const char *url)
         return AVERROR(ENOMEM);
     c = seedance_job_client(in->job);
     seedance_client_set_interrupt(c, on_interrupt, in);
-    seedance_client_set_progress(c, on_progress, in);
-    seedance_client_set_log(c, on_log, in);
-    seedance_client_set_probe(c, seedance_av_probe, NULL);
+    seedance_av_report_client(&in->report, c);
+    seedance_client_set_probe(c, seedance_av_probe, NULL);   /* local reference clips */
     if ((code = seedance_job_set_env(in->job)) || (code = seedance_job_parse_url(in->job, url)))
         return fail(in, code);
     if (seedance_job_task(in->job))
@@ -129,7 +90,9 @@ static int open_io(pl_input *in)
 
     if (!buf)
         return AVERROR(ENOMEM);
-    in->pb = av->avio_alloc_context(buf, IO_BUFFER_SIZE, 0, in, io_read, NULL, io_seek);
+    in->io = (SeedanceAVIO){ in->stream, seedance_job_client(in->job), &in->report, 0 };
+    in->pb = av->avio_alloc_context(buf, IO_BUFFER_SIZE, 0, &in->io, seedance_avio_read, NULL,
+                                    seedance_avio_seek);
     if (!in->pb) {
         av->av_freep(&buf);
         return AVERROR(ENOMEM);

@@ -528,6 +528,26 @@ void sd_uploads_free(seedance_client *c);
  */
 enum { SD_JOURNAL_SUBMITTING = 1, SD_JOURNAL_SUBMITTED, SD_JOURNAL_UNCERTAIN };
 
+/* What an entry records of its submit for the ledger (ledger.c). */
+typedef struct sd_journal_record {
+    char host[256];            /* the machine that sent it */
+    char user[64];             /* its user there */
+    char role[64];             /* the database role that wrote it (read back only) */
+    char model[64];
+    int duration;              /* seconds of output, -1 unknown */
+    char quality[16];          /* "" unknown */
+    double estimate;           /* estimated credits, -1 unknown */
+    double credits;            /* the reply's usage.credits_reserved, -1 unknown */
+    char final_state[16];      /* "" until the task ended: completed, failed, ... */
+    int64_t ended;             /* unix time the end was recorded, 0 none */
+} sd_journal_record;
+
+/* A state's name ("submitting", ...), NULL for none; the state of an entry
+ * of that name and task id: a task id makes it SUBMITTED, else UNCERTAIN
+ * by its name, else SUBMITTING (never taken for a finished submit). */
+const char *sd_journal_state_name(int state);
+int sd_journal_state_of(const char *name, const char *task_id);
+
 typedef struct sd_journal_entry {
     char hash[65];
     char idempotency_key[65];
@@ -535,24 +555,97 @@ typedef struct sd_journal_entry {
     int state;                 /* SD_JOURNAL_* */
     int64_t attempted;         /* unix time the submit was sent, 0 unknown */
     char failure[160];         /* UNCERTAIN: what failed ("HTTP 502", ...) */
+    sd_journal_record rec;
 } sd_journal_entry;
 
-/* <cache_dir>/journal/<hash>.json, free() it. */
+/*
+ * The journal is local (files under <cache_dir>/journal, this file) or a
+ * PostgreSQL database every machine shares (c->journal, journal_pg.c);
+ * these functions serve either.
+ */
+
+/* Where the entry of hash is, for a message: its file, or its row. free() it. */
 char *sd_journal_path(const seedance_client *c, const char *hash);
 /*
  * 1 found, 0 not found, -1 present but unreadable or damaged (a warning is
  * logged): it may have recorded a paid task, so it is never taken for "not
- * found".
+ * found". A shared journal that cannot be reached: -1 too, with
+ * SEEDANCE_E_JOURNAL in c->err.
  */
 int sd_journal_load(seedance_client *c, const char *hash, sd_journal_entry *e);
-/* Write atomically (mode 0600, directories 0700). */
+/*
+ * Make e the entry of its hash (files: written atomically, mode 0600,
+ * directories 0700). The entry it replaces, when it names another
+ * idempotency key (a new generation), is kept for the ledger; storing
+ * again an entry that was replaced so brings it back and drops the attempt
+ * that replaced it (a refused submit created nothing).
+ */
 int sd_journal_store(seedance_client *c, const sd_journal_entry *e, const char *request_json);
+/* Drop the entry of hash (a refused first submit created nothing). */
 int sd_journal_remove(seedance_client *c, const char *hash);
-/* Hold <hash>.lock while looking up and submitting (other processes wait). */
-int sd_journal_lock(seedance_client *c, const char *hash, int *fd);
-void sd_journal_unlock(int fd);
-/* Forget the entries of a task that failed or was cancelled (not billed). */
-void sd_journal_forget_task(seedance_client *c, const char *task_id);
+/*
+ * Hold the lock of hash while looking up and submitting: other clients,
+ * processes and (shared journal) machines wait for it. A shared journal
+ * that cannot be reached: SEEDANCE_E_JOURNAL, nothing may be sent.
+ */
+int sd_journal_lock(seedance_client *c, const char *hash, int *lock);
+void sd_journal_unlock(seedance_client *c, int lock);
+/*
+ * Task task_id is final (t): its entries record how it ended and what its
+ * reply reserved. One that ended without a clip (not billed) is forgotten:
+ * the same request submits anew; the ledger keeps it. A shared journal out
+ * of reach keeps the outcome and records it when it is back.
+ */
+void sd_journal_task_ended(seedance_client *c, const char *task_id, const seedance_task *t);
+/* Record what could not be written while a shared journal was out of reach, if it is back. */
+void sd_journal_flush(seedance_client *c);
+/* Every entry whose submit was sent in [from, to), for the ledger: *n of them in *out
+ * (allocated, free()). */
+int sd_journal_list(seedance_client *c, int64_t from, int64_t to, sd_journal_entry **out,
+                    size_t *n);
+/* Close what the client's journal holds open (its database connection). */
+void sd_journal_close(seedance_client *c);
+/* Which journal, for people: "local journal DIR", "journal database DESC". */
+void sd_journal_name(seedance_client *c, char *buf, size_t size);
+
+/* journal_pg.c ------------------------------------------------------ */
+
+/* The operations above, in the database of c->journal (a shared journal). */
+int sd_journal_pg_load(seedance_client *c, const char *hash, sd_journal_entry *e);
+int sd_journal_pg_store(seedance_client *c, const sd_journal_entry *e, const char *request_json);
+int sd_journal_pg_remove(seedance_client *c, const char *hash);
+int sd_journal_pg_lock(seedance_client *c, const char *hash);
+void sd_journal_pg_unlock(seedance_client *c);
+void sd_journal_pg_task_ended(seedance_client *c, const char *task_id, const char *final_state,
+                              double credits);
+void sd_journal_pg_flush(seedance_client *c);
+int sd_journal_pg_list(seedance_client *c, int64_t from, int64_t to, sd_journal_entry **out,
+                       size_t *n);
+void sd_journal_pg_close(seedance_client *c);
+
+/* journal_db.c ------------------------------------------------------ */
+
+/* Is conninfo a connection string libpq takes? SEEDANCE_OK or
+ * SEEDANCE_E_CONFIG; the message never holds the string. */
+int sd_journal_pg_check(const char *conninfo, seedance_error *err);
+/* Does conninfo hold a password? 1 or 0. */
+int sd_journal_pg_has_password(const char *conninfo);
+/* The database of c->journal for people: never its password. */
+const char *sd_journal_pg_name(seedance_client *c);
+
+/* ledger.c ---------------------------------------------------------- */
+
+/* The record of a submit of r about to be sent: host, user, model, duration,
+ * quality, the estimate cost (when known); nothing known yet of its reply
+ * or its end. */
+void sd_journal_record_request(const seedance_request *r, const seedance_cost *cost,
+                               sd_journal_record *rec);
+/* The record as members of a local entry's JSON object o, and back (missing
+ * members: unknown). 0, or -1 when out of memory / a member is damaged. */
+int sd_journal_record_to_json(const sd_journal_record *rec, struct cJSON *o);
+int sd_journal_record_from_json(const struct cJSON *o, sd_journal_record *rec);
+/* An empty record: every number unknown. */
+void sd_journal_record_init(sd_journal_record *rec);
 
 /* poll.c: see poll.h */
 

@@ -220,28 +220,28 @@ static int same_file(const char *path, const struct stat *st)
     return stat(path, &p) == 0 && p.st_dev == st->st_dev && p.st_ino == st->st_ino;
 }
 
-int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size, const char *hash)
+int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size, const char *hash,
+                    sd_commit *v)
 {
     char hex[65];
     struct stat st;
 
+    *v = SD_COMMIT_STALE;
     if (fstat(fd, &st) < 0)
-        return -1;
+        return SEEDANCE_E_IO;
     if ((int64_t)st.st_size != size) {
-        errno = EIO;            /* not the clip the server announced */
-        return -1;
+        *v = SD_COMMIT_WRONG_SIZE;      /* not the clip the server announced */
+        return SEEDANCE_OK;
     }
-    if (!same_file(part, &st)) {
-        errno = ESTALE;         /* the .part is another process's now */
-        return -1;
-    }
-    if (!hash && hash_fd(fd, size, SD_HASH_XXH128, hex) < 0)
-        return -1;
-    if (stamp(fd, &st) < 0 || put_record(clip, &st, hash ? hash : hex) < 0 ||
+    if (!same_file(part, &st))
+        return SEEDANCE_OK;             /* the .part is another process's now */
+    if ((!hash && hash_fd(fd, size, SD_HASH_XXH128, hex) < 0) ||
+        stamp(fd, &st) < 0 || put_record(clip, &st, hash ? hash : hex) < 0 ||
         rename(part, clip) < 0)
-        return -1;
+        return SEEDANCE_E_IO;
     sd_cache_drop_total(clip);
-    return 0;
+    *v = SD_COMMITTED;
+    return SEEDANCE_OK;
 }
 
 /* The clip (state st) does not match its record r: read it. 1 the same
@@ -262,39 +262,43 @@ static int same_content(const char *clip, const struct stat *st, const record *r
     return same;
 }
 
-int sd_cache_check(const char *clip)
+int sd_cache_check(const char *clip, sd_cached *v)
 {
     record r;
     struct stat st;
     char *bad, *rec;
     int got;
 
+    *v = SD_CACHED_NONE;
     if (stat(clip, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
-        return 0;
+        return SEEDANCE_OK;
+    *v = SD_CACHED_USABLE;
     got = get_record(clip, &r);
     if (got == 0)
-        return 1;       /* no record: a clip cached before records were kept */
+        return SEEDANCE_OK;     /* no record: a clip cached before records were kept */
     if (got > 0 && r.size == (long long)st.st_size &&
         (r.mtime < 0 || (r.mtime == mtime_ns(&st) && r.ino == (unsigned long long)st.st_ino) ||
          same_content(clip, &st, &r)))
-        return 1;
+        return SEEDANCE_OK;
+    *v = SD_CACHED_SET_ASIDE;
     bad = with_suffix(clip, ".bad");
     rec = with_suffix(clip, ".size");
     if (bad && rec && rename(clip, bad) == 0)
         unlink(rec);
     free(bad);
     free(rec);
-    return -1;
+    return SEEDANCE_OK;
 }
 
 int sd_cache_usable(seedance_client *c, const char *task_id, const char *clip)
 {
-    int ok = sd_cache_check(clip);
+    sd_cached v;
 
-    if (ok < 0)
+    sd_cache_check(clip, &v);
+    if (v == SD_CACHED_SET_ASIDE)
         sd_log(c, SEEDANCE_LOG_WARNING, "task %s: the cached clip %s changed on disk since it "
                "was stored; set aside as %s.bad, fetching it again", task_id, clip, clip);
-    return ok > 0;
+    return v == SD_CACHED_USABLE;
 }
 
 /* ------------------------------------------------------------------ */

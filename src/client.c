@@ -152,6 +152,11 @@ seedance_client *seedance_client_new(void)
     if ((v = env("SEEDANCE_API_KEY")) || (v = env("EVOLINK_API_KEY")))
         c->api_key = strdup(v);
     c->cache_dir = default_cache_dir();
+    /* A string that does not parse is reported by the first journal call. */
+    if ((v = env("SEEDANCE_JOURNAL")) && !(c->journal = strdup(v))) {
+        seedance_client_free(c);
+        return NULL;
+    }
     /* An environment base that fails the check is kept out: the error is
      * reported again by the first call that needs the base. */
     if (set_base(c, &c->api_base, "API base", NULL, "SEEDANCE_API_BASE",
@@ -179,6 +184,11 @@ void seedance_client_free(seedance_client *c)
     free(c->api_base);
     free(c->files_base);
     free(c->cache_dir);
+    sd_journal_close(c);
+    if (c->journal) {
+        explicit_wipe(c->journal, strlen(c->journal));
+        free(c->journal);
+    }
     free(c);
 }
 
@@ -269,6 +279,27 @@ int seedance_client_set_cache_dir(seedance_client *c, const char *dir)
         return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
     free(c->cache_dir);
     c->cache_dir = v;
+    return SEEDANCE_OK;
+}
+
+int seedance_client_set_journal(seedance_client *c, const char *conninfo)
+{
+    const char *v = conninfo && *conninfo ? conninfo : env("SEEDANCE_JOURNAL");
+    char *dup = NULL;
+    int rc;
+
+    if (!c)
+        return SEEDANCE_E_INVALID;
+    if (v && (rc = sd_journal_pg_check(v, &c->err)))
+        return rc;
+    if (v && !(dup = strdup(v)))
+        return sd_fail(c, SEEDANCE_E_NOMEM, NULL);
+    sd_journal_close(c);    /* another database, or the local journal, from now on */
+    if (c->journal) {
+        explicit_wipe(c->journal, strlen(c->journal));
+        free(c->journal);
+    }
+    c->journal = dup;
     return SEEDANCE_OK;
 }
 

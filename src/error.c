@@ -33,6 +33,7 @@ static const char *const messages[SEEDANCE_E__LAST] = {
     [SEEDANCE_E_UPLOAD]         = "image upload failed",
     [SEEDANCE_E_UNCERTAIN]      = "outcome of a paid submit unknown",
     [SEEDANCE_E_TASK_EXPIRED]   = "task expired",
+    [SEEDANCE_E_JOURNAL]        = "journal database unavailable",
 };
 
 const char *seedance_strerror(int code)

@@ -21,6 +21,13 @@ struct seedance_client {
     char *files_base;     /* no trailing slash */
     char *cache_dir;
     int cache;            /* journal + clip cache on/off */
+    char *journal;        /* libpq connection string of a shared journal, NULL: local;
+                             may hold a password: never logged, never in a message */
+    struct sd_journal_db *jdb;  /* its connection (journal_pg.c), NULL until used */
+    struct {              /* the local journal's entry that last named a task */
+        char task_id[96];
+        char hash[65];
+    } journaled;
     double timeout;       /* overall wait deadline in seconds */
     double max_credits;   /* refuse submits estimated above this; < 0 no limit */
 

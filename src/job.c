@@ -127,6 +127,8 @@ static int set_other(seedance_job *j, const seedance_option *o, const char *valu
         return SEEDANCE_OK;
     case SEEDANCE_OPTION_CACHE_DIR:
         return seedance_client_set_cache_dir(c, value);
+    case SEEDANCE_OPTION_JOURNAL:
+        return seedance_client_set_journal(c, value);
     case SEEDANCE_OPTION_API_BASE:
         return seedance_client_set_api_base(c, value);
     case SEEDANCE_OPTION_FILES_BASE:
@@ -157,6 +159,14 @@ static int job_set(seedance_job *j, const char *name, const char *value, int ori
     }
     if ((why = refusal(o, origin)))
         return sd_fail(j->client, SEEDANCE_E_INVALID, "%s %s", o->name, why);
+    if (o->id == SEEDANCE_OPTION_JOURNAL && origin != SEEDANCE_FROM_PROGRAM &&
+        sd_journal_pg_has_password(value))
+        return sd_fail(j->client, SEEDANCE_E_INVALID, "journal: a connection string with a "
+                       "password is not accepted %s; give the password in ~/.pgpass (or "
+                       "PGPASSFILE), a service file, or $SEEDANCE_JOURNAL",
+                       origin == SEEDANCE_FROM_URL ? "in a URL or a filter graph (they end up "
+                       "in logs)" : "on the command line (other users can read it in the "
+                       "process list)");
     if (add && (o->flags & SEEDANCE_OPT_MEDIA))
         return sd_request_add(j->request, o->id, value, &j->client->err);
     if (o->flags & SEEDANCE_OPT_REQUEST)

@@ -69,11 +69,139 @@ static sd_stream *stream_new(seedance_client *c, const char *task_id, const char
     return s;
 }
 
+/* ------------------------------------------------------------------ */
+/* The lock and the states                                            */
+
+#ifndef NDEBUG
+/* The stream whose lock the calling thread holds (one at a time). */
+static _Thread_local const sd_stream *held;
+
+int sd_holds_lock(const sd_stream *s)
+{
+    return held == s;
+}
+#endif
+
+void sd_lock(sd_stream *s)
+{
+    assert(!held);              /* never two streams, never twice */
+    pthread_mutex_lock(&s->lock);
+#ifndef NDEBUG
+    held = s;
+#endif
+}
+
+void sd_unlock(sd_stream *s)
+{
+    sd_assert_locked(s);
+#ifndef NDEBUG
+    held = NULL;
+#endif
+    pthread_mutex_unlock(&s->lock);
+}
+
+static const char *const state_names[SD_STATES] = {
+    [SD_IDLE]           = "idle",
+    [SD_CONNECTING]     = "connecting",
+    [SD_RECEIVING]      = "receiving",
+    [SD_AWAITING_OWNER] = "awaiting the owner",
+    [SD_FOLLOWING]      = "following",
+    [SD_HANDOVER]       = "handover",
+    [SD_COMPLETE]       = "complete",
+    [SD_FAILED]         = "failed",
+};
+
+#define TO(st) (1u << (st))
+/* The arrows of stream.h: the states each state may go to. */
+static const unsigned next_states[SD_STATES] = {
+    [SD_IDLE]           = TO(SD_CONNECTING) | TO(SD_AWAITING_OWNER) | TO(SD_COMPLETE) |
+                          TO(SD_FAILED),
+    [SD_CONNECTING]     = TO(SD_RECEIVING) | TO(SD_COMPLETE) | TO(SD_FAILED),
+    [SD_RECEIVING]      = TO(SD_COMPLETE) | TO(SD_FAILED),
+    [SD_AWAITING_OWNER] = TO(SD_FOLLOWING) | TO(SD_COMPLETE) | TO(SD_HANDOVER) | TO(SD_FAILED),
+    [SD_FOLLOWING]      = TO(SD_COMPLETE) | TO(SD_HANDOVER) | TO(SD_FAILED),
+    [SD_HANDOVER]       = TO(SD_IDLE),
+    [SD_COMPLETE]       = TO(SD_IDLE),
+    [SD_FAILED]         = TO(SD_IDLE),
+};
+
+const char *sd_state_name(sd_state st)
+{
+    return st >= 0 && st < SD_STATES ? state_names[st] : "?";
+}
+
+void sd_fetch_set_state(sd_fetch *f, sd_state to)
+{
+    sd_stream *s = f->s;
+    unsigned i;
+
+    sd_assert_locked(s);
+    if (f->state == to)
+        return;
+    assert(next_states[f->state] & TO(to));
+    i = s->traced++ % (sizeof(s->trace) / sizeof(s->trace[0]));
+    s->trace[i].main = (unsigned char)f->is_main;
+    s->trace[i].from = (unsigned char)f->state;
+    s->trace[i].to = (unsigned char)to;
+    f->state = to;
+    pthread_cond_broadcast(&s->cond);
+}
+
+void sd_fetch_reset(sd_fetch *f)
+{
+    sd_assert_locked(f->s);
+    assert(!f->running);
+    sd_fetch_set_state(f, SD_IDLE);
+    atomic_store(&f->abort, 0);
+    memset(&f->err, 0, sizeof(f->err));
+}
+
+/* Log the state changes not logged yet, from the caller's thread (lock
+ * held; released around the log callback). */
+static void log_states_relock(sd_stream *s)
+{
+    const unsigned n = sizeof(s->trace) / sizeof(s->trace[0]);
+
+    sd_assert_locked(s);
+    if (s->traced - s->logged > n)
+        s->logged = s->traced - n;      /* the oldest were overwritten */
+    while (s->logged != s->traced) {
+        unsigned i = s->logged++ % n;
+        const char *which = s->trace[i].main ? "main" : "side";
+        const char *from = sd_state_name(s->trace[i].from), *to = sd_state_name(s->trace[i].to);
+
+        sd_unlock(s);
+        sd_log(s->c, SEEDANCE_LOG_DEBUG, "task %s: %s transfer: %s -> %s", s->task_id, which,
+               from, to);
+        sd_lock(s);
+    }
+}
+
+int sd_stream_set_size(sd_stream *s, sd_fetch *f, int64_t size, int announced, long status)
+{
+    sd_assert_locked(s);
+    if (s->size >= 0 && s->size != size) {
+        if (!f->err.code)
+            sd_http_error(&f->err, SEEDANCE_E_PROTOCOL, (int)status, NULL, s->task_id,
+                          "task %s: the result changed size during the download (%" PRId64
+                          " then %" PRId64 " bytes); nothing of it is cached", s->task_id,
+                          s->size, size);
+        return SEEDANCE_E_PROTOCOL;
+    }
+    s->size = size;
+    s->sized |= announced;
+    return SEEDANCE_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Waiting and reporting                                              */
+
 void sd_stream_wait(sd_stream *s, double seconds)
 {
     struct timespec ts;
     double t;
 
+    sd_assert_locked(s);
     clock_gettime(CLOCK_MONOTONIC, &ts);
     t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + seconds;
     ts.tv_sec = (time_t)t;
@@ -91,27 +219,31 @@ void sd_stream_main_complete(sd_stream *s)
 {
     char hash[65];
     int64_t size;
-    int sized;
+    int sized, rc;
+    sd_commit v;
 
-    pthread_mutex_lock(&s->lock);
+    sd_assert_unlocked(s);
+    sd_lock(s);
     size = s->size;
     sized = s->sized;
-    pthread_mutex_unlock(&s->lock);
+    sd_unlock(s);
     /* Without an announced length the .part stays: the next open asks
      * for the bytes after it and learns the length (416). */
     if (!s->part_path || !s->cache_path || !sized)
         return;
-    if (sd_cache_commit(s->main.fd, s->part_path, s->cache_path, size,
-                        sd_ring_digest(&s->main, size, hash) == 0 ? hash : NULL) == 0) {
-        pthread_mutex_lock(&s->lock);
-        s->cached = 1;
-        pthread_mutex_unlock(&s->lock);
-    } else if (errno == EIO) {
+    rc = sd_cache_commit(s->main.fd, s->part_path, s->cache_path, size,
+                         sd_ring_digest(&s->main, size, hash) == 0 ? hash : NULL, &v);
+    if (rc == SEEDANCE_OK && v == SD_COMMITTED) {
+        sd_lock(s);
+        s->dest = SD_DEST_CLIP;
+        sd_unlock(s);
+    } else if (rc == SEEDANCE_OK && v == SD_COMMIT_WRONG_SIZE) {
         unlink(s->part_path);   /* not the announced clip: never cached */
     }
-    /* Other failures keep the .part: the next open finds it complete
-     * (416) and commits it then. ESTALE: the .part is another process's
-     * now (this one downloaded into a file discarded meanwhile). */
+    /* A failure of the file system keeps the .part: the next open finds
+     * it complete (416) and commits it then. SD_COMMIT_STALE: the .part is
+     * another process's now (this one downloaded into a file discarded
+     * meanwhile). */
 }
 
 /* A progress event about the clip of a completed task. */
@@ -126,10 +258,12 @@ static seedance_progress clip_event(const sd_stream *s, seedance_event ev)
     return p;
 }
 
-/* Report the download (re)starts seen since the last call (lock held;
- * released around the caller's callbacks). */
-static void report(sd_stream *s)
+/* Report the state changes and the download (re)starts seen since the
+ * last call (lock held; released around the caller's callbacks). */
+static void report_relock(sd_stream *s)
 {
+    sd_assert_locked(s);
+    log_states_relock(s);
     while (s->reported_starts < s->main.starts) {
         seedance_progress p;
         /* one event per response, also when several came since the last
@@ -137,12 +271,12 @@ static void report(sd_stream *s)
         int64_t at = ++s->reported_starts == s->main.starts ? s->main.start_at : -1;
 
         p = clip_event(s, SEEDANCE_EV_DOWNLOAD);
-        pthread_mutex_unlock(&s->lock);
+        sd_unlock(s);
         if (at > 0)
             sd_log(s->c, SEEDANCE_LOG_INFO, "task %s: download resumed at byte %" PRId64,
                    s->task_id, at);
         sd_progress(s->c, &p);
-        pthread_mutex_lock(&s->lock);
+        sd_lock(s);
     }
 }
 
@@ -152,10 +286,11 @@ static int wait_change(sd_stream *s)
 {
     int stop;
 
+    sd_assert_locked(s);
     sd_stream_wait(s, 0.1);
-    pthread_mutex_unlock(&s->lock);
+    sd_unlock(s);
     stop = sd_interrupted(s->c);
-    pthread_mutex_lock(&s->lock);
+    sd_lock(s);
     if (stop)
         return sd_fail_task(s->c, SEEDANCE_E_INTERRUPTED, s->task_id,
                             "task %s: interrupted while waiting for the result download",
@@ -169,17 +304,18 @@ static int wait_change(sd_stream *s)
  * where it stopped (lock held; released during the query). Never submits
  * anything. 1 when the download restarted.
  */
-static int refresh_link(sd_stream *s)
+static int refresh_link_relock(sd_stream *s)
 {
     seedance_task *t = NULL;
     const char *fresh;
     char *url = NULL;
     int rc;
 
+    sd_assert_locked(s);
     if (s->refreshes >= SD_REFRESHES)
         return 0;
     s->refreshes++;
-    pthread_mutex_unlock(&s->lock);
+    sd_unlock(s);
     sd_fetch_stop(&s->main);
     sd_log(s->c, SEEDANCE_LOG_INFO, "task %s: the result link expired; asking the task for "
            "a fresh one", s->task_id);
@@ -188,31 +324,31 @@ static int refresh_link(sd_stream *s)
         sd_check_base_url("result URL", fresh, NULL) == SEEDANCE_OK)
         url = strdup(fresh);
     seedance_task_free(t);
-    pthread_mutex_lock(&s->lock);
+    sd_lock(s);
     if (!url)
         return 0;
     free(s->url);
     s->url = url;
-    s->main.done = 0;
-    atomic_store(&s->main.abort, 0);
-    memset(&s->main.err, 0, sizeof(s->main.err));
-    pthread_mutex_unlock(&s->lock);
+    sd_fetch_reset(&s->main);
+    sd_unlock(s);
     rc = sd_fetch_start(&s->main);
-    pthread_mutex_lock(&s->lock);
+    sd_lock(s);
     if (rc) {
         s->main.err = s->c->err;
-        s->main.done = 1;
+        sd_fetch_set_state(&s->main, SD_FAILED);
     }
     return !rc;
 }
 
-/* The main download failed (lock held): 0 when a fresh link restarted
- * it, else its error, which becomes the client's. */
-static int main_error(sd_stream *s)
+/* The main transfer failed (lock held; released while it restarts): 0
+ * when a fresh link restarted it or another process's download was taken
+ * over, else its error, which becomes the client's. */
+static int main_error_relock(sd_stream *s)
 {
-    if (s->main.err.code == SEEDANCE_E_EXPIRED && refresh_link(s))
+    sd_assert_locked(s);
+    if (s->main.err.code == SEEDANCE_E_EXPIRED && refresh_link_relock(s))
         return 0;
-    if (s->main.handover && sd_follow_takeover(s))
+    if (s->main.state == SD_HANDOVER && sd_follow_takeover_relock(s))
         return 0;               /* the download another process left goes on here */
     s->c->err = s->main.err;
     return s->main.err.code ? s->main.err.code : SEEDANCE_E_NETWORK;
@@ -220,26 +356,29 @@ static int main_error(sd_stream *s)
 
 /* Stop the side download and forget its data (lock held; released while
  * joining the thread). */
-static void side_stop(sd_stream *s)
+static void side_stop_relock(sd_stream *s)
 {
+    sd_assert_locked(s);
     if (s->side.fd < 0)
         return;
-    pthread_mutex_unlock(&s->lock);
+    sd_unlock(s);
     sd_fetch_stop(&s->side);
-    pthread_mutex_lock(&s->lock);
+    sd_lock(s);
 }
 
 /*
  * Will the data at pos come from the side download? Starts one when pos
  * is far ahead of the main download and the server honours Range (lock
- * held). Returns 1 when the side download covers or approaches pos.
+ * held; released while the old one stops and the new one starts).
+ * Returns 1 when the side download covers or approaches pos.
  */
-static int side_for(sd_stream *s, int64_t pos)
+static int side_for_relock(sd_stream *s, int64_t pos)
 {
     sd_fetch *f = &s->side;
-    int fd;
+    int fd, rc;
 
-    if (f->fd >= 0 && f->done && f->err.code) {
+    sd_assert_locked(s);
+    if (f->fd >= 0 && f->state == SD_FAILED) {
         /* It failed (no Range after all, link gone...): rely on main. */
         s->ranges = 0;
         return 0;
@@ -247,11 +386,11 @@ static int side_for(sd_stream *s, int64_t pos)
     if (f->fd >= 0 && pos >= f->origin && pos <= f->end + SD_SIDE_GAP)
         return 1;
     if (!s->url || !s->ranges || s->size < 0 || pos >= s->size ||
-        pos <= s->main.end + SD_SIDE_GAP || s->main.done)
+        pos <= s->main.end + SD_SIDE_GAP || sd_fetch_done(&s->main))
         return 0;
 
     /* a new side download from pos */
-    side_stop(s);
+    side_stop_relock(s);
     fd = f->fd;
     if (fd < 0) {
         char *dir = NULL;
@@ -264,15 +403,13 @@ static int side_for(sd_stream *s, int64_t pos)
     } else if (ftruncate(fd, 0) < 0) {
         return 0;
     }
-    memset(f, 0, sizeof(*f));
-    atomic_init(&f->abort, 0);
-    f->s = s;
+    sd_fetch_reset(f);
     f->fd = fd;
-    f->origin = pos;
-    f->end = pos;
-    pthread_mutex_unlock(&s->lock);
-    int rc = sd_fetch_start(f);
-    pthread_mutex_lock(&s->lock);
+    f->origin = f->end = pos;
+    f->starts = 0;
+    sd_unlock(s);
+    rc = sd_fetch_start(f);
+    sd_lock(s);
     if (rc) {
         close(f->fd);
         f->fd = -1;
@@ -291,6 +428,7 @@ static int64_t region_of(sd_fetch *f, int64_t pos, int stored, sd_region *r)
     int64_t avail = f->end - pos;
     sd_ring *ring = &f->ring;
 
+    sd_assert_locked(f->s);
     if (ring->buf && pos >= ring->lo && !stored) {
         int64_t i = pos % SD_RING_SIZE;
         if (avail > SD_RING_SIZE - i)
@@ -312,14 +450,15 @@ static int64_t region_of(sd_fetch *f, int64_t pos, int stored, sd_region *r)
 /* Where the bytes at the reader's position are, waiting for them (lock
  * held): their count (at most size) in *r; 0 at the end of the clip; a
  * negative code on failure. */
-static int64_t next_region(sd_stream *s, size_t size, int stored, sd_region *r)
+static int64_t next_region_wait(sd_stream *s, size_t size, int stored, sd_region *r)
 {
     int rc;
 
+    sd_assert_locked(s);
     for (;;) {
         int64_t pos = s->pos, avail = 0;
 
-        report(s);
+        report_relock(s);
         if (pos < s->main.end)
             avail = region_of(&s->main, pos, stored, r);
         else if (s->side.fd >= 0 && pos >= s->side.origin && pos < s->side.end)
@@ -327,14 +466,14 @@ static int64_t next_region(sd_stream *s, size_t size, int stored, sd_region *r)
         if (avail > 0)
             return (int64_t)size < avail ? (int64_t)size : avail;
         if (s->size >= 0 && pos >= s->size) {
-            if (s->main.done && s->side.fd >= 0)
-                side_stop(s);
+            if (sd_fetch_done(&s->main) && s->side.fd >= 0)
+                side_stop_relock(s);
             return 0;
         }
-        if (!side_for(s, pos) && s->main.done) {
-            if (s->main.err.code && !(rc = main_error(s)))
-                continue;          /* restarted with a fresh link */
-            return s->main.err.code ? -rc : 0;   /* complete, no size announced: the end */
+        if (!side_for_relock(s, pos) && sd_fetch_done(&s->main)) {
+            if (s->main.state != SD_COMPLETE && !(rc = main_error_relock(s)))
+                continue;          /* restarted with a fresh link, or taken over */
+            return s->main.state != SD_COMPLETE ? -rc : 0;  /* complete, no size announced */
         }
         /* woken when a batch has arrived, not for every block */
         s->want = pos + (size < SD_WAKE_BYTES ? (int64_t)size : SD_WAKE_BYTES);
@@ -355,20 +494,20 @@ int64_t sd_stream_region(sd_stream *s, size_t size, int stored, sd_region *r)
         size = INT32_MAX;
     memset(r, 0, sizeof(*r));
     r->fd = -1;
-    pthread_mutex_lock(&s->lock);
-    n = next_region(s, size, stored, r);
-    pthread_mutex_unlock(&s->lock);
+    sd_lock(s);
+    n = next_region_wait(s, size, stored, r);
+    sd_unlock(s);
     return n;
 }
 
 void sd_stream_advance(sd_stream *s, sd_region *r, int64_t n)
 {
     if (r->pinned) {
-        pthread_mutex_lock(&s->lock);
+        sd_lock(s);
         r->pinned->pin = -1;
         if (r->pinned->waiting)
             pthread_cond_broadcast(&r->pinned->room);
-        pthread_mutex_unlock(&s->lock);
+        sd_unlock(s);
         r->pinned = NULL;
     }
     s->pos += n;
@@ -404,6 +543,27 @@ int64_t seedance_stream_read(seedance_stream *s, void *buf, size_t size)
     return n;
 }
 
+/* The clip's size, waiting for the end of a download that announced
+ * none (lock held; released while waiting). 0 or a code. */
+static int size_wait(sd_stream *s)
+{
+    int rc;
+
+    sd_assert_locked(s);
+    while (s->size < 0) {
+        if (s->main.state == SD_COMPLETE)
+            return sd_stream_set_size(s, &s->main, s->main.end, 0, 0);
+        if (sd_fetch_done(&s->main)) {
+            if ((rc = main_error_relock(s)))
+                return rc;
+            continue;
+        }
+        if ((rc = wait_change(s)))
+            return rc;
+    }
+    return SEEDANCE_OK;
+}
+
 int64_t seedance_stream_seek(seedance_stream *s, int64_t offset, int whence)
 {
     int64_t base;
@@ -411,48 +571,25 @@ int64_t seedance_stream_seek(seedance_stream *s, int64_t offset, int whence)
 
     if (!s)
         return -SEEDANCE_E_INVALID;
-    pthread_mutex_lock(&s->lock);
-    switch (whence) {
-    case SEEK_SET:
-        base = 0;
-        break;
-    case SEEK_CUR:
-        base = s->pos;
-        break;
-    case SEEK_END:
-        /* The size is known from the first reply unless the server sent
-         * no length: then only the end of the download tells. */
-        while (s->size < 0) {
-            if (s->main.done) {
-                if (s->main.err.code) {
-                    if (!(rc = main_error(s)))
-                        continue;
-                    pthread_mutex_unlock(&s->lock);
-                    return -rc;
-                }
-                s->size = s->main.end;
-                break;
-            }
-            if ((rc = wait_change(s))) {
-                pthread_mutex_unlock(&s->lock);
-                return -rc;
-            }
-        }
-        base = s->size;
-        break;
-    default:
-        pthread_mutex_unlock(&s->lock);
+    if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END)
         return -sd_fail_task(s->c, SEEDANCE_E_INVALID, s->task_id,
                              "seek: whence %d is not SEEK_SET, SEEK_CUR or SEEK_END", whence);
+    sd_lock(s);
+    /* The size is known from the first reply unless the server sent no
+     * length: then only the end of the download tells. */
+    if (whence == SEEK_END && (rc = size_wait(s))) {
+        sd_unlock(s);
+        return -rc;
     }
+    base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? s->pos : s->size;
     if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0) {
-        pthread_mutex_unlock(&s->lock);
+        sd_unlock(s);
         return -sd_fail_task(s->c, SEEDANCE_E_INVALID, s->task_id,
                              "seek: offset %" PRId64 " from %" PRId64 " is outside the clip",
-                        offset, base);
+                             offset, base);
     }
     s->pos = base + offset;
-    pthread_mutex_unlock(&s->lock);
+    sd_unlock(s);
     return base + offset;
 }
 
@@ -462,10 +599,10 @@ int64_t seedance_stream_size(seedance_stream *s)
 
     if (!s)
         return -1;
-    pthread_mutex_lock(&s->lock);
-    report(s);
+    sd_lock(s);
+    report_relock(s);
     size = s->size;
-    pthread_mutex_unlock(&s->lock);
+    sd_unlock(s);
     return size;
 }
 
@@ -478,9 +615,10 @@ int seedance_stream_seekable(seedance_stream *s)
     /* Every byte is spooled to a file, so every position can be reached:
      * at once when received, with Range when the server honours it, or by
      * waiting for the download. Only a failed download cannot get further. */
-    pthread_mutex_lock(&s->lock);
-    ok = s->cached || !s->main.done || !s->main.err.code || s->ranges;
-    pthread_mutex_unlock(&s->lock);
+    sd_lock(s);
+    ok = s->dest == SD_DEST_CLIP || !sd_fetch_done(&s->main) ||
+         s->main.state == SD_COMPLETE || s->ranges;
+    sd_unlock(s);
     return ok;
 }
 
@@ -504,9 +642,9 @@ void seedance_stream_close(seedance_stream *s)
         close(s->side.fd);
     /* an empty .part (the link failed at once) is litter, not a resume
      * point; the length announced for it is for followers, gone with it */
-    if (s->owner && !s->cached && s->main.end == 0)
+    if (s->dest == SD_DEST_PART && s->main.end == 0)
         unlink(s->part_path);
-    if (s->owner && !s->cached)
+    if (s->dest == SD_DEST_PART)
         sd_cache_drop_total(s->cache_path);
     if (s->main.fd >= 0)
         close(s->main.fd);      /* also releases the lock on the .part */
@@ -542,9 +680,12 @@ int sd_stream_open_file(seedance_client *c, const char *task_id, const char *pat
                             "task %s: cannot open cached clip %s: %s",
                        task_id, path, strerror(e));
     }
+    sd_lock(s);
     s->main.end = s->size = st.st_size;
-    s->main.done = 1;
-    s->cached = 1;
+    s->sized = 1;
+    s->dest = SD_DEST_CLIP;
+    sd_fetch_set_state(&s->main, SD_COMPLETE);
+    sd_unlock(s);
 
     p = clip_event(s, SEEDANCE_EV_CACHED);
     sd_log(c, SEEDANCE_LOG_INFO, "task %s: using the cached clip %s", task_id, path);
@@ -553,16 +694,26 @@ int sd_stream_open_file(seedance_client *c, const char *task_id, const char *pat
     return SEEDANCE_OK;
 }
 
+/* main.fd leads to d now (the lock not held). */
+static void set_dest(sd_stream *s, int fd, sd_dest d)
+{
+    sd_lock(s);
+    s->main.fd = fd;
+    s->dest = d;
+    s->announced = 0;
+    sd_unlock(s);
+}
+
 /*
  * The .part fd, locked by this stream: the next download of the task
- * unless the complete clip is in the cache (1). A kept part is checked
- * before it is resumed (stream_verify.c). 0 or a negative code.
+ * unless the complete clip is in the cache (*dest SD_DEST_CLIP, fd
+ * closed). A kept part is checked before it is resumed (stream_verify.c).
+ * SEEDANCE_OK with the verdict in *dest, or a code.
  */
-static int own_part(sd_stream *s, int fd)
+static int own_part(sd_stream *s, int fd, sd_dest *dest)
 {
     seedance_client *c = s->c;
     struct stat st;
-    int rc;
 
     /* a length announced by an earlier owner is not this download's */
     sd_cache_drop_total(s->cache_path);
@@ -570,60 +721,63 @@ static int own_part(sd_stream *s, int fd)
         if (fstat(fd, &st) == 0 && st.st_size == 0)
             unlink(s->part_path);       /* created by this open: litter */
         close(fd);
-        return 1;
+        *dest = SD_DEST_CLIP;
+        return SEEDANCE_OK;
     }
     if (fstat(fd, &st) < 0 || fchmod(fd, 0600) < 0) {
         int e = errno;
         close(fd);
-        return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id, "task %s: cannot use cache file "
-                             "%s: %s", s->task_id, s->part_path, strerror(e));
+        return sd_fail_task(c, SEEDANCE_E_IO, s->task_id, "task %s: cannot use cache file "
+                            "%s: %s", s->task_id, s->part_path, strerror(e));
     }
-    s->main.fd = fd;
-    s->owner = 1;
-    s->announced = 0;
+    set_dest(s, fd, SD_DEST_PART);
     s->main.end = st.st_size;     /* a kept .part: resume after it, once checked */
-    return (rc = sd_part_check(s)) ? -rc : 0;
+    *dest = SD_DEST_PART;
+    return sd_part_check(s);
 }
 
 /*
  * The task's .part in the clip cache: owned (locked) by this stream, or
- * followed when another process holds its lock. 1 when the complete clip
- * is in the cache, 0 when s->main.fd is set, 2 when the file cannot be
- * locked at all (spool privately), or a negative code.
+ * followed when another process holds its lock. SEEDANCE_OK with the
+ * verdict in *dest: SD_DEST_CLIP (the complete clip is in the cache),
+ * SD_DEST_PART or SD_DEST_FOLLOWED (s->main.fd set), or SD_DEST_SPOOL when
+ * the file cannot be locked at all (spool privately); or a code.
  */
-static int open_part(sd_stream *s)
+static int open_part(sd_stream *s, sd_dest *dest)
 {
     seedance_client *c = s->c;
     int fd;
 
     if ((!s->cache_path && !(s->cache_path = sd_cache_clip_path(c, s->task_id, ".mp4", 1))) ||
         (!s->part_path && !(s->part_path = sd_cache_clip_path(c, s->task_id, ".mp4.part", 0))))
-        return -c->err.code;
+        return c->err.code;
     fd = open(s->part_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
-        return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id, "task %s: cannot create cache "
-                             "file %s: %s", s->task_id, s->part_path, strerror(errno));
+        return sd_fail_task(c, SEEDANCE_E_IO, s->task_id, "task %s: cannot create cache "
+                            "file %s: %s", s->task_id, s->part_path, strerror(errno));
     if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-        return own_part(s, fd);
+        return own_part(s, fd, dest);
     if (errno == EWOULDBLOCK) {
         sd_log(c, SEEDANCE_LOG_INFO, "task %s: another process is downloading %s; following "
                "its download", s->task_id, s->part_path);
-        s->main.fd = fd;
-        s->follower = 1;
-        return 0;
+        set_dest(s, fd, SD_DEST_FOLLOWED);
+        *dest = SD_DEST_FOLLOWED;
+        return SEEDANCE_OK;
     }
     close(fd);
-    return 2;
+    *dest = SD_DEST_SPOOL;
+    return SEEDANCE_OK;
 }
 
-int sd_stream_destination(sd_stream *s)
+int sd_stream_destination(sd_stream *s, sd_dest *dest)
 {
     seedance_client *c = s->c;
     char *dir = NULL;
     int rc, fd;
 
+    sd_assert_unlocked(s);
     if (c->cache) {
-        if ((rc = open_part(s)) != 2)
+        if ((rc = open_part(s, dest)) || *dest != SD_DEST_SPOOL)
             return rc;
         /* No lock on this file system: download privately, uncached. */
         sd_log(c, SEEDANCE_LOG_INFO, "task %s: %s cannot be locked; this copy is not "
@@ -638,21 +792,23 @@ int sd_stream_destination(sd_stream *s)
     fd = sd_spool_file(dir);
     free(dir);
     if (fd < 0)
-        return -sd_fail_task(c, SEEDANCE_E_IO, s->task_id,
-                             "task %s: cannot create a spool file: %s", s->task_id, strerror(errno));
-    s->main.fd = fd;
-    return 0;
+        return sd_fail_task(c, SEEDANCE_E_IO, s->task_id,
+                            "task %s: cannot create a spool file: %s", s->task_id, strerror(errno));
+    set_dest(s, fd, SD_DEST_SPOOL);
+    *dest = SD_DEST_SPOOL;
+    return SEEDANCE_OK;
 }
 
 int sd_stream_start_main(sd_stream *s)
 {
-    return s->follower ? sd_follow_start(s) : sd_fetch_start(&s->main);
+    return s->dest == SD_DEST_FOLLOWED ? sd_follow_start(s) : sd_fetch_start(&s->main);
 }
 
 int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
                        sd_stream **out)
 {
     sd_stream *s;
+    sd_dest dest;
     int rc;
 
     *out = NULL;
@@ -666,8 +822,8 @@ int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
     if (!(s = stream_new(c, task_id, url)))
         return sd_fail_task(c, SEEDANCE_E_NOMEM, task_id, NULL);
 
-    rc = sd_stream_destination(s);
-    if (rc == 1) {
+    rc = sd_stream_destination(s, &dest);
+    if (!rc && dest == SD_DEST_CLIP) {
         char *path = s->cache_path;
         s->cache_path = NULL;
         seedance_stream_close(s);
@@ -675,21 +831,22 @@ int sd_stream_open_url(seedance_client *c, const char *task_id, const char *url,
         free(path);
         return rc;
     }
-    if (rc < 0 || (rc = sd_stream_start_main(s))) {
+    if (rc || (rc = sd_stream_start_main(s))) {
         seedance_stream_close(s);
-        return rc < 0 ? -rc : rc;
+        return rc;
     }
 
     /* Wait for the server's first answer: an expired link or a refused
      * download fails the open, and the size is known afterwards. */
-    pthread_mutex_lock(&s->lock);
+    sd_lock(s);
     do {
-        while (!rc && !s->main.ready && !s->main.done)
+        while (!rc && !sd_fetch_ready(&s->main) && !sd_fetch_done(&s->main))
             rc = wait_change(s);
-    } while (!rc && s->main.done && s->main.err.code && !(rc = main_error(s)));
+    } while (!rc && sd_fetch_done(&s->main) && s->main.state != SD_COMPLETE &&
+             !(rc = main_error_relock(s)));
     if (!rc)
-        report(s);
-    pthread_mutex_unlock(&s->lock);
+        report_relock(s);
+    sd_unlock(s);
     if (rc) {
         seedance_stream_close(s);
         return rc;

@@ -22,10 +22,28 @@
  * while the ring still holds it, and from the files (pread) otherwise, so
  * memory stays bounded by the rings and libcurl's receive buffer whatever
  * the clip size (stream_ring.c).
+ *
+ * Threads of one open clip: the caller's (the reader: reads, seeks, and
+ * every callback of the client), and for each of main and side a download
+ * thread (stream_fetch.c) with its ring's writer thread (stream_ring.c,
+ * the only thread that writes the transfer's file), or for main a follow
+ * thread instead (stream_follow.c). doc/design.texi draws them.
+ *
+ * State: each transfer (sd_fetch) is in one sd_state, changed only by
+ * sd_fetch_set_state(); where the main transfer's bytes go is one sd_dest.
+ *
+ * Locking: one mutex per stream, taken with sd_lock() and released with
+ * sd_unlock(), guards every field marked (lock). A function documented
+ * "lock held" checks it with sd_assert_locked() and returns with it held;
+ * one that releases it on the way (so that what was read before the call
+ * may be stale after it) says so in its name: it waits (a condition
+ * variable, "wait" in the name), or its name ends in _relock (released and
+ * taken again) or _unlock (returns with the lock released).
  */
 #ifndef SEEDANCE_STREAM_H
 #define SEEDANCE_STREAM_H
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -43,14 +61,21 @@
 char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *suffix,
                          int mkdir);
 
+/* What sd_cache_commit() found. */
+typedef enum sd_commit {
+    SD_COMMITTED,           /* the clip is in the cache under its name */
+    SD_COMMIT_WRONG_SIZE,   /* the file is not size bytes: not the clip announced */
+    SD_COMMIT_STALE,        /* part is no longer the file fd (another process's now) */
+} sd_commit;
+
 /*
  * Commit a downloaded clip: check that the file (fd) is exactly size bytes
  * long and is still the one named part, write its record next to the clip
  * (<clip>.size: size, time, inode, content hash; see cache.c) and rename
  * part to clip. hash: the hex XXH3-128 of those bytes, taken as they were
- * stored, or NULL to read the file and hash it here. 0 or -1 (errno set;
- * EIO for a length that is not size, ESTALE when part is no longer the
- * file fd). Touches no client: the download thread calls it.
+ * stored, or NULL to read the file and hash it here. SEEDANCE_OK with the
+ * verdict in *v, or SEEDANCE_E_IO (errno set) when the file system failed.
+ * Touches no client: the download thread calls it.
  *
  * Nothing is fsync'ed: waiting for hundreds of megabytes to reach the
  * disk would hold up the stream's close by seconds for no gain. A clip
@@ -59,16 +84,23 @@ char *sd_cache_clip_path(seedance_client *c, const char *task_id, const char *su
  * (sd_cache_check).
  */
 int sd_cache_commit(int fd, const char *part, const char *clip, int64_t size,
-                    const char *hash);
+                    const char *hash, sd_commit *v);
+
+/* What sd_cache_check() found. */
+typedef enum sd_cached {
+    SD_CACHED_NONE,         /* no clip (or an empty one) */
+    SD_CACHED_USABLE,       /* the clip recorded when it was committed */
+    SD_CACHED_SET_ASIDE,    /* another length, or (once its time or inode
+                               changed) another content: moved to <clip>.bad,
+                               to be fetched again */
+} sd_cached;
 
 /*
- * Is the cached clip at path usable? 1 yes; 0 no clip (or an empty one);
- * -1 it is not the clip recorded when it was committed (another length,
- * or, once its time or inode changed, another content): it was set aside
- * as <clip>.bad and must be fetched again. Reads the whole clip only when
- * its time or inode changed.
+ * Is the cached clip at path usable? SEEDANCE_OK with the verdict in *v
+ * (a file system failure while checking counts as no clip). Reads the
+ * whole clip only when its time or inode changed.
  */
-int sd_cache_check(const char *clip);
+int sd_cache_check(const char *clip, sd_cached *v);
 
 /* sd_cache_check() from the caller's thread: 1 usable, else 0 (a clip set
  * aside is logged as a warning). */
@@ -142,22 +174,57 @@ void sd_ring_nudge(sd_fetch *f);
  * resumed part). After sd_ring_finish(). */
 int sd_ring_digest(sd_fetch *f, int64_t size, char hex[65]);
 
-/* Lock held: wait until everything received is stored (or a write
- * failed), with no reader on the ring, and restart the ring at clip offset
- * at (f->end too). For a download that starts over. */
-void sd_ring_reset(sd_fetch *f, int64_t at);
+/* Lock held (released while waiting): wait until everything received is
+ * stored (or a write failed), with no reader on the ring, and restart the
+ * ring at clip offset at (f->end too). For a download that starts over. */
+void sd_ring_wait_reset(sd_fetch *f, int64_t at);
 
 /* Lock held (released while joining): store everything received, end the
  * writer. After a failed write f->end falls back to what is stored. */
-void sd_ring_finish(sd_fetch *f);
+void sd_ring_finish_relock(sd_fetch *f);
 
 /* End the writer if it runs and free the ring (no download thread runs). */
 void sd_ring_free(sd_fetch *f);
 
 /* stream_fetch.c ----------------------------------------------------- */
 
+/*
+ * The state of a transfer. Only sd_fetch_set_state() changes it, under the
+ * stream's lock, and only along these arrows (anything else is a bug: a
+ * debug build aborts on it); the reader logs each change at the debug
+ * level (SEEDANCE_LOG_DEBUG: "seedance -v", "ffmpeg -v debug").
+ *
+ *   IDLE             -> CONNECTING, AWAITING_OWNER, COMPLETE, FAILED
+ *   CONNECTING       -> RECEIVING, COMPLETE, FAILED
+ *   RECEIVING        -> COMPLETE, FAILED
+ *   AWAITING_OWNER   -> FOLLOWING, COMPLETE, HANDOVER, FAILED
+ *   FOLLOWING        -> COMPLETE, HANDOVER, FAILED
+ *   HANDOVER         -> IDLE
+ *   COMPLETE, FAILED -> IDLE
+ *
+ * A download goes CONNECTING (its thread runs, no usable response yet),
+ * RECEIVING (a 2xx checked: the size and Range support are known), then
+ * COMPLETE or FAILED. A follow goes AWAITING_OWNER (the owner has not
+ * announced the length yet), FOLLOWING, then COMPLETE, FAILED, or HANDOVER
+ * when the owner stopped first: the reader then takes the download over
+ * (sd_follow_takeover_relock), which goes through IDLE again. IDLE also
+ * follows COMPLETE or FAILED when a transfer restarts (a fresh link, a new
+ * side download), and goes straight to COMPLETE for a committed clip.
+ */
+typedef enum sd_state {
+    SD_IDLE,
+    SD_CONNECTING,
+    SD_RECEIVING,
+    SD_AWAITING_OWNER,
+    SD_FOLLOWING,
+    SD_HANDOVER,
+    SD_COMPLETE,
+    SD_FAILED,
+    SD_STATES
+} sd_state;
+
 /* One download into one file. Fields marked (lock) are shared between the
- * download thread and the reader and are guarded by the stream's mutex. */
+ * transfer's threads and the reader and are guarded by the stream's mutex. */
 struct sd_fetch {
     sd_stream *s;
     int fd;                 /* destination file */
@@ -167,17 +234,14 @@ struct sd_fetch {
     int running;            /* a thread was started (join it) */
 
     /* (lock) */
+    sd_state state;         /* sd_fetch_set_state() only */
     int64_t end;            /* clip offset received up to (exclusive): in
                                the ring or the file */
-    int ready;              /* a 2xx response arrived: size/ranges known */
-    int done;               /* finished: complete (err.code == 0) or failed */
     atomic_int abort;       /* the reader asks the thread to stop (set under
                                the lock, read anywhere) */
     int starts;             /* responses received (1 = start, >1 = resumes) */
-    int handover;           /* a followed download lost its process: main
-                               must open its destination again (take over) */
     int64_t start_at;       /* the clip offset the latest one continues from */
-    seedance_error err;     /* why it failed, when done and failed */
+    seedance_error err;     /* why it failed, in FAILED and HANDOVER */
 
     /* thread only */
     CURL *h;
@@ -191,6 +255,29 @@ struct sd_fetch {
 
     sd_ring ring;           /* what was received, on its way to fd */
 };
+
+/* Lock held: move f to state to (see sd_state), broadcasting the stream's
+ * condition variable. */
+void sd_fetch_set_state(sd_fetch *f, sd_state to);
+
+/* Lock held: f's download or follow ended (COMPLETE, FAILED or HANDOVER). */
+static inline int sd_fetch_done(const sd_fetch *f)
+{
+    return f->state == SD_COMPLETE || f->state == SD_FAILED || f->state == SD_HANDOVER;
+}
+
+/* Lock held: f knows the clip's size (RECEIVING, FOLLOWING or COMPLETE). */
+static inline int sd_fetch_ready(const sd_fetch *f)
+{
+    return f->state == SD_RECEIVING || f->state == SD_FOLLOWING || f->state == SD_COMPLETE;
+}
+
+/* The name of a state, for messages. */
+const char *sd_state_name(sd_state st);
+
+/* Lock held, no thread of f running: back to IDLE for a restart, the
+ * error and the stop request forgotten (what was received stays). */
+void sd_fetch_reset(sd_fetch *f);
 
 /* Start the download thread of f from f->end. 0 or a seedance_code. */
 int sd_fetch_start(sd_fetch *f);
@@ -240,12 +327,24 @@ int sd_part_check(sd_stream *s);
  */
 int sd_follow_start(sd_stream *s);
 
-/* Take over after main.handover (lock held; released meanwhile): open
- * the destination again (the committed clip, the .part to download, or
- * another process's download to follow) and go on. 1 when main goes on. */
-int sd_follow_takeover(sd_stream *s);
+/* Take over a main transfer in HANDOVER (lock held; released meanwhile):
+ * open the destination again (the committed clip, the .part to download,
+ * or another process's download to follow) and go on. 1 when main goes
+ * on, 0 when it was not in HANDOVER or failed (then FAILED, err set). */
+int sd_follow_takeover_relock(sd_stream *s);
 
 /* stream.c ----------------------------------------------------------- */
+
+/* Where the main transfer's bytes are (s->main.fd). */
+typedef enum sd_dest {
+    SD_DEST_NONE,           /* not chosen yet */
+    SD_DEST_SPOOL,          /* an unlinked spool file: the cache is off, or
+                               its .part cannot be locked */
+    SD_DEST_PART,           /* the task's .part, locked by this stream: this
+                               stream downloads into the cache */
+    SD_DEST_FOLLOWED,       /* the .part another process downloads into */
+    SD_DEST_CLIP,           /* the complete, committed clip in the cache */
+} sd_dest;
 
 struct seedance_stream {
     seedance_client *c;
@@ -254,7 +353,7 @@ struct seedance_stream {
     char *cache_path;       /* <task>.mp4 (complete) or NULL without cache */
     char *part_path;        /* <task>.mp4.part while downloading, else NULL */
 
-    pthread_mutex_t lock;
+    pthread_mutex_t lock;   /* sd_lock(), sd_unlock() */
     pthread_cond_t cond;    /* signalled on every change of a fetch */
     int waiting;            /* (lock) threads waiting on cond */
     int64_t want;           /* (lock) a waiting reader's wish: wake it when a
@@ -265,20 +364,50 @@ struct seedance_stream {
     int64_t pos;            /* reader position */
 
     /* (lock) */
-    int64_t size;           /* total size, -1 unknown */
+    int64_t size;           /* total size, -1 unknown: sd_stream_set_size() */
     int sized;              /* ... as the server announced it (else as received) */
     int ranges;             /* the server honours Range */
-    int cached;             /* the complete clip is in the cache file */
+    sd_dest dest;           /* where main's bytes are */
     int reported_starts;    /* main->starts already reported as events */
     int refreshes;          /* fresh links asked for (the link expired) */
-    int owner;              /* main.fd is the .part, locked by this stream */
-    int follower;           /* main.fd is the .part of another process's
-                               download, followed */
-    int announced;          /* (lock) the owner wrote <clip>.total */
+    int announced;          /* the owner wrote <clip>.total */
+
+    /* (lock) the state changes of the transfers, for the reader to log */
+    struct {
+        unsigned char main, from, to;
+    } trace[16];
+    unsigned traced, logged;
 
     sd_fetch main;
     sd_fetch side;          /* side.fd < 0: no side download */
 };
+
+/* Take and release s->lock. A build without NDEBUG remembers which
+ * stream the calling thread holds, for sd_assert_locked(). */
+void sd_lock(sd_stream *s);
+void sd_unlock(sd_stream *s);
+
+#ifdef NDEBUG
+#define sd_assert_locked(s)   ((void)0)
+#define sd_assert_unlocked(s) ((void)0)
+#else
+/* Does the calling thread hold s->lock? (builds without NDEBUG) */
+int sd_holds_lock(const sd_stream *s);
+#define sd_assert_locked(s)   assert(sd_holds_lock(s))
+#define sd_assert_unlocked(s) assert(!sd_holds_lock(s))
+#endif
+
+/*
+ * The one rule for the clip's length, for every path that learns one
+ * (lock held): a 2xx or a 416 of the server, the length another process
+ * announced, a committed clip, or the end of a download that announced
+ * none. The first length is the clip's; another one later means the
+ * result changed during the download: nothing of it may be cached as the
+ * clip. SEEDANCE_OK, or SEEDANCE_E_PROTOCOL recorded in f->err (status:
+ * the HTTP status, 0 without one). announced: the length is the server's
+ * word or a committed clip's, not only what arrived.
+ */
+int sd_stream_set_size(sd_stream *s, sd_fetch *f, int64_t size, int announced, long status);
 
 /*
  * Open a stream on a local complete clip (path). Reports SEEDANCE_EV_CACHED.
@@ -317,22 +446,26 @@ int64_t sd_stream_region(sd_stream *s, size_t size, int stored, sd_region *r);
 /* The caller took n bytes of r: release r and advance the position. */
 void sd_stream_advance(sd_stream *s, sd_region *r, int64_t n);
 
-/* Wait on s->cond (lock held) for at most seconds. */
+/* Wait on s->cond (lock held; released while waiting) for at most seconds. */
 void sd_stream_wait(sd_stream *s, double seconds);
 
-/* Called by the main fetch (lock held) once the clip is complete. */
+/* Called by the main download's thread once the clip is complete, with
+ * the lock NOT held (it takes it): commit the clip to the cache. */
 void sd_stream_main_complete(sd_stream *s);
 
 /*
  * Where the main download goes (cache on: the task's .part, locked, or
- * followed when another process holds it; cache off: a spool file): 1
- * when the complete clip is in the cache (s->cache_path), 0 when
- * s->main.fd is set (s->owner or s->follower tells which), or a negative
- * code.
+ * followed when another process holds it; cache off: a spool file), from
+ * the caller's thread with the lock not held. SEEDANCE_OK with the verdict
+ * in *dest: SD_DEST_CLIP when the complete clip is in the cache
+ * (s->cache_path; main.fd not opened, s->dest unchanged), else where
+ * s->main.fd now leads, which s->dest becomes (SD_DEST_PART,
+ * SD_DEST_FOLLOWED or SD_DEST_SPOOL); or a code.
  */
-int sd_stream_destination(sd_stream *s);
+int sd_stream_destination(sd_stream *s, sd_dest *dest);
 
-/* Start main: download into its destination, or follow. 0 or a code. */
+/* Start main into its destination (s->dest): download, or follow. 0 or a
+ * code. */
 int sd_stream_start_main(sd_stream *s);
 
 #endif /* SEEDANCE_STREAM_H */

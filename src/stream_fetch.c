@@ -96,6 +96,7 @@ static int ready_partial(sd_fetch *f, int64_t *total)
     const char *cr = f->resp_cr;
     int64_t start;
 
+    sd_assert_locked(s);
     if (!cr[0] || parse_content_range(cr, &start, total) < 0 || start != f->resp_start)
         return fetch_fail(f, SEEDANCE_E_PROTOCOL, 206, NULL, s->task_id,
                           "task %s: the result server answered a download from byte %" PRId64
@@ -112,11 +113,13 @@ static int ready_partial(sd_fetch *f, int64_t *total)
  * download starts over. Without any announced length nothing shows that
  * the part is no longer than the clip, so it is written again from the
  * first byte (the tail beyond the clip's end is cut when the download
- * completes, fetch_end). A side download is useless without Range. */
-static int ready_whole(sd_fetch *f, curl_off_t clen, int64_t *total)
+ * completes, fetch_end_unlock). A side download is useless without Range.
+ * Lock held (released while the ring is emptied for a start over). */
+static int ready_whole_wait(sd_fetch *f, curl_off_t clen, int64_t *total)
 {
     sd_stream *s = f->s;
 
+    sd_assert_locked(s);
     if (!f->is_main) {
         s->ranges = 0;
         return fetch_fail(f, SEEDANCE_E_HTTP, (int)f->resp_status, NULL, s->task_id,
@@ -124,14 +127,14 @@ static int ready_whole(sd_fetch *f, curl_off_t clen, int64_t *total)
     }
     *total = clen >= 0 ? (int64_t)clen : -1;
     if (*total >= 0 && f->resp_start > *total && s->size < 0) {
-        sd_ring_reset(f, f->origin);
+        sd_ring_wait_reset(f, f->origin);
         f->resp_start = f->origin;
         if (ftruncate(f->fd, 0) < 0)
             return fetch_fail(f, SEEDANCE_E_IO, 0, NULL, s->task_id,
                               "task %s: cannot truncate the partial download: %s",
                               s->task_id, strerror(errno));
     } else if (*total < 0 && s->size < 0 && f->resp_start > f->origin) {
-        sd_ring_reset(f, f->origin);
+        sd_ring_wait_reset(f, f->origin);
         f->resp_start = f->origin;
     }
     f->skip = f->resp_start - f->origin;
@@ -149,31 +152,25 @@ static void response_ready(sd_fetch *f)
     int announce = 0;
 
     curl_easy_getinfo(f->h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen);
-    pthread_mutex_lock(&s->lock);
-    if (f->resp_status == 206 ? ready_partial(f, &total) : ready_whole(f, clen, &total))
+    sd_lock(s);
+    if (f->resp_status == 206 ? ready_partial(f, &total) : ready_whole_wait(f, clen, &total))
         goto out;
     if (total >= 0) {
-        if (s->size >= 0 && s->size != total) {
-            fetch_fail(f, SEEDANCE_E_PROTOCOL, (int)f->resp_status, NULL, s->task_id,
-                       "task %s: the result changed size during the download (%" PRId64
-                       " then %" PRId64 " bytes)", s->task_id, s->size, total);
+        if (sd_stream_set_size(s, f, total, 1, f->resp_status))
             goto out;
-        }
-        announce = f->is_main && s->owner && !s->announced;
+        announce = f->is_main && s->dest == SD_DEST_PART && !s->announced;
         s->announced |= announce;
-        s->size = total;
-        s->sized = 1;
     }
     f->resp_total = s->size;
     f->resp_ok = 1;
-    f->ready = 1;
+    sd_fetch_set_state(f, SD_RECEIVING);
     if (f->is_main) {
         f->starts++;
         f->start_at = f->resp_start + f->skip;
     }
 out:
     pthread_cond_broadcast(&s->cond);
-    pthread_mutex_unlock(&s->lock);
+    sd_unlock(s);
     /* for the processes following this download (stream_follow.c) */
     if (announce)
         sd_cache_put_total(s->cache_path, total);
@@ -222,9 +219,9 @@ static size_t on_body(char *data, size_t size, size_t n, void *opaque)
 
     if (!f->resp_ok) {
         /* the body of an error or a refused reply: not part of the clip */
-        pthread_mutex_lock(&s->lock);
+        sd_lock(s);
         stop = f->err.code != 0 || f->abort;
-        pthread_mutex_unlock(&s->lock);
+        sd_unlock(s);
         return stop ? 0 : len;
     }
     if (f->skip > 0) {
@@ -237,12 +234,12 @@ static size_t on_body(char *data, size_t size, size_t n, void *opaque)
     }
     /* f->end: only this thread moves it */
     if (f->resp_total >= 0 && f->end + (int64_t)len > f->resp_total) {
-        pthread_mutex_lock(&s->lock);
+        sd_lock(s);
         fetch_fail(f, SEEDANCE_E_PROTOCOL, (int)f->resp_status, NULL, s->task_id,
                    "task %s: the result server sent more than the announced %" PRId64
                    " bytes", s->task_id, f->resp_total);
         pthread_cond_broadcast(&s->cond);
-        pthread_mutex_unlock(&s->lock);
+        sd_unlock(s);
         return 0;
     }
     return sd_ring_put(f, data, len) ? 0 : size * n;
@@ -270,11 +267,13 @@ static int status_retryable(long st)
     return st == 404 || st == 408 || st == 425 || st == 429 || (st >= 500 && st <= 599);
 }
 
-/* Wait up to seconds unless asked to stop (lock held). Returns f->abort. */
+/* Wait up to seconds unless asked to stop (lock held; released while
+ * waiting). Returns f->abort. */
 static int backoff_wait(sd_fetch *f, double seconds)
 {
     double until = sd_now() + seconds;
 
+    sd_assert_locked(f->s);
     while (!f->abort) {
         double left = until - sd_now();
         if (left <= 0)
@@ -317,47 +316,61 @@ static int judge_body(sd_fetch *f, char *last, size_t n)
 {
     sd_stream *s = f->s;
 
-    if (s->size < 0) {
-        s->size = f->end;       /* no length announced: the end is the end */
-        return COMPLETE;
-    }
+    sd_assert_locked(s);
+    if (s->size < 0)            /* no length announced: the end is the end */
+        return sd_stream_set_size(s, f, f->end, 0, f->resp_status) ? FAILED : COMPLETE;
     if (f->end == s->size)
         return COMPLETE;
     snprintf(last, n, "connection closed after byte %" PRId64 " of %" PRId64, f->end, s->size);
     return GO_ON;
 }
 
-/* 416 to a resume of the main download: the stored part is the whole
- * clip, or longer than it (not a prefix of it: start over). Lock held. */
-static int judge_416(sd_fetch *f, int64_t from, char *last, size_t n)
+/*
+ * 416 to a resume of the main download from byte from (lock held;
+ * released while the ring is emptied for a start over). The length in its
+ * Content-Range is the clip's like any other (sd_stream_set_size: a
+ * length other than the one announced before is a changed clip, never a
+ * shorter one). It is the stored part's length: the part is the whole
+ * clip. Else, with the clip's length known, the server refuses bytes it
+ * has: it failed. Else the stored part is longer than the clip (a kept
+ * part, not a prefix of it): start over.
+ */
+static int judge_416_wait(sd_fetch *f, int64_t from, char *last, size_t n)
 {
     sd_stream *s = f->s;
-    int64_t start, total;
+    int64_t start, total = -1;
 
-    if (parse_content_range(f->resp_cr, &start, &total) == 0 && total == from) {
-        s->size = total;
-        s->sized = 1;
-        f->ready = 1;
+    sd_assert_locked(s);
+    if (parse_content_range(f->resp_cr, &start, &total) < 0)
+        total = -1;
+    if (total >= 0 && sd_stream_set_size(s, f, total, 1, 416))
+        return FAILED;
+    if (total == from)
         return COMPLETE;
+    if (s->size >= 0) {
+        fetch_fail(f, SEEDANCE_E_PROTOCOL, 416, NULL, s->task_id,
+                   "task %s: the result server refused the bytes from %" PRId64 " of a %"
+                   PRId64 "-byte clip (HTTP 416)", s->task_id, from, s->size);
+        return FAILED;
     }
-    sd_ring_reset(f, 0);
+    sd_ring_wait_reset(f, 0);
     if (ftruncate(f->fd, 0) < 0) {
         fetch_fail(f, SEEDANCE_E_IO, 0, NULL, s->task_id,
                    "task %s: cannot truncate the partial download: %s", s->task_id,
                    strerror(errno));
         return FAILED;
     }
-    s->size = -1;
-    s->sized = 0;
     snprintf(last, n, "HTTP 416 for the stored part; starting over");
     return GO_ON;
 }
 
-/* Judge one attempt (lock held); *last says why another one follows. */
-static int judge(sd_fetch *f, CURLcode rc, long st, int64_t from, char *last, size_t n)
+/* Judge one attempt (lock held; released while the ring is emptied for
+ * a start over); *last says why another one follows. */
+static int judge_wait(sd_fetch *f, CURLcode rc, long st, int64_t from, char *last, size_t n)
 {
     const char *id = f->s->task_id;
 
+    sd_assert_locked(f->s);
     if (rc == CURLE_OK && f->resp_ok)
         return judge_body(f, last, n);
     if (rc == CURLE_OK && st == 403) {
@@ -367,7 +380,7 @@ static int judge(sd_fetch *f, CURLcode rc, long st, int64_t from, char *last, si
         return FAILED;
     }
     if (rc == CURLE_OK && st == 416 && f->is_main && from > 0)
-        return judge_416(f, from, last, n);
+        return judge_416_wait(f, from, last, n);
     if (rc == CURLE_OK && !status_retryable(st)) {
         fetch_fail(f, st >= 200 && st < 300 ? SEEDANCE_E_PROTOCOL : SEEDANCE_E_HTTP, (int)st,
                    NULL, id, "task %s: the result download failed with HTTP %ld", id, st);
@@ -394,12 +407,14 @@ typedef struct retries {
 /*
  * Before the next attempt: reconnect at once after a drop that brought
  * data; otherwise back off (doubling up to SD_FETCH_BACKOFF_MAX) for as
- * long as the retry window allows. Lock held. 0 to go on.
+ * long as the retry window allows. Lock held (released while waiting).
+ * 0 to go on.
  */
-static int before_retry(sd_fetch *f, retries *r, int64_t from, long st, const char *last)
+static int retry_wait(sd_fetch *f, retries *r, int64_t from, long st, const char *last)
 {
     double delay;
 
+    sd_assert_locked(f->s);
     if (f->end > from)
         r->failures = 0;
     if (r->failures++ == 0)
@@ -427,6 +442,7 @@ static int cut_to_clip(sd_fetch *f)
     sd_stream *s = f->s;
     struct stat st;
 
+    sd_assert_locked(s);
     if (fstat(f->fd, &st) == 0 && st.st_size <= f->end - f->origin)
         return 0;
     if (ftruncate(f->fd, (off_t)(f->end - f->origin)) == 0)
@@ -437,30 +453,30 @@ static int cut_to_clip(sd_fetch *f)
 }
 
 /* The thread's end: store what the ring holds, commit a complete main
- * download, report (lock held). */
-static void fetch_end(sd_fetch *f, int complete)
+ * download, report (lock held; released on the way and at the end). */
+static void fetch_end_unlock(sd_fetch *f, int complete)
 {
     sd_stream *s = f->s;
 
-    sd_ring_finish(f);
+    sd_assert_locked(s);
+    sd_ring_finish_relock(f);
     if (f->err.code)
         complete = 0;           /* the last write failed */
     /* Stopped after the last byte arrived (the reader can take the whole
      * clip and close before curl_easy_perform returns): still complete. */
-    if (!complete && !f->err.code && f->ready && s->size >= 0 && f->end == s->size)
+    if (!complete && !f->err.code && sd_fetch_ready(f) && s->size >= 0 && f->end == s->size)
         complete = 1;
     if (complete && f->is_main && cut_to_clip(f) < 0)
         complete = 0;
-    pthread_mutex_unlock(&s->lock);
+    sd_unlock(s);
     if (complete && f->is_main)
         sd_stream_main_complete(s);
-    pthread_mutex_lock(&s->lock);
+    sd_lock(s);
     if (!complete && !f->err.code)
         fetch_fail(f, SEEDANCE_E_INTERRUPTED, 0, NULL, s->task_id,
                    "task %s: download stopped", s->task_id);
-    f->done = 1;
-    pthread_cond_broadcast(&s->cond);
-    pthread_mutex_unlock(&s->lock);
+    sd_fetch_set_state(f, complete ? SD_COMPLETE : SD_FAILED);
+    sd_unlock(s);
 }
 
 static void *fetch_thread(void *opaque)
@@ -471,26 +487,26 @@ static void *fetch_thread(void *opaque)
     int verdict = GO_ON;
     char last[160] = "";
 
-    pthread_mutex_lock(&s->lock);
+    sd_lock(s);
     while (!f->abort && !f->err.code) {
         int64_t from = f->end;
         long st;
         CURLcode rc;
 
-        if (s->size >= 0 && from == s->size && f->ready) {
+        if (s->size >= 0 && from == s->size && sd_fetch_ready(f)) {
             verdict = COMPLETE;
             break;
         }
-        pthread_mutex_unlock(&s->lock);
+        sd_unlock(s);
         rc = attempt(f, from, &st);
-        pthread_mutex_lock(&s->lock);
+        sd_lock(s);
         if (f->abort || f->err.code)
             break;
-        if ((verdict = judge(f, rc, st, from, last, sizeof(last))) != GO_ON ||
-            before_retry(f, &r, from, st, last))
+        if ((verdict = judge_wait(f, rc, st, from, last, sizeof(last))) != GO_ON ||
+            retry_wait(f, &r, from, st, last))
             break;
     }
-    fetch_end(f, verdict == COMPLETE);
+    fetch_end_unlock(f, verdict == COMPLETE);
     return NULL;
 }
 
@@ -560,11 +576,18 @@ int sd_fetch_start(sd_fetch *f)
         f->h = NULL;
         return rc;
     }
+    sd_lock(s);
+    sd_fetch_set_state(f, SD_CONNECTING);
+    sd_unlock(s);
 
     if ((rc = sd_thread_start(s, &f->thread, fetch_thread, f))) {
         sd_ring_free(f);
         curl_easy_cleanup(f->h);
         f->h = NULL;
+        sd_lock(s);
+        f->err = s->c->err;
+        sd_fetch_set_state(f, SD_FAILED);
+        sd_unlock(s);
         return rc;
     }
     f->running = 1;
@@ -573,11 +596,12 @@ int sd_fetch_start(sd_fetch *f)
 
 void sd_fetch_stop(sd_fetch *f)
 {
+    sd_assert_unlocked(f->s);
     if (f->running) {
-        pthread_mutex_lock(&f->s->lock);
+        sd_lock(f->s);
         f->abort = 1;
         pthread_cond_broadcast(&f->s->cond);
-        pthread_mutex_unlock(&f->s->lock);
+        sd_unlock(f->s);
         pthread_join(f->thread, NULL);
         f->running = 0;
     }

@@ -65,6 +65,11 @@ static int take_look(sd_stream *s, int64_t total, look *l)
     return 0;
 }
 
+/* Fail the follow with an error (lock held). */
+#define follow_fail(s, code, ...) \
+    (sd_task_error(&(s)->main.err, code, (s)->task_id, __VA_ARGS__), \
+     sd_fetch_set_state(&(s)->main, SD_FAILED))
+
 /* Take in what a look saw (lock held). 1 when following is over: the
  * clip is committed or all here, or the owner is gone, or it failed. */
 static int take_in(sd_stream *s, const look *l)
@@ -72,35 +77,44 @@ static int take_in(sd_stream *s, const look *l)
     sd_fetch *f = &s->main;
     int64_t avail;
 
+    sd_assert_locked(s);
     if (l->committed) {
-        s->size = f->end = l->st.st_size;
-        s->sized = s->cached = f->ready = f->done = 1;
+        if (sd_stream_set_size(s, f, l->st.st_size, 1, 0)) {
+            sd_fetch_set_state(f, SD_FAILED);
+            return 1;
+        }
+        f->end = l->st.st_size;
         f->starts += !f->starts;
+        s->dest = SD_DEST_CLIP;
+        sd_fetch_set_state(f, SD_COMPLETE);
         return 1;
     }
     if (l->freed) {
-        f->handover = f->done = 1;
         sd_task_error(&f->err, SEEDANCE_E_INTERRUPTED, s->task_id, "task %s: the process "
                       "downloading %s stopped", s->task_id, s->part_path);
+        sd_fetch_set_state(f, SD_HANDOVER);
         return 1;
     }
     if (l->total < 0)
         return 0;
-    if (!f->ready) {
-        s->size = l->total;
-        s->sized = f->ready = 1;
+    if (sd_stream_set_size(s, f, l->total, 1, 0)) {
+        sd_fetch_set_state(f, SD_FAILED);
+        return 1;
+    }
+    if (f->state == SD_AWAITING_OWNER) {
         f->starts = 1;
+        sd_fetch_set_state(f, SD_FOLLOWING);
     }
     avail = l->st.st_size < l->total ? l->st.st_size : l->total;
-    if (l->total != s->size || avail < f->end) {
-        f->done = 1;
-        sd_task_error(&f->err, SEEDANCE_E_PROTOCOL, s->task_id, "task %s: the download of "
-                      "another process into %s changed size", s->task_id, s->part_path);
+    if (avail < f->end) {
+        follow_fail(s, SEEDANCE_E_PROTOCOL, "task %s: the download of another process into %s "
+                    "shrank", s->task_id, s->part_path);
         return 1;
     }
     f->end = avail;
-    f->done = f->end == s->size;    /* all of it: nothing more to follow */
-    return f->done;
+    if (f->end == s->size)      /* all of it: nothing more to follow */
+        sd_fetch_set_state(f, SD_COMPLETE);
+    return sd_fetch_done(f);
 }
 
 static void *follow_thread(void *opaque)
@@ -111,14 +125,14 @@ static void *follow_thread(void *opaque)
     double since = sd_now();
     look l;
 
-    pthread_mutex_lock(&s->lock);
+    sd_lock(s);
     while (!f->abort) {
-        pthread_mutex_unlock(&s->lock);
+        sd_unlock(s);
         int rc = take_look(s, total, &l);
-        pthread_mutex_lock(&s->lock);
+        sd_lock(s);
         if (rc < 0) {
-            sd_task_error(&f->err, SEEDANCE_E_IO, s->task_id, "task %s: cannot follow %s: %s",
-                          s->task_id, s->part_path, strerror(errno));
+            follow_fail(s, SEEDANCE_E_IO, "task %s: cannot follow %s: %s", s->task_id,
+                        s->part_path, strerror(errno));
             break;
         }
         if (take_in(s, &l))
@@ -130,19 +144,15 @@ static void *follow_thread(void *opaque)
             since = sd_now();
             pthread_cond_broadcast(&s->cond);
         } else if (sd_now() - since > SD_FOLLOW_STALL) {
-            sd_task_error(&f->err, SEEDANCE_E_NETWORK, s->task_id, "task %s: the process "
-                          "downloading %s made no progress for %.0f s", s->task_id,
-                          s->part_path, SD_FOLLOW_STALL);
+            follow_fail(s, SEEDANCE_E_NETWORK, "task %s: the process downloading %s made no "
+                        "progress for %.0f s", s->task_id, s->part_path, SD_FOLLOW_STALL);
             break;
         }
         sd_stream_wait(s, SD_FOLLOW_TICK);
     }
-    if (!f->done && !f->err.code)
-        sd_task_error(&f->err, SEEDANCE_E_INTERRUPTED, s->task_id, "task %s: download stopped",
-                      s->task_id);
-    f->done = 1;
-    pthread_cond_broadcast(&s->cond);
-    pthread_mutex_unlock(&s->lock);
+    if (!sd_fetch_done(f))
+        follow_fail(s, SEEDANCE_E_INTERRUPTED, "task %s: download stopped", s->task_id);
+    sd_unlock(s);
     return NULL;
 }
 
@@ -152,23 +162,33 @@ int sd_follow_start(sd_stream *s)
     int rc;
 
     /* what is not received yet comes from the owner, not from Range */
+    sd_lock(s);
     s->ranges = 0;
+    sd_fetch_set_state(&s->main, SD_AWAITING_OWNER);
+    sd_unlock(s);
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     rc = pthread_create(&s->main.thread, NULL, follow_thread, s);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc)
-        return sd_fail_task(s->c, SEEDANCE_E_NOMEM, s->task_id,
-                            "task %s: cannot start a thread: %s", s->task_id, strerror(rc));
+    if (rc) {
+        sd_fail_task(s->c, SEEDANCE_E_NOMEM, s->task_id, "task %s: cannot start a thread: %s",
+                     s->task_id, strerror(rc));
+        sd_lock(s);
+        s->main.err = s->c->err;
+        sd_fetch_set_state(&s->main, SD_FAILED);
+        sd_unlock(s);
+        return s->main.err.code;
+    }
     s->main.running = 1;
     return SEEDANCE_OK;
 }
 
-/* main.fd becomes the committed clip at s->cache_path. */
+/* main.fd becomes the committed clip at s->cache_path (lock not held).
+ * 0 or a code. */
 static int use_clip(sd_stream *s)
 {
     struct stat st;
-    int fd = open(s->cache_path, O_RDONLY | O_CLOEXEC);
+    int fd = open(s->cache_path, O_RDONLY | O_CLOEXEC), rc;
 
     if (fd < 0 || fstat(fd, &st) < 0) {
         if (fd >= 0)
@@ -176,38 +196,49 @@ static int use_clip(sd_stream *s)
         return sd_fail_task(s->c, SEEDANCE_E_IO, s->task_id, "task %s: cannot open cached "
                             "clip %s: %s", s->task_id, s->cache_path, strerror(errno));
     }
+    sd_lock(s);
     s->main.fd = fd;
-    s->size = s->main.end = st.st_size;
-    s->sized = s->cached = s->main.ready = s->main.done = 1;
-    return SEEDANCE_OK;
+    s->dest = SD_DEST_CLIP;
+    if (!(rc = sd_stream_set_size(s, &s->main, st.st_size, 1, 0))) {
+        s->main.end = st.st_size;
+        sd_fetch_set_state(&s->main, SD_COMPLETE);
+    } else {
+        s->c->err = s->main.err;
+    }
+    sd_unlock(s);
+    return rc;
 }
 
-int sd_follow_takeover(sd_stream *s)
+int sd_follow_takeover_relock(sd_stream *s)
 {
     sd_fetch *f = &s->main;
+    sd_dest dest;
     int rc;
 
-    if (!f->handover)
+    sd_assert_locked(s);
+    if (f->state != SD_HANDOVER)
         return 0;
-    pthread_mutex_unlock(&s->lock);
+    sd_unlock(s);
     sd_fetch_stop(f);
-    close(f->fd);           /* and its lock: the destination is opened anew */
-    f->fd = -1;
-    f->handover = f->done = f->ready = 0;
-    f->end = 0;
-    atomic_store(&f->abort, 0);
-    memset(&f->err, 0, sizeof(f->err));
-    s->follower = s->owner = 0;
     sd_log(s->c, SEEDANCE_LOG_INFO, "task %s: the process downloading %s stopped; going on "
            "from here", s->task_id, s->part_path);
+    sd_lock(s);
+    close(f->fd);           /* and its lock: the destination is opened anew */
+    f->fd = -1;
+    f->end = 0;
+    s->dest = SD_DEST_NONE;
+    sd_fetch_reset(f);
+    sd_unlock(s);
     /* The bytes served already stay valid: the same clip, whoever fetches
      * it. Reads beyond what the new destination holds wait for it. */
-    rc = sd_stream_destination(s);
-    rc = rc == 1 ? use_clip(s) : rc < 0 ? -rc : sd_stream_start_main(s);
-    pthread_mutex_lock(&s->lock);
+    if (!(rc = sd_stream_destination(s, &dest)))
+        rc = dest == SD_DEST_CLIP ? use_clip(s) : sd_stream_start_main(s);
+    sd_lock(s);
     if (rc) {
-        f->err = s->c->err;
-        f->done = 1;
+        if (!sd_fetch_done(f)) {
+            f->err = s->c->err;
+            sd_fetch_set_state(f, SD_FAILED);
+        }
         return 0;
     }
     return 1;

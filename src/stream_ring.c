@@ -111,6 +111,7 @@ static int store_now(const sd_fetch *f)
     const sd_ring *r = &f->ring;
     const sd_stream *s = f->s;
 
+    sd_assert_locked(s);
     return r->stop || r->flush || r->waiting || (s->waiting && s->want_stored);
 }
 
@@ -121,7 +122,7 @@ static void *writer(void *opaque)
     sd_stream *s = f->s;
     int64_t reserved = 0;
 
-    pthread_mutex_lock(&s->lock);
+    sd_lock(s);
     for (;;) {
         int64_t at = r->stored, from = at, n = f->end - at, size = s->size;
         int e;
@@ -136,11 +137,11 @@ static void *writer(void *opaque)
             r->idle = 0;
             continue;
         }
-        pthread_mutex_unlock(&s->lock);
+        sd_unlock(s);
         reserve(f, &reserved, at, n, size);
         e = store(f, &at, n);
         hash_stored(r, from, at);
-        pthread_mutex_lock(&s->lock);
+        sd_lock(s);
         r->stored = at;         /* a prefix of the clip, even after a failure */
         if (e) {
             if (!f->err.code)
@@ -156,7 +157,7 @@ static void *writer(void *opaque)
         if (r->waiting)
             pthread_cond_broadcast(&r->room);
     }
-    pthread_mutex_unlock(&s->lock);
+    sd_unlock(s);
     return NULL;
 }
 
@@ -199,11 +200,13 @@ int sd_ring_start(sd_fetch *f)
     return SEEDANCE_OK;
 }
 
-/* Wait on room (lock held), waking the writer first when it idles. */
+/* Wait on room (lock held; released while waiting), waking the writer
+ * first when it idles. */
 static void wait_room(sd_fetch *f)
 {
     sd_ring *r = &f->ring;
 
+    sd_assert_locked(f->s);
     if (r->idle)
         pthread_cond_signal(&r->work);
     r->waiting++;
@@ -217,6 +220,7 @@ static int has_room(const sd_fetch *f, int64_t n)
     const sd_ring *r = &f->ring;
     int64_t over = f->end + n - SD_RING_SIZE;   /* overwritten below this */
 
+    sd_assert_locked(f->s);
     return over <= r->stored && (r->pin < 0 || over <= r->pin);
 }
 
@@ -242,26 +246,26 @@ int sd_ring_put(sd_fetch *f, const char *data, size_t len)
         size_t k = len < (size_t)SD_RING_PIECE ? len : (size_t)SD_RING_PIECE;
         int64_t at = f->end;    /* only this thread moves it */
 
-        pthread_mutex_lock(&s->lock);
+        sd_lock(s);
         while (!(stop = f->abort || f->err.code) && !has_room(f, (int64_t)k))
             wait_room(f);
         if (!stop && at + (int64_t)k - SD_RING_SIZE > r->lo)
             r->lo = at + (int64_t)k - SD_RING_SIZE;
-        pthread_mutex_unlock(&s->lock);
+        sd_unlock(s);
         if (stop)
             break;
         copy_in(r, at, data, k);
         data += k;
         len -= k;
 
-        pthread_mutex_lock(&s->lock);
+        sd_lock(s);
         f->end = at + (int64_t)k;
         if (s->waiting && f->end >= s->want && !s->want_stored)
             pthread_cond_broadcast(&s->cond);
         if (r->idle && f->end - r->stored >= SD_RING_BATCH)
             pthread_cond_signal(&r->work);
         stop = f->abort || f->err.code;
-        pthread_mutex_unlock(&s->lock);
+        sd_unlock(s);
     }
     return stop;
 }
@@ -271,20 +275,21 @@ void sd_ring_nudge(sd_fetch *f)
     sd_ring *r = &f->ring;
     sd_stream *s = f->s;
 
-    pthread_mutex_lock(&s->lock);
+    sd_lock(s);
     if (f->end > r->stored && f->end == r->nudged)
         r->flush = 1;
     if (r->idle && f->end > r->stored &&
         (r->flush || (s->waiting && s->want_stored && f->end >= s->want)))
         pthread_cond_signal(&r->work);
     r->nudged = f->end;
-    pthread_mutex_unlock(&s->lock);
+    sd_unlock(s);
 }
 
-void sd_ring_reset(sd_fetch *f, int64_t at)
+void sd_ring_wait_reset(sd_fetch *f, int64_t at)
 {
     sd_ring *r = &f->ring;
 
+    sd_assert_locked(f->s);
     if (r->running)
         while ((r->stored < f->end && !r->failed) || r->pin >= 0)
             wait_room(f);
@@ -295,17 +300,18 @@ void sd_ring_reset(sd_fetch *f, int64_t at)
         r->hashed = at == 0 ? 0 : -1;
 }
 
-void sd_ring_finish(sd_fetch *f)
+void sd_ring_finish_relock(sd_fetch *f)
 {
     sd_ring *r = &f->ring;
 
+    sd_assert_locked(f->s);
     if (!r->running)
         return;
     r->stop = 1;
     pthread_cond_signal(&r->work);
-    pthread_mutex_unlock(&f->s->lock);
+    sd_unlock(f->s);
     pthread_join(r->thread, NULL);
-    pthread_mutex_lock(&f->s->lock);
+    sd_lock(f->s);
     r->running = 0;
     if (r->stored < f->end)
         f->end = r->stored;     /* the rest was never stored */
@@ -326,8 +332,8 @@ void sd_ring_free(sd_fetch *f)
 
     if (!r->buf)
         return;
-    pthread_mutex_lock(&f->s->lock);
-    sd_ring_finish(f);
-    pthread_mutex_unlock(&f->s->lock);
+    sd_lock(f->s);
+    sd_ring_finish_relock(f);
+    sd_unlock(f->s);
     release(r);
 }

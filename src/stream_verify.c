@@ -82,15 +82,23 @@ static size_t on_body(char *data, size_t size, size_t n, void *opaque)
     return v->at < v->to && !v->differ ? len : 0;
 }
 
-/* Fetch and compare: 1 the same bytes, 0 other bytes, -1 not checked
- * (the reply was not the range, or the transfer failed), -2 interrupted. */
-static int compare(sd_stream *s, verify *v)
+/* What compare() found. */
+typedef enum part_verdict {
+    PART_SAME,              /* the server sends the same bytes */
+    PART_DIFFERS,           /* other bytes */
+    PART_UNCHECKED,         /* the reply was not the range, or the transfer failed */
+} part_verdict;
+
+/* Fetch and compare. SEEDANCE_OK with the verdict in *pv, or
+ * SEEDANCE_E_INTERRUPTED. */
+static int compare(sd_stream *s, verify *v, part_verdict *pv)
 {
     char range[64];
     CURLcode rc;
 
+    *pv = PART_UNCHECKED;
     if (!(v->h = curl_easy_init()))
-        return -1;
+        return SEEDANCE_OK;
     sd_curl_setup(s->c, v->h);          /* the caller's interrupt callback */
     sd_result_url_setup(v->h, s->url, on_header, on_body, v);
     snprintf(range, sizeof(range), "%" PRId64 "-%" PRId64, v->from, v->to - 1);
@@ -99,17 +107,22 @@ static int compare(sd_stream *s, verify *v)
     rc = curl_easy_perform(v->h);
     curl_easy_cleanup(v->h);
     if (rc == CURLE_ABORTED_BY_CALLBACK)
-        return -2;
+        return sd_fail_task(s->c, SEEDANCE_E_INTERRUPTED, s->task_id,
+                            "task %s: interrupted while checking the partial download",
+                            s->task_id);
     if (v->differ)
-        return 0;
-    return v->at == v->to ? 1 : -1;
+        *pv = PART_DIFFERS;
+    else if (v->at == v->to)
+        *pv = PART_SAME;
+    return SEEDANCE_OK;
 }
 
 int sd_part_check(sd_stream *s)
 {
     int64_t kept = s->main.end;
+    part_verdict same;
     verify *v;
-    int same;
+    int rc;
 
     if (kept <= 0 || !s->url)
         return SEEDANCE_OK;
@@ -118,15 +131,11 @@ int sd_part_check(sd_stream *s)
     v->fd = s->main.fd;
     v->to = kept;
     v->from = v->at = kept > SD_VERIFY_BYTES ? kept - SD_VERIFY_BYTES : 0;
-    same = compare(s, v);
+    rc = compare(s, v, &same);
     free(v);
-    if (same == -2)
-        return sd_fail_task(s->c, SEEDANCE_E_INTERRUPTED, s->task_id,
-                            "task %s: interrupted while checking the partial download",
-                            s->task_id);
-    if (same == 1)
-        return SEEDANCE_OK;
-    if (same == 0)
+    if (rc || same == PART_SAME)
+        return rc;
+    if (same == PART_DIFFERS)
         sd_log(s->c, SEEDANCE_LOG_WARNING, "task %s: the partial download %s is not the "
                "server's clip (its last bytes differ); starting over", s->task_id,
                s->part_path);

@@ -41,6 +41,7 @@ typedef struct submission {
     int flags;
     media_slot slot[SD_MAX_MEDIA];
     sd_local local[SD_MAX_MEDIA]; /* the media as checked, slot by slot */
+    seedance_cost cost;     /* the estimate of this submit */
     int n;                  /* media values */
     const char *canon_media[SD_MAX_MEDIA]; /* their canonical forms */
     char *canon;            /* canonical JSON */
@@ -315,15 +316,14 @@ static void settle_uploads(submission *s, const char *task_id)
 static int check_budget(submission *s)
 {
     seedance_client *c = s->c;
-    seedance_cost cost;
     char line[320];
     int rc;
 
-    if ((rc = sd_request_cost(s->r, s->local, s->n, &cost, &c->err)))
+    if ((rc = sd_request_cost(s->r, s->local, s->n, &s->cost, &c->err)))
         return rc;
-    seedance_cost_describe(&cost, line, sizeof(line));
+    seedance_cost_describe(&s->cost, line, sizeof(line));
     sd_log(c, SEEDANCE_LOG_INFO, "estimated cost: %s", line);
-    return seedance_cost_allowed(c, &cost);
+    return seedance_cost_allowed(c, &s->cost);
 }
 
 /* The journal entry written before the POST: a new key, the time. */
@@ -338,6 +338,7 @@ static int begin(submission *s)
     snprintf(e->hash, sizeof(e->hash), "%s", s->hash);
     e->state = SD_JOURNAL_SUBMITTING;
     e->attempted = (int64_t)time(NULL);
+    sd_journal_record_request(s->r, &s->cost, &e->rec);
     return c->cache ? sd_journal_store(c, e, s->canon) : SEEDANCE_OK;
 }
 
@@ -433,6 +434,7 @@ static int send_new(submission *s, char **task_id)
     }
     settle_uploads(s, s->e.task_id);
     s->e.state = SD_JOURNAL_SUBMITTED;
+    s->e.rec.credits = c->submitted.credits;
     if (c->cache && sd_journal_store(c, &s->e, s->canon))
         sd_log(c, SEEDANCE_LOG_WARNING, "task %s: %s", s->e.task_id, c->err.message);
     if (!(*task_id = strdup(s->e.task_id)))
@@ -461,7 +463,7 @@ int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
         return sd_fail(c, SEEDANCE_E_INVALID, "seedance_submit: no request");
     if (!(rc = prepare(&s)) && !consult_journal(&s, task_id, attached, &rc))
         rc = send_new(&s, task_id);
-    sd_journal_unlock(s.lock);
+    sd_journal_unlock(c, s.lock);
     for (int i = 0; i < s.n; i++) {
         sd_local_clear(&s.local[i]);
         free(s.slot[i].url);

@@ -202,10 +202,9 @@ static int finish(sd_wait *w, seedance_task *t, double now)
     keep = w->c->err;
     sd_uploads_release(w->c, w->id);    /* the task no longer reads its references */
     w->c->err = keep;
-    if (rc != SEEDANCE_OK)
-        sd_journal_forget_task(w->c, w->id);
-    else
+    if (rc == SEEDANCE_OK)
         report(w, SEEDANCE_EV_COMPLETED, now);
+    sd_journal_task_ended(w->c, w->id, t);
     return rc;
 }
 
@@ -218,6 +217,7 @@ static int take_reply(sd_wait *w, seedance_task **t, seedance_task *n, double no
     *t = n;
     w->last = n;
     w->bad = 0;
+    sd_journal_flush(c);    /* what a lost journal database still waits for */
     sd_poll_update(&w->sched, now, n->progress, n->estimated_time);
     report(w, SEEDANCE_EV_POLL, now);
     if (seedance_task_is_final(n))

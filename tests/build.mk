@@ -10,6 +10,8 @@
 #   tests/preload/*.sh       Debian's ffmpeg through "seedance run" (no FFmpeg build)
 #   tests/faults/*.sh        faults of the machine: full disk, unwritable or damaged cache, races
 #   tests/load/*.sh          many concurrent runs against one emulator
+#   tests/journal/*.sh       the journal in a PostgreSQL server each test starts, machines
+#                            played by cache directories
 #   tests/package/*.sh       the Debian package installed here and in a clean
 #                            chroot (root; "make check-deb", not in "make check")
 
@@ -28,7 +30,7 @@ $(EMU_BIN): $(EMU_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(EMU_LIBS)
 
-$(B)/obj/tests/unit/%.o: OBJ_CFLAGS = -Isrc $(CURL_CFLAGS) $(CJSON_CFLAGS)
+$(B)/obj/tests/unit/%.o: OBJ_CFLAGS = -Isrc -Iinclude $(CURL_CFLAGS) $(CJSON_CFLAGS)
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
@@ -37,17 +39,27 @@ TEST_RUN    = B=$(abspath $(B)) tests/run -j 2
 TESTS_LIB   = $(UNIT_BINS) $(EMU_TESTS) $(sort $(wildcard tests/cli/*.sh))
 TESTS_FAULTS = $(sort $(wildcard tests/faults/*.sh))
 TESTS_LOAD   = $(sort $(wildcard tests/load/*.sh))
+TESTS_JOURNAL = $(sort $(wildcard tests/journal/*.sh))
 TESTS_FFMPEG = $(sort $(wildcard tests/ffmpeg/*.sh)) $(sort $(wildcard tests/filters/*.sh))
 TESTS_BUILD  = $(sort $(wildcard tests/configure/*.sh))
 TESTS_PRELOAD = $(sort $(wildcard tests/preload/*.sh))
 TESTS_PACKAGE = $(sort $(wildcard tests/package/*.sh))
 
-test-progs: $(UNIT_BINS) $(EMU_BIN)
+# The journal in PostgreSQL, in C: run by tests/journal/50-library.sh
+# against the server it starts.
+JOURNAL_PG_TEST := $(B)/tests/journal-pg
+$(B)/obj/tests/journal/%.o: OBJ_CFLAGS = -Isrc -Iinclude -Itests/unit $(CURL_CFLAGS) $(CJSON_CFLAGS) \
+                                        $(PQ_CFLAGS)
+$(JOURNAL_PG_TEST): $(B)/obj/tests/journal/journal_pg.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+test-progs: $(UNIT_BINS) $(EMU_BIN) $(JOURNAL_PG_TEST)
 
 # The library, tool and emulator tests; libseedance-preload with Debian's
-# ffmpeg; faults of the machine and load.
+# ffmpeg; faults of the machine, load, and the journal on PostgreSQL.
 check-lib: lib tools preload test-progs
-	$(TEST_RUN) $(TESTS_LIB) $(TESTS_PRELOAD) $(TESTS_FAULTS) $(TESTS_LOAD)
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_PRELOAD) $(TESTS_FAULTS) $(TESTS_LOAD) $(TESTS_JOURNAL)
 
 # Only the emulator's own tests.
 .PHONY: check-emulator
@@ -55,7 +67,8 @@ check-emulator: test-progs
 	$(TEST_RUN) $(EMU_TESTS)
 
 check: all test-progs
-	$(TEST_RUN) $(TESTS_LIB) $(TESTS_PRELOAD) $(TESTS_FAULTS) $(TESTS_LOAD) $(TESTS_BUILD) $(TESTS_FFMPEG)
+	$(TEST_RUN) $(TESTS_LIB) $(TESTS_PRELOAD) $(TESTS_FAULTS) $(TESTS_LOAD) $(TESTS_JOURNAL) \
+	    $(TESTS_BUILD) $(TESTS_FFMPEG)
 
 # Only the tests that drive the built ffmpeg/ffprobe.
 check-ffmpeg: all test-progs
@@ -69,3 +82,26 @@ check-deb: deb test-progs
 
 check-asan:
 	$(MAKE) B=$(B)/asan SAN=1 check-lib
+
+# ThreadSanitizer (SAN=thread, in $(B)/tsan) over the tests that drive the
+# threads of an open clip: the stream (download, ring writer, side
+# download, follow and takeover, refresh, resume), the cache, two
+# processes on one download, a result that changes size, and the load
+# tests. Every report goes to a file of its test's own and fails it
+# (tests/run, SEEDANCE_TSAN_LOGS): zero reports or the run fails.
+TESTS_TSAN = $(B)/tests/test_stream $(B)/tests/test_stream_ring $(B)/tests/test_cache \
+             $(B)/tests/test_clip_cache tests/faults/concurrent-download.sh \
+             tests/cli/result-size.sh $(TESTS_LOAD)
+check-tsan:
+	$(MAKE) B=$(B)/tsan SAN=thread check-tsan-here
+
+.PHONY: check-tsan-here
+check-tsan-here: tools test-progs
+	rm -rf $(B)/tsan-reports
+	SEEDANCE_TSAN_LOGS=$(abspath $(B))/tsan-reports TSAN_OPTIONS=second_deadlock_stack=1 \
+	    $(TEST_RUN) $(TESTS_TSAN)
+
+# Only the journal on PostgreSQL.
+.PHONY: check-journal
+check-journal: lib tools preload test-progs
+	$(TEST_RUN) $(TESTS_JOURNAL)

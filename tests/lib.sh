@@ -197,6 +197,17 @@ check_clip_4s_480p() {
     is "$frames" 96 "4 s at 24 fps decodes to 96 frames"
 }
 
+# wait_jobs   wait for every background job of the script but the
+# emulator; sets failed: how many exited non-zero
+wait_jobs() {
+    local job
+    failed=0
+    for job in $(jobs -p); do
+        [ "$job" = "$EMU_PID" ] && continue
+        wait "$job" || failed=$((failed + 1))
+    done
+}
+
 # interrupt PID   one SIGINT, then wait at most 30 s for the process to end
 # (killed after that); sets stopped (1 when it ended by itself) and rc.
 # A bound, not a measure: how fast it ends is shown by what it did (no

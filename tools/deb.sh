@@ -8,7 +8,7 @@
 #
 # TEXI2POD is FFmpeg's doc/texi2pod.pl (the manuals are made with it): the
 # one of the FFmpeg tree ./configure prepared, or one given to make.
-# debian/changelog is written here, for the version of src/seedance.h.
+# debian/changelog is written here, for the version of include/seedance.h.
 # Needs dpkg-dev, debhelper and the Build-Depends of debian/control
 # ("make deps" installs them).
 set -eu
@@ -26,8 +26,8 @@ texi2pod=$(cd "$(dirname "$texi2pod")" && pwd)/$(basename "$texi2pod")
 command -v dpkg-buildpackage >/dev/null 2>&1 && command -v dh >/dev/null 2>&1 ||
     die "dpkg-buildpackage and dh are needed (Debian packages dpkg-dev and debhelper: make deps)"
 
-version=$(sed -n 's/^#define SEEDANCE_VERSION "\(.*\)"/\1/p' "$top/src/seedance.h")
-[ -n "$version" ] || die "no SEEDANCE_VERSION in src/seedance.h"
+version=$(sed -n 's/^#define SEEDANCE_VERSION "\(.*\)"/\1/p' "$top/include/seedance.h")
+[ -n "$version" ] || die "no SEEDANCE_VERSION in include/seedance.h"
 src=$out/seedance-$version
 rm -rf "$out"
 mkdir -p "$src"

@@ -10,7 +10,7 @@
 set -eu
 
 # Build: compiler, make, pkg-config, the library's dependencies.
-build="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev libxxhash-dev"
+build="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev libxxhash-dev libpq-dev"
 # FFmpeg from source: fetching and unpacking, the assembler, the external
 # libraries the build always enables (x264, drawtext's freetype, fontconfig
 # and harfbuzz), and common ones it enables when present (fribidi for
@@ -21,9 +21,10 @@ ffmpeg="ca-certificates curl xz-utils nasm libx264-dev libfreetype-dev libfontco
 # files), Debian's ffmpeg/ffprobe to inspect them, ccache for rebuilds.
 # The shell tests use python3 (JSON), curl, and a font for drawtext; the
 # manual is built with perl's pod2man. "seedance run" is tested with
-# Debian's mpv and PyAV too.
+# Debian's mpv and PyAV too; the shared journal's tests start a PostgreSQL
+# server of their own.
 tests="libmicrohttpd-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libswresample-dev ffmpeg ccache
- python3 fonts-dejavu-core perl bsdutils mpv python3-av"
+ python3 fonts-dejavu-core perl bsdutils mpv python3-av postgresql"
 # The Debian package ("make deb"): dpkg-buildpackage, debhelper, lintian;
 # its test in a clean Debian chroot ("make check-deb"): mmdebstrap.
 deb="dpkg-dev debhelper lintian mmdebstrap"

@@ -60,6 +60,7 @@ typedef struct SeedanceContext {
     seedance_job     *job;
     seedance_stream  *stream;
     SeedanceAVReport  report;  /* progress and error lines */
+    SeedanceAVIO      io;      /* reads and seeks of the stream */
 } SeedanceContext;
 
 #define D AV_OPT_FLAG_DECODING_PARAM
@@ -99,18 +100,6 @@ static int seedance_interrupt(void *opaque)
     return ff_check_interrupt(&h->interrupt_callback);
 }
 
-static void seedance_on_log(void *opaque, int level, const char *msg)
-{
-    SeedanceContext *s = opaque;
-    seedance_av_log_line(&s->report, level, msg);
-}
-
-static void seedance_on_progress(void *opaque, const seedance_progress *p)
-{
-    SeedanceContext *s = opaque;
-    seedance_av_progress(&s->report, p);
-}
-
 /* Options first, then the URL: a URL key overrides the option of the same meaning. */
 static int configure_job(URLContext *h, SeedanceContext *s, const char *uri)
 {
@@ -119,8 +108,7 @@ static int configure_job(URLContext *h, SeedanceContext *s, const char *uri)
     int code;
 
     seedance_client_set_interrupt(c, seedance_interrupt, h);
-    seedance_client_set_progress(c, seedance_on_progress, s);
-    seedance_client_set_log(c, seedance_on_log, s);
+    seedance_av_report_client(&s->report, c);
     seedance_client_set_probe(c, seedance_av_probe, NULL);   /* local reference clips */
     if ((code = seedance_job_set_env(s->job)))
         return seedance_fail(h, s, code);
@@ -152,6 +140,7 @@ static int open_stream(URLContext *h, SeedanceContext *s, const char *uri, int f
         return seedance_fail(h, s, code);
     seedance_av_report_end(&s->report);
 
+    s->io = (SeedanceAVIO){ s->stream, seedance_job_client(s->job), &s->report, 0 };
     h->is_streamed = !seedance_stream_seekable(s->stream);
     return 0;
 }
@@ -170,26 +159,15 @@ static int seedance_url_open(URLContext *h, const char *uri, int flags, AVDictio
 static int seedance_url_read(URLContext *h, unsigned char *buf, int size)
 {
     SeedanceContext *s = h->priv_data;
-    int64_t n = seedance_stream_read(s->stream, buf, size);
 
-    if (n == 0)
-        return AVERROR_EOF;
-    if (n < 0)
-        return seedance_fail(h, s, (int)-n);
-    return (int)n;
+    return seedance_avio_read(&s->io, buf, size);
 }
 
 static int64_t seedance_url_seek(URLContext *h, int64_t pos, int whence)
 {
     SeedanceContext *s = h->priv_data;
-    int64_t ret;
 
-    if (whence == AVSEEK_SIZE) {
-        ret = seedance_stream_size(s->stream);
-        return ret < 0 ? AVERROR(ENOSYS) : ret;
-    }
-    ret = seedance_stream_seek(s->stream, pos, whence & ~AVSEEK_FORCE);
-    return ret < 0 ? seedance_fail(h, s, (int)-ret) : ret;
+    return seedance_avio_seek(&s->io, pos, whence);
 }
 
 static int seedance_url_close(URLContext *h)

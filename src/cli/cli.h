@@ -2,11 +2,13 @@
 /*
  * The seedance command: shared state of its source files.
  *
- * The command is a table of commands (commands.c): name, synopsis,
- * description, the option groups it takes and a handler. Everything else
- * is made from that table: the command line grammar (options.c, with the
- * library's options from seedance_options() and the command's own), the
- * usage and per-command help (help.c) and the dispatch (main.c).
+ * The command is a table of commands (table.c): name, synopsis,
+ * description, the option groups it takes. Everything else is made from
+ * that table: the command line grammar (options.c, with the library's
+ * options from seedance_options() and the command's own), the usage and
+ * per-command help (help.c) and the dispatch (main.c) to the handlers
+ * (commands.c). The table is data: it calls nothing, so the help made
+ * from it never depends on the commands.
  * progress.c renders the library's progress events; output.c the results
  * and failures.
  */
@@ -58,13 +60,29 @@ enum {
 
 typedef struct cli cli;
 
+/* The commands, each with a handler in commands.c. */
+typedef enum cli_command_id {
+    CLI_GENERATE,
+    CLI_SUBMIT,
+    CLI_COST,
+    CLI_STATUS,
+    CLI_WAIT,
+    CLI_DOWNLOAD,
+    CLI_CREDITS,
+    CLI_FILES_COMMAND,
+    CLI_LEDGER,
+    CLI_RUN,
+    CLI_HELP_COMMAND,
+    CLI_COMMANDS
+} cli_command_id;
+
 typedef struct cli_command {
     const char *name;
     const char *synopsis;      /* what follows "seedance " */
     const char *description;   /* one paragraph; its first sentence is the summary */
     unsigned options;          /* CLI_REQUEST | CLI_CLIENT | ... */
     int args;                  /* CLI_ARGS_* */
-    int (*handler)(cli *st);
+    cli_command_id id;         /* its handler */
 } cli_command;
 
 /* A library option to set, in command-line order. */
@@ -105,9 +123,13 @@ void cli_catch_sigint(void);
 /* A function's "go on": neither an exit status nor a failure. */
 #define CLI_GO_ON (-1)
 
-/* commands.c: the table, ended by an entry with name NULL. */
+/* table.c: the table, ended by an entry with name NULL. */
 extern const cli_command cli_commands[];
 const cli_command *cli_command_find(const char *name);
+
+/* commands.c: run the handler of st->cmd (its options applied to st->job
+ * and its arguments checked, or CLI_ARGS_RAW). Its exit status. */
+int cli_command_run(cli *st);
 
 /* options.c */
 /* Parse argv (argv[0] is the command): CLI_GO_ON, or the exit status when
@@ -160,5 +182,8 @@ void cli_probe_setup(cli *st);
  * starts (all at once), and with wait also wait for their tasks, showing
  * the progress; EXIT_OK, or the exit status after the message. */
 int cli_run_ahead(int argc, char **argv, int wait);
+
+/* ledger.c: the ledger command's handler */
+int cli_ledger(cli *st);
 
 #endif

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The commands of seedance: one table (name, synopsis, description, the
- * option groups each takes, handler) from which the grammar, the help and
- * the dispatch are made, and the handlers. A handler finds its options
- * applied to st->job and its arguments checked (options.c).
+ * The handlers of seedance's commands (the table of the commands is
+ * table.c). A handler finds its options applied to st->job and its
+ * arguments checked (options.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +10,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-/* The options of every command that talks to the API. */
-#define API_OPTIONS (CLI_CLIENT | CLI_OUTPUT | CLI_HELP)
 
 /* generate and download: open the job (its request, or the task given)
  * and save the video. */
@@ -222,80 +218,17 @@ static int cmd_run(cli *st)
     return cli_run(st->argc, st->argv);
 }
 
-const cli_command cli_commands[] = {
-    { "generate", "generate [options] [PROMPT...] -o FILE",
-      "Submit the request, wait for its task and save the video to FILE (-o - writes it to "
-      "standard output as it downloads). The request is "
-      "submitted once: the same request again reuses its task and its cached clip and pays "
-      "nothing, unless --new is given. A submit is retried only when it provably created "
-      "nothing (no connection, or 429); any other failure after sending says the request may "
-      "have created a paid task and is not retried, not even by a rerun, until --new: look "
-      "for the task at the provider's dashboard (" SEEDANCE_DASHBOARD_URL ") before paying "
-      "again. Status reads and downloads are free and are retried automatically; a result "
-      "link that answers 404 right after completion is retried for about a minute. The "
-      "prompt is --prompt or the words after the options.",
-      CLI_REQUEST | API_OPTIONS | CLI_FILE, CLI_ARGS_PROMPT, cmd_save },
-    { "submit", "submit [options] [PROMPT...]",
-      "Submit the request and print its task id (with --json: {\"task_id\", \"attached\"}). "
-      "The same request again prints the task it created before (attached) instead of paying "
-      "twice, unless --new is given. A failure after the request was sent may have created a "
-      "paid task: it is not retried (see generate); look for the task at the provider's "
-      "dashboard (" SEEDANCE_DASHBOARD_URL "). Status reads and downloads (seedance wait, "
-      "seedance download) are free and are retried automatically.",
-      CLI_REQUEST | API_OPTIONS, CLI_ARGS_PROMPT, cmd_submit },
-    { "cost", "cost [options] [PROMPT...]",
-      "Print the request body exactly as it would be sent (local files appear by name: they "
-      "are uploaded first) and its estimated cost in credits and US dollars, from the "
-      "published rates of " SEEDANCE_RATES_DATE ": per second by tier and quality, 10% more "
-      "without the content filter, web searches billed per search on top. Where no price is "
-      "published (the mini tier, 1080p, 4k) it says so instead of guessing. Prices change: "
-      "what a task costs is its reply's credits_reserved, shown when it is submitted. With "
-      "--max-credits, it fails as the submit would when the estimate is above the limit or "
-      "unknown. It sends nothing and pays nothing.",
-      CLI_REQUEST | CLI_CLIENT | CLI_OUTPUT | CLI_HELP, CLI_ARGS_PROMPT, cmd_cost },
-    { "status", "status [options] TASK-ID",
-      "Query the task once and print its id, status and progress, and its result URL or its "
-      "error when it has ended (with --json: the API's reply).",
-      API_OPTIONS, CLI_ARGS_TASK, cmd_status },
-    { "wait", "wait [options] TASK-ID",
-      "Wait until the task ends and print its result URL (with --json: the API's final "
-      "reply). When --timeout passes first the task goes on on the server: wait again.",
-      API_OPTIONS, CLI_ARGS_TASK, cmd_wait },
-    { "download", "download [options] TASK-ID -o FILE",
-      "Wait for the task if it has not ended and save its video to FILE (-o -: standard "
-      "output), from the local cache when the clip is there. It pays nothing.",
-      API_OPTIONS | CLI_FILE, CLI_ARGS_TASK, cmd_save },
-    { "credits", "credits [options]",
-      "Print the account's credits as JSON. It checks the API key without paying anything.",
-      API_OPTIONS, CLI_ARGS_NONE, cmd_credits },
-    { "files", "files [options] [--delete ID]...",
-      "List the files of the account on the Files API (where local references are uploaded) "
-      "and its quota, or delete the files given with --delete, freeing their slots. The "
-      "quota is small: libseedance deletes its own uploads once their task has ended, but a "
-      "program stopped before that leaves them until they expire (72 hours). With --json: "
-      "the Files API's reply.",
-      API_OPTIONS | CLI_FILES, CLI_ARGS_NONE, cmd_files },
-    { "run", "run PROGRAM [ARGS...]",
-      "Run PROGRAM (ffmpeg, ffprobe, ffplay, mpv, a PyAV script: any program linked with the "
-      "shared libavformat, or the ffmpeg built with the protocol) with seedance: URLs "
-      "available, without rebuilding it. The seedance: URLs of ARGS (with -i on the command "
-      "line, the arguments of -i) are submitted all at once before PROGRAM starts, each paid "
-      "once, so that its inputs are generated side by side; a URL whose request is "
-      "incomplete, that names a task, has cache=0 or new_generation=1, or follows -f or an "
-      "option of the protocol is left to PROGRAM. Ctrl-C while submitting names every task "
-      "created. Options come from the URL and the SEEDANCE_* environment variables.",
-      0, CLI_ARGS_RAW, cmd_run },
-    { "help", "help [COMMAND]",
-      "Print the commands, or the synopsis, description and options of COMMAND (the same "
-      "as seedance COMMAND --help).",
-      CLI_HELP, CLI_ARGS_OPTIONAL, cmd_help },
-    { NULL, NULL, NULL, 0, 0, NULL }
-};
-
-const cli_command *cli_command_find(const char *name)
+int cli_command_run(cli *st)
 {
-    for (const cli_command *c = cli_commands; name && c->name; c++)
-        if (!strcmp(name, c->name))
-            return c;
-    return NULL;
+    static int (*const handlers[CLI_COMMANDS])(cli *st) = {
+        [CLI_GENERATE] = cmd_save,      [CLI_SUBMIT] = cmd_submit,
+        [CLI_COST] = cmd_cost,
+        [CLI_STATUS] = cmd_status,      [CLI_WAIT] = cmd_wait,
+        [CLI_DOWNLOAD] = cmd_save,      [CLI_CREDITS] = cmd_credits,
+        [CLI_FILES_COMMAND] = cmd_files,
+        [CLI_LEDGER] = cli_ledger,
+        [CLI_RUN] = cmd_run,            [CLI_HELP_COMMAND] = cmd_help,
+    };
+
+    return handlers[st->cmd->id](st);
 }

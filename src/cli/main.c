@@ -64,7 +64,7 @@ static int run_job(cli *st)
          * with EFBIG, reported like a full disk, instead of ending the
          * process: the kept part of a download stays resumable. */
         signal(SIGXFSZ, SIG_IGN);
-        rc = st->cmd->handler(st);
+        rc = cli_command_run(st);
     }
     cli_line_end(st);
     seedance_job_free(st->job);
@@ -88,11 +88,11 @@ static int run_command(const cli_command *c, int argc, char **argv)
             return cli_help(c->name);
         st.argc = argc - 1;
         st.argv = argv + 1;
-        return c->handler(&st);
+        return cli_command_run(&st);
     }
     rc = cli_parse(&st, argc, argv);
     if (rc == CLI_GO_ON)
-        rc = (c->options & CLI_CLIENT) ? run_job(&st) : c->handler(&st);
+        rc = (c->options & CLI_CLIENT) ? run_job(&st) : cli_command_run(&st);
     free(st.settings);
     free(st.deletes);
     return rc;

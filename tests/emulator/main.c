@@ -18,9 +18,14 @@ struct emu E = { .lock = PTHREAD_MUTEX_INITIALIZER };
 void emu_lock(void) { pthread_mutex_lock(&E.lock); }
 void emu_unlock(void) { pthread_mutex_unlock(&E.lock); }
 
+/* A line on stderr unless --quiet (the lock not held: an admin request
+ * may change the setting meanwhile). */
 void emu_info(const char *fmt, ...)
 {
-    if (E.cfg.quiet)
+    emu_lock();
+    int quiet = E.cfg.quiet;
+    emu_unlock();
+    if (quiet)
         return;
     va_list ap;
     va_start(ap, fmt);

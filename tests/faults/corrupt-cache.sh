@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The cache damaged on disk: a clip truncated, grown, or overwritten with
 # other bytes of the same length, a kept .part with wrong bytes, and the
-# journal truncated, full of garbage, or naming an impossible task. A
+# journal truncated, full of garbage, naming an impossible task or one
+# too long to hold. A
 # damaged clip is detected, set aside and never served: what a command
 # writes is byte-identical to the server's file, or the command fails
 # clearly. A damaged journal entry never makes the same request pay
@@ -133,4 +134,11 @@ again "a journal entry of garbage"
 sed "s/\"$id\"/\"..\/..\/$id\"/" "$T/journal.good" >"$journal"
 grep -q "\.\./\.\./$id" "$journal" || bail "could not damage the task id in $journal"
 again "a journal entry naming an impossible task"
+# a task id longer than an entry holds: damaged, never cut to what fits
+long=$id-$(printf "%0*d" $((129 - ${#id})) 7)
+sed "s/\"$id\"/\"$long\"/" "$T/journal.good" >"$journal"
+grep -q "$long" "$journal" || bail "could not lengthen the task id in $journal"
+again "a journal entry whose task id is too long"
+like "$(cat "$T/err")" "damaged: its task_id is 130 characters long" \
+    "a task id too long is named as the damage"
 done_testing

@@ -12,18 +12,14 @@ SD=$BIN/seedance
 # run is bounded in time, so that a hang fails the test instead of stalling
 # it. Sets failed: how many runs exited non-zero.
 generate_at_once() {
-    local n=$1 i job prompt
+    local n=$1 i prompt
     mkdir -p "$T/out"
     for i in $(seq 1 "$n"); do
         printf -v prompt "$2" "$i"
         timeout -k 5 500 "$SD" generate "$prompt" --duration 4 --quality 480p \
             -o "$T/out/$i.mp4" --json -q >"$T/out/$i.json" 2>"$T/out/$i.err" &
     done
-    failed=0
-    for job in $(jobs -p); do
-        [ "$job" = "$EMU_PID" ] && continue
-        wait "$job" || failed=$((failed + 1))
-    done
+    wait_jobs
 }
 
 # run_task I   the task run I names in its JSON result (fails when none)

@@ -7,7 +7,7 @@ need_deb() {
     DEB=$(ls "$B"/deb/seedance_*_*.deb 2>/dev/null | head -n 1)
     [ -n "$DEB" ] || bail "no $B/deb/seedance_*.deb: run make deb first"
     [ "$(id -u)" -eq 0 ] || bail "installing the package needs root (apt-get)"
-    VERSION=$(sed -n 's/^#define SEEDANCE_VERSION "\(.*\)"/\1/p' "$TOP/src/seedance.h")
+    VERSION=$(sed -n 's/^#define SEEDANCE_VERSION "\(.*\)"/\1/p' "$TOP/include/seedance.h")
 }
 
 # clip_ok FILE WHAT   the file is the emulator's 4 s 480p clip with audio

@@ -17,7 +17,7 @@ static inline int64_t main_peek(seedance_stream *s, int done)
 {
     int64_t v;
     pthread_mutex_lock(&s->lock);
-    v = done ? s->main.done : s->main.end;
+    v = done ? sd_fetch_done(&s->main) : s->main.end;
     pthread_mutex_unlock(&s->lock);
     return v;
 }

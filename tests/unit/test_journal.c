@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The submit journal (src/journal.c) and the hashing helpers (src/sha256.c). */
+/* The local submit journal (src/journal.c), the records of the ledger
+ * (src/ledger.c) and the hashing helpers (src/sha256.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "journal_entry.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/seedance-unit-XXXXXX", cache[256];
@@ -31,14 +33,7 @@ static seedance_client *client(void)
 
 static sd_journal_entry entry(const char *request, int state, const char *task_id)
 {
-    sd_journal_entry e;
-
-    memset(&e, 0, sizeof(e));
-    sd_sha256_hex(request, strlen(request), e.hash);
-    snprintf(e.idempotency_key, sizeof(e.idempotency_key), "%s", key1);
-    snprintf(e.task_id, sizeof(e.task_id), "%s", task_id ? task_id : "");
-    e.state = state;
-    return e;
+    return journal_entry(request, key1, state, task_id);
 }
 
 static size_t slurp(const char *path, char *buf, size_t size)
@@ -154,32 +149,195 @@ static void test_damaged_and_lock(void)
     rc = sd_journal_lock(c2, e.hash, &fd2);
     OK(rc == SEEDANCE_E_INTERRUPTED && fd2 < 0,
        "a second client of this process waits for the lock (rc %d)", rc);
-    sd_journal_unlock(fd2);
-    sd_journal_unlock(fd);
+    sd_journal_unlock(c2, fd2);
+    sd_journal_unlock(c, fd);
     checks = 0;
     fd2 = -1;
     OK(sd_journal_lock(c2, e.hash, &fd2) == 0 && fd2 >= 0 && checks <= 1,
        "released: the second client takes it at once");
-    sd_journal_unlock(fd2);
+    sd_journal_unlock(c2, fd2);
     free(path);
     seedance_client_free(c2);
     seedance_client_free(c);
 }
 
+/* Write an entry of request whose field name holds a value of len characters. */
+static void write_long_field(seedance_client *c, const sd_journal_entry *e, const char *name,
+                             size_t len)
+{
+    char *path = sd_journal_path(c, e->hash), *value = malloc(len + 1);
+    FILE *f = fopen(path, "w");
+
+    memcpy(value, "task-unified-", 13);
+    memset(value + 13, '7', len - 13);
+    value[len] = '\0';
+    fprintf(f, "{\"version\":1,\"hash\":\"%s\",\"state\":\"submitted\","
+            "\"idempotency_key\":\"%s\",\"task_id\":\"%s\"}\n", e->hash,
+            !strcmp(name, "idempotency_key") ? value : e->idempotency_key,
+            !strcmp(name, "task_id") ? value : e->task_id);
+    fclose(f);
+    free(value);
+    free(path);
+}
+
+/* A value that does not fit is a damaged entry, never a shorter one. */
+static void test_over_long(void)
+{
+    seedance_client *c = client();
+    sd_journal_entry e = entry("long request", SD_JOURNAL_SUBMITTED, "task-unified-1-x"), got;
+    size_t max_id = sizeof(got.task_id) - 1;
+
+    write_long_field(c, &e, "task_id", max_id);
+    OK(sd_journal_load(c, e.hash, &got) == 1 && strlen(got.task_id) == max_id,
+       "a task id of %zu characters is taken whole", max_id);
+    write_long_field(c, &e, "task_id", max_id + 1);
+    OK(sd_journal_load(c, e.hash, &got) == -1 && !*got.task_id,
+       "a task id of %zu characters is a damaged entry, not cut to %zu", max_id + 1, max_id);
+    write_long_field(c, &e, "task_id", 300);
+    OK(sd_journal_load(c, e.hash, &got) == -1, "so is one of 300");
+    write_long_field(c, &e, "idempotency_key", sizeof(got.idempotency_key));
+    OK(sd_journal_load(c, e.hash, &got) == -1 && !*got.idempotency_key,
+       "an idempotency key of %zu characters is a damaged entry",
+       sizeof(got.idempotency_key));
+    sd_journal_remove(c, e.hash);
+    seedance_client_free(c);
+}
+
 /* a failed task is forgotten, other entries stay */
+
+/* A final task of that id and status, as a task query answers it. */
+static seedance_task *final_task(const char *id, const char *status)
+{
+    char body[512];
+    seedance_task *t = NULL;
+    seedance_error err;
+
+    snprintf(body, sizeof(body), "{\"id\":\"%s\",\"status\":\"%s\",\"progress\":100,"
+             "\"results\":[\"https://example.com/x.mp4\"],\"usage\":{\"credits_reserved\":"
+             "21.87}}", id, status);
+    sd_task_parse(body, strlen(body), &t, &err);
+    return t;
+}
+
+/* How many entries of [from, to) name task (all of them with NULL). */
+static int listed(seedance_client *c, const char *task)
+{
+    sd_journal_entry *v;
+    size_t n;
+    int found = 0;
+
+    if (sd_journal_list(c, 0, (int64_t)1 << 40, &v, &n))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        found += !task || !strcmp(v[i].task_id, task);
+    free(v);
+    return found;
+}
+
+/* a failed task is forgotten (the ledger keeps it), other entries stay */
 static void test_forget(void)
 {
     seedance_client *c = client();
     sd_journal_entry a = entry("failed request", SD_JOURNAL_SUBMITTED, "task-unified-9-failed");
     sd_journal_entry b = entry("other request", SD_JOURNAL_SUBMITTED, "task-unified-9-fine");
     sd_journal_entry got;
+    seedance_task *failed = final_task("task-unified-9-failed", "failed");
+    seedance_task *done = final_task("task-unified-9-fine", "completed");
 
     OK(sd_journal_store(c, &a, NULL) == 0 && sd_journal_store(c, &b, NULL) == 0 &&
        sd_journal_load(c, a.hash, &got) == 1, "two entries written");
-    sd_journal_forget_task(c, "task-unified-9-failed");
+    sd_journal_task_ended(c, "task-unified-9-failed", failed);
     OK(sd_journal_load(c, a.hash, &got) == 0, "the failed task's entry is forgotten");
-    OK(sd_journal_load(c, b.hash, &got) == 1 && !strcmp(got.task_id, "task-unified-9-fine"),
-       "other entries stay");
+    OK(sd_journal_load(c, b.hash, &got) == 1 && !strcmp(got.task_id, "task-unified-9-fine") &&
+       !*got.rec.final_state, "other entries stay, still running");
+    OK(listed(c, "task-unified-9-failed") == 1, "the ledger still lists the failed task");
+    sd_journal_task_ended(c, "task-unified-9-fine", done);
+    OK(sd_journal_load(c, b.hash, &got) == 1 && !strcmp(got.rec.final_state, "completed") &&
+       got.rec.credits == 21.87 && got.rec.ended > 0,
+       "a completed task stays, its end and reserved credits recorded");
+    seedance_task_free(failed);
+    seedance_task_free(done);
+    seedance_client_free(c);
+}
+
+/* what an entry records for the ledger, and the entries a new generation replaces */
+static void test_record_and_history(void)
+{
+    seedance_client *c = client();
+    seedance_request *r = seedance_request_new();
+    sd_journal_entry a = entry("request of a record", SD_JOURNAL_SUBMITTED, "task-unified-7-a");
+    sd_journal_entry b, got;
+    seedance_cost cost;
+
+    seedance_request_set(r, "prompt", "a glass frog", NULL);
+    seedance_request_set(r, "duration", "4", NULL);
+    seedance_request_set(r, "quality", "480p", NULL);
+    seedance_request_cost(r, NULL, &cost, NULL);
+    sd_journal_record_request(r, &cost, &a.rec);
+    OK(*a.rec.host && *a.rec.user && !strcmp(a.rec.model, SEEDANCE_MODEL_T2V) &&
+       a.rec.duration == 4 && !strcmp(a.rec.quality, "480p") && a.rec.estimate > 20.25 &&
+       a.rec.estimate < 20.26 && a.rec.credits == -1 && !*a.rec.final_state,
+       "the record of a request: host, user, model, duration, quality, estimate (%g)",
+       a.rec.estimate);
+    a.attempted = 1790000000;
+    OK(sd_journal_store(c, &a, NULL) == 0 && sd_journal_load(c, a.hash, &got) == 1 &&
+       !memcmp(&got.rec, &a.rec, sizeof(a.rec)), "the record is read back as written");
+
+    /* a new generation: the entry of the first task is kept for the ledger */
+    b = entry("request of a record", SD_JOURNAL_SUBMITTING, NULL);
+    memcpy(b.idempotency_key, "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0", 33);
+    b.attempted = 1790000100;
+    OK(sd_journal_store(c, &b, NULL) == 0 && sd_journal_load(c, a.hash, &got) == 1 &&
+       got.state == SD_JOURNAL_SUBMITTING && listed(c, NULL) >= 2 &&
+       listed(c, "task-unified-7-a") == 1, "a new generation replaces the entry, the ledger "
+       "keeps the first task");
+    /* the new submit refused: the first task's entry comes back, the attempt goes */
+    OK(sd_journal_store(c, &a, NULL) == 0 && sd_journal_load(c, a.hash, &got) == 1 &&
+       !strcmp(got.task_id, "task-unified-7-a") && listed(c, "task-unified-7-a") == 1,
+       "storing the replaced entry again brings it back, once");
+    {
+        sd_journal_entry *v;
+        size_t n, kept = 0;
+
+        OK(sd_journal_list(c, 1790000000, 1790000001, &v, &n) == 0,
+           "the entries of a period are listed");
+        for (size_t i = 0; i < n; i++)
+            kept += !strcmp(v[i].idempotency_key, "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0");
+        OK(kept == 0 && n == 1, "the refused attempt is not kept; only [from, to) is listed");
+        free(v);
+    }
+    seedance_request_free(r);
+    seedance_client_free(c);
+}
+
+/* a damaged or over-long record member is a damaged entry */
+static void test_damaged_record(void)
+{
+    seedance_client *c = client();
+    sd_journal_entry e = entry("damaged record", SD_JOURNAL_SUBMITTED, "task-unified-3-z"), got;
+    char *path = sd_journal_path(c, e.hash), host[400];
+    FILE *f;
+
+    memset(host, 'h', sizeof(host) - 1);
+    host[sizeof(host) - 1] = '\0';
+    f = fopen(path, "w");
+    fprintf(f, "{\"hash\":\"%s\",\"idempotency_key\":\"%s\",\"task_id\":\"task-unified-3-z\","
+            "\"host\":\"%s\"}", e.hash, key1, host);
+    fclose(f);
+    OK(sd_journal_load(c, e.hash, &got) == -1, "an over-long host: damaged, not cut");
+    f = fopen(path, "w");
+    fprintf(f, "{\"hash\":\"%s\",\"idempotency_key\":\"%s\",\"task_id\":\"task-unified-3-z\","
+            "\"estimate\":\"many\"}", e.hash, key1);
+    fclose(f);
+    OK(sd_journal_load(c, e.hash, &got) == -1, "an estimate that is not a number: damaged");
+    f = fopen(path, "w");
+    fprintf(f, "{\"hash\":\"%s\",\"idempotency_key\":\"%s\",\"task_id\":\"task-unified-3-z\"}",
+            e.hash, key1);
+    fclose(f);
+    OK(sd_journal_load(c, e.hash, &got) == 1 && got.rec.estimate == -1 &&
+       got.rec.duration == -1 && !*got.rec.host,
+       "an entry of version 0.1 (no record) is read, its record unknown");
+    free(path);
     seedance_client_free(c);
 }
 
@@ -196,7 +354,10 @@ int main(void)
     test_store_load();
     test_uncertain();
     test_damaged_and_lock();
+    test_over_long();
     test_forget();
+    test_record_and_history();
+    test_damaged_record();
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     if (system(cmd) != 0)
         printf("# could not remove %s\n", dir);

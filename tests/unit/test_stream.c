@@ -764,7 +764,7 @@ static int is_follower(seedance_stream *s)
 {
     int f;
     pthread_mutex_lock(&s->lock);
-    f = s->follower;
+    f = s->dest == SD_DEST_FOLLOWED;
     pthread_mutex_unlock(&s->lock);
     return f;
 }

@@ -7,6 +7,8 @@
  *
  * Header only, for code that has included libavutil's log.h and error.h
  * (and seedance.h) first: libseedance itself does not depend on FFmpeg.
+ * Code that has included libavformat's avio.h too gets the AVIO adapter
+ * (SeedanceAVIO: reads and seeks over a stream, with the errors reported).
  * Lines go through SEEDANCE_AV_LOG (default av_log) and the log level is
  * read with SEEDANCE_AV_LOG_LEVEL() (default av_log_get_level()); a
  * component that reaches libavutil another way defines both first.
@@ -275,6 +277,25 @@ static inline void seedance_av_log_line(SeedanceAVReport *r, int level, const ch
     SEEDANCE_AV_LOG(r->avcl, seedance_av_level(level), "%s\n", msg);
 }
 
+/* The client's log and progress callbacks of a component that needs no
+ * more than the lines above (opaque: its SeedanceAVReport). */
+static inline void seedance_av_on_log(void *report, int level, const char *msg)
+{
+    seedance_av_log_line(report, level, msg);
+}
+
+static inline void seedance_av_on_progress(void *report, const seedance_progress *p)
+{
+    seedance_av_progress(report, p);
+}
+
+/* Report the log and progress of client c through r. */
+static inline void seedance_av_report_client(SeedanceAVReport *r, seedance_client *c)
+{
+    seedance_client_set_progress(c, seedance_av_on_progress, r);
+    seedance_client_set_log(c, seedance_av_on_log, r);
+}
+
 /* Report a failure of client c as one line; returns its AVERROR code. */
 static inline int seedance_av_fail(SeedanceAVReport *r, seedance_client *c, int code)
 {
@@ -340,5 +361,55 @@ static inline int seedance_av_probe(void *opaque, const char *path, seedance_med
     return 0;
 }
 #endif /* AVFORMAT_AVFORMAT_H */
+
+#ifdef AVSEEK_SIZE
+/*
+ * The AVIO adapter of the FFmpeg components: a stream behind an
+ * AVIOContext's read_packet and seek callbacks (opaque: a SeedanceAVIO),
+ * or behind a protocol's url_read and url_seek. A failure is reported as
+ * one line through report (seedance_av_fail) and returned as its AVERROR;
+ * with quiet_interrupt, an interruption is only returned (AVERROR_EXIT):
+ * the component reports it itself, with the task's id.
+ */
+typedef struct SeedanceAVIO {
+    seedance_stream *stream;
+    seedance_client *client;
+    SeedanceAVReport *report;
+    int quiet_interrupt;
+} SeedanceAVIO;
+
+static inline int seedance_avio_fail(SeedanceAVIO *io, int code)
+{
+    if (io->quiet_interrupt && code == SEEDANCE_E_INTERRUPTED)
+        return AVERROR_EXIT;
+    return seedance_av_fail(io->report, io->client, code);
+}
+
+/* read_packet: up to size bytes; AVERROR_EOF at the end of the clip. */
+static inline int seedance_avio_read(void *opaque, uint8_t *buf, int size)
+{
+    SeedanceAVIO *io = opaque;
+    int64_t n = seedance_stream_read(io->stream, buf, (size_t)size);
+
+    if (n == 0)
+        return AVERROR_EOF;
+    return n < 0 ? seedance_avio_fail(io, (int)-n) : (int)n;
+}
+
+/* seek: SEEK_SET, SEEK_CUR, SEEK_END (AVSEEK_FORCE ignored: every position
+ * can be reached), or AVSEEK_SIZE (ENOSYS while the size is unknown). */
+static inline int64_t seedance_avio_seek(void *opaque, int64_t pos, int whence)
+{
+    SeedanceAVIO *io = opaque;
+    int64_t ret;
+
+    if (whence & AVSEEK_SIZE) {
+        ret = seedance_stream_size(io->stream);
+        return ret < 0 ? AVERROR(ENOSYS) : ret;
+    }
+    ret = seedance_stream_seek(io->stream, pos, whence & ~AVSEEK_FORCE);
+    return ret < 0 ? seedance_avio_fail(io, (int)-ret) : ret;
+}
+#endif /* AVSEEK_SIZE */
 
 #endif /* SEEDANCE_AV_H */

@@ -69,6 +69,7 @@ typedef enum seedance_code {
     SEEDANCE_E_UPLOAD,         /* the Files API refused an upload */
     SEEDANCE_E_UNCERTAIN,      /* a submit may have created a paid task: see seedance_submit() */
     SEEDANCE_E_TASK_EXPIRED,   /* the task ended "expired" before it produced a clip */
+    SEEDANCE_E_JOURNAL,        /* the journal's database cannot be reached or used */
     SEEDANCE_E__LAST
 } seedance_code;
 
@@ -156,6 +157,7 @@ typedef struct seedance_client seedance_client;
  *          SEEDANCE_FILES_BASE (default SEEDANCE_DEFAULT_FILES_BASE)
  *   cache: SEEDANCE_CACHE_DIR, else $XDG_CACHE_HOME/seedance,
  *          else $HOME/.cache/seedance
+ *   journal: SEEDANCE_JOURNAL (see seedance_client_set_journal())
  * Returns NULL only when out of memory.
  */
 seedance_client *seedance_client_new(void);
@@ -175,6 +177,18 @@ int seedance_client_set_files_base(seedance_client *c, const char *url);
 int seedance_client_set_cache_dir(seedance_client *c, const char *dir);
 /* 1 (default): use the journal and the clip cache; 0: neither. */
 void seedance_client_set_cache(seedance_client *c, int enabled);
+/*
+ * Where the journal is: NULL or "" restores $SEEDANCE_JOURNAL, and when
+ * that is unset too, the local journal in the cache directory. Otherwise a
+ * libpq connection string ("postgresql://[USER@]HOST[:PORT]/DBNAME",
+ * "service=NAME", "host=... dbname=...") naming the PostgreSQL database
+ * that every machine of a team shares: the library keeps its entries in
+ * the schema "seedance", which it creates and versions itself. The
+ * database is reached when the journal is first needed.
+ * SEEDANCE_E_CONFIG when the string does not parse; the message never
+ * holds the string (it may hold a password).
+ */
+int seedance_client_set_journal(seedance_client *c, const char *conninfo);
 /* Overall deadline of a wait (and of one task query's retries) in seconds;
  * <= 0 means the default (3600 s). */
 void seedance_client_set_timeout(seedance_client *c, double seconds);
@@ -459,6 +473,12 @@ double seedance_task_credits_reserved(const seedance_task *t);
  * receiving the task id leaves the same state. Without the cache
  * (seedance_client_set_cache(c, 0)) nothing is recorded.
  *
+ * With a shared journal (seedance_client_set_journal()) all of this holds
+ * across machines: a client on another machine submitting the same request
+ * waits for this one's task id and attaches to it. A database that cannot
+ * be reached before the submit fails it with SEEDANCE_E_JOURNAL, nothing
+ * sent; one lost after the submit was recorded does not fail it.
+ *
  * Status reads, uploads and result downloads are free: they are retried.
  */
 int seedance_submit(seedance_client *c, const seedance_request *r, int flags,
@@ -491,6 +511,64 @@ int seedance_credits(seedance_client *c, char **json);
 int seedance_files_list(seedance_client *c, int page, char **json);
 int seedance_files_quota(seedance_client *c, char **json);
 int seedance_file_delete(seedance_client *c, const char *file_id);
+
+/* ------------------------------------------------------------------ */
+/* Ledger                                                             */
+
+/*
+ * What the journal (local, or the database every machine shares) recorded
+ * of one submit: who sent it, when, what, what it was estimated to cost,
+ * what its reply reserved, and how it ended.
+ *
+ * state:
+ *   "completed"   the clip was made: paid
+ *   "running"     the task id is known, no end was recorded yet: its
+ *                 credits are reserved
+ *   "failed", "cancelled", "expired"
+ *                 ended without a clip: refunded, not counted as paid
+ *   "uncertain"   the submit may have created a paid task whose id never
+ *                 arrived (see seedance_submit())
+ *   "submitting"  being sent, or its sender stopped before the reply came
+ *                 (uncertain then)
+ */
+typedef struct seedance_ledger_entry {
+    int64_t time;           /* when the submit was sent, unix seconds */
+    int64_t ended;          /* when its end was recorded, 0 not yet */
+    char host[256];         /* the machine that sent it */
+    char user[64];          /* its user on that machine */
+    char role[64];          /* the database role that recorded it ("" in a local journal) */
+    char task_id[96];       /* "" unless the reply named it */
+    char model[64];
+    int duration;           /* seconds of output, -1 unknown */
+    char quality[16];       /* "" unknown */
+    double estimate;        /* estimated credits, -1 unknown (no published price) */
+    double credits;         /* the reply's usage.credits_reserved, -1 unknown */
+    char state[16];
+} seedance_ledger_entry;
+
+typedef struct seedance_ledger {
+    char journal[512];      /* which: "local journal DIR" or "journal database DESCRIPTION"
+                               (never a password) */
+    seedance_ledger_entry *entries;  /* by time of submit, oldest first */
+    size_t count;
+    /* Totals. Paid: "completed" and "running". */
+    int paid;
+    double credits;         /* reserved credits of the paid entries that have them */
+    int unpriced;           /* paid entries whose reply reserved no credits */
+    double estimate;        /* estimated credits of the paid entries with an estimate */
+    int refunded;           /* "failed", "cancelled", "expired" */
+    int uncertain;          /* "uncertain" and "submitting": may have been paid */
+    double uncertain_estimate;  /* their estimated credits, where known */
+} seedance_ledger;
+
+/*
+ * The submits the client's journal recorded from time from (included) to
+ * time to (excluded), unix seconds, with totals. Nothing is sent to the
+ * API. The local journal holds the submits of its cache directory; a
+ * shared one those of every machine. *out: free with seedance_ledger_free().
+ */
+int seedance_ledger_read(seedance_client *c, int64_t from, int64_t to, seedance_ledger **out);
+void seedance_ledger_free(seedance_ledger *l);
 
 /* ------------------------------------------------------------------ */
 /* Result stream                                                      */
@@ -647,6 +725,11 @@ void seedance_stream_close(seedance_stream *s);
     X(CACHE_DIR,      "cache_dir",      "seedance_cache_dir", SEEDANCE_OPT_URL, \
       "journal and clip cache directory (default $SEEDANCE_CACHE_DIR, " \
       "$XDG_CACHE_HOME/seedance or ~/.cache/seedance)", "", "", "") \
+    X(JOURNAL,        "journal",        "seedance_journal",   SEEDANCE_OPT_URL, \
+      "the journal in a PostgreSQL database every machine shares: a libpq connection string, " \
+      "postgresql://[USER@]HOST[:PORT]/DBNAME or service=NAME; a password only from " \
+      "$SEEDANCE_JOURNAL, ~/.pgpass or a service file (default $SEEDANCE_JOURNAL, else the " \
+      "local journal in cache_dir)", "", "", "") \
     X(API_BASE,       "api_base",       "api_base",           0, \
       "API base URL (default $SEEDANCE_API_BASE or " SEEDANCE_DEFAULT_API_BASE ")", "", "", "") \
     X(FILES_BASE,     "files_base",     "files_base",         0, \
