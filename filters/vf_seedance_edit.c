@@ -205,7 +205,7 @@ static int query_formats(AVFilterContext *ctx)
     return 0;
 }
 
-/* Every output ends now. */
+/* Every output ends now (the video, once generated, ends in end_video()). */
 static int finish(AVFilterContext *ctx)
 {
     SeedanceEditContext *s = ctx->priv;
@@ -213,8 +213,7 @@ static int finish(AVFilterContext *ctx)
     for (unsigned i = 0; i < ctx->nb_outputs; i++)
         if (!s->out_eof[i])
             ff_outlink_set_status(ctx->outputs[i], AVERROR_EOF,
-                                  i == SEEDANCE_VIDEO ? ff_seedance_retime_end(&s->gen.retime)
-                                                      : s->audio_next);
+                                  i == SEEDANCE_VIDEO ? 0 : s->audio_next);
     for (unsigned i = 0; i < ctx->nb_inputs; i++)
         ff_inlink_set_status(ctx->inputs[i], AVERROR_EOF);
     s->out_eof[0] = s->out_eof[1] = 1;
