@@ -45,7 +45,7 @@ int sd_json_add_field(cJSON *o, const seedance_option *opt, const char *value)
     if (opt->flags & SEEDANCE_OPT_BOOL)
         item = cJSON_CreateBool(sd_parse_bool(value) == 1);
     else if (opt->flags & SEEDANCE_OPT_INT)
-        item = cJSON_CreateNumber(atoi(value));
+        item = cJSON_CreateNumber(strtod(value, NULL));
     else
         item = cJSON_CreateString(value);
     if (!item)

@@ -132,8 +132,11 @@ static int parse_int(const seedance_option *o, const char *value, char **out,
 
     errno = 0;
     v = strtol(value, &end, 10);
-    if (!isdigit((unsigned char)value[0]) || *end || errno || v > 1000000)
+    if (!isdigit((unsigned char)value[0]) || *end)
         return sd_error(err, SEEDANCE_E_INVALID, "%s: '%s' is not a whole number: allowed %s",
+                        o->name, value, sd_option_allowed(o, allowed, sizeof(allowed)));
+    if (errno)      /* beyond a long: out of any range (validation names smaller ones) */
+        return sd_error(err, SEEDANCE_E_INVALID, "%s: %s is out of range: allowed %s",
                         o->name, value, sd_option_allowed(o, allowed, sizeof(allowed)));
     if (!(*out = malloc(24)))
         return sd_error(err, SEEDANCE_E_NOMEM, NULL);

@@ -540,7 +540,12 @@ static void test_total(void)
     snprintf(num, sizeof(num), "%d", INT_MIN);
     OK(seedance_request_set(r, "duration", num, &e) == SEEDANCE_E_INVALID, "duration INT_MIN refused");
     snprintf(num, sizeof(num), "%d", INT_MAX);
-    OK(seedance_request_set(r, "duration", num, &e) == SEEDANCE_E_INVALID, "duration INT_MAX refused");
+    OK(seedance_request_set(r, "prompt", "x", NULL) == 0 &&
+       seedance_request_set(r, "duration", num, &e) == 0 &&
+       seedance_request_validate(r, NULL, &e) == SEEDANCE_E_INVALID &&
+       strstr(e.message, "2147483647 is out of range: allowed 4..15"),
+       "duration INT_MAX refused: %s", e.message);
+    seedance_request_set(r, "duration", "", NULL);
     OK(seedance_request_validate(NULL, NULL, &e) == SEEDANCE_E_INVALID &&
        seedance_request_validate(NULL, NULL, NULL) == SEEDANCE_E_INVALID, "validate: NULL request");
     OK(seedance_request_to_json(NULL) == NULL && seedance_request_model(NULL) == NULL,
