@@ -203,29 +203,35 @@ static int clip_report(SeedanceClip *c)
 #define FILTER_FLAGS (AV_OPT_FLAG_FILTERING_PARAM | AV_OPT_FLAG_VIDEO_PARAM)
 
 /* set by an image-to-video filter: the frames (and so the mode); the audio
- * would be dropped; no web search with images */
+ * would be dropped; no web search with images; no footage or sound */
 #define I2V_HIDDEN (SEEDANCE_OPTION_BIT(IMAGE) | SEEDANCE_OPTION_BIT(LAST_IMAGE) | \
                     SEEDANCE_OPTION_BIT(MODE) | SEEDANCE_OPTION_BIT(GENERATE_AUDIO) | \
-                    SEEDANCE_OPTION_BIT(WEB_SEARCH))
+                    SEEDANCE_OPTION_BIT(WEB_SEARCH) | SEEDANCE_OPTION_BIT(VIDEO) | \
+                    SEEDANCE_OPTION_BIT(AUDIO))
 
 static const char *const i2v_defaults[] = {
     "aspect_ratio", "adaptive", "generate_audio", "0", NULL
 };
 
 /*
- * One AVOption per entry of SEEDANCE_OPTION_LIST, a string in
- * SeedanceOptions.opts, listed when a URL may set it and the filter does
- * not set it itself (HIDDEN), with the help text HELP(id, help).
+ * One AVOption per entry of SEEDANCE_OPTION_LIST, a string at OFFSET(id)
+ * (by default in SeedanceOptions.opts), listed when a URL may set it and
+ * the filter does not set it itself (HIDDEN), with the help text
+ * HELP(id, help).
  */
 #define AVOPTION(id, name, ffname, flags, help, ...)                                           \
-    { name, HELP(SEEDANCE_OPTION_##id, help),                                               \
-      offsetof(SeedanceOptions, opts) + SEEDANCE_OPTION_##id * sizeof(char *),              \
+    { name, HELP(SEEDANCE_OPTION_##id, help), OFFSET(SEEDANCE_OPTION_##id),                  \
       AV_OPT_TYPE_STRING, { .str = NULL }, 0, 0,                                            \
       ((flags) & SEEDANCE_OPT_URL) && !(HIDDEN & SEEDANCE_OPTION_BIT(id)) ? FILTER_FLAGS : 0, \
       NULL },
+#define OPTS_OFFSET(id) (offsetof(SeedanceOptions, opts) + (id) * sizeof(char *))
+#define REF_OFFSET(field) offsetof(SeedanceRefOptions, field)
+#define ADAPTIVE_HELP "16:9, 9:16, 1:1, 4:3, 3:4, 21:9 or adaptive (default adaptive: the " \
+                      "shape of the input frames)"
 
 #define HIDDEN 0
 #define HELP(id, help) help
+#define OFFSET(id) OPTS_OFFSET(id)
 const AVOption ff_seedance_options[] = {
     SEEDANCE_OPTION_LIST(AVOPTION)
     { NULL }
@@ -233,16 +239,47 @@ const AVOption ff_seedance_options[] = {
 #undef HIDDEN
 #undef HELP
 
-#define HIDDEN I2V_HIDDEN
-#define HELP(id, help) ((id) == SEEDANCE_OPTION_ASPECT_RATIO ?                            \
-    "16:9, 9:16, 1:1, 4:3, 3:4, 21:9 or adaptive (default adaptive: the shape of the "    \
-    "input frames)" : help)
+/* the library's mode row is the filter's own mode (SeedanceRefOptions.mode):
+ * one AVOption named mode, never two */
+#define HIDDEN (I2V_HIDDEN & ~SEEDANCE_OPTION_BIT(IMAGE) & ~SEEDANCE_OPTION_BIT(MODE))
+#define HELP(id, help) ((id) == SEEDANCE_OPTION_ASPECT_RATIO ? ADAPTIVE_HELP :              \
+    (id) == SEEDANCE_OPTION_MODE ? "what is sent: frame (the last frames, image-to-video) " \
+    "or video (the footage around the generated part, reference-to-video) (default frame)" : \
+    (id) == SEEDANCE_OPTION_IMAGE ? "mode video only: reference images, up to 9 "          \
+    "(|-separated), local files or https URLs, named @image1... in the prompt" : help)
+#undef OFFSET
+#define OFFSET(id) ((id) == SEEDANCE_OPTION_MODE ? REF_OFFSET(mode) : OPTS_OFFSET(id))
 const AVOption ff_seedance_i2v_options[] = {
     SEEDANCE_OPTION_LIST(AVOPTION)
+    { "context", "mode video: seconds of footage sent from each input, 2..15",
+      REF_OFFSET(context), AV_OPT_TYPE_DURATION, { .i64 = 5000000 }, 2000000, 15000000,
+      FILTER_FLAGS },
     { NULL }
 };
 #undef HIDDEN
 #undef HELP
+#undef OFFSET
+
+#define HIDDEN SEEDANCE_EDIT_HIDDEN
+#define HELP(id, help) ((id) == SEEDANCE_OPTION_ASPECT_RATIO ? ADAPTIVE_HELP :              \
+    (id) == SEEDANCE_OPTION_IMAGE ? "reference images, up to 9 (|-separated), local files " \
+    "or https URLs, named @image1... in the prompt" :                                     \
+    (id) == SEEDANCE_OPTION_GENERATE_AUDIO ? "generate a sound track, output on a second "  \
+    "output (default 0; with audio_in and keep_audio=0 it is on)" : help)
+#define OFFSET(id) OPTS_OFFSET(id)
+const AVOption ff_seedance_edit_options[] = {
+    SEEDANCE_OPTION_LIST(AVOPTION)
+    { "audio_in", "a second input, audio: its sound is sent with the video as @audio1",
+      REF_OFFSET(audio_in), AV_OPT_TYPE_BOOL, { .i64 = 0 }, 0, 1,
+      FILTER_FLAGS | AV_OPT_FLAG_AUDIO_PARAM },
+    { "keep_audio", "output the audio input's sound rather than a generated one "
+      "(auto: with audio_in)", REF_OFFSET(keep_audio), AV_OPT_TYPE_BOOL, { .i64 = -1 },
+      -1, 1, FILTER_FLAGS | AV_OPT_FLAG_AUDIO_PARAM },
+    { NULL }
+};
+#undef HIDDEN
+#undef HELP
+#undef OFFSET
 
 static int set_option(SeedanceClip *c, const char *name, const char *value, int origin)
 {

@@ -21,7 +21,8 @@
 
 /**
  * @file
- * What the seedance, seedance_extend and seedance_bridge filters share.
+ * What the seedance, seedance_extend, seedance_bridge and seedance_edit
+ * filters share.
  *
  * SeedanceClip (seedance_clip.c) is one generation: its options, set
  * through libseedance's option layer; its task, submitted once (the
@@ -37,6 +38,12 @@
  * seedance_generated.c is a generated part of an output: a clip from the
  * frames around it, decoded and retimed into the output. It uses both
  * files above; seedance_clip.c uses seedance_frame.c; nothing calls back.
+ *
+ * Reference-to-video (seedance_edit, mode=video of the two others) sends
+ * footage: seedance_segment.c holds it and writes it as references,
+ * seedance_seam.c finds where a clip replays it, seedance_reference.c makes
+ * a generated part from it. They use the files above, which call them only
+ * where a generated part is cut at its seam and its cost logged.
  *
  * Waiting: a generation takes minutes. The worker waits; the filter thread
  * only looks at it (ff_seedance_clip_ready()), for at most a tenth of a
@@ -107,7 +114,8 @@ struct SwsContext;
  * (seedance_extend, seedance_bridge): the options of
  * ff_seedance_i2v_options, the input pads in_pads, one video output that
  * config_output() configures, every pixel format libswscale handles, and
- * the file's init(), uninit() and activate() over a context_type.
+ * the file's init(), uninit() and activate() over a context_type (which
+ * starts with SeedanceRefOptions).
  */
 #define SEEDANCE_DEFINE_I2V_FILTER(fname, context_type, in_pads, desc)                     \
     AVFILTER_DEFINE_CLASS_EXT(fname, #fname, ff_seedance_i2v_options);                   \
@@ -143,17 +151,36 @@ typedef struct SeedanceOptions {
 } SeedanceOptions;
 
 /*
+ * The start of the context of a filter that sends frames or footage of its
+ * inputs (seedance_extend, seedance_bridge, seedance_edit): the request
+ * options, then the filter's own.
+ */
+typedef struct SeedanceRefOptions {
+    SeedanceOptions o;
+    char *mode;                 ///< extend, bridge: "frame" (NULL) or "video"
+    int64_t context;            ///< extend, bridge: footage sent in mode video (AV_TIME_BASE)
+    int audio_in;               ///< edit: an audio input, sent as @audio1
+    int keep_audio;             ///< edit: output the input's sound; -1: when audio_in
+} SeedanceRefOptions;
+
+/*
  * The option tables (seedance_clip.c). Options a URL may not set (the API
  * key and bases) are not listed by "ffmpeg -h filter=..."; given anyway,
  * they are refused with the library's message (ff_seedance_clip_init()).
  *   ff_seedance_options      every option (the seedance source)
- *   ff_seedance_i2v_options  image-to-video filters (seedance_extend,
- *                            seedance_bridge): the frames, generate_audio
- *                            and web_search are set by the filter;
- *                            aspect_ratio is adaptive by default
+ *   ff_seedance_i2v_options  seedance_extend, seedance_bridge: the library's
+ *                            mode row is the filter's own mode (frame or
+ *                            video), then context; the frames or footage,
+ *                            generate_audio and web_search are set by the
+ *                            filter; image only as references in mode
+ *                            video; aspect_ratio is adaptive by default
+ *   ff_seedance_edit_options seedance_edit: the footage, the sound, duration
+ *                            and mode are the filter's; then audio_in and
+ *                            keep_audio
  */
 extern const AVOption ff_seedance_options[];
 extern const AVOption ff_seedance_i2v_options[];
+extern const AVOption ff_seedance_edit_options[];
 
 /* ---- a generated clip ------------------------------------------------ */
 
@@ -281,6 +308,14 @@ void ff_seedance_clip_uninit(SeedanceClip *c);
 int ff_seedance_check_frame(void *log, const char *what, int w, int h, AVRational sar);
 
 /**
+ * Check that frames of w x h (sample aspect ratio sar) show a width/height
+ * of min..max; else log an error naming what, and what is sent (as: "an
+ * image's").
+ */
+int ff_seedance_check_ratio(void *log, const char *what, int w, int h, AVRational sar,
+                            double min, double max, const char *as);
+
+/**
  * Encode a frame as PNG, losslessly, at a size within the API's image
  * rules (square pixels, 300..6000 px per side). *data is av_malloc()ed.
  */
@@ -342,6 +377,7 @@ typedef struct SeedanceGenerated {
     SeedanceRetime retime;
     AVFrame *frame;             ///< a decoded frame
     struct SwsContext *sws;     ///< conversion to the output
+    struct SeedanceSeam *seam;  ///< NULL, or the footage sent: where the clip replays it, cut
 } SeedanceGenerated;
 
 /** From init(): ff_seedance_clip_init_i2v(), and a frame to decode into. */
@@ -379,10 +415,164 @@ void ff_seedance_generated_uninit(SeedanceGenerated *g);
 int ff_seedance_pass_input(AVFilterLink *inlink, AVFilterLink *outlink, AVFrame **last,
                            int64_t *end, int *status, int64_t *pts);
 
-/** Every pixel format libswscale reads and writes, on every link of ctx. */
+/** An output of inlink's size, sample aspect ratio, time base and frame rate. */
+int ff_seedance_config_as_input(AVFilterLink *outlink, AVFilterLink *inlink);
+
+/** Every pixel format libswscale reads and writes, one list on every video link of ctx. */
 int ff_seedance_query_video(AVFilterContext *ctx);
 
 /** The end of a frame: pts plus its duration (or one frame at rate, or 1). */
 int64_t ff_seedance_frame_end(const AVFrame *f, AVRational tb, AVRational rate);
+
+/* ---- reference-to-video: footage of the inputs as references ---------
+ * seedance_segment.c: held stretches of an input, written as references;
+ * seedance_seam.c: where a clip replays the footage sent;
+ * seedance_reference.c: a generated part made from them. */
+
+/* The options an extend or bridge in mode video, or seedance_edit, sets itself. */
+#define SEEDANCE_REF_HIDDEN  (SEEDANCE_OPTION_BIT(LAST_IMAGE) | SEEDANCE_OPTION_BIT(MODE) |   \
+                              SEEDANCE_OPTION_BIT(GENERATE_AUDIO) |                           \
+                              SEEDANCE_OPTION_BIT(WEB_SEARCH) | SEEDANCE_OPTION_BIT(VIDEO) |  \
+                              SEEDANCE_OPTION_BIT(AUDIO))
+#define SEEDANCE_EDIT_HIDDEN ((SEEDANCE_REF_HIDDEN & ~SEEDANCE_OPTION_BIT(GENERATE_AUDIO)) |  \
+                              SEEDANCE_OPTION_BIT(DURATION))
+
+/* A stretch of an input held by a filter: references to its frames, in order. */
+typedef struct SeedanceSegment {
+    enum AVMediaType type;
+    AVFrame **frames;
+    int nb_frames, nb_alloc;
+    AVRational tb;              ///< of the frames' pts
+    AVRational rate;            ///< video: the link's frame rate, 0/1 when unknown
+    int64_t start, end;         ///< the first frame's pts, the end of the last one (tb)
+    int64_t window;             ///< > 0: only the frames that show the last window (tb) are held
+    const char *what;           ///< what it is, for messages ("The segment")
+} SeedanceSegment;
+
+/** An empty segment of inlink's frames; window as above, 0: every frame is held. */
+void ff_seedance_segment_init(SeedanceSegment *s, AVFilterLink *inlink, int64_t window,
+                              const char *what);
+
+/** Hold a new reference to frame (a frame without pts follows the one before). */
+int ff_seedance_segment_add(SeedanceSegment *s, const AVFrame *frame);
+
+/**
+ * ff_seedance_pass_input(), each frame passed also held in held when it is
+ * not NULL.
+ */
+int ff_seedance_pass_held(AVFilterLink *inlink, AVFilterLink *outlink, AVFrame **last,
+                          SeedanceSegment *held, int64_t *end, int *status, int64_t *pts);
+
+/** The first frame held, taken out of the segment (NULL when empty). */
+AVFrame *ff_seedance_segment_shift(SeedanceSegment *s);
+
+/** Seconds from the first frame's start to the last one's end. */
+double ff_seedance_segment_seconds(const SeedanceSegment *s);
+
+/** An error, logged, once a segment is longer than a reference may be. */
+int ff_seedance_check_segment_length(void *log, const SeedanceSegment *s);
+
+void ff_seedance_segment_uninit(SeedanceSegment *s);
+
+/**
+ * Check that frames of w x h (sample aspect ratio sar) can be sent as a
+ * reference video after scaling: width/height 0.4..2.5. Logs a clear
+ * error naming what otherwise.
+ */
+int ff_seedance_check_footage(void *log, const char *what, int w, int h, AVRational sar);
+
+/*
+ * What was sent as @video1, as small grey pictures, and the search for
+ * the seam of a clip made from it: services may return @video1 first,
+ * then the new part.
+ */
+typedef struct SeedanceSeam {
+    uint8_t *thumbs;            ///< the frames sent, tw x th each
+    int nb, tw, th;
+    AVRational rate;            ///< their frame rate
+    uint8_t *cur;               ///< the clip's frame looked at, cw x ch
+    int cw, ch;
+    AVFrame *rgb;               ///< a frame on its way to grey
+    struct SwsContext *sws;
+    int state;
+    int64_t first;              ///< pts of the clip's first frame
+    int dropped;                ///< frames of the clip cut as a replay
+} SeedanceSeam;
+
+/** Room for nb frames of w x h sent at rate. */
+int ff_seedance_seam_init(SeedanceSeam *s, int nb, int w, int h, AVRational rate);
+
+/** Frame k sent (NULL: the same picture as frame k - 1). */
+int ff_seedance_seam_add(SeedanceSeam *s, int k, const AVFrame *frame);
+
+/**
+ * The clip's next frame (pts in tb): 1 to output it, 0 when it replays the
+ * footage sent (it is cut), or an AVERROR. Once a frame is kept, all are.
+ */
+int ff_seedance_seam_keep(SeedanceSeam *s, void *log, const AVFrame *frame, AVRational tb);
+
+/** At the end of the clip: warn when it held nothing but the replay. */
+void ff_seedance_seam_end(SeedanceSeam *s, void *log);
+
+void ff_seedance_seam_uninit(SeedanceSeam *s);
+
+/**
+ * Write segment s as a reference to path: video as an H.264 MP4 (the last
+ * seconds of it when from_end is set, else the first; seconds <= 0: all
+ * of it), brought within the rules of a reference video, each conversion
+ * said at info level, its frames kept in seam when not NULL; audio as a
+ * 48 kHz 16-bit WAV. The same segment always gives the same bytes. A
+ * length outside the rules is refused with a message naming the rule.
+ */
+int ff_seedance_segment_write(void *log, const SeedanceSegment *s, double seconds, int from_end,
+                              const char *path, SeedanceSeam *seam);
+
+struct SwrContext;
+
+/**
+ * Convert audio in (NULL: flush) to fmt, rate and layout through *swr
+ * (allocated on the first frame). *frame is the converted frame, with
+ * in's properties, or NULL when nothing came out yet.
+ */
+int ff_seedance_resample(void *log, struct SwrContext **swr, AVFrame **frame, const AVFrame *in,
+                         enum AVSampleFormat fmt, int rate, const AVChannelLayout *layout);
+
+/** The footage of a segment sent as a reference video, for ff_seedance_reference_start(). */
+typedef struct SeedanceFootage {
+    const SeedanceSegment *seg;
+    double seconds;             ///< how much of it, <= 0: all
+    int from_end;               ///< its last seconds, else its first
+} SeedanceFootage;
+
+/**
+ * The mode option of seedance_extend and seedance_bridge: 0 for frame (the
+ * default), 1 for video, else an error logged (reference images in mode
+ * frame too).
+ */
+int ff_seedance_reference_mode(void *log, const SeedanceRefOptions *o);
+
+/**
+ * From init(): the clip of a generated part made from footage: the
+ * filter's options (the ones of hidden refused), then every option checked
+ * now, unless it attaches to a task, with stand-ins for nb_videos videos
+ * (and a sound); a frame to decode into.
+ */
+int ff_seedance_reference_init(SeedanceGenerated *g, AVFilterContext *ctx, char *const *opts,
+                               unsigned hidden, int nb_videos, int audio);
+
+/** Log the estimated cost of the clip's request at info level (unless it attaches to a task). */
+void ff_seedance_log_cost(SeedanceClip *c);
+
+/**
+ * Start the generated part: the footage written to a private temporary
+ * directory, sent as @video1... (and audio as @audio1), checked, its cost
+ * logged, submitted, the files deleted; then decoded (its sound too when
+ * decode_audio is set) and output as ff_seedance_generated_start() says,
+ * cut where the clip replays @video1 when g->seam is set.
+ */
+int ff_seedance_reference_start(SeedanceGenerated *g, AVFilterContext *ctx,
+                                const SeedanceFootage *videos, int nb_videos,
+                                const SeedanceSegment *audio, int decode_audio,
+                                AVRational rate, int64_t start);
 
 #endif /* AVFILTER_SEEDANCE_FILTER_H */

@@ -43,21 +43,29 @@ static double display_width(int w, AVRational sar)
     return sar.num > 0 && sar.den > 0 ? w * av_q2d(sar) : w;
 }
 
+int ff_seedance_check_ratio(void *log, const char *what, int w, int h, AVRational sar,
+                            double min, double max, const char *as)
+{
+    double ratio = h > 0 ? display_width(w, sar) / h : 0;
+
+    if (w <= 0 || h <= 0 || ratio < min || ratio > max) {
+        av_log(log, AV_LOG_ERROR, "%s: frames of %dx%d (width/height %.3f) cannot be sent to "
+               "the API: %s width/height must be %g..%g; crop or pad them first\n",
+               what, w, h, ratio, as, min, max);
+        return AVERROR(EINVAL);
+    }
+    return 0;
+}
+
 /* The API's image rules are the library's (seedance_image_rules_get()):
  * frames are scaled to fit them here, and the library checks the encoded
  * image again before anything is sent. */
 int ff_seedance_check_frame(void *log, const char *what, int w, int h, AVRational sar)
 {
     const seedance_image_rules *rules = seedance_image_rules_get();
-    double ratio = h > 0 ? display_width(w, sar) / h : 0;
 
-    if (w <= 0 || h <= 0 || ratio < rules->min_ratio || ratio > rules->max_ratio) {
-        av_log(log, AV_LOG_ERROR, "%s: frames of %dx%d (width/height %.3f) cannot be sent to "
-               "the API: an image's width/height must be %g..%g; crop or pad them first\n",
-               what, w, h, ratio, rules->min_ratio, rules->max_ratio);
-        return AVERROR(EINVAL);
-    }
-    return 0;
+    return ff_seedance_check_ratio(log, what, w, h, sar, rules->min_ratio, rules->max_ratio,
+                                   "an image's");
 }
 
 /* The size a frame is sent at: square pixels, scaled into the API's sides. */
@@ -299,6 +307,16 @@ void ff_seedance_retime_uninit(SeedanceRetime *r)
 
 /* ---- an input passed through -------------------------------------- */
 
+int ff_seedance_config_as_input(AVFilterLink *outlink, AVFilterLink *inlink)
+{
+    outlink->w = inlink->w;
+    outlink->h = inlink->h;
+    outlink->sample_aspect_ratio = inlink->sample_aspect_ratio;
+    outlink->time_base = inlink->time_base;
+    SEEDANCE_FRAME_RATE(outlink) = SEEDANCE_FRAME_RATE(inlink);
+    return 0;
+}
+
 int ff_seedance_pass_input(AVFilterLink *inlink, AVFilterLink *outlink, AVFrame **last,
                            int64_t *end, int *status, int64_t *pts)
 {
@@ -342,7 +360,16 @@ int ff_seedance_query_video(AVFilterContext *ctx)
             (ret = ff_add_format(&formats, f)) < 0)
             return ret;
     }
-    return ff_set_common_formats(ctx, formats);
+    /* one list: the output's format is the input's */
+    for (unsigned i = 0; i < ctx->nb_inputs; i++)
+        if (ctx->inputs[i]->type == AVMEDIA_TYPE_VIDEO &&
+            (ret = ff_formats_ref(formats, &ctx->inputs[i]->outcfg.formats)) < 0)
+            return ret;
+    for (unsigned i = 0; i < ctx->nb_outputs; i++)
+        if (ctx->outputs[i]->type == AVMEDIA_TYPE_VIDEO &&
+            (ret = ff_formats_ref(formats, &ctx->outputs[i]->incfg.formats)) < 0)
+            return ret;
+    return 0;
 }
 
 int64_t ff_seedance_frame_end(const AVFrame *f, AVRational tb, AVRational rate)

@@ -23,7 +23,8 @@
  * @file
  * A generated part of an output (seedance_extend, seedance_bridge): the
  * clip generated from the frames around it (seedance_clip.c), decoded,
- * retimed and converted to the output (seedance_frame.c).
+ * retimed and converted to the output (seedance_frame.c), and cut where it
+ * replays the footage it was made from (seedance_seam.c).
  */
 
 #include "libavutil/frame.h"
@@ -50,6 +51,7 @@ int ff_seedance_generated_start(SeedanceGenerated *g, AVFilterContext *ctx, cons
         ((ret = ff_seedance_clip_set_frame(&g->clip, "image", first)) < 0 ||
          (last && (ret = ff_seedance_clip_set_frame(&g->clip, "last_image", last)) < 0)))
         return ret;
+    ff_seedance_log_cost(&g->clip);
     if ((ret = ff_seedance_clip_start(&g->clip, 1, 0)) < 0)
         return ret;
     ff_seedance_retime_init(&g->retime, ctx->outputs[0]->time_base, rate, start);
@@ -83,7 +85,11 @@ int ff_seedance_generated_step(SeedanceGenerated *g, AVFilterContext *ctx, const
     }
     if (ret < 0)
         return ret;
-    n = ret == SEEDANCE_VIDEO ? ff_seedance_retime_push(r, outlink, &g->sws, g->frame, like) : 0;
+    /* a frame that replays the footage sent is cut */
+    n = ret != SEEDANCE_VIDEO ? 0 :
+        g->seam ? ff_seedance_seam_keep(g->seam, ctx, g->frame, r->in_tb) : 1;
+    if (n > 0)
+        n = ff_seedance_retime_push(r, outlink, &g->sws, g->frame, like);
     av_frame_unref(g->frame);
     if (n < 0)
         return n;

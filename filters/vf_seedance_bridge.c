@@ -28,18 +28,30 @@
  * link while the transition is generated. The transition is converted to
  * the inputs' size, pixel format and colour properties, at the first
  * input's frame rate.
+ *
+ * mode=video sends footage instead of two frames (reference-to-video): the
+ * first input's last context seconds as @video1 and the second input's
+ * first context seconds as @video2. The filter holds references to the
+ * frames of both while it waits; a clip that replays @video1 before the
+ * transition is cut where the transition starts (seedance_seam.c).
  */
 
 #include "seedance_filter.h"
 
-enum { FROM, FIRST_TO, GENERATE, TO, DONE };
+enum { FROM, HEAD_TO, GENERATE, TO, DONE };
 
 typedef struct SeedanceBridgeContext {
-    SeedanceOptions o;          ///< first: the class and the options
+    SeedanceRefOptions o;       ///< first: the class and the options
     SeedanceGenerated gen;
+    int video;                  ///< mode video: footage is sent
     int state;
     AVFrame *last_from;         ///< the first input's last frame so far
-    AVFrame *first_to;          ///< the second input's first frame
+    SeedanceSegment tail;       ///< mode video: the first input's last context seconds
+    SeedanceSegment head;       ///< the second input's first frame (mode video: seconds),
+                                ///< held until the transition has been output
+    int head_status;            ///< the second input ended while its head was taken
+    int64_t head_pts;
+    SeedanceSeam seam;
     int64_t end;                ///< where the first input ends (output time base)
     int64_t to_offset;          ///< second input: output pts = rescaled pts + to_offset
     int64_t last_pts;           ///< the last pts sent
@@ -50,7 +62,10 @@ static av_cold int init(AVFilterContext *ctx)
     SeedanceBridgeContext *s = ctx->priv;
 
     s->end = s->last_pts = AV_NOPTS_VALUE;
-    return ff_seedance_generated_init(&s->gen, ctx, s->o.opts, 2);
+    if ((s->video = ff_seedance_reference_mode(ctx, &s->o)) <= 0)
+        return s->video < 0 ? s->video : ff_seedance_generated_init(&s->gen, ctx, s->o.o.opts, 2);
+    s->gen.seam = &s->seam;
+    return ff_seedance_reference_init(&s->gen, ctx, s->o.o.opts, SEEDANCE_REF_HIDDEN, 2, 0);
 }
 
 static int config_output(AVFilterLink *outlink)
@@ -69,10 +84,31 @@ static int config_output(AVFilterLink *outlink)
                b->sample_aspect_ratio.den);
         return AVERROR(EINVAL);
     }
-    if (!seedance_job_task(s->gen.clip.job) &&
-        (ret = ff_seedance_check_frame(ctx, "seedance_bridge inputs", a->w, a->h,
-                                       a->sample_aspect_ratio)) < 0)
+    if (s->video) {
+        int64_t context = s->o.context;
+
+        /* the footage of both inputs together is a reference's at most */
+        if (2 * context > (int64_t)(seedance_media_rules_get("video")->max_total * AV_TIME_BASE)) {
+            av_log(ctx, AV_LOG_ERROR, "context: %.3f s from each input makes %.3f s of "
+                   "footage: reference videos last %g s at most together; allowed up to %g\n",
+                   context / (double)AV_TIME_BASE, 2 * context / (double)AV_TIME_BASE,
+                   seedance_media_rules_get("video")->max_total,
+                   seedance_media_rules_get("video")->max_total / 2);
+            return AVERROR(EINVAL);
+        }
+        ff_seedance_segment_uninit(&s->tail);
+        ff_seedance_segment_init(&s->tail, a, av_rescale_q(context, AV_TIME_BASE_Q, a->time_base),
+                                 "The end of the first input of seedance_bridge");
+        if ((ret = ff_seedance_check_footage(ctx, "seedance_bridge inputs", a->w, a->h,
+                                             a->sample_aspect_ratio)) < 0)
+            return ret;
+    } else if (!seedance_job_task(s->gen.clip.job) &&
+               (ret = ff_seedance_check_frame(ctx, "seedance_bridge inputs", a->w, a->h,
+                                              a->sample_aspect_ratio)) < 0) {
         return ret;
+    }
+    ff_seedance_segment_uninit(&s->head);
+    ff_seedance_segment_init(&s->head, b, 0, "The start of the second input of seedance_bridge");
     outlink->w = a->w;
     outlink->h = a->h;
     outlink->sample_aspect_ratio = a->sample_aspect_ratio;
@@ -116,28 +152,36 @@ static int send_to(AVFilterContext *ctx, AVFrame *frame)
     return ff_filter_frame(outlink, frame);
 }
 
-/* The second input follows from at on (output time base), from its first frame. */
+/* The second input follows from at on (output time base), from its first
+ * frame: the frames of its head, then the rest. */
 static int follow_with_to(AVFilterContext *ctx, int64_t at)
 {
     SeedanceBridgeContext *s = ctx->priv;
-    AVFrame *first = s->first_to;
-    int64_t pts = first->pts == AV_NOPTS_VALUE ? 0 : first->pts;
+    AVFrame *frame = s->head.frames[0];
+    int64_t pts = frame->pts == AV_NOPTS_VALUE ? 0 : frame->pts;
+    int ret = 0;
 
     s->to_offset = at - av_rescale_q(pts, ctx->inputs[1]->time_base, ctx->outputs[0]->time_base);
+    while (ret >= 0 && (frame = ff_seedance_segment_shift(&s->head)))
+        ret = send_to(ctx, frame);
+    if (ret < 0)
+        return ret;
+    if (s->head_status)
+        return finish(ctx, s->head_status, s->head_pts, 1);
     s->state = TO;
-    s->first_to = NULL;
-    return send_to(ctx, first);
+    ff_filter_set_ready(ctx, 100);
+    return 0;
 }
 
-/* The first input, passed through. */
+/* The first input, passed through (its last seconds held in mode video). */
 static int pass_from(AVFilterContext *ctx)
 {
     SeedanceBridgeContext *s = ctx->priv;
     int64_t pts;
     int ret, status;
 
-    if ((ret = ff_seedance_pass_input(ctx->inputs[0], ctx->outputs[0], &s->last_from, &s->end,
-                                      &status, &pts)) != 1)
+    if ((ret = ff_seedance_pass_held(ctx->inputs[0], ctx->outputs[0], &s->last_from,
+                                     s->video ? &s->tail : NULL, &s->end, &status, &pts)) != 1)
         return ret;
     if (status != AVERROR_EOF)
         return finish(ctx, status, pts, 0);
@@ -145,39 +189,68 @@ static int pass_from(AVFilterContext *ctx)
         s->last_pts = s->last_from->pts;
     if (s->end == AV_NOPTS_VALUE)
         s->end = 0;
-    s->state = FIRST_TO;
+    s->state = HEAD_TO;
     ff_filter_set_ready(ctx, 100);
     return 0;
 }
 
-/* The second input's first frame: the transition's last frame. */
-static int take_first_to(AVFilterContext *ctx)
+/* The transition from the first input's end to the head of the second. */
+static int start(AVFilterContext *ctx)
+{
+    SeedanceBridgeContext *s = ctx->priv;
+    AVRational rate = SEEDANCE_FRAME_RATE(ctx->inputs[0]);
+    int ret;
+
+    if (s->video) {
+        double seconds = s->o.context / (double)AV_TIME_BASE;
+        SeedanceFootage footage[2] = { { &s->tail, seconds, 1 }, { &s->head, seconds, 0 } };
+
+        ret = ff_seedance_reference_start(&s->gen, ctx, footage, 2, NULL, 0, rate, s->end);
+        ff_seedance_segment_uninit(&s->tail);
+    } else {
+        ret = ff_seedance_generated_start(&s->gen, ctx, s->last_from, s->head.frames[0], rate,
+                                          s->end);
+    }
+    if (ret < 0)
+        return ret;
+    s->state = GENERATE;
+    return 0;
+}
+
+/* The head of the second input: its first frame (mode video: its first
+ * context seconds), the transition's end. */
+static int take_head_to(AVFilterContext *ctx)
 {
     SeedanceBridgeContext *s = ctx->priv;
     AVFilterLink *b = ctx->inputs[1];
-    int64_t pts;
-    int ret, status;
+    double want = s->video ? s->o.context / (double)AV_TIME_BASE : 0;
+    AVFrame *frame;
+    int ret;
 
-    if ((ret = ff_inlink_consume_frame(b, &s->first_to)) < 0)
-        return ret;
-    if (ret) {
-        if (!s->last_from) {
-            av_log(ctx, AV_LOG_WARNING, "The first input has no frame: no transition\n");
-            return follow_with_to(ctx, s->end);
-        }
-        if ((ret = ff_seedance_generated_start(&s->gen, ctx, s->last_from, s->first_to,
-                                               SEEDANCE_FRAME_RATE(ctx->inputs[0]), s->end)) < 0)
+    while (!s->head_status && (!s->head.nb_frames || ff_seedance_segment_seconds(&s->head) < want)) {
+        if ((ret = ff_inlink_consume_frame(b, &frame)) < 0)
             return ret;
-        s->state = GENERATE;
-        return 0;
+        if (!ret) {
+            if (ff_inlink_acknowledge_status(b, &s->head_status, &s->head_pts))
+                break;
+            ff_inlink_request_frame(b);
+            return FFERROR_NOT_READY;
+        }
+        ret = ff_seedance_segment_add(&s->head, frame);
+        av_frame_free(&frame);
+        if (ret < 0)
+            return ret;
     }
-    if (ff_inlink_acknowledge_status(b, &status, &pts)) {
+    if (!s->head.nb_frames) {
         if (s->last_from)
             av_log(ctx, AV_LOG_WARNING, "The second input has no frame: no transition\n");
-        return finish(ctx, status, s->end, 0);
+        return finish(ctx, s->head_status, s->end, 0);
     }
-    ff_inlink_request_frame(b);
-    return FFERROR_NOT_READY;
+    if (!s->last_from) {
+        av_log(ctx, AV_LOG_WARNING, "The first input has no frame: no transition\n");
+        return follow_with_to(ctx, s->end);
+    }
+    return start(ctx);
 }
 
 /* The second input, after the transition. */
@@ -207,6 +280,8 @@ static int generate(AVFilterContext *ctx)
     ret = ff_seedance_generated_step(&s->gen, ctx, s->last_from, &done);
     if (ret < 0 || !done)
         return ret;
+    if (s->video)
+        ff_seedance_seam_end(&s->seam, ctx);
     if (s->gen.retime.last_out != AV_NOPTS_VALUE)
         s->last_pts = s->gen.retime.last_out;
     return follow_with_to(ctx, ff_seedance_retime_end(&s->gen.retime));
@@ -225,7 +300,7 @@ static int activate(AVFilterContext *ctx)
     }
     switch (s->state) {
     case FROM:     return pass_from(ctx);
-    case FIRST_TO: return take_first_to(ctx);
+    case HEAD_TO:  return take_head_to(ctx);
     case GENERATE: return generate(ctx);
     case TO:       return pass_to(ctx);
     }
@@ -237,8 +312,10 @@ static av_cold void uninit(AVFilterContext *ctx)
     SeedanceBridgeContext *s = ctx->priv;
 
     ff_seedance_generated_uninit(&s->gen);
+    ff_seedance_segment_uninit(&s->tail);
+    ff_seedance_segment_uninit(&s->head);
+    ff_seedance_seam_uninit(&s->seam);
     av_frame_free(&s->last_from);
-    av_frame_free(&s->first_to);
 }
 
 static const AVFilterPad inputs[] = {
@@ -254,4 +331,5 @@ static const AVFilterPad inputs[] = {
 
 SEEDANCE_DEFINE_I2V_FILTER(seedance_bridge, SeedanceBridgeContext, inputs,
                            "Join two videos with a Seedance 2.0 transition from the first "
-                           "one's last frame to the second one's first frame.");
+                           "one's last frame to the second one's first frame (mode frame), or "
+                           "between their footage (mode video).");

@@ -30,6 +30,12 @@
  * The last frame is sent as a PNG image (scaled up to the API's minimum
  * size when needed); libseedance identifies it by content, so running the
  * same command again attaches to the same task and pays nothing.
+ *
+ * mode=video sends the input's last context seconds instead, as @video1 of
+ * a reference-to-video generation: the filter holds references to the
+ * frames of that window while it passes the input through. A clip that
+ * replays that footage before the new part is cut where the new part
+ * starts (seedance_seam.c): the output is the input, then new footage.
  */
 
 #include "seedance_filter.h"
@@ -37,8 +43,11 @@
 enum { PASS, GENERATE, DONE };
 
 typedef struct SeedanceExtendContext {
-    SeedanceOptions o;          ///< first: the class and the options
+    SeedanceRefOptions o;       ///< first: the class and the options
     SeedanceGenerated gen;
+    int video;                  ///< mode video: the footage is sent
+    SeedanceSegment tail;       ///< mode video: the input's last context seconds
+    SeedanceSeam seam;
     int state;
     AVFrame *last;              ///< the input's last frame so far
     int64_t end;                ///< where the input ends, in the output's time base
@@ -49,13 +58,24 @@ static av_cold int init(AVFilterContext *ctx)
     SeedanceExtendContext *s = ctx->priv;
 
     s->end = AV_NOPTS_VALUE;
-    return ff_seedance_generated_init(&s->gen, ctx, s->o.opts, 1);
+    if ((s->video = ff_seedance_reference_mode(ctx, &s->o)) <= 0)
+        return s->video < 0 ? s->video : ff_seedance_generated_init(&s->gen, ctx, s->o.o.opts, 1);
+    s->gen.seam = &s->seam;
+    return ff_seedance_reference_init(&s->gen, ctx, s->o.o.opts, SEEDANCE_REF_HIDDEN, 1, 0);
 }
 
 static int config_input(AVFilterLink *inlink)
 {
     SeedanceExtendContext *s = inlink->dst->priv;
 
+    if (s->video) {
+        ff_seedance_segment_uninit(&s->tail);
+        ff_seedance_segment_init(&s->tail, inlink, av_rescale_q(s->o.context, AV_TIME_BASE_Q,
+                                                                inlink->time_base),
+                                 "The end of the input of seedance_extend");
+        return ff_seedance_check_footage(inlink->dst, "seedance_extend input", inlink->w,
+                                         inlink->h, inlink->sample_aspect_ratio);
+    }
     if (seedance_job_task(s->gen.clip.job))
         return 0;
     return ff_seedance_check_frame(inlink->dst, "seedance_extend input",
@@ -64,14 +84,7 @@ static int config_input(AVFilterLink *inlink)
 
 static int config_output(AVFilterLink *outlink)
 {
-    AVFilterLink *inlink = outlink->src->inputs[0];
-
-    outlink->w = inlink->w;
-    outlink->h = inlink->h;
-    outlink->sample_aspect_ratio = inlink->sample_aspect_ratio;
-    outlink->time_base = inlink->time_base;
-    SEEDANCE_FRAME_RATE(outlink) = SEEDANCE_FRAME_RATE(inlink);
-    return 0;
+    return ff_seedance_config_as_input(outlink, outlink->src->inputs[0]);
 }
 
 /* The output ends at pts with status. */
@@ -97,8 +110,17 @@ static int start(AVFilterContext *ctx)
         av_log(ctx, AV_LOG_WARNING, "The input has no frame: nothing to continue\n");
         return finish(ctx, AVERROR_EOF, s->end);
     }
-    if ((ret = ff_seedance_generated_start(&s->gen, ctx, s->last, NULL,
-                                           SEEDANCE_FRAME_RATE(outlink), s->end)) < 0)
+    if (s->video) {
+        SeedanceFootage tail = { &s->tail, s->o.context / (double)AV_TIME_BASE, 1 };
+
+        ret = ff_seedance_reference_start(&s->gen, ctx, &tail, 1, NULL, 0,
+                                          SEEDANCE_FRAME_RATE(outlink), s->end);
+        ff_seedance_segment_uninit(&s->tail);   /* what the seam needs is in s->seam */
+    } else {
+        ret = ff_seedance_generated_start(&s->gen, ctx, s->last, NULL,
+                                          SEEDANCE_FRAME_RATE(outlink), s->end);
+    }
+    if (ret < 0)
         return ret;
     s->state = GENERATE;
     return 0;
@@ -112,7 +134,8 @@ static int pass(AVFilterContext *ctx)
     int ret, status;
 
     FF_FILTER_FORWARD_STATUS_BACK(outlink, inlink);
-    if ((ret = ff_seedance_pass_input(inlink, outlink, &s->last, &s->end, &status, &pts)) != 1)
+    if ((ret = ff_seedance_pass_held(inlink, outlink, &s->last, s->video ? &s->tail : NULL,
+                                     &s->end, &status, &pts)) != 1)
         return ret;
     return status == AVERROR_EOF ? start(ctx) : finish(ctx, status, pts);
 }
@@ -127,8 +150,11 @@ static int activate(AVFilterContext *ctx)
     if (s->state != GENERATE)
         return FFERROR_NOT_READY;
     ret = ff_seedance_generated_step(&s->gen, ctx, s->last, &done);
-    if (done)
+    if (done) {
+        if (s->video)
+            ff_seedance_seam_end(&s->seam, ctx);
         finish(ctx, AVERROR_EOF, ff_seedance_retime_end(&s->gen.retime));
+    }
     return ret;
 }
 
@@ -137,6 +163,8 @@ static av_cold void uninit(AVFilterContext *ctx)
     SeedanceExtendContext *s = ctx->priv;
 
     ff_seedance_generated_uninit(&s->gen);
+    ff_seedance_segment_uninit(&s->tail);
+    ff_seedance_seam_uninit(&s->seam);
     av_frame_free(&s->last);
 }
 
@@ -149,5 +177,5 @@ static const AVFilterPad inputs[] = {
 };
 
 SEEDANCE_DEFINE_I2V_FILTER(seedance_extend, SeedanceExtendContext, inputs,
-                           "Continue a video with a Seedance 2.0 generation starting on "
-                           "its last frame.");
+                           "Continue a video with a Seedance 2.0 generation from its last "
+                           "frame (mode frame) or its last seconds (mode video).");

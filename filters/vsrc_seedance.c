@@ -48,7 +48,6 @@
 #include "libswresample/swresample.h"
 #include "libswscale/swscale.h"
 
-#include "audio.h"
 #include "seedance_filter.h"
 
 #define CLIP_FPS        24
@@ -163,34 +162,6 @@ static int config_audio(AVFilterLink *outlink)
     return 0;
 }
 
-static int convert_audio(AVFilterContext *ctx, AVFilterLink *outlink, AVFrame **frame)
-{
-    SeedanceSrcContext *s = ctx->priv;
-    AVFrame *in = *frame, *out;
-    int ret;
-
-    if (!s->swr && (ret = swr_alloc_set_opts2(&s->swr, &outlink->ch_layout, outlink->format,
-                                              outlink->sample_rate, &in->ch_layout, in->format,
-                                              in->sample_rate, 0, ctx)) < 0)
-        return ret;
-    if (!swr_is_initialized(s->swr) && (ret = swr_init(s->swr)) < 0)
-        return ret;
-    if (!(out = ff_get_audio_buffer(outlink, (int)swr_get_out_samples(s->swr, in->nb_samples))))
-        return AVERROR(ENOMEM);
-    ret = swr_convert(s->swr, out->extended_data, out->nb_samples,
-                      (const uint8_t **)in->extended_data, in->nb_samples);
-    if (ret < 0) {
-        av_frame_free(&out);
-        return ret;
-    }
-    out->nb_samples = ret;
-    av_frame_copy_props(out, in);
-    out->sample_rate = outlink->sample_rate;
-    av_frame_free(frame);
-    *frame = out;
-    return 0;
-}
-
 /* Warn once when the clip is not what the output announced. */
 static void warn_mismatch(AVFilterContext *ctx, int type, const AVFrame *f)
 {
@@ -235,11 +206,14 @@ static int send_frame(AVFilterContext *ctx, int type, AVFrame *in)
     if (type == SEEDANCE_AUDIO && (out->format != outlink->format ||
                                    out->sample_rate != outlink->sample_rate ||
                                    av_channel_layout_compare(&out->ch_layout, &outlink->ch_layout))) {
+        AVFrame *clip = out;
+
         warn_mismatch(ctx, type, out);
-        if ((ret = convert_audio(ctx, outlink, &out)) < 0) {
-            av_frame_free(&out);
+        ret = ff_seedance_resample(ctx, &s->swr, &out, clip, outlink->format,
+                                   outlink->sample_rate, &outlink->ch_layout);
+        av_frame_free(&clip);
+        if (ret < 0 || !out)
             return ret;
-        }
     }
     if (out->pts != AV_NOPTS_VALUE)
         s->next_pts[type] = out->pts + FFMAX(SEEDANCE_DURATION(out), 1);

@@ -98,7 +98,7 @@ for tb in $tarballs; do
     out=$("$reg" "$src" 2>&1); rc=$?
     is "$rc" 0 "$v: registration of the seedance filters succeeds"
     shared=$(cd "$proj/filters" && ls *.c | grep -vE '^[avfsinkrc]{2,5}_' | sed 's/\.c$/.o/' | tr '\n' ' ' | sed 's/ $//')
-    for f in vsrc_seedance vf_seedance_extend vf_seedance_bridge; do
+    for f in vsrc_seedance vf_seedance_extend vf_seedance_bridge vf_seedance_edit; do
         n=${f#*_} u=$(echo "${f#*_}" | tr a-z A-Z)
         is "$(count "$src/libavfilter/allfilters.c" "extern const $type ff_$f;")" 1 "$v: $f declared once as const $type"
         is "$(count "$src/libavfilter/Makefile" "OBJS-\$(CONFIG_${u}_FILTER) += $f.o $shared")" 1 \
@@ -110,7 +110,7 @@ for tb in $tarballs; do
         check "$v: $(basename "$h") copied" cmp "$h" "$src/libavfilter/$(basename "$h")"
     done
     lf=$(cd "$src" && ./configure --list-filters 2>&1)
-    for n in seedance seedance_extend seedance_bridge; do
+    for n in seedance seedance_extend seedance_bridge seedance_edit; do
         like "$lf" "(^|[[:space:]])$n([[:space:]]|\$)" "$v: ./configure --list-filters lists $n"
     done
     before=$(state "$src")

@@ -25,6 +25,7 @@ frame_times "$T/ext.nut" >"$T/times"
 check "timestamps strictly increase" strictly_increasing <"$T/times"
 is "$(steps <"$T/times")" 0.0417 "one frame step (1/24 s) everywhere: no gap, no jump"
 is "$(sed -n 49p "$T/times")" 2.000000 "the continuation starts where the input ends (2 s)"
+like "$(cat "$T/ext.log")" "\] Estimated cost: 20\.252 credits" "the estimated cost is logged at info level"
 
 task=$(emu_last_task)
 r=$(emu_task "$task")

@@ -35,8 +35,12 @@ src "seedance=prompt=x:callback_url=http\\\\://hooks.example.com/x" "callback_ur
 
 in=(-f lavfi -i "testsrc2=size=480x480:rate=24:duration=1")
 fails "${in[@]}" -vf "seedance_extend=prompt=x:duration=3" -- "duration.*3.*4" "seedance_extend duration 3"
-fails "${in[@]}" -vf "seedance_extend=prompt=x:image=$T/a.png" -- "option image is not accepted" \
-    "seedance_extend image option"
+fails "${in[@]}" -vf "seedance_extend=prompt=x:image=$T/a.png" -- \
+    "image: reference images are taken in mode video only" "seedance_extend image option"
+fails "${in[@]}" -vf "seedance_extend=prompt=x:last_image=$T/a.png" -- \
+    "option last_image is not accepted: seedance_extend sets it itself" "seedance_extend last_image option"
+fails "${in[@]}" -vf "seedance_extend=prompt=x:mode=video:video=$T/a.mp4" -- \
+    "option video is not accepted: seedance_extend sets it itself" "seedance_extend video option"
 fails "${in[@]}" -vf "seedance_extend=duration=5" -- "prompt" "seedance_extend without a prompt"
 fails "${in[@]}" -vf "seedance_extend=prompt=x:model=seedance-2.0-fast-text-to-video" -- "model" \
     "seedance_extend with a text-to-video model"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Ctrl-C while four sources wait for their tasks: ffmpeg stops promptly,
 # names every task, and the same command later attaches to them (pays
-# nothing). The same while seedance_extend waits.
+# nothing). The same while seedance_extend and seedance_edit wait.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/helpers.bash"
 need_filters
@@ -56,6 +56,19 @@ interrupt_waiting "$T/ext.log" -f lavfi -i "testsrc2=size=480x480:rate=24:durati
     -vf "seedance_extend=prompt=wait:duration=4:quality=480p" -f null -
 is "$stopped" 1 "seedance_extend: ffmpeg ends by itself after SIGINT (status $rc)"
 like "$(cat "$T/ext.log")" "Interrupted; task $(emu_last_task) keeps running" "seedance_extend names its task"
+
+# SIGINT while seedance_edit waits for its clip, then the same command
+# attaches to the task: its footage is known by content.
+emu_reset
+want=1
+edit=(-f lavfi -i "testsrc2=size=640x360:rate=24:duration=2"
+      -vf "seedance_edit=prompt=@video1 while waiting:quality=480p" -f null -)
+interrupt_waiting "$T/edit.log" "${edit[@]}"
+is "$stopped" 1 "seedance_edit: ffmpeg ends by itself after SIGINT (status $rc)"
+like "$(cat "$T/edit.log")" "Interrupted; task $(emu_last_task) keeps running" "seedance_edit names its task"
+ff_ok "$T/edit2.log" "seedance_edit: the same command again finishes" "${edit[@]}"
+is "$(emu_stat submits)" 1 "seedance_edit: no new submit"
+like "$(cat "$T/edit2.log")" "Attached to task $(emu_last_task)" "seedance_edit: it attached to its task"
 
 # SIGINT while the configuration of the graph waits (aspect_ratio adaptive:
 # the size of the output comes from the clip).

@@ -9,7 +9,7 @@ need_filters() {
     need_ffmpeg
     local list f
     list=$("$FFMPEG" -hide_banner -filters 2>/dev/null)
-    for f in seedance seedance_extend seedance_bridge; do
+    for f in seedance seedance_extend seedance_bridge seedance_edit; do
         printf '%s\n' "$list" | grep -qE "^ [A-Z.]+ +$f " || bail "$FFMPEG has no $f filter"
     done
 }
@@ -77,17 +77,18 @@ steps() {
     awk 'NR > 1 { printf "%.4f\n", $1 - prev } { prev = $1 }' | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
-# psnr_frames A N B M   PSNR (dB) of frame N of A against frame M of B (B
-# scaled to A's size, and into A's BT.709 when A is a clip of the server:
-# FFmpeg 5.1 does not negotiate colour spaces); frames counted from 0;
-# "inf" when identical
+# psnr_frames A N B M [FORMAT]   PSNR (dB) of frame N of A against frame M
+# of B (B scaled to A's size, and into A's BT.709 when A is a clip of the
+# server: FFmpeg 5.1 does not negotiate colour spaces), compared as FORMAT
+# (default yuv444p; gbrp: as colours, each frame read with its own matrix);
+# frames counted from 0; "inf" when identical
 psnr_frames() {
-    local size colours=
+    local size colours= format=${5:-yuv444p}
     size=$("$FFPROBE" -v error -select_streams v:0 -show_entries stream=width,height -of csv=s=x:p=0 "$1")
     [ "$("$FFPROBE" -v error -select_streams v:0 -show_entries stream=color_space -of csv=p=0 "$1")" = bt709 ] &&
         colours=:out_color_matrix=bt709:out_range=tv
     "$FFMPEG" -hide_banner -nostdin -i "$1" -i "$3" -filter_complex \
-        "[0:v]select=eq(n\,$2),setpts=PTS-STARTPTS,format=yuv444p[x];[1:v]select=eq(n\,$4),scale=$size$colours,setpts=PTS-STARTPTS,format=yuv444p[y];[x][y]psnr" \
+        "[0:v]select=eq(n\,$2),setpts=PTS-STARTPTS,format=$format[x];[1:v]select=eq(n\,$4),scale=$size$colours,setpts=PTS-STARTPTS,format=$format[y];[x][y]psnr" \
         -f null - 2>&1 | sed -n 's/.*PSNR.* average:\([0-9.inf]*\).*/\1/p' | tail -n 1
 }
 
@@ -97,16 +98,17 @@ psnr_ok() {
     awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 > b) }'
 }
 
-# psnr_check A N B M MIN WHAT   one check: frame N of A is frame M of B (psnr_frames above MIN dB)
+# psnr_check A N B M MIN WHAT [FORMAT]   one check: frame N of A is frame M of B
+# (psnr_frames above MIN dB, compared as FORMAT)
 psnr_check() {
     local p
-    p=$(psnr_frames "$1" "$2" "$3" "$4")
+    p=$(psnr_frames "$1" "$2" "$3" "$4" "${7:-}")
     if psnr_ok "$p" "$5"; then ok "$6 (PSNR $p dB)"; else not_ok "$6 (PSNR $p dB)"; fi
 }
 
-# emu_image TASK INDEX FILE   the image_urls[INDEX] the emulator received for
-# TASK, as it kept it (the upload itself is deleted once the task ended),
-# saved to FILE
+# emu_image TASK INDEX FILE   the INDEX-th reference the emulator received for
+# TASK (the image_urls, then video_urls, then audio_urls), as it kept it (the
+# upload itself is deleted once the task ended), saved to FILE
 emu_image() {
     local path
     path=$(json_get "$(emu_task "$1")" ".references[$2].path") || return 1
@@ -163,15 +165,37 @@ failed_run() {
 
 # io_filter_help NAME   the checks of -h filter=NAME for seedance_extend and
 # seedance_bridge: the request fields the inputs do not decide, each with its
-# meaning; adaptive aspect by default; not the options the filter sets itself
-# or a graph may not set. The help text in $help.
+# meaning; adaptive aspect by default; its own mode (one option of that name)
+# and context; not the options the filter sets itself or a graph may not set.
+# The help text in $help.
 io_filter_help() {
     local o
     help=$("$FFMPEG" -hide_banner -h filter="$1" 2>&1)
-    for o in prompt duration quality aspect_ratio content_filter callback_url model image_mode task; do
+    for o in prompt duration quality aspect_ratio content_filter callback_url model image_mode task \
+             image mode; do
         like "$help" "^ +$o +<string> +[^ ]+ [a-z0-9].*[a-z)]" "-h filter=$1 lists $o with its meaning"
     done
     like "$help" "aspect_ratio .*default adaptive" "aspect_ratio is adaptive by default"
-    unlike "$help" "^ +(image|last_image|generate_audio|web_search|api_key|api_base|files_base) " \
+    like "$help" "^ +mode +<string> .*frame .*video" "mode: frame or video"
+    is "$(printf '%s\n' "$help" | grep -cE '^ +mode ')" 1 "one option named mode"
+    like "$help" "^ +context +<duration> .*footage" "context: the footage sent in mode video"
+    like "$help" "^ +image +<string> .*mode video only" "image: references in mode video only"
+    unlike "$help" "^ +(last_image|generate_audio|web_search|video|audio|api_key|api_base|files_base) " \
         "the options the filter sets itself or a graph may not set are not listed"
+}
+
+# frame_count FILE   the number of decoded video frames of FILE
+frame_count() {
+    frame_hashes "$1" | wc -l | tr -d ' '
+}
+
+# sdr A B SECONDS   the signal-to-distortion ratio (dB) of the first SECONDS of
+# B's sound against A's (B resampled to A's rate and channels first)
+sdr() {
+    local rate channels
+    rate=$(probe "$1" stream=sample_rate a:0)
+    channels=$(probe "$1" stream=channels a:0)
+    "$FFMPEG" -hide_banner -nostdin -i "$1" -i "$2" -filter_complex \
+        "[0:a]atrim=0:$3,asetpts=PTS-STARTPTS,aformat=sample_fmts=dbl[x];[1:a]atrim=0:$3,asetpts=PTS-STARTPTS,aresample=$rate,aformat=sample_fmts=dbl:channel_layouts=$([ "$channels" = 1 ] && echo mono || echo stereo)[y];[x][y]asdr" \
+        -f null - 2>&1 | sed -n 's/.*SDR ch0: \([-0-9.inf]*\) dB.*/\1/p' | tail -n 1
 }
