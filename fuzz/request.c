@@ -9,8 +9,8 @@
  * "!image=BYTES" sets image data directly (seedance_request_set_image_data).
  * Checks, for a request the library accepts: the prompt is valid UTF-8 and
  * not blank; duration 4..15; quality and aspect_ratio from their lists;
- * the images, qualities and web search fit the model (its rules read off
- * its name); the callback URL is https, at most 2048
+ * the images (or, for reference-to-video, a video), qualities and web
+ * search fit the model (its rules read off its name); the callback URL is https, at most 2048
  * characters and its host (as libcurl parses it) public in every spelling
  * (see oracle.c); the JSON body parses and carries the prompt, the model
  * and every field common to the models, stated.
@@ -154,9 +154,11 @@ static void check_model_rules(const seedance_request *r, const char *model, int 
         FZ_CHECK("tier-quality", one_of(V(QUALITY), low), "quality '%s' with %s", V(QUALITY), model);
     if (text)
         FZ_CHECK("t2v-images", n == 0, "%d images with %s", n, model);
+    else if (strstr(model, "-reference-"))  /* an image or a video, at most 9 images */
+        FZ_CHECK("images", n + sd_request_media_count(r, SD_MEDIA_VIDEO) >= 1 && n <= 9,
+                 "%d images and no video with %s", n, model);
     else
-        FZ_CHECK("images", n >= 1 && (strstr(model, "-reference-") || n <= 2),
-                 "%d images with %s", n, model);
+        FZ_CHECK("images", n >= 1 && n <= 2, "%d images with %s", n, model);
     FZ_CHECK("web-search", !web || (text && !strstr(model, "-mini-")),
              "web search with %s", model);
     FZ_CHECK("json-model-params",
