@@ -61,10 +61,10 @@ const char *oracle_private_host(const char *host)
     if (host[0] == '[' && n >= 2 && host[n - 1] == ']') {
         memcpy(h, host + 1, n - 2);
         h[n - 2] = '\0';
+        h[strcspn(h, "%")] = '\0';              /* an IPv6 zone id */
     } else {
-        memcpy(h, host, n + 1);
+        memcpy(h, host, n + 1);                 /* "1.%zz" is a name, not 1.0.0.0 */
     }
-    h[strcspn(h, "%")] = '\0';                  /* an IPv6 zone id */
     n = strlen(h);
     while (n > 0 && h[n - 1] == '.')
         h[--n] = '\0';
