@@ -248,10 +248,10 @@ static int host_is_private(const char *host)
     if (host[0] == '[' && n > 2 && host[n - 1] == ']') {
         memcpy(h, host + 1, n - 2);
         h[n - 2] = '\0';
+        h[strcspn(h, "%")] = '\0';                  /* an IPv6 zone */
     } else {
-        memcpy(h, host, n + 1);
+        memcpy(h, host, n + 1);                     /* "a%.localhost" is a name */
     }
-    h[strcspn(h, "%")] = '\0';                      /* an IPv6 zone */
     n = strlen(h);
     while (n > 0 && h[n - 1] == '.')
         h[--n] = '\0';

@@ -228,7 +228,8 @@ static void test_callback_hosts(void)
         "https://[64:ff9b::127.0.0.1]/x", "https://[64:ff9b::a9fe:a9fe]/x",
         "https://[64:ff9b:1::1]/x", "https://[2002:7f00:1::]/x", "https://[2002:c0a8:101::1]/x",
         "https://[fe80::1]/x", "https://[fe80::1%25eth0]/x", "https://[fec0::1]/x",
-        "https://[ff02::1]/x", "https://[::]/x", "https://[::2]/x",
+        "https://[ff02::1]/x", "https://[::]/x", "https://[::2]/x", "https:/oo%.localhost",
+        "https://a%25.localhost/x",
     };
     static const char *const pub[] = {
         "https://[::ffff:8.8.8.8]/x", "https://[64:ff9b::808:808]/x",
