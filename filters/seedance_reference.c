@@ -142,7 +142,8 @@ typedef struct Files {
     int nb;
 } Files;
 
-/* A directory only this user reads, in $TMPDIR (else /tmp). */
+/* A directory only this user reads, in $TMPDIR (else /tmp): mkdtemp() by hand,
+ * since FFmpeg builds with _XOPEN_SOURCE=600, which does not declare it. */
 static int files_open(void *log, Files *f)
 {
     const char *tmp = getenv("TMPDIR");
